@@ -1,0 +1,1 @@
+"""The I/O edges: IMAP watcher, SMTP sender, SQLite store, scheduler. Each thin, each replaceable."""
