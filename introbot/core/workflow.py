@@ -1,0 +1,220 @@
+"""The consent workflow: a pure state machine stepping an intro through asks, answers, reminders and expiry.
+
+`step(intro, event, now, rules, rng)` returns the new intro and the messages to send, as data; it
+never reads the clock, never sends and never stores. Privacy order: the client is asked first
+(unless `order` is parallel), a "no" is never revealed to the other party, and the referrer hears
+about each outcome at most once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from introbot.core.tokens import RandomBits, new_token
+from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Role, Send
+
+Step = tuple[Intro, list[Send]]
+
+ASK_KIND = {Role.CLIENT: Kind.ASK_CLIENT, Role.COLLEAGUE: Kind.ASK_COLLEAGUE}
+REMIND_KIND = {Role.CLIENT: Kind.REMIND_CLIENT, Role.COLLEAGUE: Kind.REMIND_COLLEAGUE}
+OUTCOME_KIND = {Outcome.SENT: Kind.REFERRER_SENT, Outcome.DECLINED: Kind.REFERRER_DECLINED,
+                Outcome.EXPIRED: Kind.REFERRER_EXPIRED, Outcome.FAILED: Kind.REFERRER_FAILED}
+
+
+@dataclass(frozen=True)
+class Rules:
+    remind_after: timedelta = timedelta(days=3)
+    expire_after: timedelta = timedelta(days=7)
+    note_when_sent: bool = True  # the referrer's one-line "the introduction went out"
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A party replied to their ask: agrees is True (yes), False (no) or None (could not tell)."""
+
+    role: Role
+    agrees: bool | None
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time passed: reminders and expiry fall due."""
+
+
+@dataclass(frozen=True)
+class Undeliverable:
+    """Mail to a party bounced or was refused for good."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The referrer or the operator withdrew the request."""
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """Somebody wrote into the introduction's thread and it reached intro@."""
+
+    writer: Role
+    other_has_it: bool  # the other party is among the message's To/Cc already
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
+class Clarified:
+    """The referrer answered the clarification question with the missing party."""
+
+    party: Party
+
+
+Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified
+
+
+def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    """Start asking for consent on an intro whose two parties are known."""
+    intro = replace(intro, state=IntroState.ASKING, updated_at=now)
+    return _advance(intro, [], now, rules, rng)
+
+
+def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    if isinstance(event, Answered):
+        return _answered(intro, event, now, rules, rng)
+    if isinstance(event, Tick):
+        return _tick(intro, now, rules)
+    if isinstance(event, Undeliverable):
+        return _undeliverable(intro, event, now)
+    if isinstance(event, Cancelled):
+        return (_close(intro, IntroState.CANCELLED, now), []) if intro.state.open else (intro, [])
+    if isinstance(event, ThreadReply):
+        return _thread_reply(intro, event, now)
+    if isinstance(event, Clarified):
+        if intro.state is not IntroState.CLARIFYING:
+            return intro, []
+        return begin(intro.with_party(event.party), now, rules, rng)
+    raise TypeError(f"unknown workflow event {type(event).__name__}")
+
+
+def next_due(intro: Intro, rules: Rules) -> datetime | None:
+    """When a Tick would next change this intro, so the sweep only looks at intros that are due."""
+    if intro.state is IntroState.CLARIFYING:
+        return intro.created_at + rules.expire_after
+    if intro.state is not IntroState.ASKING:
+        return None
+    times = [_due(party, rules) for party in _parties(intro) if party.pending]
+    return min(times) if times else None
+
+
+def _due(party: Party, rules: Rules) -> datetime:
+    assert party.asked_at is not None
+    if party.reminded_at is None:
+        return party.asked_at + rules.remind_after
+    return party.asked_at + rules.expire_after
+
+
+def _parties(intro: Intro) -> list[Party]:
+    return [p for p in (intro.client, intro.colleague) if p is not None]
+
+
+def _ask(intro: Intro, role: Role, now: datetime, rng: RandomBits, effects: list[Send]) -> Intro:
+    party = replace(intro.party(role), consent=Consent.ASKED, token=new_token(rng), asked_at=now)
+    effects.append(Send(ASK_KIND[role], to=role))
+    return intro.with_party(party)
+
+
+def _advance(intro: Intro, effects: list[Send], now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    client, colleague = intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)
+    if client.consent.agreed and colleague.consent.agreed:
+        return _introduce(intro, effects, now, rules, rng)
+    if client.consent is Consent.NOT_ASKED:
+        intro = _ask(intro, Role.CLIENT, now, rng, effects)
+    # Privacy order: the colleague learns of the client only once the client agreed.
+    colleague_may_be_asked = intro.order == "parallel" or client.consent.agreed
+    if colleague.consent is Consent.NOT_ASKED and colleague_may_be_asked:
+        intro = _ask(intro, Role.COLLEAGUE, now, rng, effects)
+    return replace(intro, updated_at=now), effects
+
+
+def _introduce(intro: Intro, effects: list[Send], now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    intro = replace(intro, state=IntroState.INTRODUCED, thread_token=new_token(rng), updated_at=now)
+    effects.append(Send(Kind.INTRODUCTION))
+    if rules.note_when_sent:
+        intro = _notify(intro, Outcome.SENT, effects)
+    return replace(intro, note=""), effects
+
+
+def _notify(intro: Intro, outcome: Outcome, effects: list[Send]) -> Intro:
+    """The referrer's private one-line note, at most once per outcome."""
+    if outcome in intro.notified:
+        return intro
+    effects.append(Send(OUTCOME_KIND[outcome]))
+    return replace(intro, notified=intro.notified + (outcome,))
+
+
+def _close(intro: Intro, state: IntroState, now: datetime, effects: list[Send] | None = None,
+           outcome: Outcome | None = None) -> Intro:
+    if outcome is not None and effects is not None:
+        intro = _notify(intro, outcome, effects)
+    # The referrer's note may carry clinical detail: it is kept only while it is needed.
+    return replace(intro, state=state, note="", updated_at=now)
+
+
+def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    party = intro.party(event.role)
+    # Single use: once a party has answered (or the intro has moved on), replays change nothing.
+    if intro.state is not IntroState.ASKING or not party.pending:
+        return intro, []
+    effects: list[Send] = []
+    if event.agrees is None:
+        if party.unclear_noted:
+            return intro, []
+        effects.append(Send(Kind.UNCLEAR_ANSWER, to=event.role, in_reply_to=event.message_id))
+        return intro.with_party(replace(party, unclear_noted=True)), effects
+    answered = replace(party, consent=Consent.YES if event.agrees else Consent.NO,
+                       answered_at=now, answer_message_id=event.message_id)
+    intro = intro.with_party(answered)
+    if not event.agrees:
+        # The other party never learns of a no; only the referrer is told, privately.
+        return _close(intro, IntroState.DECLINED, now, effects, Outcome.DECLINED), effects
+    return _advance(intro, effects, now, rules, rng)
+
+
+def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
+    effects: list[Send] = []
+    if intro.state is IntroState.CLARIFYING:
+        if now >= intro.created_at + rules.expire_after:
+            return _close(intro, IntroState.EXPIRED, now), effects  # the referrer never answered us
+        return intro, effects
+    if intro.state is not IntroState.ASKING:
+        return intro, effects
+    pending = [p for p in _parties(intro) if p.pending]
+    if any(now >= p.asked_at + rules.expire_after for p in pending if p.asked_at):
+        return _close(intro, IntroState.EXPIRED, now, effects, Outcome.EXPIRED), effects
+    for party in pending:
+        if party.reminded_at is None and party.asked_at and now >= party.asked_at + rules.remind_after:
+            effects.append(Send(REMIND_KIND[party.role], to=party.role))
+            intro = intro.with_party(replace(party, reminded_at=now))
+    return (replace(intro, updated_at=now) if effects else intro), effects
+
+
+def _undeliverable(intro: Intro, event: Undeliverable, now: datetime) -> Step:
+    effects: list[Send] = []
+    if intro.state.open:
+        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED), effects
+    if intro.state is IntroState.INTRODUCED:
+        return replace(_notify(intro, Outcome.FAILED, effects), updated_at=now), effects
+    return intro, effects
+
+
+def _thread_reply(intro: Intro, event: ThreadReply, now: datetime) -> Step:
+    if intro.state is not IntroState.INTRODUCED or event.other_has_it:
+        return intro, []
+    effects = [Send(Kind.PASS_ON, to=event.writer.other, in_reply_to=event.message_id)]
+    writer = intro.party(event.writer)
+    if not writer.stepped_out_noted:
+        effects.append(Send(Kind.STEPPED_OUT, to=event.writer, in_reply_to=event.message_id))
+        intro = intro.with_party(replace(writer, stepped_out_noted=True))
+    return replace(intro, updated_at=now), effects

@@ -1,0 +1,215 @@
+"""The consent state machine, stepped directly with a fixed clock and seeded randomness."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from introbot.core import workflow
+from introbot.core.workflow import Answered, Cancelled, Clarified, Rules, ThreadReply, Tick, Undeliverable
+from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Role, Send
+
+RULES = Rules(remind_after=timedelta(days=3), expire_after=timedelta(days=7))
+
+
+def new_intro(now, order="client-first", standing=False) -> Intro:
+    return Intro(id="i1", state=IntroState.ASKING, referrer_email="ada@clinic.example", referrer_name="Dr. Ada Lee",
+                 created_at=now, updated_at=now, order=order,
+                 client=Party(role=Role.CLIENT, email="sam@client.example", name="Sam Rivera"),
+                 colleague=Party(role=Role.COLLEAGUE, email="maya@bodywork.example", name="Maya Chen",
+                                 consent=Consent.STANDING if standing else Consent.NOT_ASKED),
+                 note="lower back pain")
+
+
+def kinds(effects: list[Send]) -> list[tuple[Kind, Role | None]]:
+    return [(e.kind, e.to) for e in effects]
+
+
+@pytest.fixture
+def rng():
+    return random.Random(7)
+
+
+def test_client_is_asked_first_and_alone(now, rng):
+    intro, effects = workflow.begin(new_intro(now), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT)]
+    assert intro.client.consent is Consent.ASKED and intro.client.token
+    assert intro.colleague.consent is Consent.NOT_ASKED and not intro.colleague.token
+
+
+def test_client_yes_then_colleague_asked_then_yes_introduces_once(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, True, "<a@x.example>"), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_COLLEAGUE, Role.COLLEAGUE)]
+    assert intro.client.answer_message_id == "<a@x.example>"
+    intro, effects = workflow.step(intro, Answered(Role.COLLEAGUE, True), now, RULES, rng)
+    assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
+    assert intro.state is IntroState.INTRODUCED and intro.thread_token
+    assert intro.note == ""  # the referrer's note is not kept once it has served
+    again, effects = workflow.step(intro, Answered(Role.COLLEAGUE, True), now, RULES, rng)
+    assert effects == [] and again == intro
+
+
+def test_parallel_asks_both_at_once(now, rng):
+    intro, effects = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT), (Kind.ASK_COLLEAGUE, Role.COLLEAGUE)]
+    assert intro.client.token != intro.colleague.token
+
+
+def test_standing_consent_colleague_is_never_asked(now, rng):
+    intro, effects = workflow.begin(new_intro(now, standing=True), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT)]
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
+
+
+def test_referrer_sent_note_can_be_switched_off(now, rng):
+    rules = replace(RULES, note_when_sent=False)
+    intro, _ = workflow.begin(new_intro(now, standing=True), now, rules, rng)
+    _, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, rules, rng)
+    assert kinds(effects) == [(Kind.INTRODUCTION, None)]
+
+
+def test_a_no_is_told_only_to_the_referrer(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, effects = workflow.step(intro, Answered(Role.COLLEAGUE, False), now, RULES, rng)
+    assert kinds(effects) == [(Kind.REFERRER_DECLINED, None)]
+    assert intro.state is IntroState.DECLINED and intro.notified == (Outcome.DECLINED,)
+
+
+def test_client_no_means_the_colleague_never_hears_of_it(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, False), now, RULES, rng)
+    assert kinds(effects) == [(Kind.REFERRER_DECLINED, None)]
+    assert intro.colleague.consent is Consent.NOT_ASKED
+
+
+def test_unclear_answer_gets_one_note_then_silence(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, None, "<r1@x.example>"), now, RULES, rng)
+    assert effects == [Send(Kind.UNCLEAR_ANSWER, to=Role.CLIENT, in_reply_to="<r1@x.example>")]
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, None), now, RULES, rng)
+    assert effects == []
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_COLLEAGUE, Role.COLLEAGUE)]
+
+
+def test_one_reminder_then_quiet_expiry_with_one_referrer_note(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    assert workflow.next_due(intro, RULES) == now + timedelta(days=3)
+    intro, effects = workflow.step(intro, Tick(), now + timedelta(days=2), RULES, rng)
+    assert effects == []
+    intro, effects = workflow.step(intro, Tick(), now + timedelta(days=3), RULES, rng)
+    assert kinds(effects) == [(Kind.REMIND_CLIENT, Role.CLIENT)]
+    assert workflow.next_due(intro, RULES) == now + timedelta(days=7)
+    intro, effects = workflow.step(intro, Tick(), now + timedelta(days=5), RULES, rng)
+    assert effects == []
+    intro, effects = workflow.step(intro, Tick(), now + timedelta(days=7), RULES, rng)
+    assert kinds(effects) == [(Kind.REFERRER_EXPIRED, None)]
+    assert intro.state is IntroState.EXPIRED and workflow.next_due(intro, RULES) is None
+    _, effects = workflow.step(intro, Tick(), now + timedelta(days=30), RULES, rng)
+    assert effects == []
+
+
+def test_the_colleague_clock_starts_when_the_colleague_is_asked(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    later = now + timedelta(days=2)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), later, RULES, rng)
+    assert workflow.next_due(intro, RULES) == later + timedelta(days=3)
+
+
+def test_a_bounce_fails_an_open_intro_and_tells_the_referrer_once(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert intro.state is IntroState.FAILED and kinds(effects) == [(Kind.REFERRER_FAILED, None)]
+    _, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert effects == []
+
+
+def test_reply_all_that_reached_the_other_party_sends_nothing(now, rng):
+    intro, _ = workflow.begin(new_intro(now, standing=True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    _, effects = workflow.step(intro, ThreadReply(Role.CLIENT, other_has_it=True), now, RULES, rng)
+    assert effects == []
+
+
+def test_stray_reply_is_passed_on_and_the_writer_told_once(now, rng):
+    intro, _ = workflow.begin(new_intro(now, standing=True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, effects = workflow.step(intro, ThreadReply(Role.CLIENT, other_has_it=False), now, RULES, rng)
+    assert kinds(effects) == [(Kind.PASS_ON, Role.COLLEAGUE), (Kind.STEPPED_OUT, Role.CLIENT)]
+    intro, effects = workflow.step(intro, ThreadReply(Role.CLIENT, other_has_it=False), now, RULES, rng)
+    assert kinds(effects) == [(Kind.PASS_ON, Role.COLLEAGUE)]
+    _, effects = workflow.step(intro, ThreadReply(Role.COLLEAGUE, other_has_it=False), now, RULES, rng)
+    assert kinds(effects) == [(Kind.PASS_ON, Role.CLIENT), (Kind.STEPPED_OUT, Role.COLLEAGUE)]
+
+
+def test_cancel_is_quiet_and_final(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, Cancelled(), now, RULES, rng)
+    assert intro.state is IntroState.CANCELLED and effects == []
+    _, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    assert effects == []
+
+
+def test_clarified_party_starts_the_asks(now, rng):
+    waiting = replace(new_intro(now), state=IntroState.CLARIFYING, colleague=None, clarify_missing="colleague")
+    maya = Party(role=Role.COLLEAGUE, email="maya@bodywork.example", name="Maya Chen")
+    intro, effects = workflow.step(waiting, Clarified(maya), now, RULES, rng)
+    assert intro.state is IntroState.ASKING and kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT)]
+
+
+def test_an_unanswered_clarification_expires_silently(now, rng):
+    waiting = replace(new_intro(now), state=IntroState.CLARIFYING, colleague=None)
+    intro, effects = workflow.step(waiting, Tick(), now + timedelta(days=7), RULES, rng)
+    assert intro.state is IntroState.EXPIRED and effects == []
+
+
+def test_intro_survives_a_round_trip_through_json(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True, "<m@x.example>"), now, RULES, rng)
+    assert Intro.from_json(intro.to_json()) == intro
+
+
+EVENTS = st.one_of(
+    st.builds(Answered, st.sampled_from(Role), st.sampled_from([True, False, None])),
+    st.just(Tick()), st.builds(Undeliverable, st.sampled_from(Role)), st.just(Cancelled()),
+    st.builds(ThreadReply, st.sampled_from(Role), st.booleans()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(order=st.sampled_from(["client-first", "parallel"]), standing=st.booleans(),
+       events=st.lists(st.tuples(EVENTS, st.integers(0, 10)), max_size=12), seed=st.integers(0, 2**32))
+def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed):
+    """Whatever happens: at most one introduction, one note per outcome, and the colleague is never
+    asked before the client agreed (client-first), and never asked at all with standing consent."""
+    rng = random.Random(seed)
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    intro, effects = workflow.begin(new_intro(now, order, standing), now, RULES, rng)
+    sent = list(effects)
+    clock = now
+    for event, days in events:
+        clock += timedelta(days=days)
+        client_agreed_before = intro.client.consent.agreed
+        intro, effects = workflow.step(intro, event, clock, RULES, rng)
+        if order == "client-first" and (Kind.ASK_COLLEAGUE, Role.COLLEAGUE) in kinds(effects):
+            assert client_agreed_before or intro.client.consent.agreed
+        sent += effects
+    sent_kinds = [e.kind for e in sent]
+    assert sent_kinds.count(Kind.INTRODUCTION) <= 1
+    for kind in (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED):
+        assert sent_kinds.count(kind) <= 1
+    if standing:
+        assert Kind.ASK_COLLEAGUE not in sent_kinds and Kind.REMIND_COLLEAGUE not in sent_kinds
+    for role in Role:
+        ask = Kind.ASK_CLIENT if role is Role.CLIENT else Kind.ASK_COLLEAGUE
+        assert [(e.kind, e.to) for e in sent].count((ask, role)) <= 1
+    if Kind.INTRODUCTION in sent_kinds:
+        assert intro.client.consent.agreed and intro.colleague.consent.agreed
