@@ -419,7 +419,7 @@ def _authserv_id(value: Any, folder: Path) -> str:
     return text
 
 
-# --- the schema: one line per key ------------------------------------------------------------------
+# --- the schema: one entry per key; defaults come from the dataclasses ----------------------------
 
 Report = Callable[[str, str], None]  # (key in this table, message)
 # (section name, values read so far, keys refused as bad or unknown, report): checks keys together

@@ -523,3 +523,10 @@ def test_a_file_that_is_not_utf8_says_so(tmp_path):
 def test_a_byte_order_mark_is_accepted(tmp_path):
     (tmp_path / "config.toml").write_bytes(b"\xef\xbb\xbf" + MINIMAL.encode("utf-8"))
     assert load_config(tmp_path / "config.toml").bot.address == "intro@collective.example"
+
+
+def test_problems_follow_the_file_whatever_the_order_of_its_sections():
+    text = '[consent]\norder = "serial"\n' + with_keys("bot", 'name = ""').replace("[consent]\n", "")
+    found = problems_of(text)
+    assert [problem.split(" ")[0] for problem in found] == ["consent.order", "bot.name"]
+    assert [line_of(problem) for problem in found] == [2, 4]
