@@ -99,7 +99,7 @@ class Renderer:
             names += [f"{SHIPPED}/{tag}/{file}" for tag in tags]
         return list(dict.fromkeys(names))
 
-    def render(self, kind: Kind, language: str, context: Mapping[str, Any],
+    def render(self, kind: Kind | str, language: str, context: Mapping[str, Any],
                practitioner: str | None = None) -> Rendered:
         """Render `kind` for a reader of `language`, in `practitioner`'s own wording where they have some."""
         text_names = self.template_names(kind, language, "txt", practitioner)
@@ -108,8 +108,7 @@ class Renderer:
         body = _tidy(self._block(text_template, "body", context))
         _, signature_template = self._required(self.template_names(SIGNATURE_TEMPLATE, language, "txt", practitioner),
                                                language)
-        signature = _tidy(self._run(signature_template, context, lambda: "".join(
-            signature_template.root_render_func(signature_template.new_context(dict(context))))))
+        signature = _tidy(self._run(signature_template, None, context))
         text = f"{body}\n\n{SIGNATURE_SEPARATOR}\n{signature}\n" if signature else f"{body}\n"
         # Only an HTML file at least as specific as the text: never old words beside new ones.
         html_found = self._find(self.template_names(kind, language, "html", practitioner)[: text_at + 1])
@@ -143,14 +142,14 @@ class Renderer:
         if block not in template.blocks:
             raise TemplateError(f"{self._shown(template.name)}: has no {{% block {block} %}}; every message template "
                                 f"needs a subject block and a body block, and an HTML one a body block")
-        return self._run(template, context,
-                         lambda: "".join(template.blocks[block](template.new_context(dict(context)))))
+        return self._run(template, block, context)
 
-    def _run(self, template: jinja2.Template, context: Mapping[str, Any], render) -> str:
-        """Run a render function of `template`'s compiled code. Called directly rather than through
-        Template.render, so that Jinja leaves the traceback alone and _template_line can map it."""
+    def _run(self, template: jinja2.Template, block: str | None, context: Mapping[str, Any]) -> str:
+        """Render one block of `template`, or all of it. The compiled code is called directly rather
+        than through Template.render, so that Jinja leaves the traceback alone for _template_line."""
+        render = template.blocks[block] if block else template.root_render_func
         try:
-            return render()
+            return "".join(render(template.new_context(dict(context))))
         except jinja2.UndefinedError as error:
             line = _template_line(error, template)
             source = self._env.loader.get_source(self._env, template.name)[0].splitlines()
