@@ -202,18 +202,21 @@ _ABSENCE = re.compile(
     r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])",
     re.IGNORECASE,
 )
-_AUTORESPONDER_STOCK_PHRASE = re.compile(
-    r"limited access|urgent|upon my return|on my return|when i return|in my absence|during my absence"
-    r"|will (?:respond|reply|get back to you)|returning (?:on|to)|please contact|no access to (?:my )?e-?mail"
-    r"|à mon retour|dès mon retour|en mon absence|pendant mon absence|accès limité|veuillez contacter"
-    r"|je vous répondrai|dringend|nach meiner rückkehr|eingeschränkt|während meiner abwesenheit"
-    r"|wenden sie sich|keinen zugriff|a mi regreso|a mi vuelta|acceso limitado|durante mi ausencia|responderé"
-    r"|al mio rientro|al mio ritorno|accesso limitato|durante la mia assenza|risponderò"
-    r"|no meu regresso|quando eu voltar|ao meu retorno|acesso limitado|durante a minha ausência|responderei"
-    r"|spoed|na mijn terugkeer|bij terugkomst|beperkte toegang|tijdens mijn afwezigheid|neem contact"
-    r"|brådskande|när jag kommer tillbaka|vid återkomst|begränsad tillgång|under min frånvaro|återkommer"
-    r"|haster|når jeg (?:er )?tilbake?|ved hjemkomst|begrænset adgang|begrenset tilgang|i mit fravær"
-    r"|i mitt fravær|pilne|pilnych|po powrocie|ograniczony dostęp|podczas mojej nieobecności|skontaktuj",
+_AUTORESPONDER_STOCK_PHRASE = re.compile(  # formal phrases; "please contact" or "urgent" alone a person writes too
+    r"(?:have |with )?(?:limited|no) access to (?:my )?e-?mails?|(?:for|in case of|regarding|with) urgent (?:matters"
+    r"|enquiries|inquiries|requests|issues|queries)|if your (?:matter|enquiry|inquiry|request) is urgent"
+    r"|in my absence|during my absence|upon my return"
+    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|dès mon retour"
+    r"|in dringenden fällen|bei dringenden (?:anliegen|fragen|angelegenheiten)|während meiner abwesenheit"
+    r"|nach meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
+    r"|acceso limitado|durante mi ausencia|a mi regreso|(?:para|en) (?:asuntos |casos )?urgentes|para urgencias"
+    r"|en caso de urgencia|accesso limitato|durante la mia assenza|al mio rientro|per (?:questioni )?urgenti"
+    r"|per urgenze|in caso di urgenza|acesso limitado|durante a minha ausência|no meu regresso|ao meu retorno"
+    r"|assuntos urgentes|para urgências|em caso de urgência|beperkte toegang|tijdens mijn afwezigheid"
+    r"|na mijn terugkeer|bij terugkomst|voor dringende zaken|in dringende gevallen|voor spoedeisende"
+    r"|begränsad tillgång|under min frånvaro|vid återkomst|brådskande ärenden|begrænset adgang|i mit fravær"
+    r"|ved hjemkomst|hastesager|haster det|begrenset tilgang|i mitt fravær|hastesaker|ograniczony dostęp"
+    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych",
     re.IGNORECASE,
 )
 # Where the new text of a reply ends and the quoted message begins.
@@ -271,12 +274,13 @@ class _Facts:
     @cached_property
     def subject(self) -> str:
         raw = self.first("subject")
-        if "=?" not in raw:  # nothing to decode: skip the stdlib's (slow) header parser
-            return raw
-        try:
-            return str(self.msg.get("subject", "") or "")
-        except Exception:  # a hostile Subject that parse_message did not vet: use its raw text
-            return raw
+        if "=?" in raw:  # encoded words: let the stdlib decode them
+            try:
+                return str(self.msg.get("subject", "") or "")
+            except Exception:  # a hostile Subject that parse_message did not vet: use its raw text
+                return raw
+        # raw 8-bit (SMTPUTF8) bytes arrive as surrogate escapes; most such subjects are UTF-8
+        return raw.encode("ascii", "surrogateescape").decode("utf-8", "replace") if not raw.isascii() else raw
 
     @cached_property
     def content_type(self) -> str:
@@ -379,12 +383,9 @@ class _Facts:
         """Message-IDs of the original: of an attached message, in a headers-only or receipt part, quoted
         in a bounce's text; then In-Reply-To and References."""
         found: list[str] = []
-        for part in self.parts_of("message/rfc822", "message/global"):
-            for enclosed in part.get_payload() if part.is_multipart() else ():
-                found += _MESSAGE_ID.findall(" ".join(value for name, value in enclosed.raw_items()
-                                                      if name.lower() == "message-id"))
-        for part in self.parts_of("text/rfc822-headers", "message/rfc822-headers", "message/disposition-notification"):
-            found += _MESSAGE_ID_LINE.findall(_text_of(part)[:_SCAN_LIMIT])
+        for part in self.parts_of("message/rfc822", "message/global", "text/rfc822-headers",
+                                  "message/rfc822-headers", "message/disposition-notification"):
+            found += _message_ids_in_headers(part)
         if self.bounce_signs:
             for part in self.parts_of("text/plain", enclosed=False):
                 found += _MESSAGE_ID_LINE.findall(_text_of(part)[:_SCAN_LIMIT])
@@ -392,6 +393,15 @@ class _Facts:
             for value in self.headers.get(name, ()):
                 found += _MESSAGE_ID.findall(value)
         return tuple(dict.fromkeys(found))[:20]
+
+
+def _message_ids_in_headers(part: Message) -> list[str]:
+    """Message-ID and Original-Message-ID values of a part holding headers (the parser turns most
+    message/* parts into enclosed messages; text/rfc822-headers stays text)."""
+    if not part.is_multipart():
+        return _MESSAGE_ID_LINE.findall(_text_of(part))
+    return [found for enclosed in part.get_payload() for name, value in enclosed.raw_items()
+            if name.lower() in ("message-id", "original-message-id") for found in _MESSAGE_ID.findall(value)]
 
 
 def _raw_header(part: Message, name: str) -> str:
@@ -420,7 +430,11 @@ def _local_part(sender: str) -> str:
 
 
 def _text_of(part: Message) -> str:
-    """A part's text, decoded as well as its declared charset allows; never raises."""
+    """A part's text with LF line ends, decoded as well as its declared charset allows; never raises."""
+    return _decoded_text(part).replace("\r\n", "\n")
+
+
+def _decoded_text(part: Message) -> str:
     try:
         payload = part.get_payload(decode=True)
     except Exception:  # a broken transfer encoding: read what is there
