@@ -54,6 +54,13 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
 # ---------------------------------------------------------------------------------------------------
 # Patterns
 
+
+def _phrases(pattern: str) -> re.Pattern[str]:
+    """Case-blind phrases whose spaces match any run of white space, line breaks included, since
+    bounce and autoresponder texts are wrapped anywhere."""
+    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+
+
 _ADDRESS = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
@@ -100,11 +107,10 @@ _BOUNCE_SUBJECT = re.compile(
     r"|недоставленное сообщение|не доставлено)|配信できません|送信できません|メールエラー|退信",
     re.IGNORECASE,
 )
-_DELAY_WORDING = re.compile(
+_DELAY_WORDING = _phrases(
     r"\bdelay|still being retried|not yet been delivered|could not send (?:mail|message) for past"
     r"|will (?:be )?retr(?:y|ied)|delivery attempts will continue|this is a warning|warning: message"
     r"|verzögert|retardé|retrasad|ritardat|atrasad|vertraagd|försenad|forsinket|opóźnion",
-    re.IGNORECASE,
 )
 # Where the returned original starts in a bounce's text; addresses below it are not the failed ones.
 _ORIGINAL_MESSAGE_MARK = re.compile(
@@ -116,7 +122,7 @@ _ORIGINAL_MESSAGE_MARK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 # A line after which the failed addresses are listed (on it, or on the next lines up to a blank line).
-_FAILED_LIST_LEAD = re.compile(
+_FAILED_LIST_LEAD = _phrases(
     r"following (?:e-?mail )?(?:address|recipient|destination)(?:e?s|\(e?s\))?(?:\s+\S+){0,4}?\s+(?:failed"
     r"|errors|problems|undeliverable|aborted|rejected|be reached|be delivered|unreachable)"
     r"|deliver (?:the |your )?(?:mail|message) to the following recipients?"
@@ -125,24 +131,21 @@ _FAILED_LIST_LEAD = re.compile(
     r" (?:be )?delivered to|undeliverable to|unable to deliver (?:your |the )?(?:message |mail )?to"
     r"|failed to deliver (?:your |the )?(?:message |mail )?to|n'a pas pu [eê]tre d[ée]livr[ée] [àa]"
     r"|konnte nicht zugestellt werden|no se pudo entregar a|non è stato possibile recapitare",
-    re.IGNORECASE,
 )
 # Failure wording in a bounce's text: a sign of its own, read only when the headers already show one.
-_FAILURE_WORDING = re.compile(
+_FAILURE_WORDING = _phrases(
     r"could not be delivered|couldn't be delivered|was not delivered|wasn't delivered|delivery (?:has )?failed"
     r"|undeliverable|permanent error|permanent fatal error|delivery to the following|failed permanently"
     r"|did not reach|could not be reached|returned to sender|unable to deliver|message expired"
     r"|n'a pas pu être (?:remis|délivré)|nicht zugestellt|no se pudo entregar|non è stato possibile recapitare",
-    re.IGNORECASE,
 )
 # Without a status code, the usual words for a hard failure still tell us it is permanent.
-_HARD_FAILURE_WORDING = re.compile(
+_HARD_FAILURE_WORDING = _phrases(
     r"permanent (?:error|failure|fatal error)|failed permanently|user unknown|unknown user|no such (?:user|mailbox"
     r"|recipient|address)|recipient not found|unknown recipient|(?:does|did) not exist|doesn't exist|may not exist"
     r"|invalid (?:user|recipient|address|mailbox)|mailbox unavailable|host unknown|host not found|domain not found"
     r"|no valid recipients|address rejected|unrouteable address|account (?:has been |is )?disabled"
     r"|not listed in|(?:doesn't|does not) have an? .{1,60} account|n'existe pas|existiert nicht|no existe",
-    re.IGNORECASE,
 )
 _HEADER_LINE = re.compile(r"[ \t]*(?:received|from|to|cc|date|subject|message-id|return-path|sent|reply-to):", re.I)
 _FAILED_LINE = re.compile(  # Postfix, qmail, InterScan, embedded DSN fields
@@ -172,7 +175,7 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
 # Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
 # ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
 # "upon my return"), so that "Yes please! I'm on holiday until Monday" stays a person's answer.
-_AUTOMATIC_REPLY_SENTENCE = re.compile(
+_AUTOMATIC_REPLY_SENTENCE = _phrases(
     r"this is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)"
     r"|ceci est une? (?:réponse|message) automatique"
     r"|(?:dies|das) ist eine automatische (?:antwort|nachricht|e-?mail|abwesenheitsnotiz)"
@@ -182,9 +185,8 @@ _AUTOMATIC_REPLY_SENTENCE = re.compile(
     r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|detta är ett automatiskt (?:svar|meddelande)"
     r"|dette er et automatisk (?:svar|genereret|generert)"
     r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)",
-    re.IGNORECASE,
 )
-_ABSENCE = re.compile(
+_ABSENCE = _phrases(
     r"\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away|on (?:annual "
     r"|parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
     r"|je suis (?:actuellement )?(?:absente?|en congés?|en vacances|hors du bureau)|je serai absente?"
@@ -200,9 +202,8 @@ _ABSENCE = re.compile(
     r"|(?:jeg er|er jeg) (?:p\.t\. |pt\. |for tiden |i øjeblikket )?(?:fraværende|på ferie|ikke på kontoret"
     r"|ude af kontoret|ute av kontoret|på barsel|på permisjon)"
     r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])",
-    re.IGNORECASE,
 )
-_AUTORESPONDER_STOCK_PHRASE = re.compile(  # formal phrases; "please contact" or "urgent" alone a person writes too
+_AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "urgent" alone a person writes too
     r"(?:have |with )?(?:limited|no) access to (?:my )?e-?mails?|(?:for|in case of|regarding|with) urgent (?:matters"
     r"|enquiries|inquiries|requests|issues|queries)|if your (?:matter|enquiry|inquiry|request) is urgent"
     r"|in my absence|during my absence|upon my return"
@@ -217,7 +218,6 @@ _AUTORESPONDER_STOCK_PHRASE = re.compile(  # formal phrases; "please contact" or
     r"|begränsad tillgång|under min frånvaro|vid återkomst|brådskande ärenden|begrænset adgang|i mit fravær"
     r"|ved hjemkomst|hastesager|haster det|begrenset tilgang|i mitt fravær|hastesaker|ograniczony dostęp"
     r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych",
-    re.IGNORECASE,
 )
 # Where the new text of a reply ends and the quoted message begins.
 _QUOTE_START = re.compile(
