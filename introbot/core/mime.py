@@ -46,6 +46,7 @@ _STRUCTURE = re.compile(
 _MIME_PARAMETER_FIELD = re.compile(
     rb"^content-(?:type|disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", re.IGNORECASE | re.MULTILINE
 )
+_PARAMETER = re.compile(rb";\s*[\w*.-]+\s*=")
 _QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ADDRESS_HEADERS = {name.lower(): name for name in (
     "From", "Sender", "Reply-To", "To", "Cc", "Bcc",
@@ -104,7 +105,7 @@ def _check_raw_shape(raw: bytes, limits: Limits) -> None:
     if parts > limits.max_parts:
         raise UnreadableMessage(f"too many parts: {parts} > {limits.max_parts}")
     for field in _MIME_PARAMETER_FIELD.finditer(raw):
-        parameters = field.group().count(b";")
+        parameters = len(_PARAMETER.findall(field.group()))
         if parameters > limits.max_parameters:
             raise UnreadableMessage(f"a MIME header with {parameters} parameters > {limits.max_parameters}")
 

@@ -61,23 +61,27 @@ def _phrases(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
 
 
+# An address, bounded so that long runs of text without "@" cost linear time: it may only start where a
+# word starts, and an RFC 5321 local part has at most 64 characters.
 _ADDRESS = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-][A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{0,63}"
     r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
 )
-_MESSAGE_ID = re.compile(r"<[^<>\s@]{1,200}@[^<>\s@]{1,200}>")
+_ID_CHAR = r"[\x21-\x3b\x3d\x3f\x41-\x7e]"  # printable ASCII but < > @: ids are stored and compared later
+_MESSAGE_ID = re.compile(rf"<{_ID_CHAR}{{1,200}}@{_ID_CHAR}{{1,200}}>")
 _MESSAGE_ID_LINE = re.compile(
-    r"^[ \t>]*(?:original-)?message-id:[ \t]*(?:\r?\n[ \t]+)?(<[^<>\s@]{1,200}@[^<>\s@]{1,200}>)",
+    rf"^[ \t>]*(?:original-)?message-id:[ \t]*(?:\r?\n[ \t]+)?(<{_ID_CHAR}{{1,200}}@{_ID_CHAR}{{1,200}}>)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SCAN_LIMIT = 200_000  # characters of one part that any pattern looks at
+_FLUFL_SIZE_LIMIT, _FLUFL_LINE_LIMIT = 300_000, 5_000  # characters and lines flufl.bounce may read
 _REPORT_TYPE = re.compile(r"""report-type\s*=\s*["']?([\w.-]{1,40})""", re.IGNORECASE)
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
 
 _ENHANCED_STATUS = re.compile(r"(?<![\w.])([245])\.[0-7]\.\d{1,3}(?![\w.])")
 # SMTP reply codes where MTAs print them: at a line start, after "said:", "<<<", "smtp;", "error:"...
 _SMTP_REPLY = re.compile(
-    r"(?:^[ \t>|]*|said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?)[ \t]*\(?"
+    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?)[ \t]*)\(?"
     r"(4(?:21|5[0-5]|47)|5(?:0[0-4]|21|3[0-5]|5[0-7]|41))(?![\w.])",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -87,7 +91,8 @@ _SENDER_CLASSES = (  # (role, pattern for the local part)
     ("postmaster", re.compile(r"post_?master", re.I)),
     ("no-reply", re.compile(r"(?:.*[-_.+])?(?:no|do[-_.]?not)[-_.]?reply(?:[-_.+].*)?", re.I)),
     ("bounce", re.compile(r"bounces?(?:[-_.+=].*)?", re.I)),
-    ("list-robot", re.compile(r".+-(?:admin|owner|request|bounces)|owner-.+", re.I)),
+    # not "-admin": a clinic's front desk may well write from frontdesk-admin@
+    ("list-robot", re.compile(r".+-(?:owner|request|bounces)|owner-.+", re.I)),
 )
 _DAEMON_DISPLAY_NAME = re.compile(r"mail(?:er)?[- ]?daemon|mail deliver(?:y)? (?:sub)?system|mail delivery service", re.I)
 
@@ -599,7 +604,7 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
         signs.append("text: delivery failure wording")
     listed = _listed_failures(notice) + _addresses(facts.headers.get("x-failed-recipients", ()))
     # flufl.bounce is the slower second opinion, for the formats our own patterns do not know
-    temporary, permanent = ((), ()) if listed else _flufl_failures(facts.msg)
+    temporary, permanent = ((), ()) if listed else _flufl_failures(facts)
     not_failed = facts.own_addresses | {message_id.strip("<>").lower() for message_id in facts.message_ids}
     failed = tuple(a for a in dict.fromkeys(listed + permanent + temporary) if a not in not_failed)
     bounce_specific = [sign for sign in signs if sign in _BOUNCE_SPECIFIC_SIGNS]
@@ -618,10 +623,18 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
     return Automatic(AutoKind.BOUNCE, reasons, failed, permanence, facts.message_ids)
 
 
-def _flufl_failures(msg: Message) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(temporary, permanent) failed addresses found by flufl.bounce's detectors, checked and lower-cased."""
+def _flufl_failures(facts: _Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(temporary, permanent) failed addresses found by flufl.bounce's detectors, checked and lower-cased.
+
+    Its detectors try some 25 patterns on every line of every part, returned attachments included, so a
+    longer message is left to our own patterns (legacy bounces are short; big ones come as DSNs).
+    """
+    payloads = [part.message.get_payload() for part in facts.parts]
+    texts = [payload for payload in payloads if isinstance(payload, str)]
+    if sum(map(len, texts)) > _FLUFL_SIZE_LIMIT or sum(text.count("\n") for text in texts) > _FLUFL_LINE_LIMIT:
+        return (), ()
     try:
-        temporary, permanent = all_failures(msg)
+        temporary, permanent = all_failures(facts.msg)
     except Exception:  # a detector choking on odd input is no reason to take the message for a person's
         return (), ()
 

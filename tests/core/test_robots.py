@@ -340,11 +340,25 @@ def test_an_auto_reply_names_the_message_it_answers():
     assert detect(text).original_message_ids == ("<ask-5@collective.example>", "<ask-1@collective.example>")
 
 
-def test_a_plain_message_from_a_person_is_not_automatic():
-    assert detect(person("Please introduce Sam to Maya Chen", "Hi, could you introduce Sam to Maya?")) is None
+@pytest.mark.parametrize("sender", ["Sam Rivera <sam@client.example>", "frontdesk-admin@clinic.example",
+                                    "Bounce Therapy <hello@bouncetherapy.example>", "replies@clinic.example"])
+def test_a_plain_message_from_a_person_is_not_automatic(sender):
+    text = (f"From: {sender}\nTo: intro@collective.example\nSubject: Please introduce Sam to Maya Chen\n\n"
+            "Hi, could you introduce Sam to Maya?\n")
+    assert detect(text) is None
 
 
 # --- wild input -----------------------------------------------------------------------------------
+
+@pytest.mark.timeout(60)  # each of these took minutes while a pattern was quadratic
+@pytest.mark.parametrize("body", ["a" * 500_000, " " * 500_000, "\n" * 500_000, "a@" * 250_000, "<" * 500_000,
+                                  "following address " * 25_000, "550 " * 120_000, "Message-ID: <" * 40_000,
+                                  "( " * 250_000, ("wrote " * 2000 + "\n") * 40])
+def test_pathological_bounce_texts_are_read_in_linear_time(body):
+    text = ("From: MAILER-DAEMON@mx.example\nTo: intro@collective.example\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n" + body)
+    assert detect_automatic(parse_message(text.encode()), LOOP).kind is AutoKind.BOUNCE
+
 
 HEADER_LINES = st.sampled_from([
     "From: MAILER-DAEMON@x.example", "From: <>", "From: postmaster@x.example", "From: a@b.example",
