@@ -255,6 +255,8 @@ class _Part:
 
 
 class _Facts:
+    """One message as the rules see it: raw header values, parts, texts; each worked out on first use."""
+
     def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None) -> None:
         self.msg = msg
         self.own_loop_header = own_loop_header
@@ -607,8 +609,8 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
     temporary, permanent = ((), ()) if listed else _flufl_failures(facts)
     not_failed = facts.own_addresses | {message_id.strip("<>").lower() for message_id in facts.message_ids}
     failed = tuple(a for a in dict.fromkeys(listed + permanent + temporary) if a not in not_failed)
-    bounce_specific = [sign for sign in signs if sign in _BOUNCE_SPECIFIC_SIGNS]
-    if not (set(signs) & _STRONG_BOUNCE_SIGNS or (len(signs) >= 2 and bounce_specific) or (failed and signs)):
+    bounce_specific = set(signs) & _BOUNCE_SPECIFIC_SIGNS
+    if not (set(signs) & _STRONG_BOUNCE_SIGNS or failed or (len(signs) >= 2 and bounce_specific)):
         return None  # one weak sign (a postmaster writing, a lone null return-path) makes no bounce
     reasons = tuple(signs) + (("failed recipients listed in the text",) if failed else ())
     delayed = (bool(temporary) and not permanent) or (
