@@ -710,8 +710,6 @@ def _auto_generated(facts: _Facts) -> Automatic | None:
     if submitted and submitted != "no":
         known = submitted in ("auto-generated", "auto-notified", "auto-replied")
         reasons.append(f"auto-submitted: {submitted if known else 'other'}")
-    if re.search(r"\b(?:all|oof|autoreply)\b", facts.first("x-auto-response-suppress").lower()):
-        reasons.append("x-auto-response-suppress header")
     if "x-loop" in facts.headers:
         reasons.append("x-loop header")
     if facts.null_return_path:
