@@ -12,7 +12,7 @@ SMTP = Endpoint("smtp", "smtp.example.org", 587, "starttls", 30.0, tls_port=465,
 
 
 @pytest.mark.parametrize("reply, expected", [
-    ("550 5.1.1 <bob@example.org>: Recipient address rejected", "550 5.1.1 <<address>>: Recipient address rejected"),
+    ("550 5.1.1 <bob@example.org>: Recipient address rejected", "550 5.1.1 <address>: Recipient address rejected"),
     ("user alice@clinic.example unknown\r\nBCC: x", "user <address> unknown BCC: x"),
     ("451 4.3.0 try later", "451 4.3.0 try later"),
 ])
