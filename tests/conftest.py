@@ -1,12 +1,15 @@
-"""Shared pytest fixtures: the real-world corpus beside the checkout, and a fixed clock."""
+"""Shared pytest fixtures: the real-world corpus beside the checkout, a fixed clock, a real mail host."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from tests.mailhost import MailHost
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -32,3 +35,17 @@ def corpus_index() -> list[dict]:
 def now() -> datetime:
     """A fixed clock for the pure core: tests pass time in, they never patch it."""
     return datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def mailhost() -> Iterator[MailHost]:
+    """Dovecot + Postfix on 127.0.0.1 for the whole session; fails (never skips) when they are not installed."""
+    with MailHost() as host:
+        yield host
+
+
+@pytest.fixture
+def mail(mailhost: MailHost) -> MailHost:
+    """The session's mail host with empty mailboxes and an empty queue for this test."""
+    mailhost.reset()
+    return mailhost
