@@ -159,14 +159,21 @@ def _open(settings: ImapSettings) -> IMAPClient:
         _drop(client)
         if isinstance(error.__context__, OSError | IMAPClientAbortError):
             raise ImapError(endpoint.describe(error.__context__, step)) from None
-        raise ImapError(endpoint.login_refused(str(error).removeprefix("login failed: "),
-                                               settings.password.key)) from None
+        raise ImapError(endpoint.login_refused(_reply_text(error), settings.password.key)) from None
     except ImapError:
         _drop(client)
         raise
     except (OSError, IMAPClientError) as error:
         _drop(client)
         raise ImapError(endpoint.describe(error, step)) from None
+
+
+def _reply_text(error: LoginError) -> str:
+    """The server's words from imapclient's "login failed: b'[AUTHENTICATIONFAILED] ...'"."""
+    text = str(error).removeprefix("login failed: ")
+    if text[:2] in ("b'", 'b"') and text[-1:] == text[1]:
+        text = text[2:-1]
+    return text
 
 
 def _drop(client: IMAPClient) -> None:
