@@ -32,6 +32,8 @@ UNDELIVERABLE_DOMAIN = "nowhere.example"
 # `refused@<any domain>` is rejected at RCPT TO with 550 5.1.1, on every port.
 REFUSED_LOCAL_PART = "refused"
 TEST_PASSWORD = "mailhost-test-password"
+# Created (and subscribed) in every mailbox, each with the special-use flag of the same name.
+SPECIAL_FOLDERS = ("Sent", "Drafts", "Trash", "Junk", "Archive")
 MAIL_USER = "vmail"
 HOSTNAME = "mx.mail.example"
 
@@ -288,7 +290,7 @@ class MailHost:
                 found = self._read_folder(imap, folder) if imap.folder_exists(folder) else []
             return found if len(found) >= count else None
 
-        return _wait_until(enough, timeout, lambda: f"{folder!r} of {address!r} did not reach {count} "
+        return wait_until(enough, timeout, lambda: f"{folder!r} of {address!r} did not reach {count} "
                                                      f"messages; Postfix queue holds {self.queue_size()}")
 
     @staticmethod
@@ -306,7 +308,7 @@ class MailHost:
         return sum(1 for name in QUEUE_DIRS for path in (spool / name).rglob("*") if path.is_file())
 
     def wait_for_queue_empty(self, timeout: float = 30.0) -> None:
-        _wait_until(lambda: self.queue_size() == 0 or None, timeout,
+        wait_until(lambda: self.queue_size() == 0 or None, timeout,
                     lambda: f"the Postfix queue still holds {self.queue_size()} messages; see {self.postfix_log}")
 
     def flush_queue(self) -> None:
@@ -338,7 +340,7 @@ class MailHost:
             except OSError:
                 return None
 
-        _wait_until(greeted, START_TIMEOUT, lambda: f"no greeting on port {port} within {START_TIMEOUT} s:\n"
+        wait_until(greeted, START_TIMEOUT, lambda: f"no greeting on port {port} within {START_TIMEOUT} s:\n"
                                                     f"{_tail(self.dovecot_log)}\n{_tail(self.postfix_log)}")
 
     def _make_postfix_queue(self) -> None:
@@ -360,7 +362,9 @@ class MailHost:
             run=self.dovecot_run, state=self.directory / "dovecot-state", log=self.dovecot_log,
             cert=self.certificate.cert_file, key=self.certificate.key_file, uid=uid, gid=gid,
             mail=self.mail_dir, password=self.password, imap=self.imap_port, imaps=self.imaps_port,
-            lmtp=self.lmtp_port, name=self.directory.name, hostname=HOSTNAME))
+            lmtp=self.lmtp_port, name=self.directory.name, hostname=HOSTNAME,
+            special_folders="\n".join(f"  mailbox {name} {{\n    special_use = \\{name}\n    auto = subscribe\n  }}"
+                                      for name in SPECIAL_FOLDERS)))
 
     def _write_postfix_config(self) -> None:
         self.postfix_dir.mkdir()
@@ -379,8 +383,9 @@ class MailHost:
             os.utime(self.postfix_dir / name, (an_hour_ago, an_hour_ago))
 
 
-def _wait_until(condition: Callable[[], T | None], timeout: float, describe: Callable[[], str]) -> T:
-    """Poll `condition` until it returns something other than None; the deadline is generous on purpose."""
+def wait_until(condition: Callable[[], T | None], timeout: float, describe: Callable[[], str]) -> T:
+    """Poll `condition` until it returns something other than None, or raise TimeoutError(describe()).
+    Tests wait on conditions with generous deadlines, never on fixed sleeps."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
@@ -453,26 +458,7 @@ namespace inbox {{
   inbox = yes
   separator = /
   prefix =
-  mailbox Sent {{
-    special_use = \\Sent
-    auto = subscribe
-  }}
-  mailbox Drafts {{
-    special_use = \\Drafts
-    auto = subscribe
-  }}
-  mailbox Trash {{
-    special_use = \\Trash
-    auto = subscribe
-  }}
-  mailbox Junk {{
-    special_use = \\Junk
-    auto = subscribe
-  }}
-  mailbox Archive {{
-    special_use = \\Archive
-    auto = subscribe
-  }}
+{special_folders}
 }}
 protocol imap {{
   mail_max_userip_connections = 1000

@@ -156,6 +156,7 @@ def test_reset_empties_mailboxes_and_ends_open_sessions(mail: MailHost):
     assert mail.queue_size() == 0
     with pytest.raises(IMAPClient.AbortError):
         lingering.noop()
+    lingering.shutdown()
 
 
 def test_missing_servers_fail_with_the_fix():
