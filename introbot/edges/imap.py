@@ -143,7 +143,7 @@ def _open(settings: ImapSettings) -> IMAPClient:
         client = IMAPClient(settings.host, settings.port, ssl=settings.security == "tls",
                             ssl_context=context, timeout=seconds)
     except (OSError, IMAPClientError) as error:
-        raise ImapError(endpoint.describe(error, first_contact=True)) from None
+        raise ImapError(_describe(endpoint, error, first_contact=True)) from None
     step = "before login"
     try:
         keep_alive(client.socket())
@@ -158,14 +158,23 @@ def _open(settings: ImapSettings) -> IMAPClient:
     except LoginError as error:
         _drop(client)
         if isinstance(error.__context__, OSError | IMAPClientAbortError):
-            raise ImapError(endpoint.describe(error.__context__, step)) from None
+            raise ImapError(_describe(endpoint, error.__context__, step)) from None
         raise ImapError(endpoint.login_refused(_reply_text(error), settings.password.key)) from None
     except ImapError:
         _drop(client)
         raise
     except (OSError, IMAPClientError) as error:
         _drop(client)
-        raise ImapError(endpoint.describe(error, step)) from None
+        raise ImapError(_describe(endpoint, error, step)) from None
+
+
+def _describe(endpoint: Endpoint, error: BaseException, step: str = "", first_contact: bool = False) -> str:
+    """Endpoint.describe, plus imaplib's aborts: their text may quote a raw server line, so it is left out."""
+    if isinstance(error, IMAPClientAbortError) and not isinstance(error.__context__, OSError):
+        if "EOF" in str(error):
+            return endpoint.closed(step)
+        return " ".join(part for part in (f"{endpoint.where} sent a response that could not be read", step) if part)
+    return endpoint.describe(error, step, first_contact)
 
 
 def _reply_text(error: LoginError) -> str:
@@ -205,7 +214,7 @@ def _connected(settings: ImapSettings) -> Iterator[IMAPClient]:
         raise
     except (OSError, IMAPClientError) as error:
         _drop(client)
-        raise ImapError(_endpoint(settings).describe(error)) from None
+        raise ImapError(_describe(_endpoint(settings), error)) from None
     except BaseException:
         _drop(client)
         raise

@@ -116,6 +116,9 @@ class Endpoint:
                 f"travel in clear): use port {self.tls_port} with {self.service}.security = \"tls\", or a "
                 f"port that offers STARTTLS")
 
+    def closed(self, step: str = "") -> str:
+        return " ".join(part for part in (f"{self.where} closed the connection", step) if part)
+
     def silent(self, step: str = "", first_contact: bool = False) -> str:
         parts = [f"{self.where} did not answer within {self.timeout:g} s", step]
         if first_contact and self.security != "tls":
@@ -138,6 +141,8 @@ class Endpoint:
             return (f"the certificate of {self.where} is not trusted ({reason}): if the server uses a "
                     f"private or self-signed CA, set {self.service}.ca_file to that CA's PEM file")
         tls_error = find_cause(error, ssl.SSLError)
+        if isinstance(tls_error, ssl.SSLEOFError | ssl.SSLZeroReturnError):
+            return self.closed(step)
         if isinstance(tls_error, ssl.SSLError):
             if _speaks_no_tls(tls_error):
                 return self.not_tls()
@@ -150,7 +155,7 @@ class Endpoint:
         if find_cause(error, TimeoutError):
             return self.silent(step, first_contact)
         if find_cause(error, ConnectionResetError) or find_cause(error, BrokenPipeError):
-            return " ".join(part for part in (f"{self.where} closed the connection", step) if part)
+            return self.closed(step)
         where = " ".join(part for part in (f"connection to {self.where} failed", step) if part)
         return f"{where}: {type(error).__name__}: {scrub(str(error))}"
 

@@ -21,6 +21,7 @@ from introbot.edges.imap import (HEADER_LIMIT, IGNORED, PROCESSED, QUARANTINE, F
                                  append_to_sent, backoff_delay, group_by_destination, message_id_in_folder,
                                  plan_batches, server_folder)
 from tests.edges.peers import PYMAP_PASSWORD, PYMAP_USER, pymap_without
+from tests.faultproxy import FaultProxy
 from tests.mailhost import DOVEADM, MailHost
 
 MB = 1024 * 1024
@@ -290,6 +291,43 @@ def test_after_the_server_ends_the_session_the_watcher_reconnects_and_catches_up
         eventually(lambda: recorder.seen, "catching up after reconnecting")
     assert len(imap_records(caplog, "connected to")) >= 2
     assert subjects(mail, "introbot/processed") == ["request 3"]
+
+
+def test_a_silently_dead_connection_is_noticed_at_renewal_then_caught_up(mail, caplog):
+    """The proxy black-holes an idling connection (no FIN, no data): the DONE sent at the next renewal
+    goes unanswered, so the watcher gives up after `timeout` and catches up once it can reconnect."""
+    caplog.set_level(logging.INFO, logger="introbot.imap")
+    recorder, stop = Recorder(), threading.Event()
+    with FaultProxy(mail.imaps_port) as proxy:
+        settings = dovecot(mail, port=proxy.port, idle_renew=timedelta(seconds=1), timeout=timedelta(seconds=1))
+        with watching(MailboxWatcher(settings, recorder, stop=stop, rng=random.Random(3)), stop):
+            eventually(lambda: imap_records(caplog, "watching with IDLE"), "connecting")
+            proxy.black_hole()
+            mail.append(INTRO, message(4))  # straight into Dovecot: the dead connection cannot tell
+            eventually(lambda: imap_records(caplog, "disconnected"), "noticing the dead connection")
+            proxy.pass_through()
+            eventually(lambda: recorder.seen, "catching up after reconnecting")
+    [disconnected] = imap_records(caplog, "disconnected")
+    assert "did not answer within 1 s" in disconnected
+    assert subjects(mail, "introbot/processed") == ["request 4"]
+
+
+def test_a_cut_connection_and_a_server_down_for_a_while_are_survived(mail, caplog):
+    caplog.set_level(logging.INFO, logger="introbot.imap")
+    recorder, stop = Recorder(), threading.Event()
+    with FaultProxy(mail.imaps_port) as proxy:
+        settings = dovecot(mail, port=proxy.port, timeout=timedelta(seconds=2))
+        with watching(MailboxWatcher(settings, recorder, stop=stop, rng=random.Random(5)), stop):
+            eventually(lambda: imap_records(caplog, "watching with IDLE"), "connecting")
+            proxy.refuse()
+            proxy.cut()
+            eventually(lambda: imap_records(caplog, "refused the connection"), "trying while the server is down")
+            mail.append(INTRO, message(6))
+            proxy.pass_through()
+            eventually(lambda: recorder.seen, "catching up after the server came back")
+    assert len(imap_records(caplog, "disconnected")) == 1
+    assert len(imap_records(caplog, "connected to")) == 2
+    assert subjects(mail, "introbot/processed") == ["request 6"]
 
 
 def test_starttls_with_the_servers_ca_works(mail):

@@ -8,16 +8,17 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from introbot.config import Secret, SmtpSettings
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from tests.edges.peers import certificate_for, tls_server
+from tests.faultproxy import FaultProxy
+from tests.faultsmtp import PERMANENT, SHUTTING_DOWN, STALL, TEMPORARY, FaultSMTP
 from tests.mailhost import MailHost, free_port
 
 INTRO = "intro@collective.example"
 MAYA = "maya@bodywork.example"
+SAM = "sam@client.example"
 LOCAL_HOSTNAME = "bot.collective.example"
 
 
@@ -117,38 +118,6 @@ def test_a_refused_connection_is_temporary(mail):
     assert result.delivery is Delivery.TEMPORARY and "refused the connection" in result.detail
 
 
-class _Recorder:
-    """aiosmtpd handler and authenticator that remember what a client tried."""
-
-    def __init__(self) -> None:
-        self.logins: list[object] = []
-        self.messages: list[bytes] = []
-
-    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
-        self.logins.append(mechanism)
-        return AuthResult(success=False, handled=False)
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def test_starttls_is_mandatory_so_no_password_goes_out_in_clear():
-    recorder = _Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), server_hostname="plain.example",
-                            authenticator=recorder, auth_require_tls=False)
-    controller.start()
-    try:
-        settings = SmtpSettings(host="127.0.0.1", port=controller.port, security="starttls", username=INTRO,
-                                password=Secret(key="smtp.password_env", literal="secret"),
-                                timeout=timedelta(seconds=5))
-        with pytest.raises(SmtpConfigError, match="does not offer STARTTLS"):
-            send_all(settings, ([MAYA], message("never")))
-    finally:
-        controller.stop()
-    assert recorder.logins == [] and recorder.messages == []
-
-
 def test_plaintext_is_only_for_loopback():
     with pytest.raises(SmtpConfigError, match="only for a loopback host"):
         SmtpSender(SmtpSettings(host="smtp.example.org", security="none"), LOCAL_HOSTNAME)
@@ -170,3 +139,107 @@ def test_an_envelope_smtp_cannot_carry_unchanged_is_refused_before_connecting(re
     with pytest.raises(ValueError) as raised:
         asyncio.run(attempt())
     assert "maya" not in str(raised.value) and "intro" not in str(raised.value)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Faults injected into the peer: a programmable SMTP server, and a proxy that cuts connections.
+
+def plain(server: FaultSMTP | FaultProxy, **changes) -> SmtpSettings:
+    settings = SmtpSettings(host="127.0.0.1", port=server.port, security="none", timeout=timedelta(seconds=10))
+    return dataclasses.replace(settings, **changes)
+
+
+@pytest.fixture
+def fault_smtp():
+    with FaultSMTP() as server:
+        yield server
+
+
+def test_many_sends_share_one_connection_and_arrive_unchanged(fault_smtp):
+    raws = [message(f"intro {number}") + b".a line that starts with a dot\r\n" for number in range(5)]
+    results = send_all(plain(fault_smtp), *(([MAYA, SAM], raw) for raw in raws))
+    assert [result.delivery for result in results] == [Delivery.SENT] * 5
+    assert fault_smtp.messages_per_connection() == [5]
+    assert [(found.mail_from, found.rcpt_to, found.data) for found in fault_smtp.messages] == [
+        (INTRO, (MAYA, SAM), raw) for raw in raws]
+
+
+@pytest.mark.parametrize("command", ["MAIL", "RCPT", "DATA"])
+@pytest.mark.parametrize("reply, delivery", [(TEMPORARY, Delivery.TEMPORARY), (PERMANENT, Delivery.PERMANENT)])
+def test_4xx_is_temporary_and_5xx_permanent_and_the_connection_carries_on(fault_smtp, command, reply, delivery):
+    fault_smtp.on(command, reply, times=1)
+    refused, after = send_all(plain(fault_smtp), ([MAYA], message("refused")), ([MAYA], message("after")))
+    assert refused.delivery is delivery and str(reply) in refused.detail
+    assert after.delivery is Delivery.SENT
+    assert fault_smtp.messages_per_connection() == [1]
+
+
+def test_a_recipient_refused_for_now_is_reported_while_the_other_gets_it(fault_smtp):
+    fault_smtp.on("RCPT", TEMPORARY, when=lambda transaction: transaction.address == SAM)
+    [result] = send_all(plain(fault_smtp), ([MAYA, SAM], message("partial")))
+    assert result.delivery is Delivery.SENT
+    assert result.refused == {SAM: str(TEMPORARY)}
+    assert [found.rcpt_to for found in fault_smtp.messages] == [(MAYA,)]
+
+
+@pytest.mark.parametrize("command, detail", [("MAIL", "timeout after MAIL FROM"), ("RCPT", "timeout after RCPT TO"),
+                                             ("DATA", "timeout after DATA")])
+def test_a_server_that_stops_answering_gives_temporary_within_the_timeout(fault_smtp, command, detail):
+    fault_smtp.on(command, STALL, times=1)
+    stalled, after = send_all(plain(fault_smtp, timeout=timedelta(seconds=1)), ([MAYA], message("stalled")),
+                              ([MAYA], message("after")))
+    assert (stalled.delivery, stalled.detail) == (Delivery.TEMPORARY, detail)
+    assert after.delivery is Delivery.SENT
+    assert fault_smtp.messages_per_connection() == [0, 1]  # the stalled connection was abandoned
+
+
+def test_a_server_that_never_greets_gives_temporary_within_the_timeout(fault_smtp):
+    fault_smtp.stall_greeting()
+    [result] = send_all(plain(fault_smtp, timeout=timedelta(seconds=1)), ([MAYA], message("never")))
+    assert result.delivery is Delivery.TEMPORARY
+    assert "did not answer within 1 s before its greeting" in result.detail
+
+
+def test_after_a_421_the_next_send_opens_a_new_connection(fault_smtp):
+    fault_smtp.on("MAIL", SHUTTING_DOWN, times=1)
+    closed, after = send_all(plain(fault_smtp), ([MAYA], message("closed")), ([MAYA], message("after")))
+    assert (closed.delivery, closed.detail) == (Delivery.TEMPORARY, str(SHUTTING_DOWN))
+    assert after.delivery is Delivery.SENT
+    assert fault_smtp.messages_per_connection() == [0, 1]
+
+
+def test_a_connection_dropped_between_sends_is_reopened_transparently(fault_smtp):
+    async def run() -> list[SendResult]:
+        with FaultProxy(fault_smtp.port) as proxy:
+            async with SmtpSender(plain(proxy), LOCAL_HOSTNAME) as sender:
+                first = await sender.send(INTRO, [MAYA], message("first"))
+                proxy.cut()  # as a server does when it times out an idle client
+                second = await sender.send(INTRO, [MAYA], message("second"))
+        return [first, second]
+
+    assert [result.delivery for result in asyncio.run(run())] == [Delivery.SENT, Delivery.SENT]
+    assert fault_smtp.messages_per_connection() == [1, 1]
+
+
+def test_starttls_is_mandatory_so_no_password_goes_out_in_clear():
+    with FaultSMTP(users={INTRO: "secret"}) as server:  # offers AUTH, but no STARTTLS
+        settings = plain(server, security="starttls", username=INTRO,
+                         password=Secret(key="smtp.password_env", literal="secret"))
+        with pytest.raises(SmtpConfigError, match="does not offer STARTTLS"):
+            send_all(settings, ([MAYA], message("never")))
+        assert server.command_count("AUTH") == 0 and server.messages == []
+
+
+def test_starttls_then_auth_against_a_server_that_requires_both():
+    with FaultSMTP(tls="starttls", users={INTRO: "secret"}, auth_required=True) as server:
+        settings = plain(server, security="starttls", username=INTRO, ca_file=server.ca_file,
+                         password=Secret(key="smtp.password_env", literal="secret"))
+        [result] = send_all(settings, ([MAYA], message("secured")))
+        assert result.delivery is Delivery.SENT
+        assert [found.login for found in server.messages] == [INTRO]
+
+
+def test_a_server_that_wants_a_login_when_none_is_configured_is_a_config_error():
+    with FaultSMTP(users={INTRO: "secret"}, auth_required=True) as server:
+        with pytest.raises(SmtpConfigError, match="requires authentication .*set smtp.username"):
+            send_all(plain(server), ([MAYA], message("never")))
