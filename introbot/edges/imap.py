@@ -292,9 +292,11 @@ class MailboxWatcher:
     Run it in one dedicated thread (imapclient is synchronous). Reading never sets \\Seen (BODY.PEEK),
     and only UIDs and configured folder names ever go into an IMAP command.
 
-    A connection that dies silently while idling (no FIN) is noticed within idle_renew + timeout
-    (4 min 30 s with the defaults): every renewal sends DONE and NOOP under the socket timeout. TCP
-    keepalive notices a vanished peer in about 90 s on its own.
+    A connection that dies silently (no FIN, e.g. a NAT or proxy dropping it) is noticed within
+    idle_renew + timeout while idling (4 min 30 s with the defaults: each renewal's DONE and NOOP wait
+    at most `timeout` for an answer), and within poll_interval + timeout when polling. TCP keepalive
+    also notices a peer whose host vanished in about 90 s. Either way the watcher reconnects with
+    backoff and catches up by UID.
     """
 
     def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
@@ -393,7 +395,7 @@ class MailboxWatcher:
                 # Readable yet nothing to parse: end of stream (imapclient hides it) or TLS housekeeping.
                 # Leaving IDLE now tells which: DONE fails on a closed connection.
                 return False
-            if any(response[:1] == (b"BYE",) or response[1:2] == (b"BYE",) for response in responses):
+            if any(response[:1] == (b"BYE",) for response in responses):
                 raise ImapError(f"{self._settings.host}:{self._settings.port} ended the session (BYE)")
             if _announces_mail(responses):
                 return True
@@ -408,18 +410,23 @@ class MailboxWatcher:
     def _catch_up(self, client: IMAPClient, mailbox: _Mailbox, after_uid: int = 0) -> tuple[int, int]:
         """Handle every message in the folder (or only those above `after_uid`), in UID order.
 
-        Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone.
+        Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone. When
+        `stop` is set, the batch in hand is finished and the rest waits for the next catch-up.
         """
         criteria: list[str] = ["UNDELETED"] if not after_uid else ["UID", f"{after_uid + 1}:*", "UNDELETED"]
         uids = sorted(uid for uid in client.search(criteria) if uid > after_uid)
         handled = 0
         for start in range(0, len(uids), self._batch_size):
+            if self._stop.is_set():
+                break
             chunk = uids[start:start + self._batch_size]
             sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items()
                      if b"RFC822.SIZE" in data}
             present = [(uid, sizes[uid]) for uid in chunk if uid in sizes]  # others vanished meanwhile
             for batch in plan_batches(present, batch_size=self._batch_size, batch_bytes=self._batch_bytes,
                                       max_message_bytes=self._max_message_bytes):
+                if self._stop.is_set():
+                    break
                 handled += self._handle(client, mailbox, batch, sizes)
         return handled, max(uids, default=after_uid)
 

@@ -12,7 +12,8 @@ from types import TracebackType
 
 import aiosmtplib
 from aiosmtplib import (SMTPAuthenticationError, SMTPConnectResponseError, SMTPException, SMTPHeloError,
-                        SMTPRecipientRefused, SMTPResponseException, SMTPServerDisconnected, SMTPTimeoutError)
+                        SMTPNotSupported, SMTPRecipientRefused, SMTPResponseException, SMTPServerDisconnected,
+                        SMTPTimeoutError)
 
 from introbot.config import SmtpSettings
 from introbot.edges.tls import Endpoint, client_context, is_loopback, scrub, tls_misconfigured
@@ -166,8 +167,8 @@ class SmtpSender:
                 await client.login(settings.username, password)
         except BaseException as error:
             client.close()
-            if isinstance(error, SmtpConfigError | asyncio.CancelledError) or not isinstance(error, Exception):
-                raise
+            if isinstance(error, SmtpConfigError) or not isinstance(error, Exception):
+                raise  # cancellation and our own verdicts pass unchanged
             raise self._connect_failure(error, step) from None
         log.info("connected to %s (%s)", self._endpoint.where, settings.security)
         return client
@@ -180,6 +181,9 @@ class SmtpSender:
         if isinstance(error, SMTPConnectResponseError | SMTPHeloError) and error.code >= 500:
             return SmtpConfigError(f"{endpoint.where} refused this client {step} ({_reply(error)}): check "
                                    f"smtp.host and smtp.port, and that this machine may send through it")
+        if type(error) is SMTPException or isinstance(error, SMTPNotSupported):
+            # aiosmtplib's own verdicts, e.g. "No suitable authentication method found."
+            return SmtpConfigError(f"{endpoint.where} cannot be used {step}: {scrub(str(error))}")
         if isinstance(error, SMTPResponseException):
             detail = f"{_reply(error)} {step}"
         elif tls_misconfigured(error):
