@@ -21,7 +21,7 @@ from introbot.core.quotes import (
     split_reply,
     unquote,
 )
-from introbot.core.text import body_text
+from introbot.core.text import body_text, children, content_type, filename, header_text
 
 # Forwards of forwards of forwards: past this depth the rest stays in the innermost body.
 _MAX_NESTED = 20
@@ -202,24 +202,40 @@ def parse_inline_forward(body: str, subject: str | None = None) -> Forward | Non
     admits only an explicit, unquoted forward separator; a plain or unknown subject admits separators
     and Outlook header blocks ("From: ... Sent: ... To: ...").
     """
-    return _parse_inline(clean_lines(body), subject, 0)
+    return _parse_inline(clean_lines(body), subject)
 
 
-def _parse_inline(lines: list[str], subject: str | None, depth: int) -> Forward | None:
-    kind = subject_kind(subject)
+def _parse_inline(lines: list[str], subject: str | None) -> Forward | None:
     depths = [quote_depth(line) for line in lines]
     plain = [unquote(line, level) for line, level in zip(lines, depths)]
     finder = MarkerFinder(plain)
-    for index in range(len(plain)):
+    messages: list[ForwardedMessage] = []
+    note = ""
+    index, hint = 0, subject
+    # One pass: each forwarded message's header block is followed by its body, where the next (older)
+    # forward may start; its own Subject is the hint for that one.
+    while index < len(plain) and len(messages) < _MAX_NESTED:
+        found = _next_forward(lines, plain, depths, finder, index, hint)
+        if found is None:
+            break
+        marker, message, body_start = found
+        if not messages:
+            note = split_reply("\n".join(lines[:marker.start])).new_text
+        messages.append(message)
+        index, hint = body_start, message.subject
+    return Forward(note, tuple(messages)) if messages else None
+
+
+def _next_forward(lines: list[str], plain: list[str], depths: list[int], finder: MarkerFinder, start: int,
+                  subject: str | None) -> tuple[Marker, ForwardedMessage, int] | None:
+    kind = subject_kind(subject)
+    for index in range(start, len(plain)):
         marker = finder.marker_at(index)
         if marker is None or not _admitted(marker, kind, depths[index]):
             continue
-        message = _forwarded_at(lines, plain, depths, marker, finder, subject)
-        if message is None:
-            continue
-        nested = _parse_inline(clean_lines(message.body), message.subject, depth + 1) if depth < _MAX_NESTED else None
-        note = split_reply("\n".join(lines[:marker.start])).new_text
-        return Forward(note, (message,) + (nested.messages if nested else ()))
+        found = _forwarded_at(lines, plain, depths, marker, finder, subject)
+        if found is not None:
+            return (marker,) + found
     return None
 
 
@@ -232,28 +248,29 @@ def _admitted(marker: Marker, kind: str | None, depth: int) -> bool:
 
 
 def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker: Marker, finder: MarkerFinder,
-                  outer_subject: str | None) -> ForwardedMessage | None:
+                  outer_subject: str | None) -> tuple[ForwardedMessage, int] | None:
+    """The forwarded message announced by `marker`, and the line where its body starts."""
     fallback_subject = strip_subject_prefixes(outer_subject) if outer_subject else None
     if marker.kind == "attribution":
         attribution = " ".join(line.strip() for line in plain[marker.start:marker.end])
         name, address, date = _attribution_parts(attribution)
-        return ForwardedMessage(address, name, fallback_subject or None, date, (), (),
-                                _body(lines, depths, marker.end, depths[marker.start]), False)
+        body = _body(lines, depths, marker.end, depths[marker.start])
+        return ForwardedMessage(address, name, fallback_subject or None, date, (), (), body, False), marker.end
     fields_start = marker.start
     if marker.kind != "fields":
         following = finder.next_nonblank[marker.end] if marker.end < len(plain) else None
         if following is None or following - marker.end > 3:
             return None
         if following in finder.attributions:
-            return _forwarded_at(lines, plain, depths, Marker("attribution", following, finder.attributions[following]),
-                                 finder, outer_subject)
+            attribution = Marker("attribution", following, finder.attributions[following])
+            return _forwarded_at(lines, plain, depths, attribution, finder, outer_subject)
         fields_start = following
     fields_end = fields_block_end(plain, fields_start, any_first_kind=True)
     if fields_end is None:
         return None
     values = _field_values(plain[fields_start:fields_end])
     name, address = parse_mailbox(values.get("from", ""))
-    return ForwardedMessage(
+    message = ForwardedMessage(
         sender_address=address,
         sender_name=name,
         subject=values.get("subject") or fallback_subject or None,
@@ -263,6 +280,7 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
         body=_body(lines, depths, fields_end, depths[fields_start]),
         attached=False,
     )
+    return message, fields_end
 
 
 def _field_values(block: list[str]) -> dict[str, str]:
@@ -340,60 +358,42 @@ def find_forward(msg: EmailMessage) -> Forward | None:
             if nested:
                 messages.extend(nested.messages)
         return Forward(split_reply(body_text(msg)).new_text, tuple(messages))
-    return parse_inline_forward(body_text(msg), _header(msg, "Subject"))
+    return parse_inline_forward(body_text(msg), header_text(msg, "Subject"))
 
 
 def _attached_messages(part: Message, depth: int) -> list[Message]:
-    if depth > 10 or part.get_content_type() == "multipart/report":
+    if depth > 10 or content_type(part) == "multipart/report":
         return []
     found: list[Message] = []
-    payload = part.get_payload()
-    if not part.is_multipart() or not isinstance(payload, list):
-        return found
-    for child in payload:
-        if not isinstance(child, Message):
-            continue
-        content_type = child.get_content_type()
-        if content_type in _ATTACHED_TYPES:
-            inner = child.get_payload()
-            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
+    for child in children(part):
+        mime_type = content_type(child)
+        if mime_type in _ATTACHED_TYPES:
+            inner = children(child)
+            if inner:
                 found.append(inner[0])
-        elif _is_eml_file(child):
+        elif mime_type in _EML_FILE_TYPES and filename(child).lower().endswith(".eml"):
             raw = child.get_payload(decode=True)
             if isinstance(raw, bytes):
                 found.append(BytesParser(policy=default_policy).parsebytes(raw))
-        elif child.get_content_maintype() == "multipart":
+        elif mime_type.startswith("multipart/"):
             found.extend(_attached_messages(child, depth + 1))
     return found
 
 
-def _is_eml_file(part: Message) -> bool:
-    filename = part.get_filename() or ""
-    return filename.lower().endswith(".eml") and part.get_content_type() in (
-        "application/octet-stream", "application/eml", "text/plain")
+_EML_FILE_TYPES = ("application/octet-stream", "application/eml", "text/plain")
 
 
 def _from_attached(inner: Message) -> ForwardedMessage:
-    name, address = parse_mailbox(_header(inner, "From") or "")
+    # Raw header text through our own strict parsing: the stdlib address parser is not trusted here.
+    name, address = parse_mailbox(header_text(inner, "From") or "")
     return ForwardedMessage(
         sender_address=address,
         sender_name=name,
-        subject=_header(inner, "Subject"),
-        date=_header(inner, "Date"),
-        to=parse_mailbox_list(_header(inner, "To") or ""),
-        cc=parse_mailbox_list(_header(inner, "Cc") or ""),
+        subject=header_text(inner, "Subject"),
+        date=header_text(inner, "Date"),
+        to=parse_mailbox_list(header_text(inner, "To") or ""),
+        cc=parse_mailbox_list(header_text(inner, "Cc") or ""),
         body=body_text(inner).strip(),
         attached=True,
     )
-
-
-def _header(msg: Message, name: str) -> str | None:
-    """A header's decoded text, or None when absent. The stdlib parser of structured headers still has
-    crashes on hostile input; a header it cannot parse is treated as absent rather than fatal."""
-    try:
-        value = msg.get(name)
-        text = None if value is None else str(value)
-    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
-        return None
-    return " ".join(text.split()) if text is not None else None
 

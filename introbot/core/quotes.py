@@ -198,22 +198,42 @@ _YEAR_OR_TIME = re.compile(r"\b(?:\d{4}|\d{1,2}[:.]\d{2})\b")
 _ADDRESS_HINT = "@"
 
 
+def _last_verb(window: str, opened: bool) -> tuple[int, int] | None:
+    """Where the last "wrote"-like verb of `window` starts and ends (found with str.rfind: this runs on
+    every candidate line, and a scan with the whole alternation is several times slower)."""
+    lowered = window.lower()
+    if len(lowered) != len(window):  # a few characters change length when lower-cased
+        matches = list((_VERB_OR_SENT if opened else _VERB).finditer(window))
+        return (matches[-1].start(), matches[-1].end()) if matches else None
+    best: tuple[int, int] | None = None
+    for verb in _VERB_ENDINGS + (("sent",) if opened else ()):
+        position = lowered.rfind(verb)
+        while position >= 0:
+            end = position + len(verb)
+            if (position == 0 or not (lowered[position - 1].isalnum() or lowered[position - 1] == "_")) and (
+                    end == len(lowered) or not (lowered[end].isalnum() or lowered[end] == "_")):
+                if best is None or position > best[0] or (position == best[0] and end > best[1]):
+                    best = (position, end)
+                break
+            position = lowered.rfind(verb, 0, position)
+    return best
+
+
 def _attribution_text_ok(window: str, opened: bool) -> bool:
     """True when a joined window of 1-6 lines reads as an attribution line."""
     if len(window) > 400:
         return False
-    verbs = list((_VERB_OR_SENT if opened else _VERB).finditer(window))
-    if not verbs:
+    verb = _last_verb(window, opened)
+    if verb is None:
         return False
-    verb = verbs[-1]
     stripped = window.strip()
     framed = stripped.startswith(("--", "––", "——")) and stripped.endswith("--")
     if not framed and _ADDRESS_HINT not in window and not any(char.isdigit() for char in window):
         return False
-    tail = window[verb.end():].strip().rstrip("-–—* ").strip()
+    tail = window[verb[1]:].strip().rstrip("-–—* ").strip()
     if not tail:
         return True
-    return tail.endswith((":", "：")) and len(tail) <= 80 and verb.start() <= 300
+    return tail.endswith((":", "：")) and len(tail) <= 80 and verb[0] <= 300
 
 
 def _continues(line: str) -> bool:
@@ -264,15 +284,20 @@ def _can_end_attribution(stripped: str) -> bool:
 
 
 def _attribution_start(lines: list[str], quoted: list[bool], end: int) -> int | None:
-    for start in range(max(0, end - 5), end + 1):
+    earliest = max(0, end - 5)
+    # A window never reaches above a line that itself opens an attribution ("On ...", "Am ..."):
+    # the attribution starts there at the earliest, and what stands above is the writer's own text.
+    for candidate in range(end, earliest - 1, -1):
+        if _STARTER.match(lines[candidate]):
+            earliest = candidate
+            break
+    for start in range(earliest, end + 1):
         first = lines[start]
         if quoted[start] or not first.strip() or len(first) > _MAX_MARKER_LINE:
             continue
         window_lines = lines[start:end + 1]
         opened = _STARTER.match(first) is not None
         if len(window_lines) > 1:
-            if any(_STARTER.match(line) for line in window_lines[1:]):
-                continue  # the attribution opens further down; this line is the writer's own
             if opened:
                 blanks = sum(1 for line in window_lines if not line.strip())
                 if blanks > 1 or not all(_fragment_like(line) for line in window_lines[1:] if line.strip()):
@@ -339,15 +364,21 @@ def quote_depth(line: str) -> int:
 
 
 def unquote(line: str, levels: int) -> str:
-    """`line` with up to `levels` quote levels removed, and the single space that follows them."""
-    for _ in range(levels):
-        match = re.match(r"^[ \t]*>[ ]?", line) or _SUPERCITE.match(line)
-        if not match:
-            break
-        line = line[match.end():]
-        if line.startswith(" ") and match.group().endswith(">"):
-            line = line[1:]
-    return line
+    """`line` with up to `levels` quote levels removed, and the single space that follows the last one."""
+    if levels <= 0:
+        return line
+    match = _QUOTE_PREFIX.match(line)
+    if match is None:
+        supercite = _SUPERCITE.match(line)
+        return line[supercite.end():].removeprefix(" ") if supercite else line
+    cut, seen = 0, 0
+    for position, char in enumerate(match.group()):
+        if char == ">":
+            seen += 1
+            cut = position + 1
+            if seen == levels:
+                break
+    return line[cut:].removeprefix(" ")
 
 
 # ---------------------------------------------------------------------------------------------------

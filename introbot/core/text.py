@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.message import Message
 from html.parser import HTMLParser
 
@@ -18,6 +20,54 @@ def normalize_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text)
 
 
+# Reading headers through email.policy.default re-parses them on every access (about 0.3 ms for a
+# Content-Type); these few fields are read straight from the raw header with strict, small patterns.
+_MIME_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,126}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}")
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-z0-9_.:+-]{1,64})""", re.IGNORECASE)
+_FILENAME = re.compile(r"""(?:file)?name\*?\s*=\s*["']?([^"';\r\n]{1,300})""", re.IGNORECASE)
+
+
+def raw_header(part: Message, name: str) -> str | None:
+    """The first `name` header exactly as received (folded lines and encoded words left as they are)."""
+    wanted = name.lower()
+    for key, value in part.raw_items():
+        if key.lower() == wanted:
+            return str(value)
+    return None
+
+
+def header_text(part: Message, name: str) -> str | None:
+    """The first `name` header as readable text: unfolded, RFC 2047 words decoded; None when absent.
+    Never raises: an undecodable header comes back as received."""
+    raw = raw_header(part, name)
+    if raw is None:
+        return None
+    try:
+        text = str(make_header(decode_header(raw)))
+    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+        text = raw
+    return " ".join(text.split())
+
+
+def content_type(part: Message) -> str:
+    """The part's MIME type, lower-cased; the default type when it is missing or malformed (RFC 2045)."""
+    value = (raw_header(part, "content-type") or "").split(";", 1)[0].strip().lower()
+    return value if _MIME_TYPE.fullmatch(value) else part.get_default_type()
+
+
+def is_attachment(part: Message) -> bool:
+    return (raw_header(part, "content-disposition") or "").split(";", 1)[0].strip().lower() == "attachment"
+
+
+def filename(part: Message) -> str:
+    """The file name a part carries in Content-Disposition or Content-Type, or ""."""
+    for name in ("content-disposition", "content-type"):
+        match = _FILENAME.search(raw_header(part, name) or "")
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
 def body_text(msg: Message) -> str:
     """The plain text of `msg`'s own body: text/plain preferred, else its HTML turned into text.
 
@@ -28,31 +78,32 @@ def body_text(msg: Message) -> str:
 
 
 def _render(part: Message, depth: int) -> str | None:
-    if depth > _MAX_DEPTH or part.get_content_maintype() == "message":
+    mime_type = content_type(part)
+    if depth > _MAX_DEPTH or mime_type.startswith("message/"):
         return None
     if part.is_multipart():
-        children = [child for child in _children(part) if child.get_content_disposition() != "attachment"]
-        if part.get_content_subtype() == "alternative":
-            return _render_alternative(children, depth + 1)
-        texts = [text for text in (_render(child, depth + 1) for child in children) if text and text.strip()]
+        inline = [child for child in children(part) if not is_attachment(child)]
+        if mime_type == "multipart/alternative":
+            return _render_alternative(inline, depth + 1)
+        texts = [text for text in (_render(child, depth + 1) for child in inline) if text and text.strip()]
         return "\n\n".join(texts) if texts else None
-    content_type = part.get_content_type()
-    if content_type == "text/plain":
+    if mime_type == "text/plain":
         return _decoded(part)
-    if content_type == "text/html":
+    if mime_type == "text/html":
         return html_to_text(_decoded(part))
     return None
 
 
-def _children(part: Message) -> list[Message]:
+def children(part: Message) -> list[Message]:
+    """The sub-parts of a multipart part (none for a leaf)."""
     payload = part.get_payload()
     return [child for child in payload if isinstance(child, Message)] if isinstance(payload, list) else []
 
 
-def _render_alternative(children: list[Message], depth: int) -> str | None:
+def _render_alternative(alternatives: list[Message], depth: int) -> str | None:
     """Plain text when the sender offered a non-empty one; otherwise the richest rendering that yields text."""
-    plain = [child for child in children if child.get_content_type() == "text/plain"]
-    for child in plain + list(reversed(children)):
+    plain = [child for child in alternatives if content_type(child) == "text/plain"]
+    for child in plain + list(reversed(alternatives)):
         text = _render(child, depth)
         if text and text.strip():
             return text
@@ -64,7 +115,8 @@ def _decoded(part: Message) -> str:
     if not isinstance(payload, bytes):
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
-    charset = (part.get_content_charset() or "").strip("\"' ")
+    match = _CHARSET.search(raw_header(part, "content-type") or "")
+    charset = match.group(1).lower() if match else ""
     # Mail that declares nothing or plain ASCII is very often UTF-8 in fact; try that strictly first.
     if charset in ("", "us-ascii", "ascii"):
         try:
@@ -107,10 +159,12 @@ class _HtmlToText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN_TAGS:
-            # <head> is often left open by broken senders: only hide it until <body> shows up.
             self._hidden.append(tag)
-        elif tag == "body":
+        elif tag == "body" or (tag in _BLOCK_TAGS or tag in ("br", "hr", "blockquote", "pre")) and "head" in self._hidden:
+            # <head> is often left open by broken senders: it ends where the body visibly starts.
             self._hidden = [hidden for hidden in self._hidden if hidden != "head"]
+            if tag != "body":
+                self.handle_starttag(tag, attrs)
         elif tag == "br":
             self._flush(keep_empty=True)
         elif tag == "hr":
@@ -157,7 +211,7 @@ class _HtmlToText(HTMLParser):
                 self._current.append(piece)
             return
         collapsed = _SPACES.sub(" ", data)
-        if collapsed.strip() or (self._current and not self._current[-1].endswith(" ")):
+        if collapsed.strip(" ") or (self._current and not self._current[-1].endswith(" ")):
             self._current.append(collapsed)
 
     def _flush(self, keep_empty: bool = False) -> None:
