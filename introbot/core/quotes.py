@@ -74,7 +74,16 @@ def header_field(line: str) -> HeaderField | None:
     match = _HEADER_FIELD.match(line)
     if not match:
         return None
-    return HeaderField(_KIND_OF_LABEL[match["label"].lower()], match["value"].strip())
+    return HeaderField(_label_kind(match["label"]), match["value"].strip())
+
+
+def _label_kind(label: str) -> str:
+    kind = _KIND_OF_LABEL.get(label.lower())
+    if kind is None:
+        # The regex matched case-insensitively a spelling that lower() does not map back ("ſubject",
+        # "KİMDEN"): find the label it matched.
+        kind = next(kind for known, kind in _KIND_OF_LABEL.items() if re.fullmatch(re.escape(known), label, re.I))
+    return kind
 
 
 # A wrapped field value continues on the next line when it visibly stops half way.
@@ -188,10 +197,10 @@ _VERB = re.compile(
 # Only after an "On <date>" opening is "sent:" an attribution rather than ordinary prose.
 _VERB_OR_SENT = re.compile(_VERB.pattern + r"|(?<!\w)sent(?!\w)", re.IGNORECASE)
 _STARTER = re.compile(
-    r"^[ \t>*_\-–—]*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dňa|Dnia|W dniu|В|Vào|At|Kl\.|På|Pada|Dana|D\.)"
+    r"^[ \t*_\-–—]*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dňa|Dnia|W dniu|В|Vào|At|Kl\.|På|Pada|Dana|D\.)"
     r"(?=[ \t])"
 )
-_VERB_ENDINGS = tuple(verb.lower() for verb in _VERBS)
+_VERBS_LOWER = tuple(verb.lower() for verb in _VERBS)
 # Gmail's older and localized header lines: "2014-10-17 11:28 GMT+03:00 Name <addr>:", "2011/4/7 Name <addr>".
 _DATE_LED = re.compile(r"^[ \t]*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?=[ \t,])")
 _YEAR_OR_TIME = re.compile(r"\b(?:\d{4}|\d{1,2}[:.]\d{2})\b")
@@ -206,7 +215,7 @@ def _last_verb(window: str, opened: bool) -> tuple[int, int] | None:
         matches = list((_VERB_OR_SENT if opened else _VERB).finditer(window))
         return (matches[-1].start(), matches[-1].end()) if matches else None
     best: tuple[int, int] | None = None
-    for verb in _VERB_ENDINGS + (("sent",) if opened else ()):
+    for verb in _VERBS_LOWER + (("sent",) if opened else ()):
         position = lowered.rfind(verb)
         while position >= 0:
             end = position + len(verb)
@@ -280,7 +289,7 @@ def _can_end_attribution(stripped: str) -> bool:
     """Cheap test run on every line: can an attribution end here ("...:", "... wrote", "... wrote ----")?"""
     if stripped.endswith((":", "：", "--")):
         return True
-    return stripped.rstrip(" \t*-–—").lower().endswith(_VERB_ENDINGS)
+    return stripped.rstrip(" \t*-–—").lower().endswith(_VERBS_LOWER)
 
 
 def _attribution_start(lines: list[str], quoted: list[bool], end: int) -> int | None:
@@ -318,29 +327,6 @@ def _joined(window_lines: list[str]) -> str:
         piece = line.strip()
         joined = joined[:-1] + piece if joined.endswith("=") else (joined + " " + piece if joined else piece)
     return joined
-
-
-def _attribution_before_quote(lines: list[str], quoted: list[bool], index: int, next_line: int) -> int | None:
-    """End of an unlabelled attribution line ("Thu, 26 Jun 2014 14:00 от Name <addr>:") just above a quote."""
-    line = lines[index].strip()
-    end = index + 1
-    if line.endswith("<") and end < len(lines) and not quoted[end]:
-        line = line + lines[end].strip()
-        end += 1
-    if len(line) > 200 or _ADDRESS_HINT not in line or not _YEAR_OR_TIME.search(line):
-        return None
-    if not line.endswith((":", ">", "：")):
-        return None
-    follower = next_line if end == index + 1 else _next_nonblank_from(lines, end)
-    return end if follower is not None and follower < len(lines) and quoted[follower] else None
-
-
-def _next_nonblank_from(lines: list[str], index: int) -> int | None:
-    while index < len(lines):
-        if lines[index].strip():
-            return index
-        index += 1
-    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -424,12 +410,24 @@ class MarkerFinder:
         end = fields_block_end(lines, index)
         if end is not None:
             return Marker("fields", index, end)
-        following = self._nonblank_within(index + 1, 2)
-        if following is not None and self.quoted[following]:
-            end = _attribution_before_quote(lines, self.quoted, index, following)
-            if end is not None:
-                return Marker("attribution", index, end)
+        end = self._unlabelled_attribution_end(index)
+        if end is not None:
+            return Marker("attribution", index, end)
         return None
+
+    def _unlabelled_attribution_end(self, index: int) -> int | None:
+        """End of an attribution without a verb ("Thu, 26 Jun 2014 14:00 от Name <addr>:", Gmail's
+        "2 мар. 2026 г. в 09:30, Name <addr>:"); only believed when a ">" quote follows it."""
+        line = self.lines[index].strip()
+        end = index + 1
+        if line.endswith("<") and end < len(self.lines) and not self.quoted[end]:
+            line += self.lines[end].strip()
+            end += 1
+        if (len(line) > 200 or _ADDRESS_HINT not in line or not line.endswith((":", ">", "："))
+                or not _YEAR_OR_TIME.search(line)):
+            return None
+        follower = self._nonblank_within(end, 2)
+        return end if follower is not None and self.quoted[follower] else None
 
     def _nonblank_within(self, index: int, distance: int) -> int | None:
         if index >= len(self.lines):
@@ -492,8 +490,15 @@ _VALEDICTIONS = frozenset({
     "всего доброго", "всего хорошего", "з повагою", "üdvözlettel", "saygılarımla", "cu stimă",
     "cu respect",
 })
-_DASH_NAME = re.compile(r"^[ \t]*(?:-{1,2}|—|–|//|~)[ \t]?[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}[ \t]*$")
+# "-Sam", "—Ryan", "//Jef"; "- Yes" with a space is a list item, not a signature.
+_DASH_NAME = re.compile(r"^[ \t]*(?:-(?=\S)|--[ \t]?|—[ \t]?|–[ \t]?|//[ \t]?|~)[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3}[ \t]*$")
 _NAME_LINE_REJECT = re.compile(r"[?!]|,\s*[a-z]|[.?!]\s*$")
+# A line that is only "Yes" or "No" is an answer, never the name under a sign-off.
+_ANSWER_WORDS = frozenset({
+    "yes", "no", "ok", "okay", "sure", "yep", "nope", "ja", "nein", "oui", "non", "si", "sí", "nej", "nee",
+    "tak", "nie", "da", "ne", "да", "нет", "так", "ні", "evet", "hayır", "igen", "nem", "kyllä", "ei", "sim",
+    "não", "jo", "はい", "いいえ", "是", "否", "好",
+})
 
 
 def _is_device_signature(line: str) -> bool:
@@ -519,7 +524,8 @@ def _is_valediction(line: str) -> bool:
 
 def _name_like(line: str) -> bool:
     stripped = line.strip()
-    return len(stripped) <= 60 and not _NAME_LINE_REJECT.search(stripped) and not stripped[:1].islower()
+    return (len(stripped) <= 60 and not _NAME_LINE_REJECT.search(stripped) and not stripped[:1].islower()
+            and stripped.rstrip(".!").lower() not in _ANSWER_WORDS and not _is_valediction(stripped))
 
 
 def _closing_start(segment: list[str]) -> int | None:

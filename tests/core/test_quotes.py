@@ -110,6 +110,12 @@ def test_a_yes_after_a_thank_you_is_not_taken_for_a_signature():
     assert "Yes, go ahead and introduce us." in parts.new_text
 
 
+@pytest.mark.parametrize("text", ["Hi\nThanks!\nNo", "Hallo,\nDanke!\nJa", "Answers:\n- Yes\n- Tuesday"])
+def test_a_one_word_answer_or_a_list_under_a_thank_you_stays_new_text(text):
+    assert split_reply(text).new_text == text
+    assert split_reply(text).signature == ""
+
+
 def test_a_lone_thank_you_stays_the_answer():
     assert split_reply("Thanks!").new_text == "Thanks!"
 
@@ -154,6 +160,8 @@ def test_helpers_for_quote_levels_separators_and_header_fields():
     field = header_field("*Sent:* Monday")
     assert field is not None and (field.kind, field.value) == ("date", "Monday")
     assert header_field("Toast: yes") is None
+    # Case-insensitive matches that lower() does not map back to the label still resolve.
+    assert header_field("KİMDEN: Sam").kind == "from" and header_field("ſubject: x").kind == "subject"
 
 
 def test_a_one_megabyte_line_is_handled():
