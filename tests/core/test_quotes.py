@@ -56,8 +56,7 @@ def test_nothing_new_above_an_outlook_header_block_means_no_new_text():
 def test_reply_headers_in_many_styles_and_languages_end_the_new_text(header):
     for ask in (ASK, "> " + ASK):
         parts = split_reply(f"Ja, gerne.\n\n{header}\n\n{ask}\n")
-        assert parts.new_text == "Ja, gerne."
-        assert ask in parts.quoted
+        assert (parts.new_text, ask in parts.quoted) == ("Ja, gerne.", True)
 
 
 @pytest.mark.parametrize("header", [
@@ -65,9 +64,9 @@ def test_reply_headers_in_many_styles_and_languages_end_the_new_text(header):
     "2026年3月2日(月) 9:30 Intro <intro@collective.example>:",
     "Thu, 26 Jun 2014 14:00:51 +0400 от Alexander L <abc@example.org>:",
 ])
-def test_an_attribution_without_a_verb_counts_when_a_quote_follows(header):
-    parts = split_reply(f"Да.\n\n{header}\n\n> {ASK}\n")
-    assert parts.new_text == "Да."
+def test_an_attribution_without_a_verb_counts_only_above_a_quote(header):
+    assert split_reply(f"Да.\n\n{header}\n\n> {ASK}\n").new_text == "Да."
+    assert split_reply(f"Да.\n\n{header}\n\n{ASK}\n").new_text.endswith(ASK)
 
 
 def test_a_multi_line_attribution_does_not_swallow_the_line_above_it():
