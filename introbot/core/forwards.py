@@ -99,7 +99,11 @@ def strip_subject_prefixes(subject: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Addresses, without email.utils (CVE-2023-27043): find the address token, then validate it strictly.
 
-_ADDRESS_TOKEN = re.compile(r"[^\s<>\[\]()\"',;:]+@[^\s<>\[\]()\"',;:]+")
+# Bounded on both sides of the "@" (RFC 5321 lengths) so that a long run without one costs linear time.
+_ADDRESS_TOKEN = re.compile(r"[^\s<>\[\]()\"',;:]{1,64}@[^\s<>\[\]()\"',;:]{1,253}")
+# A mailbox, or a whole To/Cc list, longer than these is junk; what lies beyond is not read.
+_MAX_MAILBOX = 1000
+_MAX_MAILBOX_LIST = 20_000
 _ON_BEHALF = re.compile(r"\s(?:on behalf of|im auftrag von|de la part de|en nombre de|per conto di|namens)\s",
                         re.IGNORECASE)
 _NAME_QUOTES = " \t\"'«»„“”‘’,;:*"
@@ -119,7 +123,7 @@ def valid_address(candidate: str) -> str | None:
 def parse_mailbox(text: str) -> tuple[str | None, str | None]:
     """(display name, validated address) from one mailbox as clients write it in forwarded headers:
     `Name <a@b>`, `"Name" [mailto:a@b]`, `a@b (Name)`, `Name<mailto:a@b> <a@b<mailto:a@b>>`, `Name`."""
-    text = text.strip()
+    text = text[:_MAX_MAILBOX].strip()
     behalf = _ON_BEHALF.search(text)
     if behalf:
         text = text[:behalf.start()]
@@ -140,7 +144,7 @@ def parse_mailbox(text: str) -> tuple[str | None, str | None]:
         if not name.strip(_NAME_QUOTES) and comment:
             name = comment["name"]
     name = _clean_name(name)
-    if name and "@" in name and valid_address(name) == address:
+    if name and address and "@" in name and valid_address(name) == address:
         name = None
     return name, address
 
@@ -163,7 +167,7 @@ def _enclosed(text: str, start: int) -> bool:
 def parse_mailbox_list(text: str) -> tuple[str, ...]:
     """The validated addresses of a To/Cc value, split on commas and semicolons outside quotes and brackets."""
     addresses = []
-    for piece in _split_mailboxes(text):
+    for piece in _split_mailboxes(text[:_MAX_MAILBOX_LIST]):
         address = parse_mailbox(piece)[1]
         if address and address not in addresses:
             addresses.append(address)
@@ -348,21 +352,25 @@ _ATTACHED_TYPES = ("message/rfc822", "message/news", "message/global")
 def find_forward(msg: EmailMessage) -> Forward | None:
     """The forward in `msg`: its attached messages (message/rfc822, message/news, .eml files), several
     allowed, else an inline forward in its body text, with its Subject as a hint. None when it is no forward.
-    A bounce's returned message (inside multipart/report) is not a forward."""
+    A bounce's returned message (inside multipart/report) and a digest's messages are not forwards."""
+    return _find_forward(msg, 0)
+
+
+def _find_forward(msg: Message, depth: int) -> Forward | None:
     attached = _attached_messages(msg, 0)
-    if attached:
-        messages: list[ForwardedMessage] = []
-        for inner in attached[:_MAX_ATTACHED]:
-            messages.append(_from_attached(inner))
-            nested = find_forward(inner) if len(messages) < _MAX_NESTED else None
-            if nested:
-                messages.extend(nested.messages)
-        return Forward(split_reply(body_text(msg)).new_text, tuple(messages))
-    return parse_inline_forward(body_text(msg), header_text(msg, "Subject"))
+    if not attached:
+        return parse_inline_forward(body_text(msg), header_text(msg, "Subject"))
+    messages: list[ForwardedMessage] = []
+    for inner in attached[:_MAX_ATTACHED]:
+        messages.append(_from_attached(inner))
+        nested = _find_forward(inner, depth + 1) if depth < _MAX_NESTED else None
+        if nested:
+            messages.extend(nested.messages)
+    return Forward(split_reply(body_text(msg)).new_text, tuple(messages[:_MAX_NESTED]))
 
 
 def _attached_messages(part: Message, depth: int) -> list[Message]:
-    if depth > 10 or content_type(part) == "multipart/report":
+    if depth > 10 or content_type(part) in ("multipart/report", "multipart/digest"):
         return []
     found: list[Message] = []
     for child in children(part):

@@ -221,6 +221,26 @@ def test_a_bounce_returning_a_message_is_no_forward():
     assert find_forward(email.message_from_bytes(raw, policy=email.policy.default)) is None
 
 
+def test_a_deep_nest_of_attached_messages_is_cut_off():
+    msg = EmailMessage()
+    msg.set_content("innermost")
+    for level in range(60):
+        outer = _forwarding_message(f"Fwd: level {level}")
+        outer.set_content("wrapper")
+        outer.add_attachment(msg)
+        msg = outer
+    forward = find_forward(email.message_from_bytes(msg.as_bytes(), policy=email.policy.default))
+    assert len(forward.messages) == 20
+    assert forward.original.subject == "Fwd: level 58"
+
+
+def test_a_digest_is_no_forward():
+    raw = (b"Subject: List digest\r\nContent-Type: multipart/digest; boundary=d\r\n\r\n"
+           b"--d\r\n\r\nFrom: one@home.example\r\nSubject: a\r\n\r\nfirst\r\n"
+           b"--d\r\n\r\nFrom: two@home.example\r\nSubject: b\r\n\r\nsecond\r\n--d--\r\n")
+    assert find_forward(email.message_from_bytes(raw, policy=email.policy.default)) is None
+
+
 def test_a_forward_attached_as_an_eml_file():
     inner = b"From: Sam <sam@home.example>\r\nSubject: Back pain\r\n\r\nMy back hurts.\r\n"
     msg = _forwarding_message("Fwd: Back pain")
@@ -246,6 +266,13 @@ def test_a_forward_attached_as_an_eml_file():
 ])
 def test_parse_mailbox(text, expected):
     assert parse_mailbox(text) == expected
+
+
+def test_huge_mailboxes_are_cut_short_rather_than_scanned():
+    """Completion is what is tested (pytest-timeout guards against a hang); the regexes are bounded."""
+    assert parse_mailbox("a" * 1_000_000) == ("a" * 1000, None)
+    assert parse_mailbox_list("a@" * 500_000) == ()
+    assert parse_mailbox("Sam <" + "s" * 100_000 + "@home.example>")[1] is None
 
 
 def test_parse_mailbox_list_splits_outside_quotes_and_brackets():
