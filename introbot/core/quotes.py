@@ -515,17 +515,20 @@ def _is_device_signature(line: str) -> bool:
     return _DEVICE_SENTENCE.search(rest.rstrip(" .)>]")) is None
 
 
-def _is_valediction(line: str) -> bool:
+def _is_sign_off_phrase(line: str) -> bool:
     stripped = line.strip()
-    if len(stripped) > 40:
-        return False
-    return " ".join(stripped.rstrip(",.!:;").split()).lower() in _VALEDICTIONS or bool(_DASH_NAME.match(line))
+    return len(stripped) <= 40 and " ".join(stripped.rstrip(",.!:;").split()).lower() in _VALEDICTIONS
+
+
+def _is_valediction(line: str) -> bool:
+    """A sign-off phrase ("Best regards,") or a dashed name ("-Sam", "—Ryan")."""
+    return _is_sign_off_phrase(line) or bool(_DASH_NAME.match(line))
 
 
 def _name_like(line: str) -> bool:
     stripped = line.strip()
     return (len(stripped) <= 60 and not _NAME_LINE_REJECT.search(stripped) and not stripped[:1].islower()
-            and stripped.rstrip(".!").lower() not in _ANSWER_WORDS and not _is_valediction(stripped))
+            and stripped.rstrip(".!").lower() not in _ANSWER_WORDS and not _is_sign_off_phrase(stripped))
 
 
 def _closing_start(segment: list[str]) -> int | None:

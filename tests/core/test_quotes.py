@@ -91,6 +91,7 @@ def test_prose_that_merely_starts_with_on_is_not_a_header():
     "Med venlig hilsen\nSam Patel",
     "Cordialement,\n\nSam Patel\nKinésithérapeute",
     "-Sam",
+    "Best regards,\n\n//Sam",
 ])
 def test_signatures_are_separated_from_the_new_text(signature):
     parts = split_reply(f"Yes, I'd be glad to meet Maya.\n\n{signature}\n")
