@@ -65,6 +65,7 @@ def test_inline_text_parts_of_a_mixed_body_are_joined():
 @pytest.mark.parametrize("content_type, body, expected", [
     (b"text/plain; charset=x-no-such-charset", b"caf\xc3\xa9 \xff", "café \ufffd"),  # unknown: replaced
     (b"text/plain; charset=base64", b"hello", "hello"),                              # not a text codec
+    (b"text/plain; charset=punycode", b"a" * 200_000 + b"-b", "a" * 200_000 + "-b"),   # quadratic codec
     (b"text/plain", b"d\xe9j\xe0 vu", "déjà vu"),                                     # undeclared latin-1
     (b"text/plain; charset=us-ascii", b"Gr\xc3\xbc\xc3\x9fe", "Grüße"),                # lying ASCII label
 ])
@@ -97,6 +98,18 @@ def test_html_to_text_survives_a_head_that_is_never_closed():
 def test_html_to_text_renders_lists_rules_preformatted_text_and_nested_quotes():
     html = "<ul><li>one</li><li>two</li></ul><hr><pre>  a\n   b</pre><blockquote>x<blockquote>y</blockquote></blockquote>"
     assert html_to_text(html) == "- one\n- two\n" + "_" * 32 + "\n  a\n   b\n> x\n>> y"
+
+
+def test_html_to_text_shows_stray_angle_brackets_and_absurd_references_without_failing():
+    assert html_to_text("1 < 2 and 3 > 2<br>&#1234567890123; &amp;") == "1 < 2 and 3 > 2\n\ufffd &"
+    assert html_to_text("x &#" + "9" * 10_000 + ";") == "x \ufffd"
+
+
+@pytest.mark.parametrize("hostile", ["<a" * 100_000, "</" * 100_000, "<!--" * 100_000, '<a href="x>' * 50_000,
+                                     "<![" * 100_000, "<script>" * 100_000])
+def test_html_to_text_handles_unclosed_constructs_in_linear_time(hostile):
+    """html.parser needs 40 s for 200 KB of "<a"; completion is what is tested (pytest-timeout guards)."""
+    assert isinstance(html_to_text(hostile), str)
 
 
 def test_html_to_text_keeps_word_blank_paragraphs_as_one_blank_line():
@@ -136,8 +149,9 @@ def test_body_text_never_raises_on_mangled_mime(pieces):
     assert isinstance(body_text(parse(b"".join(pieces))), str)
 
 
-HTML_PIECES = st.sampled_from(list("<>/=\"' abp&;#x\n") + [
-    "<br>", "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<head>", "<script>", "&nbsp;", "<hr/>", "<li>"])
+HTML_PIECES = st.sampled_from(list("<>/=\"' abp&;#x\n!-?") + [
+    "<br>", "<blockquote>", "</blockquote>", "<pre>", "</pre>", "<head>", "<script>", "</script>", "&nbsp;",
+    "<hr/>", "<li>", "<!--", "-->", "&#", "99999999999", "<![endif]>"])
 
 
 @settings(max_examples=300, deadline=None)
