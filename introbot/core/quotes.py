@@ -30,7 +30,8 @@ _LABELS = {
         "date", "datum", "dato", "data", "dátum", "dată", "fecha", "päivämäärä", "päiväys", "дата", "tarih",
         "sent", "gesendet", "envoyé", "enviado", "inviato", "verzonden", "sendt", "skickat", "lähetetty",
         "elküldve", "wysłano", "trimis", "отправлено", "odoslané", "odesláno", "gönderilen", "відправлено",
-        "poslano", "日付", "日期", "发送时间", "送信日時",
+        "poslano", "enviado el", "enviado em", "enviada em", "gönderildi", "надіслано", "日付", "日期", "发送时间",
+        "送信日時",
     ),
     "to": (
         "to", "an", "à", "a", "para", "aan", "til", "till", "komu", "кому", "címzett", "kime", "vastaanottaja",
@@ -38,7 +39,7 @@ _LABELS = {
     ),
     "cc": (
         "cc", "kopie", "kopie (cc)", "kopio", "másolat", "másolatot kap", "kopi", "dw", "копия", "копія",
-        "kopia", "bilgi", "kópia", "copie à", "copia", "抄送", "副本",
+        "kopia", "bilgi", "kópia", "copie à", "copia", "bcc", "cco", "抄送", "副本",
     ),
     "subject": (
         "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "emne", "ämne", "předmět",

@@ -85,6 +85,27 @@ def test_english_inline_forwards_of_the_common_clients(body, subject):
     assert forward.note.startswith("Please introduce Sam to Maya") or forward.note.startswith("Could you introduce")
 
 
+@pytest.mark.parametrize("header, subject", [
+    ("----- Forwarded Message -----\nFrom: Sam Patel <sam.patel@home.example>\nTo: Ada <ada@clinic.example>\n"
+     "Sent: Monday, March 2, 2026, 09:30:00 AM GMT+1\nSubject: Back pain", "Fwd: Back pain"),               # Yahoo
+    ("----- Message transféré -----\nDe : Sam Patel <sam.patel@home.example>\nÀ : Ada <ada@clinic.example>\n"
+     "Envoyé : lundi 2 mars 2026 à 09:30:00 UTC+1\nObjet : Back pain", "TR: Back pain"),                  # Yahoo fr
+    ("Von: Sam Patel <sam.patel@home.example>\nGesendet: Montag, 2. März 2026 09:30\nAn: Ada <ada@clinic.example>\n"
+     "Betreff: Back pain", "WG: Back pain"),                                                             # Outlook de
+    ("-----Mensaje original-----\nDe: Sam Patel [mailto:sam.patel@home.example]\nEnviado el: lunes, 2 de marzo de "
+     "2026 9:30\nPara: Ada\nAsunto: Back pain", "RV: Back pain"),                                        # Outlook es
+    ("------------------ 原始邮件 ------------------\n发件人: \"Sam Patel\"<sam.patel@home.example>\n"
+     "发送时间: 2026年3月2日(星期一) 上午9:30\n收件人: \"Ada\"<ada@clinic.example>\n主题: Back pain", "转发：Back pain"),  # QQ
+    ("-------- Пересылаемое сообщение --------\nОт: Sam Patel <sam.patel@home.example>\nДата: 2 марта 2026 г.\n"
+     "Кому: ada@clinic.example\nТема: Back pain", "Fwd: Back pain"),                                       # Russian
+])
+def test_forward_headers_of_other_clients_and_languages(header, subject):
+    forward = parse_inline_forward(f"Bitte vorstellen.\n\n{header}\n\n{CLIENT_TEXT}\n", subject)
+    assert (forward.original.sender_address, forward.original.subject) == ("sam.patel@home.example", "Back pain")
+    assert forward.note == "Bitte vorstellen."
+    assert forward.original.body == CLIENT_TEXT
+
+
 def test_cc_recipients_are_kept():
     assert parse_inline_forward(GMAIL).original.cc == ("jo@home.example",)
 
