@@ -56,6 +56,8 @@ def test_parse_address_reads_one_address_and_its_cleaned_name(value, expected):
     (f"{encoded('eve@evil.example')} <sam@client.example>", "display name holds an at-sign"),
     (f'"{encoded("x <eve@evil.example>")}" <sam@client.example>', "display name holds an at-sign"),
     ("sam\uff20client.example <eve@evil.example>", "display name holds an at-sign"),
+    # Not an encoded word to us (it has a space), but the stdlib decodes it: the cross-check sees the "@".
+    ("=?utf-8?q?eve =40evil.example?= <sam@client.example>", "display name holds an at-sign"),
     ("Sam Rivera sam@client.example", "expected an address"),
     ('"sam rivera"@client.example', "expected an address"),
     ("sam @client.example", "without spaces"),
