@@ -52,11 +52,13 @@ _Q_ESCAPE = re.compile(rb"=([0-9A-Fa-f]{2})")
 _TEXT_LOCAL_CHARS = frozenset("!#$%&'*+/=?^_`{|}~.-")
 _TEXT_LOCAL_EDGES_REFUSED = frozenset(".'`")
 _TEXT_DOMAIN = re.compile(r"[\w-]{1,63}(?:\.[\w-]{1,63})+")
-_TEXT_NAME_DELIMITERS = re.compile(r'[,;:()<>\[\]"\t]')
-_TEXT_LABELLED_NAME = re.compile(r"[*\s]*[\w-]{1,20}[*\s]*:[*\s]*([^,;:()<>\[\]\"*]{1,80}?)\s*")
+_TEXT_NAME_DELIMITERS = re.compile(r'[,;:：()<>\[\]"]')
+_TEXT_LABELLED_NAME = re.compile(r"[*\s]*[\w-]{1,20}[*\s]*[:：][*\s]*([^,;:：()<>\[\]\"*]{1,80}?)\s*")
+_CLOSING_QUOTES = {'"': '"', "'": "'", "»": "«", "«": "»", "”": "“", "’": "‘"}  # closing quote: its opening one
 _NAME_PARTICLES = frozenset({"de", "da", "di", "du", "del", "della", "der", "den", "van", "von", "la", "le",
                              "bin", "al", "ter", "ten", "dos", "das"})
 _MAX_NAME_WORDS = 4
+_NAME_LOOKBACK = 200  # characters searched before "<" for a name, so each mention costs bounded time
 
 
 class AddressError(ValueError):
@@ -94,33 +96,33 @@ def parse_address_list(value: str, limit: int = 500) -> tuple[Address, ...]:
 
 def is_valid_address(text: str) -> bool:
     """True when text is exactly one bare address (local@domain) that email-validator accepts."""
-    try:
-        _normalise(text)
-    except AddressError:
-        return False
-    return True
+    return _normalised_or_none(text) is not None
 
 
 def addresses_in_text(text: str) -> tuple[Address, ...]:
     """Addresses mentioned in free text, in order of first mention, each once.
 
     Finds `sam@client.example`, `<sam@client.example>`, `mailto:sam@client.example` and
-    `(sam@client.example)`; for `Sam Rivera <sam@client.example>` the name before the brackets is kept.
+    `(sam@client.example)`; for `Sam Rivera <sam@client.example>` (or `[mailto:...]`, `(...)`) the
+    name before the brackets is kept.
     The scan starts from each "@" and looks a bounded distance either side, so hostile text costs
     linear time.
     """
     found: dict[str, Address] = {}
+    validated: dict[str, str | None] = {}  # each distinct spelling goes through email-validator once
     for at_sign in re.finditer("@", text):
         at = at_sign.start()
         start = _local_part_start(text, at)
         domain = _TEXT_DOMAIN.match(text, at + 1, min(len(text), at + 1 + MAX_DOMAIN))
         if start is None or domain is None:
             continue
-        try:
-            email = _normalise(text[start:domain.end()])
-        except AddressError:
+        candidate = text[start:domain.end()]
+        if candidate not in validated:
+            validated[candidate] = _normalised_or_none(candidate)
+        email = validated[candidate]
+        if email is None:
             continue
-        name = _name_before_brackets(text, start, domain.end())
+        name = _name_before_mention(text, start, domain.end())
         if email not in found or (name and not found[email].name):
             found[email] = Address(email, name)
     return tuple(found.values())
@@ -330,19 +332,27 @@ def _name_or_refuse(decoded: str, email: str) -> str:
 
 
 def _normalise(addr_spec: str) -> str:
-    """The address validated and lower-cased; refused when validation would make it a different text.
+    """The address validated and lower-cased, its domain in Unicode form; refused when validation rewrites it.
 
     email-validator maps look-alikes in a domain (a micro sign to a Greek mu, a fullwidth dot to a
-    dot); introbot returns only addresses literally present, so such a rewrite is refused.
+    dot); introbot returns only addresses literally present, so such a rewrite is refused. The ASCII
+    (xn--) spelling of an internationalised domain is the same name and is accepted.
     """
     try:
         result = validate_email(addr_spec, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError:
         raise AddressError("an address is not valid (email-validator refused it)") from None
-    normalised = result.normalized.lower()
-    if normalised != unicodedata.normalize("NFC", addr_spec).lower():
+    local, _, domain = unicodedata.normalize("NFC", addr_spec).lower().rpartition("@")
+    if local != result.local_part.lower() or domain not in (result.domain.lower(), result.ascii_domain.lower()):
         raise AddressError("an address is written with look-alike characters that validation would rewrite")
-    return normalised
+    return result.normalized.lower()
+
+
+def _normalised_or_none(addr_spec: str) -> str | None:
+    try:
+        return _normalise(addr_spec)
+    except AddressError:
+        return None
 
 
 def _decode_phrase(tokens: tuple[_Token, ...]) -> str:
@@ -395,14 +405,23 @@ def _local_part_start(text: str, at: int) -> int | None:
     return start
 
 
-def _name_before_brackets(text: str, start: int, end: int) -> str:
-    """For `Name <address>`: the name just before the bracket on the same line, or ""."""
-    if start == 0 or text[start - 1] != "<" or text[end:end + 1] != ">":
+def _name_before_mention(text: str, start: int, end: int) -> str:
+    """The name written just before a bracketed address on the same line, or "".
+
+    Brackets are <address>, [mailto:address], (address) and (<address>), as mail clients write them in
+    forwarded headers and attribution lines; a name in quotes (also « », “ ”) is taken whole.
+    """
+    opening = start - len("mailto:") if text[max(0, start - 7):start].lower() == "mailto:" else start
+    if opening == 0 or text[opening - 1] not in "<[(" or text[end:end + 1] not in (">", "]", ")"):
         return ""
-    line = text[:start - 1].rpartition("\n")[2].rstrip()
-    if line.endswith('"'):
-        quoted = line[:-1].rpartition('"')
-        name = quoted[2] if quoted[1] else ""
+    opening -= 1
+    if text[opening] == "<" and text[opening - 1:opening] == "(":
+        opening -= 1
+    earliest = max(0, opening - _NAME_LOOKBACK)
+    line = clean_header_text(text[max(earliest, text.rfind("\n", earliest, opening) + 1):opening], _NAME_LOOKBACK)
+    if line[-1:] in _CLOSING_QUOTES:
+        _, quote, name = line[:-1].rpartition(_CLOSING_QUOTES[line[-1]])
+        name = name if quote else ""
     else:
         name = _trailing_name(line)
     name = clean_header_text(name)

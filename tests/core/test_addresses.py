@@ -2,8 +2,12 @@
 
 import base64
 import re
+from email import policy
+from email.parser import BytesParser
 
 import pytest
+from conftest import corpus_index, corpus_manifest, corpus_or_skip
+from email_validator import validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +37,7 @@ def encoded(text):
     ('"sam@client.example" <sam@client.example>', Address("sam@client.example")),
     ("\"'Sam@Client.example'\" <sam@client.example>", Address("sam@client.example")),
     ("zoë@bücher.example", Address("zoë@bücher.example")),
+    ("Jörg <joerg@xn--bcher-kva.example>", Address("joerg@bücher.example", "Jörg")),
     ("Ada <ada@example.org>", Address("ada@example.org", "Ada")),
 ])
 def test_parse_address_reads_one_address_and_its_cleaned_name(value, expected):
@@ -51,6 +56,8 @@ def test_parse_address_reads_one_address_and_its_cleaned_name(value, expected):
     (f"{encoded('eve@evil.example')} <sam@client.example>", "display name holds an at-sign"),
     (f'"{encoded("x <eve@evil.example>")}" <sam@client.example>', "display name holds an at-sign"),
     ("sam\uff20client.example <eve@evil.example>", "display name holds an at-sign"),
+    # Not an encoded word to us (it has a space), but the stdlib decodes it: the cross-check sees the "@".
+    ("=?utf-8?q?eve =40evil.example?= <sam@client.example>", "display name holds an at-sign"),
     ("Sam Rivera sam@client.example", "expected an address"),
     ('"sam rivera"@client.example', "expected an address"),
     ("sam @client.example", "without spaces"),
@@ -158,6 +165,12 @@ HOSTILE_PIECES = ADDRESSES + ["<", ">", "(", ")", '"', "\\", ",", ";", ":", "@",
 hostile_values = st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=6)), max_size=14).map("".join)
 
 
+def literally_present(address, value):
+    """The address is in the text, ignoring case, its domain written either way (Unicode or xn--)."""
+    local, _, domain = address.email.rpartition("@")
+    return address.email in value.lower() or f"{local}@{domain.encode('idna').decode()}" in value.lower()
+
+
 def written(name, email, form):
     return {"bare": email, "plain": f"{name} <{email}>", "encoded": f"{encoded(name)} <{email}>",
             "quoted": '"' + name.replace("\\", "\\\\").replace('"', '\\"') + f'" <{email}>'}[form]
@@ -186,7 +199,7 @@ def test_hostile_headers_raise_only_address_error_and_never_invent_an_address(va
         except AddressError:
             continue
         for address in found:
-            assert address.email in value.lower()
+            assert literally_present(address, value)
             assert address.name == clean_header_text(address.name)
             assert "@" not in address.name
 
@@ -214,3 +227,69 @@ def test_our_own_address_headers_parse_back_exactly(people):
         cleaned = clean_header_text(name)
         expected.setdefault(email, "" if "@" in cleaned or "＠" in cleaned or "﹫" in cleaned else cleaned)
     assert {address.email: address.name for address in parse_address_list(value)} == expected
+
+
+# --- the real-world corpus -----------------------------------------------------------------------
+
+def corpus_messages():
+    """(path, header name, value) of every address header in the corpus files that are whole messages."""
+    corpus = corpus_or_skip()
+    for row in corpus_index():
+        if any(marker in row["kind"] for marker in ("text only", "expected output", "HTML body only")):
+            continue
+        headers = BytesParser(policy=policy.compat32).parsebytes((corpus / row["path"]).read_bytes(), headersonly=True)
+        for name, value in headers.items():
+            if isinstance(value, str) and name.lower() in ("from", "sender", "to", "cc", "reply-to"):
+                yield row["path"], name.lower(), value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+
+
+def stdlib_clean_count(name, value):
+    """How many valid addresses the stdlib reads without a defect ("any" for a list), or None if it stumbles."""
+    try:
+        header = policy.default.header_factory(name, value.replace("\r", "").replace("\n", ""))
+        for address in header.addresses:
+            validate_email(address.addr_spec, check_deliverability=False, allow_smtputf8=True)
+    except Exception:
+        return None
+    if header.defects or not header.addresses:
+        return None
+    return len(header.addresses) if name in ("from", "sender") else "any"
+
+
+def test_corpus_headers_are_read_or_refused_never_misread_and_clean_ones_always_read():
+    """Score on 746 corpus messages: 690 of 725 From headers read; the 35 refused are null senders
+    (<>, MAILER-DAEMON without a domain), .local/.test domains, two addresses, comments or quotes
+    inside the address. Every header the stdlib reads without a defect is read by us as well (a From
+    only when it holds one address)."""
+    from_headers = from_read = 0
+    for path, name, value in corpus_messages():
+        from_headers += name == "from"
+        try:
+            found = (parse_address(value),) if name in ("from", "sender") else parse_address_list(value)
+        except AddressError:
+            assert stdlib_clean_count(name, value) != (1 if name in ("from", "sender") else "any"), (path, name)
+            continue
+        from_read += name == "from"
+        for address in found:
+            assert literally_present(address, value), path
+    assert (from_headers, from_read) == (725, 690)
+
+
+def test_corpus_forwarded_headers_give_every_address_and_name():
+    """Score on the 125 crisp forwards (13 clients, about 20 locales): 420 of 420 addresses, 298 of 298 names."""
+    corpus = corpus_or_skip()
+    expected = found = expected_names = right_names = 0
+    for case in corpus_manifest("forward.crisp-email-forward-parser")["cases"]:
+        answer = case["expected"]
+        mentioned = {address.email: address.name
+                     for address in addresses_in_text((corpus / case["body_file"]).read_text(encoding="utf-8"))}
+        for person in [answer.get("from")] + answer.get("to", []) + answer.get("cc", []):
+            if not person or not person.get("address"):
+                continue
+            expected += 1
+            email = person["address"].lower()
+            found += email in mentioned
+            if person.get("name"):
+                expected_names += 1
+                right_names += mentioned.get(email) == person["name"]
+    assert (found, right_names) == (expected, expected_names) == (420, 298)

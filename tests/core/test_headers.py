@@ -149,10 +149,11 @@ def test_a_built_message_has_exactly_our_headers_and_the_same_recipients_after_a
     for header in ("To", "Reply-To"):
         assert {(address.email, address.name) for address in parse_address_list(folded[header])} == expected
         # The stdlib puts a space between adjacent encoded words when it decodes (RFC 2047 6.2 says
-        # not to), so its decoded text can differ from ours in spaces, never in addresses.
-        decoded = parse_address_list(str(parsed[header]))
-        assert {(address.email, address.name.replace(" ", "")) for address in decoded} == {
-            (email, name.replace(" ", "")) for email, name in expected}
+        # not to), so its decoded names can hold extra spaces (and so be cut earlier at 200
+        # characters), never other addresses.
+        decoded = {address.email: address.name.replace(" ", "") for address in parse_address_list(str(parsed[header]))}
+        assert decoded.keys() == {email for email, _ in expected}
+        assert all(name.replace(" ", "").startswith(decoded[email]) for email, name in expected)
         assert {address.addr_spec for address in parsed[header].addresses} == {email for _, email in people}
 
 
