@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.policy
 import smtplib
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -119,6 +120,21 @@ def test_messages_are_read_oldest_first_without_marking_them_seen(mail):
     with imap(mail, INTRO) as client:
         client.select_folder("INBOX")
         assert all(b"\\Seen" not in flags for flags in client.get_flags(client.search()).values())
+
+
+def test_waiting_for_mail_never_holds_up_its_delivery(mail):
+    def deliver_one_by_one() -> None:
+        for _ in range(50):
+            mail.deliver(message(), ADA, [INTRO])
+
+    senders = [threading.Thread(target=deliver_one_by_one) for _ in range(4)]
+    for sender in senders:
+        sender.start()
+    try:
+        assert len(mail.wait_for_messages(INTRO, 200, timeout=60)) == 200
+    finally:
+        for sender in senders:
+            sender.join()
 
 
 def test_wait_for_messages_gives_up_with_a_count_when_mail_does_not_come(mail):

@@ -150,6 +150,7 @@ class EmbeddedMailSystem:
         self._servers: list[asyncio.AbstractServer] = []
         self._smtp_connections: set[SMTP] = set()
         self._delivered = threading.Condition()
+        self._deliveries = 0  # counts deliveries, so a waiter knows whether to look again
 
     @property
     def authserv_id(self) -> str:
@@ -221,17 +222,19 @@ class EmbeddedMailSystem:
                           timeout: float = 30.0) -> list[EmailMessage]:
         """Wait until a folder holds at least `count` messages; returns them all, oldest first."""
         deadline = time.monotonic() + timeout
-        with self._delivered:
-            while True:
-                found = self.messages(address, folder)
-                if len(found) >= count:
-                    return found
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"{len(found)} messages in the {folder} folder after {timeout:.0f} s, "
-                                       f"expected {count}")
+        while True:
+            with self._delivered:
+                deliveries = self._deliveries
+            found = self.messages(address, folder)  # never under the lock: the loop thread takes it to notify
+            if len(found) >= count:
+                return found
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{len(found)} messages in the {folder} folder after {timeout:g} s, "
+                                   f"expected {count}")
+            with self._delivered:
                 # Deliveries notify at once; the short cap also notices moves made over IMAP.
-                self._delivered.wait(timeout=min(remaining, 0.2))
+                self._delivered.wait_for(lambda: self._deliveries != deliveries, timeout=min(remaining, 0.2))
 
     # ------------------------------------------------------------------ used by the loop thread
     def _mailbox(self, address: str) -> str:
@@ -256,7 +259,11 @@ class EmbeddedMailSystem:
 
     async def _listen(self) -> list[asyncio.AbstractServer]:
         imap_server = IMAPServer(self._login, self._config)
-        connected = ProxyProtocolReader(self._config.proxy_protocol).get_callback(imap_server)
+
+        async def serve_imap(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sock_info: Any) -> None:
+            await imap_server(reader, _CoalescingWriter(writer), sock_info)  # type: ignore[arg-type]
+
+        connected = ProxyProtocolReader(self._config.proxy_protocol).get_callback(serve_imap)
         imap = await asyncio.start_server(connected, host=self.host, port=0)
         smtp = await asyncio.get_running_loop().create_server(self._smtp_connection, host=self.host, port=0)
         return [imap, smtp]
@@ -285,6 +292,7 @@ class EmbeddedMailSystem:
             inbox = await self._mailbox_set(mailbox).get_mailbox("INBOX")
             await inbox.append(AppendMessage(stamped, datetime.now(timezone.utc)), recent=True)
         with self._delivered:
+            self._deliveries += 1
             self._delivered.notify_all()
 
     async def _folders(self, mailbox: str) -> list[str]:
@@ -326,6 +334,35 @@ def _parse(raw: bytes) -> EmailMessage:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     return message
+
+
+class _CoalescingWriter:
+    """pymap writes a response piece by piece, and asyncio sends each piece at once, so one response
+    line can reach the client in several TCP segments. imapclient's idle_check() fails on such a line
+    (mjs/imapclient #519); buffering until pymap drains sends each response in one write, as Dovecot does."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+        self._pending = bytearray()
+
+    def write(self, data: bytes) -> None:
+        self._pending += data
+
+    async def drain(self) -> None:
+        self._flush()
+        await self._writer.drain()
+
+    def close(self) -> None:
+        self._flush()
+        self._writer.close()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._writer.write(bytes(self._pending))
+            self._pending.clear()
+
+    def __getattr__(self, name: str) -> Any:  # start_tls, get_extra_info, transport...
+        return getattr(self._writer, name)
 
 
 class _ImapConfig(DictConfig):

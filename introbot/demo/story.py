@@ -20,7 +20,8 @@ from introbot.demo.mailsystem import EmbeddedMailSystem
 STEP_TIMEOUT = 30.0  # generous: each step takes well under a second here
 QUIET_PERIOD = 1.0  # after the last step: long enough for a stray email from introbot to show up
 SMTP_POLICY = email.policy.SMTP  # CRLF line ends, as mail travels
-RULE = "-" * 72
+WIDTH = 72  # of an email's text as printed, quote markers included
+RULE = "-" * (WIDTH + 2)
 
 
 class StoryFailed(RuntimeError):
@@ -136,15 +137,24 @@ def plain_text(message: EmailMessage) -> str:
 
 
 # ---------------------------------------------------------------------- showing mail as people see it
-def show(message: EmailMessage, reader: str, out: TextIO) -> None:
+def wrap(line: str) -> list[str]:
+    """A long line as a mail client shows it: wrapped at the window's edge, a quote marker on each piece."""
+    text = line.lstrip("> ")
+    marker = line[:len(line) - len(text)]
+    return textwrap.wrap(text, width=WIDTH - len(marker), initial_indent=marker, subsequent_indent=marker,
+                         break_long_words=False, break_on_hyphens=False) or [line]
+
+
+def show(message: EmailMessage, where: str, out: TextIO) -> None:
     """Print an email the way its reader's mail client shows it: the headers people read, then the text."""
-    out.write(f"\n    +{RULE}\n    | In {reader}'s inbox\n    +{RULE}\n")
+    out.write(f"\n    +{RULE}\n    | In {where}\n    +{RULE}\n")
     for header in ("From", "To", "Cc", "Reply-To", "Subject"):
         if message.get(header) is not None:
             out.write(f"    | {header + ':':<10}{message[header]}\n")
     out.write("    |\n")
     for line in plain_text(message).rstrip("\n").splitlines():
-        out.write(f"    | {line}".rstrip() + "\n")
+        for shown in wrap(line):
+            out.write(f"    | {shown}".rstrip() + "\n")
     out.write(f"    +{RULE}\n\n")
     out.flush()
 
@@ -166,19 +176,19 @@ class Story:
                       "one-line note naming Maya Chen, a massage therapist she works with.")
         client_email = new_message(SAM, [ADA.mailbox], "Back pain", CLIENT_EMAIL)
         forward = self._send(gmail_forward(ADA, client_email, REFERRER_NOTE), ADA)
-        show(forward, "introbot", self.out)
+        show(forward, f"introbot's inbox ({BOT.email})", self.out)
 
         self._narrate("introbot checks the forward really comes from Ada, a practitioner it knows, and asks the "
                       "client first, privately.")
         [ask] = self._wait(SAM, 1, "introbot's question to Sam")
         self._expect_nothing_for(MAYA, ADA, before="Sam has answered")
-        show(ask, SAM.name, self.out)
+        show(ask, f"{SAM.name}'s inbox", self.out)
 
         self._narrate('Sam clicks Reply and writes "Yes please". introbot now asks Maya, without telling her '
                       "who the client is.")
         self._send(reply(ask, SAM, "Yes please, that would be great!"), SAM)
         [colleague_ask] = self._wait(MAYA, 1, "introbot's question to Maya")
-        show(colleague_ask, MAYA.name, self.out)
+        show(colleague_ask, f"{MAYA.name}'s inbox", self.out)
 
         self._narrate('Maya replies "Happy to!". Both said yes: introbot sends ONE introduction to the two of '
                       "them, and Ada a one-line note. Then it steps out.")
@@ -188,8 +198,8 @@ class Story:
         if intro_to_maya["Message-ID"] != intro["Message-ID"]:
             raise StoryFailed("Sam and Maya received two different introductions instead of one email to both")
         [note] = self._wait(ADA, 1, "the note to Ada")
-        show(intro, f"{SAM.name}'s and {MAYA.name}", self.out)
-        show(note, ADA.name, self.out)
+        show(intro, f"{SAM.name}'s and {MAYA.name}'s inboxes (one email to both)", self.out)
+        show(note, f"{ADA.name}'s inbox", self.out)
 
         self._narrate("Sam clicks Reply All on the introduction. Reply-To names only Sam and Maya, so the "
                       "answer goes to Maya alone: introbot and Ada are not in it.")
@@ -197,8 +207,8 @@ class Story:
                                   reply_all=True), SAM)
         if envelope_recipients(answer) != [MAYA.email]:
             raise StoryFailed("Sam's reply-all was addressed to more people than Maya")
-        self._wait(MAYA, 3, "Sam's reply-all reaching Maya")
-        show(answer, MAYA.name, self.out)
+        received = self._wait(MAYA, 3, "Sam's reply-all reaching Maya")[2]
+        show(received, f"{MAYA.name}'s inbox", self.out)
 
         self._settle()
         self._summarise(time.monotonic() - started)
@@ -206,7 +216,7 @@ class Story:
     # ------------------------------------------------------------------ steps
     def _narrate(self, text: str) -> None:
         self._step += 1
-        self.out.write(textwrap.fill(text, width=100, initial_indent=f"[{self._step}] ",
+        self.out.write(textwrap.fill(text, width=WIDTH + 6, initial_indent=f"[{self._step}] ",
                                      subsequent_indent=" " * (len(str(self._step)) + 3)) + "\n")
         self.out.flush()
 
