@@ -20,6 +20,7 @@ from introbot.demo.story import Story, StoryFailed, demo_config
 EXIT_OK, EXIT_FAILURE = 0, 1
 LOG_LINES_ON_FAILURE = 30
 STORY_JOIN_TIMEOUT = 10.0
+QUIET_LOGGERS = ("mail.log", "pymap", "apscheduler")
 
 
 def demo_main(serve: bool, out: TextIO, stop: threading.Event | None = None) -> int:
@@ -120,15 +121,21 @@ class _Buffer(logging.Handler):
 
 @contextmanager
 def _captured_logs() -> Iterator[list[str]]:
-    """introbot's log lines, kept aside while the story prints (and shown if it fails)."""
+    """introbot's log lines, kept aside while the story prints (and shown if it fails); the embedded
+    servers' and the scheduler's chatter (aiosmtpd logs every SMTP command) is left out altogether."""
     lines: list[str] = []
     logger = logging.getLogger("introbot")
     handler, propagate, level = _Buffer(lines), logger.propagate, logger.level
+    quiet = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.INFO)
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
         yield lines
     finally:
         logger.removeHandler(handler)
         logger.propagate, logger.level = propagate, level
+        for name, previous in quiet.items():
+            logging.getLogger(name).setLevel(previous)

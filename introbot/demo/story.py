@@ -52,6 +52,10 @@ ADA = Character("Dr. Ada Lee", "ada@clinic.example", "practitioner, who refers")
 SAM = Character("Sam Rivera", "sam@client.example", "client")
 MAYA = Character("Maya Chen", "maya@bodywork.example", "colleague, in the directory")
 PEOPLE = (ADA, SAM, MAYA)
+EXPECTED = {ADA: 1, SAM: 2, MAYA: 3}  # emails each person receives in the story
+EXPECTED_WHAT = {ADA: "the one-line note that the introduction went out",
+                 SAM: "introbot's question and the introduction",
+                 MAYA: "introbot's question, the introduction, and Sam's reply-all"}
 
 CLIENT_EMAIL = """\
 Hi Dr. Lee,
@@ -137,12 +141,19 @@ def plain_text(message: EmailMessage) -> str:
 
 
 # ---------------------------------------------------------------------- showing mail as people see it
-def wrap(line: str) -> list[str]:
-    """A long line as a mail client shows it: wrapped at the window's edge, a quote marker on each piece."""
-    text = line.lstrip("> ")
-    marker = line[:len(line) - len(text)]
-    return textwrap.wrap(text, width=WIDTH - len(marker), initial_indent=marker, subsequent_indent=marker,
-                         break_long_words=False, break_on_hyphens=False) or [line]
+def displayed(text: str) -> list[str]:
+    """An email's text as a mail client shows it: long lines wrapped, quoted text folded away."""
+    lines: list[str] = []
+    quoted = 0
+    for line in text.rstrip("\n").splitlines() + [""]:
+        if line.startswith(">"):
+            quoted += 1
+            continue
+        if quoted:
+            lines.append(f"> ... ({quoted} quoted lines hidden)")
+            quoted = 0
+        lines += textwrap.wrap(line, width=WIDTH, break_long_words=False, break_on_hyphens=False) or [""]
+    return lines[:-1]
 
 
 def show(message: EmailMessage, where: str, out: TextIO) -> None:
@@ -152,9 +163,8 @@ def show(message: EmailMessage, where: str, out: TextIO) -> None:
         if message.get(header) is not None:
             out.write(f"    | {header + ':':<10}{message[header]}\n")
     out.write("    |\n")
-    for line in plain_text(message).rstrip("\n").splitlines():
-        for shown in wrap(line):
-            out.write(f"    | {shown}".rstrip() + "\n")
+    for line in displayed(plain_text(message)):
+        out.write(f"    | {line}".rstrip() + "\n")
     out.write(f"    +{RULE}\n\n")
     out.flush()
 
@@ -176,7 +186,7 @@ class Story:
                       "one-line note naming Maya Chen, a massage therapist she works with.")
         client_email = new_message(SAM, [ADA.mailbox], "Back pain", CLIENT_EMAIL)
         forward = self._send(gmail_forward(ADA, client_email, REFERRER_NOTE), ADA)
-        show(forward, f"introbot's inbox ({BOT.email})", self.out)
+        show(forward, "introbot's inbox", self.out)
 
         self._narrate("introbot checks the forward really comes from Ada, a practitioner it knows, and asks the "
                       "client first, privately.")
@@ -186,13 +196,15 @@ class Story:
 
         self._narrate('Sam clicks Reply and writes "Yes please". introbot now asks Maya, without telling her '
                       "who the client is.")
-        self._send(reply(ask, SAM, "Yes please, that would be great!"), SAM)
+        yes = self._send(reply(ask, SAM, "Yes please, that would be great!"), SAM)
+        show(yes, "introbot's inbox", self.out)
         [colleague_ask] = self._wait(MAYA, 1, "introbot's question to Maya")
         show(colleague_ask, f"{MAYA.name}'s inbox", self.out)
 
         self._narrate('Maya replies "Happy to!". Both said yes: introbot sends ONE introduction to the two of '
                       "them, and Ada a one-line note. Then it steps out.")
-        self._send(reply(colleague_ask, MAYA, "Happy to! Thanks, Ada."), MAYA)
+        happy = self._send(reply(colleague_ask, MAYA, "Happy to! Thanks, Ada."), MAYA)
+        show(happy, "introbot's inbox", self.out)
         intro = self._wait(SAM, 2, "the introduction to Sam")[1]
         intro_to_maya = self._wait(MAYA, 2, "the introduction to Maya")[1]
         if intro_to_maya["Message-ID"] != intro["Message-ID"]:
@@ -210,8 +222,7 @@ class Story:
         received = self._wait(MAYA, 3, "Sam's reply-all reaching Maya")[2]
         show(received, f"{MAYA.name}'s inbox", self.out)
 
-        self._settle()
-        self._summarise(time.monotonic() - started)
+        self._summarise(self._settle(), time.monotonic() - started)
 
     # ------------------------------------------------------------------ steps
     def _narrate(self, text: str) -> None:
@@ -230,7 +241,7 @@ class Story:
         try:
             messages = self.mail.wait_for_messages(person.email, count, timeout=self.timeout)
         except TimeoutError:
-            raise StoryFailed(f"step {self._step}: {what} did not arrive within {self.timeout:.0f} s") from None
+            raise StoryFailed(f"step {self._step}: {what} did not arrive within {self.timeout:g} s") from None
         self.out.write(f"    ... {what} arrived after {time.monotonic() - started:.1f} s\n")
         return messages
 
@@ -239,28 +250,27 @@ class Story:
             if self.mail.messages(person.email):
                 raise StoryFailed(f"step {self._step}: {person.name} received mail before {before}")
 
-    def _settle(self) -> None:
-        """Wait until introbot has filed everything it received, then check nobody got anything extra."""
+    def _settle(self) -> dict[Character, int]:
+        """Wait until introbot has filed everything it received, then check nobody got anything extra;
+        returns how many emails each person received."""
         deadline = time.monotonic() + self.timeout
         while self.mail.messages(BOT.email):
             if time.monotonic() > deadline:
-                raise StoryFailed(f"introbot did not finish handling its mail within {self.timeout:.0f} s")
+                raise StoryFailed(f"introbot did not finish handling its mail within {self.timeout:g} s")
             time.sleep(0.05)
         time.sleep(QUIET_PERIOD)  # anything introbot still sent now would be one email too many
-        expected = {ADA: 1, SAM: 2, MAYA: 3}
-        for person, count in expected.items():
-            received = len(self.mail.messages(person.email))
-            if received != count:
-                raise StoryFailed(f"{person.name} received {received} emails; the story expects exactly {count}")
+        received = {person: len(self.mail.messages(person.email)) for person in EXPECTED}
+        for person, count in received.items():
+            if count != EXPECTED[person]:
+                raise StoryFailed(f"{person.name} received {count} emails; the story expects exactly "
+                                  f"{EXPECTED[person]}")
+        return received
 
-    def _summarise(self, seconds: float) -> None:
-        self.out.write(textwrap.dedent(f"""\
-
-            What each person received:
-              {ADA.name:<12} 1 email:  the one-line note that the introduction went out
-              {SAM.name:<12} 2 emails: introbot's question and the introduction
-              {MAYA.name:<12} 3 emails: introbot's question, the introduction, and Sam's reply-all
-            The reply-all stayed between Sam and Maya: introbot sent nothing more and Ada was not copied.
-            The whole story took {seconds:.1f} s.
-            """))
+    def _summarise(self, received: dict[Character, int], seconds: float) -> None:
+        self.out.write("\nWhat each person received:\n")
+        for person, count in received.items():
+            emails = f"{count} email{'' if count == 1 else 's'}:"
+            self.out.write(f"  {person.name:<12} {emails:<10}{EXPECTED_WHAT[person]}\n")
+        self.out.write("The reply-all stayed between Sam and Maya: introbot sent nothing more and Ada was not "
+                       f"copied.\nThe whole story took {seconds:.1f} s.\n")
         self.out.flush()
