@@ -76,6 +76,22 @@ def test_smtp_auth_accepts_the_demo_password_and_refuses_a_wrong_one_without_han
         client.login("ada@elsewhere.example", DEMO_PASSWORD)
 
 
+def test_a_mailbox_starts_with_the_folders_desktop_mail_clients_expect(mail):
+    with imap(mail, SAM) as client:
+        assert {name for _, _, name in client.list_folders()} == {"INBOX", "Sent", "Drafts", "Trash"}
+    assert sorted(mail.folders(MAYA)) == ["Drafts", "INBOX", "Sent", "Trash"]
+
+
+def test_a_restarted_system_starts_empty():
+    system = EmbeddedMailSystem().start()
+    system.deliver(message(), ADA, [INTRO])
+    system.stop()
+    with system:
+        assert system.messages(INTRO) == []
+        with imap(system, INTRO) as client:
+            assert client.select_folder("INBOX")[b"EXISTS"] == 0
+
+
 def test_each_address_has_its_own_inbox(mail):
     mail.deliver(message(to=SAM), ADA, [SAM])
     with imap(mail, SAM) as sam, imap(mail, MAYA) as maya:

@@ -37,6 +37,7 @@ DEMO_PASSWORD = "demo"
 DEMO_HOSTNAME = "mail.demo.example"  # also the authserv-id of the Authentication-Results it adds
 STOP_TIMEOUT = 10.0
 SMTP_LOGGER = "mail.log"  # aiosmtpd's
+STANDARD_FOLDERS = ("Sent", "Drafts", "Trash")  # what desktop mail clients expect to find
 
 T = TypeVar("T")
 
@@ -132,7 +133,7 @@ class EmbeddedMailSystem:
 
     Any address of `domains` logs in with `password` and has its own mailbox; mail to
     `name+tag@domain` lands in `name@domain`'s INBOX with a Delivered-To header naming the original
-    recipient. Mail is kept in memory and gone after stop(). Ports are free ones chosen at start().
+    recipient. Mail is kept in memory: each start() begins with empty mailboxes on free ports.
     """
 
     def __init__(self, domains: Sequence[str] = DEMO_DOMAINS, password: str = DEMO_PASSWORD,
@@ -143,7 +144,7 @@ class EmbeddedMailSystem:
         self.hostname = hostname
         self.imap_port = 0
         self.smtp_port = 0
-        self._config = _ImapConfig(hostname)
+        self._config = _ImapConfig(hostname)  # a fresh one, with empty mailboxes, at each start()
         self._login = _DemoLogin(self._config, self)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -164,6 +165,8 @@ class EmbeddedMailSystem:
         smtp_logger = logging.getLogger(SMTP_LOGGER)
         if _LOGIN_DATA_WARNING not in smtp_logger.filters:
             smtp_logger.addFilter(_LOGIN_DATA_WARNING)
+        self._config = _ImapConfig(self.hostname)
+        self._login = _DemoLogin(self._config, self)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True, name="demo-mail-system")
         self._thread.start()
@@ -243,11 +246,15 @@ class EmbeddedMailSystem:
             raise MailSystemError(f"not an address of the demo domains ({', '.join(self.domains)})")
         return mailbox
 
-    def _mailbox_set(self, mailbox: str) -> MailboxSet:
-        """The folders of a mailbox, created on first use, shared with its IMAP sessions."""
+    async def _mailbox_set(self, mailbox: str) -> MailboxSet:
+        """The folders of a mailbox, created with the usual ones on first use (by a login or a
+        delivery), shared with its IMAP sessions."""
         self._login.ensure_user(mailbox)
         if mailbox not in self._config.set_cache:
-            self._config.set_cache[mailbox] = (MailboxSet(), FilterSet())
+            folders = MailboxSet()
+            for name in STANDARD_FOLDERS:
+                await folders.add_mailbox(name)
+            self._config.set_cache[mailbox] = (folders, FilterSet())
         return self._config.set_cache[mailbox][0]
 
     def _check_login(self, login: str, password: str) -> str | None:
@@ -289,19 +296,19 @@ class EmbeddedMailSystem:
             mailbox = self._mailbox(recipient)
             stamped = stamp(raw, mail_from=mail_from, recipient=recipient, authserv_id=self.authserv_id,
                             authentic=authentic)
-            inbox = await self._mailbox_set(mailbox).get_mailbox("INBOX")
+            inbox = await (await self._mailbox_set(mailbox)).get_mailbox("INBOX")
             await inbox.append(AppendMessage(stamped, datetime.now(timezone.utc)), recent=True)
         with self._delivered:
             self._deliveries += 1
             self._delivered.notify_all()
 
     async def _folders(self, mailbox: str) -> list[str]:
-        tree = await self._mailbox_set(mailbox).list_mailboxes()
+        tree = await (await self._mailbox_set(mailbox)).list_mailboxes()
         return [entry.name for entry in tree.list()]
 
     async def _read(self, mailbox: str, folder: str) -> list[bytes]:
         try:
-            data = await self._mailbox_set(mailbox).get_mailbox(folder)
+            data = await (await self._mailbox_set(mailbox)).get_mailbox(folder)
         except KeyError:
             raise MailSystemError(f"there is no folder {folder!r} in that mailbox") from None
         return [bytes(await message.load_content(FetchRequirement.CONTENT))
@@ -399,7 +406,7 @@ class _DemoLogin(Login):
         as_spelled = UserMetadata(self.config, credentials.authcid, password=self._mail_system.password)
         if mailbox is None or not credentials.verify(as_spelled):
             raise InvalidAuth()
-        self.ensure_user(mailbox)
+        await self._mail_system._mailbox_set(mailbox)
         return Identity(mailbox, self, None, frozenset())
 
     async def authorize(self, authenticated: Any, authzid: str) -> Identity:
