@@ -178,20 +178,36 @@ def serve_until(operator: Callable[[dict[str, Account], threading.Event], None])
     return status, out.getvalue()
 
 
+def send(account: Account, to: str, text: str, subject: str) -> None:
+    """Send as a desktop mail client does with the printed settings: log in, then submit."""
+    with smtplib.SMTP("127.0.0.1", account.smtp_port, local_hostname="desktop.example", timeout=10) as smtp:
+        smtp.login(account.email, account.password)
+        smtp.sendmail(account.email, [to], f"From: {account.email}\r\nTo: {to}\r\nSubject: {subject}\r\n"
+                                           f"Message-ID: <{subject.replace(' ', '.')}@desktop.example>\r\n"
+                                           f"\r\n{text}\r\n".encode())
+
+
+def inbox_size(account: Account, login: str | None = None) -> int:
+    with IMAPClient("127.0.0.1", port=account.imap_port, ssl=False, timeout=10) as imap:
+        imap.login(login or account.email, account.password)
+        return imap.select_folder("INBOX")[b"EXISTS"]
+
+
 def test_serve_prints_working_settings_for_each_person_and_stops_on_the_stop_event():
-    def play_maya_writing_to_sam(settings: dict[str, Account], stop: threading.Event) -> None:
+    def play_by_hand(settings: dict[str, Account], stop: threading.Event) -> None:
         assert set(settings) == {ADA, SAM, MAYA, "intro@collective.example"}
-        maya, sam = settings[MAYA], settings[SAM]
-        with smtplib.SMTP("127.0.0.1", maya.smtp_port, local_hostname="bodywork.example", timeout=10) as smtp:
-            smtp.login(maya.email, maya.password)
-            smtp.sendmail(maya.email, [sam.email], f"From: {maya.email}\r\nTo: {sam.email}\r\nSubject: Thursday\r\n"
-                                                   f"\r\nSee you at 3!\r\n".encode())
-        with IMAPClient("127.0.0.1", port=sam.imap_port, ssl=False, timeout=10) as imap:
-            imap.login(sam.email, sam.password)
-            assert imap.select_folder("INBOX")[b"EXISTS"] == 3  # the ask, the introduction, Maya's note
+        send(settings[MAYA], SAM, "See you Thursday at 3!", "Thursday")
+        assert inbox_size(settings[SAM]) == 3  # the ask, the introduction, Maya's mail
+        # Ada asks for a new introduction from her mail client, logged in: introbot asks Kim.
+        send(settings[ADA], "intro@collective.example", "Please introduce Kim Novak <kim@client.example> to "
+                                                        "Maya Chen.", "Intro please")
+        deadline = time.monotonic() + SERVE_DEADLINE
+        while inbox_size(settings[ADA], login="kim@client.example") == 0:
+            assert time.monotonic() < deadline, "introbot never asked Kim"
+            time.sleep(0.1)
         stop.set()
 
-    status, output = serve_until(play_maya_writing_to_sam)
+    status, output = serve_until(play_by_hand)
     assert status == 0, output
     assert "did not complete" not in output
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TextIO
 
 from introbot.demo.mailsystem import EmbeddedMailSystem
@@ -14,9 +15,10 @@ def write_settings(mail: EmbeddedMailSystem, out: TextIO) -> None:
               "Security is none: the servers listen on 127.0.0.1 only, so nothing leaves this computer.\n")
     for person in (*PEOPLE, BOT):
         out.write(account(mail, person))
-    out.write(f"\nAny other address at {', '.join(mail.domains)} works too, with the same password: "
-              f"kim@client.example could be a new client. Ada's own mail to {BOT.email} counts as a request "
-              f"only when her client logs in to send it.\n")
+    others = (f"Any other address at {', '.join(mail.domains)} works too, with the same password: "
+              f"kim@client.example could be a new client. Mail to {BOT.email} counts as a practitioner's "
+              f"request only when their mail client logs in to send it, as Ada's would.")
+    out.write("\n" + textwrap.fill(others, width=78) + "\n")
     out.flush()
 
 
