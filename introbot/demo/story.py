@@ -5,7 +5,7 @@ from __future__ import annotations
 import email.policy
 import textwrap
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.headerregistry import Address
@@ -14,13 +14,13 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TextIO
 
-from introbot.config import (BotSettings, Config, ImapSettings, Person, Secret, SmtpSettings, TrustSettings)
+from introbot.config import BotSettings, Config, ImapSettings, Person, Secret, SmtpSettings, TrustSettings
 from introbot.demo.mailsystem import EmbeddedMailSystem
 
 STEP_TIMEOUT = 30.0  # generous: each step takes well under a second here
 QUIET_PERIOD = 1.0  # after the last step: long enough for a stray email from introbot to show up
 SMTP_POLICY = email.policy.SMTP  # CRLF line ends, as mail travels
-WIDTH = 72  # of an email's text as printed, quote markers included
+WIDTH = 72  # columns of an email's text as printed: the whole box fits in 80
 RULE = "-" * (WIDTH + 2)
 
 
@@ -35,10 +35,6 @@ class Character:
     name: str
     email: str
     role: str  # what the narration and the --serve settings call them
-
-    @property
-    def first_name(self) -> str:
-        return self.name.removeprefix("Dr. ").split()[0]
 
     @property
     def mailbox(self) -> str:
