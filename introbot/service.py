@@ -216,6 +216,8 @@ class Service:
                 return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
             reading = read_answer(split_reply(body_text(message)).new_text)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+            if reading.language:  # answer people in the language they answered in
+                intro = intro.with_party(replace(intro.party(match.role), language=reading.language))
             event = workflow.Answered(match.role, agrees, message_id)
             after, effects = workflow.step(intro, event, now, self.rules, self.rng)
             return Decision("answer", PROCESSED, f"{match.role.value} answered: {reading.answer.value} "
@@ -279,7 +281,7 @@ class Service:
         return Decision("request", PROCESSED, f"request ({understood.shape}): consent asked", intro, effects, message)
 
     def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
-        client = self._party(Role.CLIENT, understood.client) if understood.client else None
+        client = self._party(Role.CLIENT, understood.client, understood.client_language) if understood.client else None
         colleague = self._party(Role.COLLEAGUE, understood.colleague) if understood.colleague else None
         return Intro(id=new_intro_id(self.rng), state=IntroState.ASKING, referrer_email=practitioner.email,
                      referrer_name=practitioner.name, created_at=now, updated_at=now,
@@ -288,12 +290,13 @@ class Service:
                      referrer_token=new_token(self.rng), client_hint=understood.client_hint,
                      language=self.config.bot.language)
 
-    def _party(self, role: Role, candidate: Candidate) -> Party:
+    def _party(self, role: Role, candidate: Candidate, language: str | None = None) -> Party:
+        """A party from a candidate: directory details when known, else what the request said."""
         person = candidate.person
         standing = role is Role.COLLEAGUE and person is not None and person.standing_consent
         return Party(role=role, email=candidate.email, name=candidate.name,
                      website=person.website if person else "", specialty=person.specialty if person else "",
-                     language=person.language if person else self.config.bot.language,
+                     language=person.language if person else (language or self.config.bot.language),
                      in_directory=person is not None,
                      consent=Consent.STANDING if standing else Consent.NOT_ASKED)
 
@@ -417,7 +420,12 @@ class Service:
     def _language(self, effect: Send, intro: Intro | None) -> str:
         if intro is not None and effect.to is not None and effect.kind not in TO_REFERRER:
             return intro.party(effect.to).language
-        return self.config.bot.language
+        if intro is not None and effect.kind is Kind.INTRODUCTION:
+            client, colleague = intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)
+            if client.language == colleague.language:  # one email to both: their shared language, if any
+                return client.language
+        referrer = self.practitioners.get(intro.referrer_email) if intro else None
+        return referrer.language if referrer else self.config.bot.language
 
     def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
                  message: EmailMessage | None) -> dict:

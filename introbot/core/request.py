@@ -10,6 +10,7 @@ from typing import Iterable
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.forwards import Forward, find_forward
+from introbot.core.language import guess_language
 from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
@@ -39,6 +40,7 @@ class Understood:
     note: str
     client_hint: str = ""  # how the referrer called the client, when no address was given
     options: tuple[Candidate, ...] = ()  # several colleagues fit the note
+    client_language: str | None = None  # what the client's own words (or the referrer's to them) are in
 
     @property
     def missing(self) -> str:
@@ -146,7 +148,8 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
         if len(recipients) == 1:
             client = directory.candidate(recipients[0])
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
-    return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options)
+    return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
+                      client_language=guess_language(original.body))
 
 
 def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Directory,
@@ -160,7 +163,7 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
     if colleague is None and not options and len(insiders) == 1:
         colleague = insiders[0]
-    return Understood("cc", client, colleague, _trim(note), options=options)
+    return Understood("cc", client, colleague, _trim(note), options=options, client_language=guess_language(note))
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
