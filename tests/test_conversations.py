@@ -274,3 +274,17 @@ def test_the_database_is_private_to_its_owner(world):
     assert world.database.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(world.database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_two_fitting_colleagues_are_listed_and_a_number_answers(mail, tmp_path):
+    world = World(mail, tmp_path, extra_config='\n[[colleagues]]\nname = "Maya Alvarez"\n'
+                                                'email = "alvarez@bodywork.example"\nspecialty = "yoga therapy"\n')
+    forward_request(world, note="Maya would be great for Sam.")
+    world.once()
+    [question] = world.wait_inbox(ADA, 1)
+    text = plain(question)
+    assert "1. Maya Chen" in text and "2. Maya Alvarez" in text and world.inbox(SAM) == []
+    world.send(reply(question, ADA, "2"), sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Alvarez" in ask["Subject"]
