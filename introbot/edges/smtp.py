@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import re
 from collections.abc import Sequence
@@ -16,6 +18,7 @@ from aiosmtplib import (SMTPAuthenticationError, SMTPConnectResponseError, SMTPE
                         SMTPTimeoutError)
 
 from introbot.config import SmtpSettings
+from introbot.edges.oauth import OAuth2Error, TokenProvider, explain_refusal, token_provider, xoauth2_string
 from introbot.edges.tls import Endpoint, client_context, is_loopback, scrub, tls_misconfigured
 
 log = logging.getLogger("introbot.smtp")
@@ -24,6 +27,7 @@ log = logging.getLogger("introbot.smtp")
 _ENVELOPE_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"\\@]+@[^\s<>()\[\],;:\"\\@]+")
 _LINE_ENDING = re.compile(rb"\r\n|\n|\r")
 _AUTH_REQUIRED = 530
+_AUTH_CONTINUE, _AUTH_SUCCESSFUL = 334, 235
 
 
 class Delivery(Enum):
@@ -137,6 +141,17 @@ class SmtpSender:
         self._client = await self._connect()
         return self._client
 
+    async def open(self) -> None:
+        """Connect, secure and log in now rather than at the first send (`introbot check --connect`).
+
+        Raises SmtpConfigError when retrying cannot help, ConnectionError (saying why) when it may.
+        """
+        async with self._lock:
+            try:
+                await self._ready_client()
+            except _Unreachable as error:
+                raise ConnectionError(str(error)) from None
+
     async def _connect(self) -> aiosmtplib.SMTP:
         settings = self._settings
         try:
@@ -144,6 +159,7 @@ class SmtpSender:
             context = None if settings.security == "none" else client_context(settings.ca_file, "smtp.ca_file")
         except ValueError as error:
             raise SmtpConfigError(str(error)) from None
+        token = await self._token() if settings.auth == "oauth2" else ""
         client = aiosmtplib.SMTP(hostname=settings.host, port=settings.port, local_hostname=self._local_hostname,
                                  timeout=settings.timeout.total_seconds(), use_tls=settings.security == "tls",
                                  start_tls=False, tls_context=context)
@@ -164,7 +180,10 @@ class SmtpSender:
                     raise SmtpConfigError(f"{self._endpoint.where} does not offer AUTH here: use the submission "
                                           f"port (465 with security \"tls\", or 587 with \"starttls\")")
                 step = "during AUTH"
-                await client.login(settings.username, password)
+                if settings.auth == "oauth2":
+                    await self._log_in_with_token(client, token)
+                else:
+                    await client.login(settings.username, password)
         except BaseException as error:
             client.close()
             if isinstance(error, SmtpConfigError) or not isinstance(error, Exception):
@@ -173,11 +192,45 @@ class SmtpSender:
         log.info("connected to %s (%s)", self._endpoint.where, settings.security)
         return client
 
+    def _provider(self) -> TokenProvider:
+        return token_provider(self._settings.oauth2, "smtp", self._settings.timeout.total_seconds())
+
+    async def _token(self) -> str:
+        """An OAuth2 access token, asked for in a thread: a command or an HTTPS request may take seconds."""
+        try:
+            return await asyncio.to_thread(lambda: self._provider().token())
+        except OAuth2Error as error:
+            if error.retryable:
+                log.warning("no OAuth2 token: %s", error)
+                raise _Unreachable(str(error)) from None
+            raise SmtpConfigError(str(error)) from None
+
+    async def _log_in_with_token(self, client: aiosmtplib.SMTP, token: str) -> None:
+        """AUTH XOAUTH2; a refusal comes as 334 with a JSON reason, answered with an empty line, then 5xx."""
+        if "xoauth2" not in client.server_auth_methods:
+            raise SmtpConfigError(f"{self._endpoint.where} does not offer OAuth2 sign-in (AUTH XOAUTH2): check "
+                                  f"smtp.host and smtp.port, or set smtp.auth = \"password\"")
+        initial = base64.b64encode(xoauth2_string(self._settings.username, token).encode())
+        response = await client.execute_command(b"AUTH", b"XOAUTH2", initial)
+        challenge = ""
+        if response.code == _AUTH_CONTINUE:
+            try:
+                challenge = base64.b64decode(response.message).decode("utf-8", "replace")
+            except binascii.Error:
+                pass  # not the JSON reason providers send: the final reply has to do
+            response = await client.execute_command(b"")
+        if response.code == _AUTH_SUCCESSFUL:
+            return
+        self._provider().forget()  # perhaps revoked since it was issued: the next attempt asks for a new one
+        if response.code >= 500:
+            raise SmtpConfigError(explain_refusal(self._endpoint, response.message, challenge, self._settings))
+        raise SMTPAuthenticationError(response.code, response.message)
+
     def _connect_failure(self, error: Exception, step: str) -> Exception:
         """SmtpConfigError when retrying cannot help, else _Unreachable; both say what happened."""
         endpoint = self._endpoint
         if isinstance(error, SMTPAuthenticationError) and error.code >= 500:
-            return SmtpConfigError(endpoint.login_refused(error.message, self._settings.password.key))
+            return SmtpConfigError(explain_refusal(endpoint, error.message, "", self._settings))
         if isinstance(error, SMTPConnectResponseError | SMTPHeloError) and error.code >= 500:
             return SmtpConfigError(f"{endpoint.where} refused this client {step} ({_reply(error)}): check "
                                    f"smtp.host and smtp.port, and that this machine may send through it")
