@@ -1,5 +1,5 @@
-"""Dovecot IMAP servers on 127.0.0.1 set up unlike MailHost's: one that checks OAuth2 tokens with an
-introspection endpoint (XOAUTH2 only), one whose ACL forbids creating folders."""
+"""A Dovecot alone on 127.0.0.1, configured like MailHost's but for a change: OAuth2 tokens checked with
+an introspection endpoint (XOAUTH2 only), or an ACL that forbids creating folders."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import socket
 import tempfile
 from pathlib import Path
 
-from tests.mailhost import (DOVECOT, TEST_PASSWORD, Certificate, Daemon, check_prerequisites, ensure_mail_user,
-                            free_port, make_certificate, wait_until)
+from tests.mailhost import (DOVECOT, DOVECOT_CONF, HOSTNAME, TEST_PASSWORD, Certificate, Daemon,
+                            check_prerequisites, ensure_mail_user, free_port, make_certificate, wait_until)
 
 START_TIMEOUT = 30.0
 
 
 class DovecotImap:
-    """Dovecot with IMAP only: `imap_port` (plain or STARTTLS) and `imaps_port` (TLS), any address a mailbox.
+    """Dovecot without Postfix: `imap_port` (plain or STARTTLS) and `imaps_port` (TLS), any address a mailbox.
 
     introspection_url: logins are XOAUTH2 only, each token checked by POSTing it there (RFC 7662; the
     answer must be active and name the user); else any address logs in with `password`.
@@ -36,7 +36,7 @@ class DovecotImap:
         self._daemon: Daemon | None = None
 
     def start(self) -> DovecotImap:
-        check_prerequisites((DOVECOT, "/usr/lib/dovecot/imap", "openssl"))
+        check_prerequisites((DOVECOT, "/usr/lib/dovecot/imap", "/usr/lib/dovecot/lmtp", "openssl"))
         mail_user = ensure_mail_user()
         self.directory = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))  # short: socket paths are limited
         atexit.register(self.stop)
@@ -86,74 +86,31 @@ class DovecotImap:
             return None
 
     def _config(self, uid: int, gid: int, mail: Path) -> str:
+        """MailHost's Dovecot configuration, with another passdb and/or an ACL."""
         assert self.certificate is not None
+        config = DOVECOT_CONF.format(
+            name=self.directory.name, run=self.directory / "run", state=self.directory / "state",
+            log=self.directory / "dovecot.log", hostname=HOSTNAME, cert=self.certificate.cert_file,
+            key=self.certificate.key_file, uid=uid, gid=gid, mail=mail, password=self.password,
+            imap=self.imap_port, imaps=self.imaps_port, lmtp=free_port(), special_folders="")
         if self.introspection_url:
             oauth2 = self.directory / "oauth2.conf.ext"
             oauth2.write_text(f"introspection_mode = post\nintrospection_url = {self.introspection_url}\n"
                               f"force_introspection = yes\nusername_attribute = username\n"
                               f"active_attribute = active\nactive_value = true\n")
-            passdb = (f"auth_mechanisms = xoauth2 oauthbearer\npassdb {{\n  driver = oauth2\n"
-                      f"  mechanisms = xoauth2 oauthbearer\n  args = {oauth2}\n}}")
-        else:
-            passdb = f"auth_mechanisms = plain login\npassdb {{\n  driver = static\n  args = password={self.password}\n}}"
-        plugins = acl = ""
+            config = _replaced(config, "auth_mechanisms = plain login\n", "auth_mechanisms = xoauth2 oauthbearer\n")
+            config = _replaced(config, f"  driver = static\n  args = password={self.password}\n",
+                               f"  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {oauth2}\n")
         if self.forbid_folder_creation:
             rules = self.directory / "acl"
-            rules.write_text("* owner lrwstipe\n")  # lookup read write seen, write-deleted, insert, post, expunge
-            plugins = "mail_plugins = $mail_plugins acl"
-            acl = f"plugin {{\n  acl = vfile:{rules}\n}}\nprotocol imap {{\n  mail_plugins = $mail_plugins imap_acl\n}}"
-        return DOVECOT_IMAP_CONF.format(
-            name=self.directory.name, run=self.directory / "run", state=self.directory / "state",
-            log=self.directory / "dovecot.log", cert=self.certificate.cert_file, key=self.certificate.key_file,
-            uid=uid, gid=gid, mail=mail, passdb=passdb, plugins=plugins, acl=acl,
-            imap=self.imap_port, imaps=self.imaps_port)
+            rules.write_text("* owner lrwstipe\n")  # every right but k (create), x (delete) and a (admin)
+            config += (f"mail_plugins = $mail_plugins acl\nplugin {{\n  acl = vfile:{rules}\n}}\n"
+                       f"protocol imap {{\n  mail_plugins = $mail_plugins imap_acl\n}}\n")
+        return config
 
 
-DOVECOT_IMAP_CONF = """\
-# Written by tests/imapvariants.py for one test.
-instance_name = {name}
-protocols = imap
-listen = 127.0.0.1
-base_dir = {run}
-state_dir = {state}
-log_path = {log}
-ssl = yes
-ssl_cert = <{cert}
-ssl_key = <{key}
-first_valid_uid = {uid}
-last_valid_uid = {uid}
-first_valid_gid = {gid}
-last_valid_gid = {gid}
-mail_location = maildir:~/Maildir
-mail_fsync = never
-{plugins}
-{passdb}
-userdb {{
-  driver = static
-  args = uid={uid} gid={gid} home={mail}/%Ld/%Ln
-}}
-# No penalty after a failed login: tests fail logins on purpose.
-auth_failure_delay = 0
-service anvil {{
-  unix_listener anvil-auth-penalty {{
-    mode = 0
-  }}
-}}
-namespace inbox {{
-  inbox = yes
-  separator = /
-  prefix =
-}}
-{acl}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {imap}
-  }}
-  inet_listener imaps {{
-    address = 127.0.0.1
-    port = {imaps}
-    ssl = yes
-  }}
-}}
-"""
+def _replaced(text: str, old: str, new: str) -> str:
+    if old not in text:
+        raise RuntimeError(f"tests/mailhost.py's Dovecot configuration no longer contains {old!r}; "
+                           f"update tests/imapvariants.py to match")
+    return text.replace(old, new, 1)

@@ -107,7 +107,8 @@ class TokenServer:
             if form.get("grant_type") != "refresh_token":
                 return 400, {"error": "unsupported_grant_type"}
             if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
-                return 401, {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret."}
+                return 401, {"error": "invalid_client",
+                             "error_description": "AADSTS7000215: Invalid client secret is provided."}
             if form.get("refresh_token") != self.refresh_token:
                 return 400, INVALID_GRANT
             if self.rotate:
@@ -129,8 +130,9 @@ class TokenServer:
                 if self.path == "/token":
                     status, answer = server._grant(form)
                 elif self.path == "/introspect":
-                    active = form.get("token") == server.current
-                    status, answer = 200, {"active": active, "username": server.user} if active else {"active": False}
+                    status, answer = 200, {"active": False}
+                    if form.get("token") == server.current:
+                        answer = {"active": True, "username": server.user}
                 else:
                     status, answer = 404, {"error": "not_found"}
                 body = json.dumps(answer).encode()

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,7 +45,8 @@ class Clock:
 
 def google(server: TokenServer, service: str = "imap", **changes) -> OAuth2Settings:
     settings = OAuth2Settings("google", client_id=CLIENT_ID, token_url=server.token_url,
-                              client_secret=Secret(key=f"{service}.oauth2_client_secret_env", literal=CLIENT_SECRET),
+                              client_secret=Secret(key=f"{service}.oauth2_client_secret_env",
+                                                   literal=CLIENT_SECRET),
                               refresh_token=Secret(key=f"{service}.oauth2_refresh_token_env",
                                                    literal=server.refresh_token))
     return dataclasses.replace(settings, **changes)
@@ -139,8 +141,8 @@ def test_an_expired_grant_says_to_re_authorise_and_where_the_token_goes(tokens, 
     with pytest.raises(OAuth2Error) as caught:
         TokenProvider(settings, "imap", timeout=10).token()
     message = str(caught.value)
-    assert message.startswith(f"127.0.0.1:{tokens.token_url.split(':')[2].split('/')[0]} refused the refresh "
-                              f"token (invalid_grant, AADSTS70000")
+    assert message.startswith(f"{urlsplit(tokens.token_url).netloc} refused the refresh token (invalid_grant, "
+                              f"AADSTS70000")
     assert "re-authorise" in message and "Signing in" in message and "\"Testing\"" in message
     assert f"the environment variable {REFRESH_ENV}" in message and "restart introbot" in message
     assert "revoked-long-ago" not in message and not caught.value.retryable
@@ -243,7 +245,8 @@ def test_secrets_stay_out_of_reprs(tokens):
 
 
 def test_the_xoauth2_string_is_the_documented_one():
-    assert xoauth2_string("someone@example.org", "ya29.abc") == "user=someone@example.org\x01auth=Bearer ya29.abc\x01\x01"
+    assert xoauth2_string("someone@example.org", "ya29.abc") == \
+        "user=someone@example.org\x01auth=Bearer ya29.abc\x01\x01"
 
 
 # --- what a refusal says ---------------------------------------------------------------------------------
