@@ -209,14 +209,17 @@ def _log_in_with_token(client: IMAPClient, settings: ImapSettings, endpoint: End
         raise ImapError(f"{endpoint.where} does not offer OAuth2 sign-in (AUTH=XOAUTH2): check imap.host, "
                         f"or set imap.auth = \"password\"")
     provider = token_provider(settings.oauth2, "imap", settings.timeout.total_seconds())
-    exchange = _XOAuth2(settings.username, provider.token())
-    try:
-        client.sasl_login("XOAUTH2", exchange)
-    except LoginError as error:
-        if isinstance(error.__context__, OSError | IMAPClientAbortError):
-            raise  # the connection failed, not the token
-        provider.forget()  # perhaps revoked since it was issued: the next attempt asks for a new one
-        raise ImapError(explain_refusal(endpoint, _reply_text(error), exchange.challenge, settings)) from None
+    for _ in range(2):  # a refused token may have been revoked since it was cached: one try with a new one
+        exchange = _XOAuth2(settings.username, provider.token())
+        try:
+            client.sasl_login("XOAUTH2", exchange)
+            return
+        except LoginError as error:
+            if isinstance(error.__context__, OSError | IMAPClientAbortError):
+                raise  # the connection failed, not the token
+            provider.forget()
+            reply = _reply_text(error)
+    raise ImapError(explain_refusal(endpoint, reply, exchange.challenge, settings))
 
 
 def _open(settings: ImapSettings) -> IMAPClient:

@@ -14,8 +14,8 @@ from types import TracebackType
 
 import aiosmtplib
 from aiosmtplib import (SMTPAuthenticationError, SMTPConnectResponseError, SMTPException, SMTPHeloError,
-                        SMTPNotSupported, SMTPRecipientRefused, SMTPResponseException, SMTPServerDisconnected,
-                        SMTPTimeoutError)
+                        SMTPNotSupported, SMTPRecipientRefused, SMTPResponse, SMTPResponseException,
+                        SMTPServerDisconnected, SMTPTimeoutError)
 
 from introbot.config import SmtpSettings
 from introbot.edges.oauth import OAuth2Error, TokenProvider, explain_refusal, token_provider, xoauth2_string
@@ -186,7 +186,7 @@ class SmtpSender:
                     await client.login(settings.username, password)
         except BaseException as error:
             client.close()
-            if isinstance(error, SmtpConfigError) or not isinstance(error, Exception):
+            if isinstance(error, SmtpConfigError | _Unreachable) or not isinstance(error, Exception):
                 raise  # cancellation and our own verdicts pass unchanged
             raise self._connect_failure(error, step) from None
         log.info("connected to %s (%s)", self._endpoint.where, settings.security)
@@ -206,25 +206,31 @@ class SmtpSender:
             raise SmtpConfigError(str(error)) from None
 
     async def _log_in_with_token(self, client: aiosmtplib.SMTP, token: str) -> None:
-        """AUTH XOAUTH2; a refusal comes as 334 with a JSON reason, answered with an empty line, then 5xx."""
         if "xoauth2" not in client.server_auth_methods:
             raise SmtpConfigError(f"{self._endpoint.where} does not offer OAuth2 sign-in (AUTH XOAUTH2): check "
                                   f"smtp.host and smtp.port, or set smtp.auth = \"password\"")
-        initial = base64.b64encode(xoauth2_string(self._settings.username, token).encode())
-        response = await client.execute_command(b"AUTH", b"XOAUTH2", initial)
-        challenge = ""
-        if response.code == _AUTH_CONTINUE:
-            try:
-                challenge = base64.b64decode(response.message).decode("utf-8", "replace")
-            except binascii.Error:
-                pass  # not the JSON reason providers send: the final reply has to do
-            response = await client.execute_command(b"")
+        response, challenge = await self._xoauth2(client, token)
+        if response.code >= 500:  # perhaps revoked since it was cached: one try with a new token
+            self._provider().forget()
+            response, challenge = await self._xoauth2(client, await self._token())
         if response.code == _AUTH_SUCCESSFUL:
             return
-        self._provider().forget()  # perhaps revoked since it was issued: the next attempt asks for a new one
+        self._provider().forget()
         if response.code >= 500:
             raise SmtpConfigError(explain_refusal(self._endpoint, response.message, challenge, self._settings))
         raise SMTPAuthenticationError(response.code, response.message)
+
+    async def _xoauth2(self, client: aiosmtplib.SMTP, token: str) -> tuple[SMTPResponse, str]:
+        """AUTH XOAUTH2: the final reply, and the JSON reason a refusing server sends first (334) or ""."""
+        initial = base64.b64encode(xoauth2_string(self._settings.username, token).encode())
+        response = await client.execute_command(b"AUTH", b"XOAUTH2", initial)
+        if response.code != _AUTH_CONTINUE:
+            return response, ""
+        try:
+            challenge = base64.b64decode(response.message).decode("utf-8", "replace")
+        except binascii.Error:
+            challenge = ""  # not the JSON reason providers send: the final reply has to do
+        return await client.execute_command(b""), challenge  # the empty line that asks for the final reply
 
     def _connect_failure(self, error: Exception, step: str) -> Exception:
         """SmtpConfigError when retrying cannot help, else _Unreachable; both say what happened."""
