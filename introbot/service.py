@@ -17,6 +17,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import check_authentication_results
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
+from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -37,9 +38,11 @@ log = logging.getLogger("introbot.service")
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
-AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT}
+AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.STATUS, Kind.CANCELLED}
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED}
+               Kind.CLARIFY, Kind.REFUSED, Kind.STATUS, Kind.CANCELLED}
+_STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
+_CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
 
 
 @dataclass
@@ -263,7 +266,36 @@ class Service:
                     continue
         return found
 
+    def _command(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
+        """A practitioner's "status" or "cancel <id>", in the subject or as the first line."""
+        new_text = split_reply(body_text(message)).new_text.strip()
+        lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
+                 new_text.splitlines()[0].strip() if new_text else ""]
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        for line in lines:
+            if _STATUS_COMMAND.fullmatch(line):
+                return Decision("command", PROCESSED, "status asked for", referrer=practitioner, message=message,
+                                effects=[Send(Kind.STATUS, in_reply_to=in_reply_to)])
+            cancel = _CANCEL_COMMAND.fullmatch(line)
+            if cancel:
+                return self._cancel_by_mail(cancel.group(1).lower(), practitioner, message, now)
+        return None
+
+    def _cancel_by_mail(self, intro_id: str, practitioner: Person, message: EmailMessage, now: datetime) -> Decision:
+        intro = self.store.intro(intro_id)
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        if intro is None or intro.referrer_email != practitioner.email or not intro.state.open:
+            reason = f"I found no open request {intro_id} of yours; write \"status\" to list them"
+            return Decision("command", PROCESSED, "cancel: no such open request of the sender", message=message,
+                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail=reason, in_reply_to=in_reply_to)])
+        after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+        effects.append(Send(Kind.CANCELLED, in_reply_to=in_reply_to))
+        return Decision("command", PROCESSED, "cancelled by the referrer", after, effects, message)
+
     def _request(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision:
+        command = self._command(message, practitioner, now)
+        if command is not None:
+            return command
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
@@ -435,6 +467,10 @@ class Service:
         if effect.kind is Kind.REFUSED:
             context["reason"] = effect.detail
             return context
+        if effect.kind is Kind.STATUS:
+            context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
+                                   if i.state.open]
+            return context
         assert intro is not None
         client, colleague = intro.client, intro.colleague
         context["client"] = _person_context(client) if client else {"first_name": _first_name(intro.client_hint),
@@ -525,6 +561,14 @@ class Service:
                 effects += more
             self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
                                      after, effects), now)
+
+
+def _status_line(intro: Intro, now: datetime) -> dict:
+    waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
+    client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
+    colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
+    return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
+            "age_days": (now - intro.created_at).days}
 
 
 def _first_name(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -288,3 +289,24 @@ def test_two_fitting_colleagues_are_listed_and_a_number_answers(mail, tmp_path):
     world.once()
     [ask] = world.wait_inbox(SAM, 1)
     assert "Maya Alvarez" in ask["Subject"]
+
+
+def test_a_practitioner_asks_for_status_and_cancels_by_email(world):
+    ask = ask_sam(world)
+    world.send(new_message(ADA, ("Intro", BOT), "status", "\n"), sender=ADA, authenticated=True)
+    world.once()
+    [status] = world.wait_inbox(ADA, 1)
+    text = plain(status)
+    assert "Sam Rivera and Maya Chen" in text and "waiting for Sam Rivera" in text
+    [intro_id] = re.findall(r"^\s+([a-z2-7]{8}): Sam Rivera", text, re.MULTILINE)
+    world.send(reply(status, ADA, f"cancel {intro_id}"), sender=ADA, authenticated=True)
+    world.once()
+    [cancelled] = world.wait_inbox(ADA, 2)[1:]
+    assert cancelled["Subject"] == "Cancelled: Sam and Maya" and intro_id in plain(cancelled)
+    world.send(reply(ask, SAM, "Yes!"), sender=SAM)
+    world.once()
+    assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1
+    world.send(new_message(BEN, ("Intro", BOT), f"cancel {intro_id}", "\n"), sender=BEN, authenticated=True)
+    world.once()
+    [refusal] = world.wait_inbox(BEN, 1)  # another practitioner cannot touch Ada's requests
+    assert "no open request" in plain(refusal)
