@@ -310,3 +310,32 @@ def test_a_practitioner_asks_for_status_and_cancels_by_email(world):
     world.once()
     [refusal] = world.wait_inbox(BEN, 1)  # another practitioner cannot touch Ada's requests
     assert "no open request" in plain(refusal)
+
+
+def test_dry_run_records_what_would_be_sent_and_sends_nothing(mail, tmp_path, capsys):
+    world = World(mail, tmp_path)
+    world.config_path.write_text(world.config_path.read_text().replace('referrer_notes = "each"',
+                                                                       'referrer_notes = "each"\ndry_run = true'))
+    forward_request(world)
+    world.once()
+    assert folder_counts(world) == {"introbot/processed": 1}
+    assert world.inbox(SAM) == [] and world.inbox(ADA) == []
+    with sqlite3.connect(world.database) as db:
+        assert db.execute("SELECT kind, status FROM outbox").fetchall() == [("ask_client", "recorded")]
+
+
+def test_operators_and_practitioners_reword_mail_without_touching_code(mail, tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "en").mkdir(parents=True)
+    (mine / "en" / "ask_client.txt").write_text(
+        "{% block subject %}A suggestion from {{ referrer.name }}{% endblock %}"
+        "{% block body %}Hello {{ client.first_name }}! Reply YES or NO.{% endblock %}")
+    (mine / "practitioners" / ADA[1] / "en").mkdir(parents=True)
+    (mine / "practitioners" / ADA[1] / "_signature.txt").write_text("Ada's practice, Tuesdays to Fridays")
+    world = World(mail, tmp_path)
+    world.config_path.write_text(world.config_path.read_text().replace(
+        'database = "introbot.sqlite3"', 'database = "introbot.sqlite3"\ntemplates = "mine"'))
+    ask = ask_sam(world)
+    assert ask["Subject"] == "A suggestion from Dr. Ada Lee"
+    assert plain(ask).startswith("Hello Sam! Reply YES or NO.")
+    assert plain(ask).rstrip().endswith("Ada's practice, Tuesdays to Fridays")
