@@ -17,6 +17,7 @@ from introbot import __version__
 from introbot.config import Config, ConfigError, default_config_path, load_config
 from introbot.core.render import TemplateError
 from introbot.daemon import Daemon, build_service
+from introbot.doctor import connect_checks
 from introbot.edges.store import Store
 from introbot.model import IntroState, Kind
 from introbot.samples import render_sample
@@ -34,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", parents=[common], help="the daemon: watch the mailbox, ask, introduce, sweep")
     commands.add_parser("once", parents=[common], help="one full pass (catch up, sweep, send), then exit")
     check = commands.add_parser("check", parents=[common], help="validate the config and render every template")
-    check.add_argument("--connect", action="store_true", help="also log in to IMAP and SMTP")
+    check.add_argument("--connect", action="store_true", help="also log in to IMAP and SMTP and check folders")
+    check.add_argument("--send-test-to", metavar="ADDRESS",
+                       help="with --connect: also send a short test message to ADDRESS")
     preview = commands.add_parser("preview", parents=[common], help="print one message rendered with sample data")
     preview.add_argument("name", choices=[k.value for k in Kind], metavar="NAME",
                          help="one of: " + ", ".join(k.value for k in Kind))
@@ -96,8 +99,10 @@ def _check(config: Config, args: argparse.Namespace) -> int:
             store.close()
     print(f"config OK: {config.path}; all {len(Kind)} templates render")
     if args.connect:
-        from introbot.doctor import connect_checks
-        return connect_checks(config)
+        return connect_checks(config, sys.stdout, send_test_to=args.send_test_to)
+    if args.send_test_to:
+        print("introbot: --send-test-to needs --connect", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -190,6 +190,8 @@ class Kind(str, Enum):
     REFUSED = "refused"
     PASS_ON = "pass_on"
     STEPPED_OUT = "stepped_out"
+    STATUS = "status"  # a practitioner's list of their open requests, asked for by email
+    CANCELLED = "cancelled"  # confirms a practitioner's "cancel <id>" by email
 
 
 @dataclass(frozen=True)

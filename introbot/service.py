@@ -17,6 +17,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import check_authentication_results
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
+from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -37,9 +38,11 @@ log = logging.getLogger("introbot.service")
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
-AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT}
+AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.STATUS, Kind.CANCELLED}
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED}
+               Kind.CLARIFY, Kind.REFUSED, Kind.STATUS, Kind.CANCELLED}
+_STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
+_CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
 
 
 @dataclass
@@ -216,6 +219,8 @@ class Service:
                 return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
             reading = read_answer(split_reply(body_text(message)).new_text)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+            if reading.language:  # answer people in the language they answered in
+                intro = intro.with_party(replace(intro.party(match.role), language=reading.language))
             event = workflow.Answered(match.role, agrees, message_id)
             after, effects = workflow.step(intro, event, now, self.rules, self.rng)
             return Decision("answer", PROCESSED, f"{match.role.value} answered: {reading.answer.value} "
@@ -261,7 +266,36 @@ class Service:
                     continue
         return found
 
+    def _command(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
+        """A practitioner's "status" or "cancel <id>", in the subject or as the first line."""
+        new_text = split_reply(body_text(message)).new_text.strip()
+        lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
+                 new_text.splitlines()[0].strip() if new_text else ""]
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        for line in lines:
+            if _STATUS_COMMAND.fullmatch(line):
+                return Decision("command", PROCESSED, "status asked for", referrer=practitioner, message=message,
+                                effects=[Send(Kind.STATUS, in_reply_to=in_reply_to)])
+            cancel = _CANCEL_COMMAND.fullmatch(line)
+            if cancel:
+                return self._cancel_by_mail(cancel.group(1).lower(), practitioner, message, now)
+        return None
+
+    def _cancel_by_mail(self, intro_id: str, practitioner: Person, message: EmailMessage, now: datetime) -> Decision:
+        intro = self.store.intro(intro_id)
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        if intro is None or intro.referrer_email != practitioner.email or not intro.state.open:
+            reason = f"I found no open request {intro_id} of yours; write \"status\" to list them"
+            return Decision("command", PROCESSED, "cancel: no such open request of the sender", message=message,
+                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail=reason, in_reply_to=in_reply_to)])
+        after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+        effects.append(Send(Kind.CANCELLED, in_reply_to=in_reply_to))
+        return Decision("command", PROCESSED, "cancelled by the referrer", after, effects, message)
+
     def _request(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision:
+        command = self._command(message, practitioner, now)
+        if command is not None:
+            return command
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
@@ -279,7 +313,7 @@ class Service:
         return Decision("request", PROCESSED, f"request ({understood.shape}): consent asked", intro, effects, message)
 
     def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
-        client = self._party(Role.CLIENT, understood.client) if understood.client else None
+        client = self._party(Role.CLIENT, understood.client, understood.client_language) if understood.client else None
         colleague = self._party(Role.COLLEAGUE, understood.colleague) if understood.colleague else None
         return Intro(id=new_intro_id(self.rng), state=IntroState.ASKING, referrer_email=practitioner.email,
                      referrer_name=practitioner.name, created_at=now, updated_at=now,
@@ -288,12 +322,13 @@ class Service:
                      referrer_token=new_token(self.rng), client_hint=understood.client_hint,
                      language=self.config.bot.language)
 
-    def _party(self, role: Role, candidate: Candidate) -> Party:
+    def _party(self, role: Role, candidate: Candidate, language: str | None = None) -> Party:
+        """A party from a candidate: directory details when known, else what the request said."""
         person = candidate.person
         standing = role is Role.COLLEAGUE and person is not None and person.standing_consent
         return Party(role=role, email=candidate.email, name=candidate.name,
                      website=person.website if person else "", specialty=person.specialty if person else "",
-                     language=person.language if person else self.config.bot.language,
+                     language=person.language if person else (language or self.config.bot.language),
                      in_directory=person is not None,
                      consent=Consent.STANDING if standing else Consent.NOT_ASKED)
 
@@ -417,7 +452,12 @@ class Service:
     def _language(self, effect: Send, intro: Intro | None) -> str:
         if intro is not None and effect.to is not None and effect.kind not in TO_REFERRER:
             return intro.party(effect.to).language
-        return self.config.bot.language
+        if intro is not None and effect.kind is Kind.INTRODUCTION:
+            client, colleague = intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)
+            if client.language == colleague.language:  # one email to both: their shared language, if any
+                return client.language
+        referrer = self.practitioners.get(intro.referrer_email) if intro else None
+        return referrer.language if referrer else self.config.bot.language
 
     def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
                  message: EmailMessage | None) -> dict:
@@ -426,6 +466,10 @@ class Service:
                          "intro_id": intro.id if intro else ""}
         if effect.kind is Kind.REFUSED:
             context["reason"] = effect.detail
+            return context
+        if effect.kind is Kind.STATUS:
+            context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
+                                   if i.state.open]
             return context
         assert intro is not None
         client, colleague = intro.client, intro.colleague
@@ -517,6 +561,14 @@ class Service:
                 effects += more
             self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
                                      after, effects), now)
+
+
+def _status_line(intro: Intro, now: datetime) -> dict:
+    waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
+    client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
+    colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
+    return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
+            "age_days": (now - intro.created_at).days}
 
 
 def _first_name(name: str) -> str:
