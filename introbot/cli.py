@@ -17,6 +17,7 @@ from introbot import __version__
 from introbot.config import Config, ConfigError, default_config_path, load_config
 from introbot.core.render import TemplateError
 from introbot.daemon import Daemon, build_service
+from introbot.demo import demo_main
 from introbot.doctor import connect_checks
 from introbot.edges.store import Store
 from introbot.model import IntroState, Kind
@@ -48,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     cancel = commands.add_parser("cancel", parents=[common], help="withdraw an open introduction quietly")
     cancel.add_argument("id")
+    demo = commands.add_parser("demo", parents=[common], help="watch the whole flow on an embedded local mail "
+                                                              "system (no account, no config file)")
+    demo.add_argument("--serve", action="store_true", help="then keep the mail system and introbot running, and "
+                                                           "print how to connect Thunderbird or Apple Mail as each person")
     return parser
 
 
@@ -58,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     # flufl.bounce logs every detector run, and tracebacks that can quote a bounced message.
     logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
+    if args.command == "demo":  # needs no config file: it builds its own
+        return demo_main(serve=args.serve, out=sys.stdout)
     try:
         config = load_config(default_config_path(args.config, os.environ))
         return COMMANDS[args.command](config, args)
