@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from introbot.daemon import Daemon, build_service
 from introbot.demo import demo_main
 from introbot.doctor import connect_checks
 from introbot.edges.store import Store
+from introbot.logs import setup_logging
 from introbot.model import IntroState, Kind
 from introbot.samples import render_sample
 
@@ -59,10 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    # flufl.bounce logs every detector run, and tracebacks that can quote a bounced message.
-    logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
+    setup_logging(args.verbose, os.environ)
     if args.command == "demo":  # needs no config file: it builds its own
         return demo_main(serve=args.serve, out=sys.stdout)
     try:
