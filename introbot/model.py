@@ -31,6 +31,7 @@ class Consent(str, Enum):
 
 
 class IntroState(str, Enum):
+    CONFIRMING = "confirming"  # a request we could not authenticate: waiting for the referrer's YES
     CLARIFYING = "clarifying"  # waiting for the referrer to say who should meet whom
     ASKING = "asking"  # consent asks are out
     INTRODUCED = "introduced"  # the one introduction went out; introbot has stepped out
@@ -41,7 +42,7 @@ class IntroState(str, Enum):
 
     @property
     def open(self) -> bool:
-        return self in (IntroState.CLARIFYING, IntroState.ASKING)
+        return self in (IntroState.CONFIRMING, IntroState.CLARIFYING, IntroState.ASKING)
 
 
 class Outcome(str, Enum):
@@ -190,6 +191,7 @@ class Kind(str, Enum):
     REFUSED = "refused"
     PASS_ON = "pass_on"
     STEPPED_OUT = "stepped_out"
+    CONFIRM_REQUEST = "confirm_request"  # "did you just ask me to introduce ...?" for an unauthenticated request
 
 
 @dataclass(frozen=True)
