@@ -17,7 +17,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
-from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
+from introbot.core.mime import UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
@@ -163,7 +163,7 @@ class Service:
         if automatic is not None:
             return self._automatic(automatic, match, message, now)
         try:
-            sender = parse_address(str(message.get("From", "")))
+            sender = parse_address(next(iter(raw_header_values(message, "From")), ""))
         except AddressError as error:
             return Decision("ignored", IGNORED, f"unusable From header: {error}")
         if match is not None:
@@ -223,9 +223,9 @@ class Service:
     def _token_match(self, message: EmailMessage) -> TokenMatch | None:
         addresses: list[str] = []
         for header in _RECIPIENT_HEADERS:
-            for value in message.get_all(header, []):
+            for value in raw_header_values(message, header):
                 try:
-                    addresses.extend(a.email for a in parse_address_list(str(value)))
+                    addresses.extend(a.email for a in parse_address_list(value))
                 except AddressError:
                     continue
         tokens = tokens_in_addresses(addresses, self.bot)
@@ -315,9 +315,9 @@ class Service:
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()
         for header in ("To", "Cc"):
-            for value in message.get_all(header, []):
+            for value in raw_header_values(message, header):
                 try:
-                    found.update(a.email for a in parse_address_list(str(value)))
+                    found.update(a.email for a in parse_address_list(value))
                 except AddressError:
                     continue
         return found

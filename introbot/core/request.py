@@ -10,6 +10,7 @@ from typing import Iterable
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.forwards import Forward, find_forward
+from introbot.core.mime import raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
@@ -244,9 +245,9 @@ def _other_recipients(message: EmailMessage, referrer: Person, bot_address: str)
     """Who else the practitioner wrote to (a CC to intro@): To and Cc minus themselves and the bot."""
     found: list[Candidate] = []
     for header in ("To", "Cc"):
-        for value in message.get_all(header, []):
+        for value in raw_header_values(message, header):  # as written: the stdlib's reading can be tricked
             try:
-                addresses = parse_address_list(str(value))
+                addresses = parse_address_list(value)
             except AddressError:
                 continue
             found.extend(Candidate(a.email, a.name) for a in addresses
