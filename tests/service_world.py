@@ -99,3 +99,22 @@ class Desk:
         from tests.conversation import reply
         assert mail.message is not None
         return self.receive(reply(mail.message, writer, text))
+
+
+def once_with_dns(config: Config, dns_txt: DnsTxt) -> None:
+    """`introbot once` with a DNS lookup of the test's choosing (the daemon would pass TxtResolver())."""
+    import asyncio
+    import threading
+
+    from introbot.daemon import utc_now
+    from introbot.edges.imap import MailboxWatcher
+    from introbot.edges.smtp import SmtpSender
+
+    store = Store(config.bot.database)
+    try:
+        service = Service(config, store, Renderer(shipped_templates()), random.SystemRandom(), utc_now, dns_txt)
+        MailboxWatcher(config.imap, service.handle_batch, stop=threading.Event(), rng=random.Random(1)).run_once()
+        service.sweep()
+        asyncio.run(service.drain_outbox(SmtpSender(config.smtp, local_hostname=BOT.split("@")[1])))
+    finally:
+        store.close()
