@@ -127,8 +127,10 @@ class Intro:
         return replace(self, **{party.role.value: party})
 
     def role_of(self, email: str) -> Role | None:
+        """Whose address `email` is; an internationalised domain matches in either spelling (bücher or
+        xn--bcher-kva), because envelopes and bounces carry the ASCII one."""
         for role, party in ((Role.CLIENT, self.client), (Role.COLLEAGUE, self.colleague)):
-            if party is not None and party.email == email:
+            if party is not None and _comparable(party.email) == _comparable(email):
                 return role
         return None
 
@@ -138,6 +140,14 @@ class Intro:
     @classmethod
     def from_json(cls, text: str) -> "Intro":
         return _decode_intro(json.loads(text))
+
+
+def _comparable(email: str) -> str:
+    local, _, domain = email.lower().rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return email.lower()
 
 
 def _encode(value: Any) -> Any:

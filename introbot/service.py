@@ -17,6 +17,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
+from introbot.core.headers import envelope_address
 from introbot.core.mime import UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -455,9 +456,9 @@ class Service:
             to = [Mailbox(party.email, party.name)]
             reply_to = [Mailbox(plus_address(self.bot, party.token), bot_name)]
             token, role, from_name = party.token, effect.to.value, on_behalf
-        recipients = [m.email for m in to]
+        recipients = [envelope_address(m.email) for m in to]  # the spelling To carries (RELIABILITY 26)
         if effect.kind is Kind.INTRODUCTION and self.config.bot.bcc_referrer:
-            recipients.append(referrer_email)
+            recipients.append(envelope_address(referrer_email))
         message_id = new_message_id(self.rng, self.domain, token)
         in_reply_to = effect.in_reply_to
         if effect.kind is Kind.PASS_ON and intro is not None:

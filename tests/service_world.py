@@ -21,16 +21,19 @@ from tests.conversation import ADA, AUTHSERV_ID, BEN, BOT, LIO, MAYA
 START = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 
 
-def make_config(folder: Path, trust: TrustSettings | None = None, **bot: object) -> Config:
-    """The conversation tests' people, in a Config built in code."""
+MAYA_PERSON = Person(MAYA[0], MAYA[1], website="https://bodywork.example", specialty="massage therapy")
+
+
+def make_config(folder: Path, trust: TrustSettings | None = None, maya: Person = MAYA_PERSON,
+                **bot: object) -> Config:
+    """The conversation tests' people, in a Config built in code; `maya` may be described otherwise."""
     return Config(
         bot=BotSettings(address=BOT, database=folder / "introbot.sqlite3", **bot),
         imap=ImapSettings(host="127.0.0.1"), smtp=SmtpSettings(host="127.0.0.1"),
         trust=trust or TrustSettings(authserv_id=AUTHSERV_ID),
         practitioners=(Person(ADA[0], ADA[1], website="https://clinic.example", specialty="acupuncture"),
                        Person(BEN[0], BEN[1])),
-        colleagues=(Person(MAYA[0], MAYA[1], website="https://bodywork.example", specialty="massage therapy"),
-                    Person(LIO[0], LIO[1], specialty="craniosacral therapy", standing_consent=True)))
+        colleagues=(maya, Person(LIO[0], LIO[1], specialty="craniosacral therapy", standing_consent=True)))
 
 
 def our_results(domain: str, result: str = "pass") -> bytes:
@@ -55,18 +58,19 @@ class Mail:
     envelope_from: str
     recipients: tuple[str, ...]
     status: str
-    message: EmailMessage | None  # None once the body was purged
+    raw: bytes | None  # None once the body was purged
+    message: EmailMessage | None
 
 
 class Desk:
     """A Service with its store in `folder`; `now` moves only when a test moves it."""
 
     def __init__(self, folder: Path, trust: TrustSettings | None = None, dns_txt: DnsTxt | None = None,
-                 seed: int = 7, **bot: object):
+                 maya: Person = MAYA_PERSON, **bot: object):
         self.now = START
-        self.config = make_config(folder, trust, **bot)
+        self.config = make_config(folder, trust, maya, **bot)
         self.store = Store(self.config.bot.database)
-        self.service = Service(self.config, self.store, Renderer(shipped_templates()), random.Random(seed),
+        self.service = Service(self.config, self.store, Renderer(shipped_templates()), random.Random(7),
                                lambda: self.now, dns_txt)
 
     def close(self) -> None:
@@ -81,7 +85,7 @@ class Desk:
         with sqlite3.connect(self.config.bot.database) as db:
             rows = db.execute("SELECT id, kind, intro_id, envelope_from, recipients, status, raw FROM outbox"
                               " ORDER BY id").fetchall()
-        return [Mail(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5],
+        return [Mail(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), r[5], r[6],
                      message_from_bytes(r[6], policy=policy.default) if r[6] is not None else None)
                 for r in rows]
 

@@ -298,7 +298,8 @@ def redact_for_colleague(note: str, client: Candidate | None, client_hint: str =
     full_name = (client.name if client else "") or client_hint
     words = full_name.split()
     if len(words) > 1:
-        text = re.sub(re.escape(full_name), words[0], text, flags=re.IGNORECASE)
+        first = words[0]  # a function, not a template: a backslash in a name is only text
+        text = re.sub(re.escape(full_name), lambda _: first, text, flags=re.IGNORECASE)
         for surname in words[1:]:
             if len(surname) > 1:
                 text = re.sub(rf"\b{re.escape(surname)}\b", "[…]", text, flags=re.IGNORECASE)
