@@ -32,6 +32,7 @@ from introbot.edges.smtp import Delivery, SmtpSender
 from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch
 from introbot.faults import crash_point
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
+from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
 
@@ -386,6 +387,19 @@ class Service:
                 with self.store.transaction() as tx:
                     self._apply(tx, Decision("cancel", "", "cancelled", after, effects), now)
             return after
+
+    # Privacy
+
+    def purge(self) -> Purged:
+        """Drop the bodies of sent mail whose intro ended, and cut intros that ended more than
+        bot.retention ago down to their consent record. Cheap when there is nothing to do: run it
+        with every sweep."""
+        with self._lock:
+            purged = purge(self.store, self.clock(), self.config.bot.retention)
+        if purged.bodies or purged.intros:
+            log.info("purge: %d message bodies dropped, %d intros cut down to their consent record",
+                     purged.bodies, purged.intros)
+        return purged
 
     # Committing a decision
 
