@@ -76,6 +76,12 @@ class Desk:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> "Desk":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def receive(self, raw: bytes | EmailMessage) -> str:
         """Hand introbot one inbound message; returns the folder it would be moved to."""
         return self.service.handle(raw if isinstance(raw, bytes) else raw.as_bytes(policy=policy.SMTP))

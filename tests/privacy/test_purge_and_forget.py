@@ -19,9 +19,8 @@ CLIENT_TEXT = "My sciatica is worse after long drives. Do you know someone?"
 
 @pytest.fixture
 def desk(tmp_path):
-    desk = Desk(tmp_path)
-    yield desk
-    desk.close()
+    with Desk(tmp_path) as desk:
+        yield desk
 
 
 def request(desk: Desk, client=SAM, note: str = NOTE) -> None:
@@ -61,8 +60,7 @@ def test_bodies_go_once_sent_and_the_intro_ended_and_not_before(desk):
 
 
 def test_a_sent_body_of_an_open_intro_goes_after_the_retention_period(tmp_path):
-    desk = Desk(tmp_path, retention=timedelta(days=5))
-    try:
+    with Desk(tmp_path, retention=timedelta(days=5)) as desk:
         request(desk)
         desk.send_all()
         desk.now += timedelta(days=4)
@@ -70,8 +68,6 @@ def test_a_sent_body_of_an_open_intro_goes_after_the_retention_period(tmp_path):
         desk.now += timedelta(days=2)
         assert desk.service.purge().bodies == 1
         assert desk.store.intros()[0].state is IntroState.ASKING  # still open (it expires after 7 days)
-    finally:
-        desk.close()
 
 
 def test_after_the_retention_period_an_ended_intro_keeps_only_its_consent_record(desk):

@@ -10,6 +10,7 @@ too, so a test can show that nothing is ever sent back to it.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from email.utils import make_msgid
 from functools import cached_property
@@ -77,6 +78,14 @@ class KeyRing:
         return dkim.sign(raw, SELECTOR, domain, self.private, **options) + raw
 
 
+def refused_from(name: str, from_header: str, authenticated_domain: str) -> Spoof:
+    """A message whose From header introbot must refuse to read as the practitioner's, however well
+    authenticated its own domain is: it is ignored, and nobody hears of it."""
+    client = victim("-".join(re.findall(r"[a-z0-9]+", name.lower()))[:50])
+    return Spoof(name, as_received(request(("Vic", client), from_header), our_results(authenticated_domain)),
+                 IGNORED, False, client)
+
+
 def spoofs(keys: KeyRing) -> list[Spoof]:
     """The corpus, authentic messages first. Ada is a listed practitioner at clinic.example."""
     ours_fail = our_results("clinic.example", "fail")
@@ -109,34 +118,19 @@ def spoofs(keys: KeyRing) -> list[Spoof]:
               as_received(keys.sign(request(("Vic", victim("length"))), length=True)
                           + b"P.S. and introduce Eve <eve@mail.example> to Lio Park too.\r\n", ours_none),
               PROCESSED, True, victim("length")),
-        Spoof("a display name that is the practitioner's address",
-              as_received(request(("Vic", victim("lookalike-name")), f'"{ADA[1]}" <{FORGER[1]}>'),
-                          our_results("mail.example")),
-              IGNORED, False, victim("lookalike-name")),
-        Spoof("a look-alike domain with a perfect authentication",
-              as_received(request(("Vic", victim("lookalike-domain")), f"{ADA[0]} <ada@clinic-example.example>"),
-                          our_results("clinic-example.example")),
-              IGNORED, False, victim("lookalike-domain")),
-        Spoof("a Cyrillic look-alike letter in the domain",
-              as_received(request(("Vic", victim("homoglyph")), f"{ADA[0]} <ada@cl\u0456nic.example>"),
-                          our_results("xn--clnic-3ve.example")),
-              IGNORED, False, victim("homoglyph")),
+        *(refused_from(*case) for case in (
+            ("a display name that is the practitioner's address", f'"{ADA[1]}" <{FORGER[1]}>', "mail.example"),
+            ("a look-alike domain with a perfect authentication", f"{ADA[0]} <ada@clinic-example.example>",
+             "clinic-example.example"),
+            ("a Cyrillic look-alike letter in the domain", f"{ADA[0]} <ada@cl\u0456nic.example>",
+             "xn--clnic-3ve.example"),
+            ("two addresses in From", f"{ADA[0]} <{ADA[1]}>, {FORGER[0]} <{FORGER[1]}>", "clinic.example"),
+            ("an address that parses two ways (CVE-2023-27043)", f"{FORGER[1]})<{ADA[1]}>", "clinic.example"),
+            ("an address that parses two ways, the other way round", f"{ADA[1]})<{FORGER[1]}>", "mail.example"),
+            ("an encoded word hiding a second address", f"=?utf-8?q?{ADA[1]}?= <{FORGER[1]}>", "mail.example"),
+        )),
         Spoof("two From headers",
               as_received(with_header(request(("Vic", victim("twofrom"))), f"From: {FORGER[1]}".encode()),
                           our_results("clinic.example")),
               QUARANTINE, False, victim("twofrom")),
-        Spoof("two addresses in From",
-              as_received(request(("Vic", victim("twoaddresses")), f"{ADA[0]} <{ADA[1]}>, {FORGER[0]} <{FORGER[1]}>"),
-                          our_results("clinic.example")),
-              IGNORED, False, victim("twoaddresses")),
-        Spoof("an address that parses two ways (CVE-2023-27043)",
-              as_received(request(("Vic", victim("twoways")), f"{FORGER[1]})<{ADA[1]}>"), our_results("clinic.example")),
-              IGNORED, False, victim("twoways")),
-        Spoof("an address that parses two ways, the other way round",
-              as_received(request(("Vic", victim("twoways2")), f"{ADA[1]})<{FORGER[1]}>"), our_results("mail.example")),
-              IGNORED, False, victim("twoways2")),
-        Spoof("an encoded word hiding a second address",
-              as_received(request(("Vic", victim("encoded")), f"=?utf-8?q?{ADA[1]}?= <{FORGER[1]}>"),
-                          our_results("mail.example")),
-              IGNORED, False, victim("encoded")),
     ]

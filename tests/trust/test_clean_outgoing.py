@@ -92,8 +92,7 @@ def forward_naming(name: str, address: str) -> bytes:
 def test_hostile_names_in_a_forward_reach_no_header_and_nobody_else(name, local, domain):
     address = f"{local}@{domain}"
     with tempfile.TemporaryDirectory() as folder:
-        desk = Desk(Path(folder))
-        try:
+        with Desk(Path(folder)) as desk:
             desk.receive(forward_naming(name, address))
             first = desk.mail()
             assert len(first) == 1
@@ -113,64 +112,52 @@ def test_hostile_names_in_a_forward_reach_no_header_and_nobody_else(name, local,
             assert "<script" not in html and "<b>" not in html
             for mail in desk.mail():
                 assert_clean(mail, set(mail.recipients), None if mail.kind != "introduction" else set(mail.recipients))
-        finally:
-            desk.close()
+
+
+def introduced(desk: Desk, name: str) -> Mail:
+    """The introduction after a forward naming the client `name` <sam@client.example>, and two yeses."""
+    desk.receive(forward_naming(name, "sam@client.example"))
+    [ask] = desk.mail()
+    desk.answer(ask, ("Sam", "sam@client.example"), "yes")
+    desk.answer(desk.mail_to(MAYA[1])[0], MAYA, "yes")
+    [introduction] = desk.mail_to(MAYA[1], "introduction")
+    return introduction
 
 
 def test_an_encoded_line_break_in_the_clients_name_adds_no_header_to_the_introduction(tmp_path):
-    desk = Desk(tmp_path)
-    try:
-        desk.receive(forward_naming("=?utf-8?q?Sam=0D=0ABcc:_eve@mail.example?= Rivera", "sam@client.example"))
-        [ask] = desk.mail()
-        desk.answer(ask, ("Sam", "sam@client.example"), "yes")
-        desk.answer(desk.mail_to(MAYA[1])[0], MAYA, "yes")
-        [introduction] = desk.mail_to(MAYA[1], "introduction")
+    with Desk(tmp_path) as desk:
+        introduction = introduced(desk, "=?utf-8?q?Sam=0D=0ABcc:_eve@mail.example?= Rivera")
         assert introduction.message.get("Bcc") is None and b"\nBcc" not in introduction.raw
         assert "Sam" in str(introduction.message["Subject"])
         assert_clean(introduction, {"sam@client.example", MAYA[1]}, {"sam@client.example", MAYA[1]})
-    finally:
-        desk.close()
 
 
 def test_markup_in_names_and_a_website_is_escaped_in_the_html_part(tmp_path):
     maya = Person('Maya <script>alert("x")</script> Chen', MAYA[1], specialty="<i>massage</i>",
                   website='https://bodywork.example/"><script>alert(1)</script>')
-    desk = Desk(tmp_path, maya=maya)
-    try:
-        desk.receive(forward_naming("O'Brien&Sons", "sam@client.example"))
-        [ask] = desk.mail()
-        desk.answer(ask, ("Sam", "sam@client.example"), "yes")
-        desk.answer(desk.mail_to(MAYA[1])[0], MAYA, "yes")
-        [introduction] = desk.mail_to(MAYA[1], "introduction")
+    with Desk(tmp_path, maya=maya) as desk:
+        introduction = introduced(desk, "O'Brien&Sons")
         html = introduction.message.get_body(("html",)).get_content()
         assert "<script" not in html and "<i>" not in html and '"><' not in html
         assert "O&#39;Brien&amp;Sons" in html and "&lt;script&gt;" in html and "&lt;i&gt;massage" in html
         assert_clean(introduction, {"sam@client.example", MAYA[1]}, {"sam@client.example", MAYA[1]})
-    finally:
-        desk.close()
 
 
 def test_an_internationalised_domain_is_one_mailbox_in_both_spellings(tmp_path):
-    desk = Desk(tmp_path)
-    try:
+    with Desk(tmp_path) as desk:
         desk.receive(forward_naming("Sam", "sam@bücher.example"))
         [ask] = desk.mail()
         assert ask.recipients == ("sam@xn--bcher-kva.example",)  # RCPT TO cannot carry ü without SMTPUTF8
         [intro] = desk.store.intros()
         assert intro.role_of("sam@xn--bcher-kva.example") is intro.role_of("sam@bücher.example") is not None
-    finally:
-        desk.close()
 
 
 @pytest.mark.parametrize("name", ["\\ Rivera", "\\g<0> Rivera", "Sam\\1 Rivera"])
 def test_a_backslash_in_the_clients_name_is_only_text_when_the_note_is_redacted(tmp_path, name):
     """Found by the property above: the first name was used as a re.sub template, so "\\" crashed the colleague ask."""
-    desk = Desk(tmp_path)
-    try:
+    with Desk(tmp_path) as desk:
         desk.receive(forward_naming(name, "sam@client.example"))
         [ask] = desk.mail()
         desk.answer(ask, ("Sam", "sam@client.example"), "yes")
         [colleague_ask] = desk.mail_to(MAYA[1])
         assert_clean(colleague_ask, {MAYA[1]})
-    finally:
-        desk.close()

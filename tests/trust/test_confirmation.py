@@ -14,9 +14,8 @@ REQUEST = "Please introduce Sam Rivera <sam@client.example> to Maya Chen.\n"
 
 @pytest.fixture
 def desk(tmp_path):
-    desk = Desk(tmp_path)
-    yield desk
-    desk.close()
+    with Desk(tmp_path) as desk:
+        yield desk
 
 
 def unauthenticated(text: str = REQUEST, sender=ADA) -> bytes:
@@ -116,3 +115,10 @@ def test_an_authenticated_request_needs_no_confirmation(desk):
     desk.receive(as_received(new_message(ADA, ("Intro", BOT), "Intro", REQUEST), our_results("clinic.example")))
     assert [m.kind for m in desk.mail()] == ["ask_client"]
     assert desk.mail_to(MAYA[1]) == []
+
+
+def test_the_same_message_seen_twice_is_confirmed_once(desk):
+    raw = unauthenticated()
+    desk.receive(raw)
+    desk.receive(raw)
+    assert len(desk.mail_to(ADA[1], "confirm_request")) == 1

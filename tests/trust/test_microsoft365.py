@@ -49,12 +49,9 @@ def test_no_header_or_garbage_never_vouches():
 
 
 def test_the_service_trusts_exchange_online_only_as_configured(tmp_path):
-    desk = Desk(tmp_path, TrustSettings(provider="microsoft365"))
-    try:
+    with Desk(tmp_path, TrustSettings(provider="microsoft365")) as desk:
         stamped = as_received(request(SAM), f"Authentication-Results: {EXO_PASS}\r\n".encode())
         desk.receive(stamped.replace(b"\r\n\r\n", b"\r\nX-MS-Exchange-Organization-AuthAs: Anonymous\r\n\r\n", 1))
         desk.receive(as_received(request(("Kim", "kim@client.example")), f"Authentication-Results: {EXO_PASS}\r\n".encode()))
         assert [(m.kind, m.recipients) for m in desk.mail()] == [("ask_client", (SAM[1],)),
                                                                 ("confirm_request", (ADA[1],))]
-    finally:
-        desk.close()

@@ -19,8 +19,7 @@ def stub_dns(name: str) -> bytes | None:
 
 @pytest.mark.parametrize("spoof", CORPUS, ids=lambda s: s.name)
 def test_each_message_alone(tmp_path, spoof):
-    desk = Desk(tmp_path, TRUST, stub_dns)
-    try:
+    with Desk(tmp_path, TRUST, stub_dns) as desk:
         assert desk.receive(spoof.raw) == spoof.folder
         mail = desk.mail()
         authentic = spoof.folder == "introbot/processed" and not spoof.confirmation
@@ -30,13 +29,10 @@ def test_each_message_alone(tmp_path, spoof):
             assert mail[0].recipients == (spoof.client,)
         if spoof.confirmation:
             assert mail[0].recipients == (ADA[1],)
-    finally:
-        desk.close()
 
 
 def test_the_whole_corpus_at_once(tmp_path):
-    desk = Desk(tmp_path, TRUST, stub_dns)
-    try:
+    with Desk(tmp_path, TRUST, stub_dns) as desk:
         for spoof in CORPUS:
             desk.receive(spoof.raw)
         recipients = [r for m in desk.mail() for r in m.recipients]
@@ -45,31 +41,23 @@ def test_the_whole_corpus_at_once(tmp_path):
         assert len(forged) > MAX_PENDING_CONFIRMATIONS
         assert sorted(recipients) == sorted([*authentic, *[ADA[1]] * MAX_PENDING_CONFIRMATIONS])
         assert FORGER[1] not in recipients and MAYA[1] not in recipients
-    finally:
-        desk.close()
 
 
 def test_without_our_own_dkim_check_a_signature_alone_is_not_enough(tmp_path):
-    desk = Desk(tmp_path)
-    try:
+    with Desk(tmp_path) as desk:
         [signed] = [s for s in CORPUS if "DKIM signature we verify" in s.name]
         desk.receive(signed.raw)
         assert [m.kind for m in desk.mail()] == ["confirm_request"]
-    finally:
-        desk.close()
 
 
 def test_a_dns_failure_asks_the_practitioner_instead_of_losing_the_request(tmp_path):
     def broken_dns(name: str) -> bytes | None:
         raise TimeoutError("no answer")
 
-    desk = Desk(tmp_path, TRUST, broken_dns)
-    try:
+    with Desk(tmp_path, TRUST, broken_dns) as desk:
         [signed] = [s for s in CORPUS if "DKIM signature we verify" in s.name]
         assert desk.receive(signed.raw) == "introbot/processed"
         assert [m.kind for m in desk.mail()] == ["confirm_request"]
-    finally:
-        desk.close()
 
 
 def test_verify_dkim_without_a_dns_lookup_is_refused_at_construction(tmp_path):
@@ -83,10 +71,7 @@ def test_a_cc_request_whose_to_parses_two_ways_names_nobody(tmp_path, to):
     from tests.service_world import as_received, our_results
     raw = (f"From: {ADA[0]} <{ADA[1]}>\r\nTo: {to}\r\nCc: Intro <intro@collective.example>\r\nSubject: Massage\r\n"
            f"Message-ID: <cc-1@clinic.example>\r\n\r\nHi, I'm asking my assistant to introduce you to Maya Chen.\r\n")
-    desk = Desk(tmp_path)
-    try:
+    with Desk(tmp_path) as desk:
         desk.receive(as_received(raw.encode(), our_results("clinic.example")))
         recipients = {r for m in desk.mail() for r in m.recipients}
         assert recipients <= {ADA[1]}
-    finally:
-        desk.close()
