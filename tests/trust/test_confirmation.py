@@ -122,3 +122,13 @@ def test_the_same_message_seen_twice_is_confirmed_once(desk):
     desk.receive(raw)
     desk.receive(raw)
     assert len(desk.mail_to(ADA[1], "confirm_request")) == 1
+
+
+def test_a_follow_up_in_the_thread_of_a_request_is_not_a_second_request(desk):
+    """The ledger keeps digests of Message-IDs; a reply's In-Reply-To must still find the request."""
+    first = new_message(ADA, ("Intro", BOT), "Intro please", REQUEST)
+    desk.receive(as_received(first, our_results("clinic.example")))
+    follow_up = new_message(ADA, ("Intro", BOT), "Re: Intro please", "Thanks! " + REQUEST)
+    follow_up["In-Reply-To"] = first["Message-ID"]
+    assert desk.receive(as_received(follow_up, our_results("clinic.example"))) == "introbot/ignored"
+    assert len(desk.mail_to(SAM[1])) == 1
