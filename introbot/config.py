@@ -92,6 +92,7 @@ class BotSettings:
     referrer_notes: str = "each"  # each | off: the referrer's one-line note per outcome
     bcc_referrer: bool = False  # BCC the referrer on the introduction (opt-in)
     signature: str = ""  # appended after "-- " to every message
+    retention: timedelta = timedelta(days=30)  # message bodies and names of ended intros are purged after this
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,15 @@ class ConsentSettings:
     expire_after: timedelta = timedelta(days=7)
 
 
+PROVIDERS = ("microsoft365",)  # mail providers whose Authentication-Results carry no authserv-id
+
+
 @dataclass(frozen=True)
 class TrustSettings:
     authserv_id: str = ""
     require_authenticated: bool = True
+    verify_dkim: bool = False  # also verify DKIM signatures ourselves (needs DNS TXT lookups)
+    provider: str = ""  # "microsoft365": trust Exchange Online's own Authentication-Results shape
 
 
 @dataclass(frozen=True)
@@ -630,12 +636,20 @@ def _finish_consent(section: str, values: dict[str, Any], failed: set[str], repo
 
 
 def _finish_trust(section: str, values: dict[str, Any], failed: set[str], report: Report) -> None:
-    if failed or not values.get("require_authenticated", True) or values.get("authserv_id"):
+    if failed:
+        return
+    if values.get("provider") and values.get("authserv_id"):
+        report("authserv_id", f"cannot be set together with trust.provider = {_shown(values['provider'])}: "
+                              f"that provider's Authentication-Results header has no authserv-id; keep one of them")
+        return
+    if (not values.get("require_authenticated", True) or values.get("authserv_id") or values.get("provider")
+            or values.get("verify_dkim")):
         return
     report("authserv_id", "is empty while trust.require_authenticated = true, so no request could "
                           "ever be trusted; set it to the authserv-id your receiving server writes "
                           "in Authentication-Results, e.g. \"mx.google.com\", or set "
-                          "require_authenticated = false only for testing")
+                          "provider = \"microsoft365\" for Exchange Online, or verify_dkim = true; "
+                          "set require_authenticated = false only for testing")
 
 
 _SECTIONS: dict[str, _Table] = {
@@ -643,7 +657,7 @@ _SECTIONS: dict[str, _Table] = {
         "address": _address, "name": _required_text, "database": _path,
         "templates": _existing("folder", Path.is_dir), "language": _language, "dry_run": _boolean,
         "referrer_notes": _choice("each", "off"), "bcc_referrer": _boolean,
-        "signature": _multiline_text,
+        "signature": _multiline_text, "retention": _duration(),
     }, required={"address": "the intro@ mailbox introbot reads and sends from; add "
                             "address = \"intro@collective.example\""}),
     "imap": _Table(ImapSettings, {
@@ -667,7 +681,9 @@ _SECTIONS: dict[str, _Table] = {
         "expire_after": _duration(),
     }, finish=_finish_consent),
     "trust": _Table(TrustSettings, {
-        "authserv_id": _authserv_id, "require_authenticated": _boolean,
+        "authserv_id": _authserv_id, "require_authenticated": _boolean, "verify_dkim": _boolean,
+        "provider": _choice("", *PROVIDERS, aliases={"office365": "microsoft365", "m365": "microsoft365",
+                                                      "exchange": "microsoft365", "outlook": "microsoft365"}),
     }, finish=_finish_trust),
 }
 _PERSON = _Table(Person, {

@@ -234,6 +234,7 @@ RULES = [
     ("trust", [], 'authserv_id = "mx.collective.example"',
      ["trust.authserv_id is empty while trust.require_authenticated = true",
       "set it to the authserv-id your receiving server writes in Authentication-Results, e.g. \"mx.google.com\"",
+      'provider = "microsoft365" for Exchange Online, or verify_dkim = true',
       "set require_authenticated = false only for testing"]),
     ("trust", ['authserv_id = "mx.google.com; spf=pass"'], 'authserv_id = "mx.collective.example"',
      ["trust.authserv_id must be one word such as 'mx.google.com'"]),
@@ -257,7 +258,14 @@ RULES = [
     ("bot", ['standing_consent = true'], None,
      ["bot.standing_consent is not a known key here; it belongs in [[practitioners]] and [[colleagues]]"]),
     ("trust", ['colour = "blue"'], None,
-     ["trust.colour is not a known key; the keys here are: authserv_id, require_authenticated"]),
+     ["trust.colour is not a known key; the keys here are: authserv_id, provider, require_authenticated, "
+      "verify_dkim"]),
+    ("trust", ['provider = "office365"'], 'authserv_id = "mx.collective.example"',
+     ["trust.provider must be '' or 'microsoft365', got 'office365'; did you mean 'microsoft365'?"]),
+    ("trust", ['provider = "microsoft365"'], None,
+     ["trust.authserv_id cannot be set together with trust.provider = 'microsoft365'", "keep one of them"]),
+    ("trust", ['verify_dkim = "yes"'], None, ["trust.verify_dkim must be true or false"]),
+    ("bot", ['retention = "forever"'], None, ["bot.retention must be a duration above zero"]),
     ("[practitioners]", ['emial = "x"'], None,
      ["practitioners[1].emial is not a known key; did you mean practitioners[1].email?"]),
     ("[practitioners]", [], 'name = "Dr. Ada Lee"', ["practitioners[1].name is required", 'add name = "..."']),
@@ -653,3 +661,15 @@ def test_a_refresh_token_written_in_the_file_is_refused_without_repeating_it():
     assert problem.startswith("imap.oauth2_refresh_token is refused: a refresh token must never be written")
     assert "imap.oauth2_refresh_token_env" in problem and "imap.oauth2_refresh_token_file" in problem
     assert "1//0e" not in problem
+
+
+@pytest.mark.parametrize("trust", ['provider = "microsoft365"', "verify_dkim = true"])
+def test_a_provider_or_our_own_dkim_check_is_enough_without_an_authserv_id(trust):
+    text = with_keys("trust", trust, text=without('authserv_id = "mx.collective.example"'))
+    config = parse_config(text, CONFIG)
+    assert config.trust.authserv_id == "" and (config.trust.provider or config.trust.verify_dkim)
+
+
+def test_retention_defaults_to_thirty_days():
+    assert parse_config(MINIMAL, CONFIG).bot.retention == timedelta(days=30)
+    assert parse_config(with_keys("bot", 'retention = "1w"'), CONFIG).bot.retention == timedelta(weeks=1)

@@ -204,14 +204,14 @@ def test_a_request_naming_the_practitioner_themself_is_refused_in_one_line(world
     assert "named yourself" in plain(refusal) and world.inbox(SAM) == []
 
 
-@pytest.mark.parametrize("sender, authenticated", [(KIM, True), (ADA, False)])
-def test_strangers_and_unauthenticated_mail_get_no_reply_and_are_moved_to_ignored(world, sender, authenticated):
-    request = new_message(sender, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> "
-                                                           "to Maya Chen.\n")
-    world.send(request, sender=sender, authenticated=authenticated)
+def test_strangers_get_no_reply_and_are_moved_to_ignored(world):
+    request = new_message(KIM, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> "
+                                                        "to Maya Chen.\n")
+    world.send(request, sender=KIM, authenticated=True)
     world.once()
     assert folder_counts(world) == {"introbot/ignored": 1}
-    assert world.inbox(SAM) == [] and world.inbox(sender) == [] and world.inbox(MAYA) == []
+    assert world.inbox(SAM) == [] and world.inbox(KIM) == [] and world.inbox(MAYA) == []
+    # An unauthenticated message from a practitioner is confirmed with them first: tests/trust/.
 
 
 def test_an_out_of_office_reply_to_an_ask_is_not_an_answer_and_gets_none(world):

@@ -11,6 +11,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.forwards import Forward, find_forward
 from introbot.core.language import guess_language
+from introbot.core.mime import raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
@@ -251,9 +252,9 @@ def _other_recipients(message: EmailMessage, referrer: Person, bot_address: str)
     """Who else the practitioner wrote to (a CC to intro@): To and Cc minus themselves and the bot."""
     found: list[Candidate] = []
     for header in ("To", "Cc"):
-        for value in message.get_all(header, []):
+        for value in raw_header_values(message, header):  # as written: the stdlib's reading can be tricked
             try:
-                addresses = parse_address_list(str(value))
+                addresses = parse_address_list(value)
             except AddressError:
                 continue
             found.extend(Candidate(a.email, a.name) for a in addresses
@@ -304,7 +305,8 @@ def redact_for_colleague(note: str, client: Candidate | None, client_hint: str =
     full_name = (client.name if client else "") or client_hint
     words = full_name.split()
     if len(words) > 1:
-        text = re.sub(re.escape(full_name), words[0], text, flags=re.IGNORECASE)
+        first = words[0]  # a function, not a template: a backslash in a name is only text
+        text = re.sub(re.escape(full_name), lambda _: first, text, flags=re.IGNORECASE)
         for surname in words[1:]:
             if len(surname) > 1:
                 text = re.sub(rf"\b{re.escape(surname)}\b", "[…]", text, flags=re.IGNORECASE)

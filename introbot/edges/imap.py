@@ -567,3 +567,38 @@ def append_to_sent(settings: ImapSettings, raw: bytes) -> None:
     """Keep a copy of a sent message in the Sent folder, marked \\Seen, over a short-lived connection."""
     with _connected(settings) as client:
         client.append(_special_folder(client, SENT), raw, flags=[b"\\Seen"])
+
+
+def delete_matching(settings: ImapSettings, matches: Callable[[bytes], bool], batch: int = 50) -> int:
+    """Delete every message for which `matches(raw)` is true from the watched folder, introbot's own
+    folders and the Sent folder, over a short-lived connection; returns how many were deleted.
+
+    For `introbot forget --mailbox`. The caller's test runs here, on fetched bytes: only UIDs and
+    folder names go into IMAP commands. On Gmail, deleting from a label folder only removes the
+    label; the message stays in "All Mail" until deleted there.
+    """
+    deleted = 0
+    with _connected(settings) as client:
+        prefix, separator = _hierarchy(client)
+        folders = [settings.folder, *(server_folder(logical, prefix, separator) for logical in DESTINATIONS)]
+        sent = client.find_special_folder(SENT.encode("ascii"))
+        for folder in dict.fromkeys(folders + ([sent] if sent else [])):
+            if not client.folder_exists(folder):
+                continue
+            selected = client.select_folder(folder)
+            uids = client.search("ALL") if int(selected.get(b"EXISTS", 0)) else []
+            doomed = []
+            for start in range(0, len(uids), batch):
+                for uid, data in client.fetch(uids[start:start + batch], ["BODY.PEEK[]"]).items():
+                    raw = data.get(b"BODY[]")
+                    if raw is not None and matches(bytes(raw)):
+                        doomed.append(uid)
+            if doomed:
+                client.add_flags(doomed, [b"\\Deleted"], silent=True)
+                if client.has_capability("UIDPLUS"):
+                    client.uid_expunge(doomed)
+                else:  # a plain EXPUNGE also removes what a person marked \Deleted in this dedicated mailbox
+                    client.expunge()
+                deleted += len(doomed)
+            client.close_folder()
+    return deleted

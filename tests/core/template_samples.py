@@ -20,7 +20,7 @@ REFERRER = {"name": "Dr. Ada Lee", "first_name": "Ada", "email": "ada@clinic.exa
 OPTION = {"name": "Noor Haddad", "first_name": "Noor", "email": "noor@osteo.example",
           "website": "https://osteo.example", "specialty": "osteopathy"}
 TO_REFERRER = (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED, Kind.CANCELLED)
+               Kind.CLARIFY, Kind.REFUSED, Kind.CANCELLED, Kind.CONFIRM_REQUEST)
 CONSENT_ASKS = (Kind.ASK_CLIENT, Kind.ASK_COLLEAGUE, Kind.REMIND_CLIENT, Kind.REMIND_COLLEAGUE,
                 Kind.UNCLEAR_ANSWER)
 BEFORE_CONSENT_TO_COLLEAGUE = (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE, Kind.UNCLEAR_ANSWER)
