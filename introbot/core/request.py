@@ -139,7 +139,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     hint = original.sender_name or ""
     if original.sender_address and original.sender_address != referrer.email:
         client = directory.candidate(original.sender_address, original.sender_name or "")
-    else:
+    elif original.sender_address == referrer.email:
         # The practitioner forwarded a message they wrote themselves: the client is who they wrote to.
         recipients = [a for a in original.to if a not in (referrer.email, bot_address)]
         if len(recipients) == 1:
