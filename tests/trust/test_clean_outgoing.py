@@ -126,10 +126,18 @@ def introduced(desk: Desk, name: str) -> Mail:
 
 def test_an_encoded_line_break_in_the_clients_name_adds_no_header_to_the_introduction(tmp_path):
     with Desk(tmp_path) as desk:
-        introduction = introduced(desk, "=?utf-8?q?Sam=0D=0ABcc:_eve@mail.example?= Rivera")
+        introduction = introduced(desk, "=?utf-8?q?Sam=0D=0ABcc:_Eve=0D=0AX-Injected:_1?= Rivera")
         assert introduction.message.get("Bcc") is None and b"\nBcc" not in introduction.raw
+        assert introduction.message.get("X-Injected") is None
         assert "Sam" in str(introduction.message["Subject"])
         assert_clean(introduction, {"sam@client.example", MAYA[1]}, {"sam@client.example", MAYA[1]})
+
+
+def test_an_address_hidden_in_the_clients_name_makes_introbot_ask_the_referrer_not_guess(tmp_path):
+    with Desk(tmp_path) as desk:
+        desk.receive(forward_naming("=?utf-8?q?Sam=0D=0ABcc:_eve@mail.example?= Rivera", "sam@client.example"))
+        [question] = desk.mail()
+        assert question.kind == "clarify" and question.recipients == (ADA[1],)
 
 
 def test_markup_in_names_and_a_website_is_escaped_in_the_html_part(tmp_path):
