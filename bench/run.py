@@ -24,11 +24,13 @@ from bench.accepted import AcceptanceLog, BenchMailHost
 from bench.bot import Bot
 from bench.corpus import BOT, Generator, Loaded, load_mailboxes
 from bench.procstat import MB, Usage, Watched, sample
+from bench.profile import areas, breakdown, profile_once, steps
 from bench.references import (MIRROR, MIRROR_AFTER, PROBE, WAIT, IdleProbe, ask_like, bare_idler, mbsync_download,
                               postfix_intake, rate)
 from bench.report import Row, percentile, row, table
 
-SCENARIOS = ("latency", "backlog", "memory", "drain", "idle")
+SCENARIOS = ("latency", "backlog", "memory", "drain", "idle", "profile")
+DEFAULT_SCENARIOS = SCENARIOS[:-1]  # the profile reruns the backlog under cProfile: only on request
 PEAK_RSS_LIMIT = 150  # MB
 FLAT_RSS_GROWTH = 10  # MB allowed between 20 % and 100 % of the big backlog
 # Each scenario's requests name clients of their own, so no request repeats another's.
@@ -42,7 +44,7 @@ class Settings:
     big_backlog: int = 100_000
     drain: int = 1_000
     idle_seconds: float = 60.0
-    only: tuple[str, ...] = SCENARIOS
+    only: tuple[str, ...] = DEFAULT_SCENARIOS
     references_only: bool = False
     seed: int = 2026
 
@@ -61,6 +63,7 @@ class Bench:
         self.accepted = AcceptanceLog().start()
         self.host = BenchMailHost(self.accepted).start()
         self.rows: list[Row] = []
+        self.notes: list[str] = []  # printed after the table: the profile
 
     def close(self) -> None:
         self.host.stop()
@@ -120,9 +123,9 @@ class Bench:
         # before introbot runs and another after, and the reference is their mean. The big backlog is a
         # memory figure: one copy, without fsync, which changes mbsync's time but not its memory.
         mirrors = [MIRROR] if big else [MIRROR, MIRROR_AFTER]
-        self.say(f"{key}: loading {count:,} messages into intro@ and {len(mirrors)} byte-identical copies for mbsync")
+        self.say(f"{key}: loading {count:,} messages into intro@ and into {' and '.join(mirrors)} for mbsync")
         self.host.reset()
-        loaded = load_mailboxes(self.host, [BOT, *mirrors], self.generator.backlog(count))
+        loaded = load_mailboxes(self.host, [BOT, *mirrors], Generator(self.settings.seed).backlog(count))
         self.say(f"{key}: {loaded.size / MB:,.0f} MB each, {_mix(loaded)}")
         before = mbsync_download(self.host, MIRROR, fsync=not big, expected=count)
         done, usage = self._once_backlog(count, key)
@@ -226,6 +229,24 @@ class Bench:
             self._peak("idle.rss_peak", "Peak RSS, idle daemon", usage, idler_usage, "bare IDLE client"),
         ]
 
+    # ------------------------------------------------------------------ 6. where the backlog's time goes
+    def profile(self) -> None:
+        count = self.settings.backlog
+        bot = self.bot("profile")
+        if bot is None:
+            return
+        self.say(f"profile: introbot once under cProfile over the same {count:,} messages")
+        self.host.reset()
+        load_mailboxes(self.host, [BOT], Generator(self.settings.seed).backlog(count))
+        stats = bot.folder / "once.prof"
+        usage = profile_once(bot, stats)
+        if usage.exit_status != 0 or bot.handled() != count:
+            raise RuntimeError(f"introbot once under cProfile exited {usage.exit_status} having recorded "
+                               f"{bot.handled()} of {count}; see {bot.log_path('profile')}")
+        self.notes += [breakdown(f"Where the time goes: introbot once over {count:,} messages under cProfile "
+                                 f"({usage.wall:.1f} s wall with the profiler; steps overlap)", steps(stats)),
+                       breakdown("Own time by area (adds up to the whole)", areas(stats))]
+
     # ------------------------------------------------------------------ helpers
     @staticmethod
     def _stop(daemon: Watched | None) -> Usage | None:
@@ -261,15 +282,15 @@ def _rss_growth(usage: Usage, count: int) -> float:
 
 
 def measure(settings: Settings, say: Callable[[str], None] = lambda line: None,
-            folder: Path | None = None) -> list[Row]:
-    """Run the chosen scenarios and return their rows (the work folder is removed unless given)."""
+            folder: Path | None = None) -> tuple[list[Row], list[str]]:
+    """Run the chosen scenarios; return their rows and notes (the work folder is removed unless given)."""
     own_folder = folder is None
     folder = folder or Path(tempfile.mkdtemp(prefix="introbot-bench-"))
     bench = Bench(settings, folder, say)
     try:
         steps = {"latency": bench.latency, "backlog": lambda: bench.backlog(settings.backlog, "backlog"),
                  "memory": lambda: bench.backlog(settings.big_backlog, "memory"), "drain": bench.drain,
-                 "idle": bench.idle}
+                 "idle": bench.idle, "profile": bench.profile}
         for name in SCENARIOS:
             if name in settings.only:
                 started = time.monotonic()
@@ -279,7 +300,7 @@ def measure(settings: Settings, say: Callable[[str], None] = lambda line: None,
         bench.close()
         if own_folder:
             shutil.rmtree(folder, ignore_errors=True)
-    return bench.rows
+    return bench.rows, bench.notes
 
 
 def machine() -> str:
@@ -312,6 +333,8 @@ def parse(argv: Sequence[str]) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--big-backlog", type=int, help="messages in the memory backlog (100,000)")
     parser.add_argument("--drain", type=int, help="messages in the outbox drain (1,000)")
     parser.add_argument("--idle", type=float, dest="idle_seconds", help="seconds of idle measurement (60)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile introbot once over the backlog (cProfile) and show where the time goes")
     parser.add_argument("--references-only", action="store_true",
                         help="measure only the mail servers' own figures (no introbot)")
     parser.add_argument("--json", type=Path, help="also write the rows to this file as JSON")
@@ -321,7 +344,7 @@ def parse(argv: Sequence[str]) -> tuple[Settings, argparse.Namespace]:
     chosen = {name: getattr(args, name) for name in ("requests", "backlog", "big_backlog", "drain", "idle_seconds")
               if getattr(args, name) is not None}
     settings = replace(settings, **chosen, references_only=args.references_only,
-                       only=tuple(args.only) if args.only else SCENARIOS)
+                       only=tuple(args.only) if args.only else DEFAULT_SCENARIOS + (("profile",) if args.profile else ()))
     return settings, args
 
 
@@ -330,12 +353,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load_at_start = time.monotonic(), os.getloadavg()[0]
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-    rows = measure(settings, say=lambda line: print(f"· {line}", file=sys.stderr, flush=True), folder=args.keep)
+    rows, notes = measure(settings, say=lambda line: print(f"· {line}", file=sys.stderr, flush=True), folder=args.keep)
     print(f"\nMachine: {machine()}")
     print(f"Command: python3 -m bench.run {' '.join(sys.argv[1:] if argv is None else argv)}".rstrip())
     load = f"{load_at_start:.1f} → {os.getloadavg()[0]:.1f}"
     print(f"Took {time.monotonic() - started:,.0f} s; load average (1 min) {load} on {os.cpu_count()} cores\n")
     print(table(rows))
+    for note in notes:
+        print(f"\n{note}")
     if args.json:
         args.json.write_text(json.dumps([r.as_dict() for r in rows], indent=2))
     return 0 if all(r.verdict != "FAIL" for r in rows) else 1
