@@ -1,0 +1,186 @@
+"""The `introbot` command: main(argv) -> exit status (0 ok, 1 runtime failure, 2 bad configuration or usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from datetime import datetime, timezone
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Sequence
+
+from introbot import __version__
+from introbot.config import Config, ConfigError, default_config_path, load_config
+from introbot.core.render import TemplateError
+from introbot.daemon import Daemon, build_service
+from introbot.edges.store import Store
+from introbot.model import IntroState, Kind
+from introbot.samples import render_sample
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="introbot", description="Double opt-in introductions on an intro@ mailbox.")
+    parser.add_argument("--version", action="version", version=f"introbot {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="the TOML config (default: $INTROBOT_CONFIG, else ./config.toml)")
+    common.add_argument("--verbose", "-v", action="store_true", help="log every decision at debug level")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands.add_parser("run", parents=[common], help="the daemon: watch the mailbox, ask, introduce, sweep")
+    commands.add_parser("once", parents=[common], help="one full pass (catch up, sweep, send), then exit")
+    check = commands.add_parser("check", parents=[common], help="validate the config and render every template")
+    check.add_argument("--connect", action="store_true", help="also log in to IMAP and SMTP")
+    preview = commands.add_parser("preview", parents=[common], help="print one message rendered with sample data")
+    preview.add_argument("name", choices=[k.value for k in Kind], metavar="NAME",
+                         help="one of: " + ", ".join(k.value for k in Kind))
+    intros = commands.add_parser("intros", parents=[common], help="list introductions")
+    intros.add_argument("--state", choices=[s.value for s in IntroState])
+    intros.add_argument("--json", action="store_true", help="JSON instead of a table")
+    show = commands.add_parser("show", parents=[common], help="the story of one introduction")
+    show.add_argument("id")
+    cancel = commands.add_parser("cancel", parents=[common], help="withdraw an open introduction quietly")
+    cancel.add_argument("id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    # flufl.bounce logs every detector run, and tracebacks that can quote a bounced message.
+    logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
+    try:
+        config = load_config(default_config_path(args.config, os.environ))
+        return COMMANDS[args.command](config, args)
+    except ConfigError as error:
+        print("introbot: the configuration has problems:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except TemplateError as error:
+        print(f"introbot: template problem: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, RuntimeError) as error:
+        print(f"introbot: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _run(config: Config, args: argparse.Namespace) -> int:
+    return Daemon(config).run()
+
+
+def _once(config: Config, args: argparse.Namespace) -> int:
+    return Daemon(config).once()
+
+
+def _preview_service(config: Config):
+    """A service over a throw-away database: rendering needs no state, and must not touch the real one."""
+    folder = tempfile.TemporaryDirectory(prefix="introbot-preview-")
+    store = Store(Path(folder.name) / "preview.sqlite3")
+    return build_service(config, store), store, folder
+
+
+def _check(config: Config, args: argparse.Namespace) -> int:
+    service, store, folder = _preview_service(config)
+    with folder:
+        try:
+            for kind in Kind:
+                render_sample(service, kind)
+        finally:
+            store.close()
+    print(f"config OK: {config.path}; all {len(Kind)} templates render")
+    if args.connect:
+        from introbot.doctor import connect_checks
+        return connect_checks(config)
+    return EXIT_OK
+
+
+def _preview(config: Config, args: argparse.Namespace) -> int:
+    service, store, folder = _preview_service(config)
+    with folder:
+        try:
+            mail = render_sample(service, Kind(args.name))
+        finally:
+            store.close()
+    message = message_from_bytes(mail.raw, policy=policy.default)
+    for name, value in message.items():
+        print(f"{name}: {value}")
+    print()
+    text = message.get_body(("plain",))
+    print(text.get_content() if text else "")
+    return EXIT_OK
+
+
+def _age(since: datetime) -> str:
+    seconds = (datetime.now(timezone.utc) - since).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
+
+
+def _intros(config: Config, args: argparse.Namespace) -> int:
+    store = Store(config.bot.database)
+    try:
+        intros = store.intros(IntroState(args.state) if args.state else None)
+    finally:
+        store.close()
+    rows = [{"id": i.id, "state": i.state.value, "referrer": i.referrer_email,
+             "client": i.client.email if i.client else "", "colleague": i.colleague.email if i.colleague else "",
+             "created": i.created_at.isoformat(), "age": _age(i.created_at)} for i in intros]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    columns = ("id", "state", "age", "referrer", "client", "colleague")
+    widths = {c: max([len(c)] + [len(r[c]) for r in rows]) for c in columns}
+    print("  ".join(c.upper().ljust(widths[c]) for c in columns))
+    for row in rows:
+        print("  ".join(row[c].ljust(widths[c]) for c in columns))
+    if not rows:
+        print("(no introductions yet)")
+    return EXIT_OK
+
+
+def _show(config: Config, args: argparse.Namespace) -> int:
+    store = Store(config.bot.database)
+    try:
+        intro = store.intro(args.id)
+        if intro is None:
+            print(f"introbot: no introduction {args.id!r}; `introbot intros` lists them", file=sys.stderr)
+            return EXIT_FAILURE
+        print(f"intro {intro.id}: {intro.state.value}, requested by {intro.referrer_name} <{intro.referrer_email}>")
+        for party in (intro.client, intro.colleague):
+            if party is not None:
+                answered = f", answered {party.answered_at:%Y-%m-%d %H:%M}" if party.answered_at else ""
+                asked = f", asked {party.asked_at:%Y-%m-%d %H:%M}" if party.asked_at else ""
+                print(f"  {party.role.value}: {party.name} <{party.email}>: {party.consent.value}{asked}{answered}")
+        for at, what in store.events(intro.id):
+            print(f"  {at:%Y-%m-%d %H:%M:%S}  {what}")
+        for kind, role, status in store.sent_mail(intro.id):
+            print(f"  mail: {kind} to {role}: {status}")
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _cancel(config: Config, args: argparse.Namespace) -> int:
+    store = Store(config.bot.database)
+    try:
+        intro = build_service(config, store).cancel(args.id)
+    finally:
+        store.close()
+    if intro is None:
+        print(f"introbot: no introduction {args.id!r}; `introbot intros` lists them", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"intro {intro.id} is {intro.state.value}")
+    return EXIT_OK
+
+
+COMMANDS = {"run": _run, "once": _once, "check": _check, "preview": _preview, "intros": _intros,
+            "show": _show, "cancel": _cancel}

@@ -1,0 +1,778 @@
+"""Reads a consent reply ("shall I introduce you?") as YES, NO or UNCLEAR, in the party's own words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+# How a reply is read, rule by rule (each rule has a test in tests/core/test_answers.py):
+#  1. Only the person's own text counts. Lines quoted with ">", "... wrote:" attributions and the quote
+#     under them are skipped; an Outlook/Samsung header block, "-----Original Message-----", a "-- "
+#     signature delimiter or "Sent from my iPhone" ends the text. The quoted ask says "Reply YES or
+#     NO" and must never decide.
+#  2. The first sentence that says anything decides: a yes, a no, a hedge or a question. Greetings,
+#     thanks and pleasantries before it are skipped. A long text (over 300 words) must answer within
+#     its first 40 words, or it is UNCLEAR.
+#  3. Anything ambiguous is not a yes. In the deciding sentence: yes and no together ("yes and no",
+#     "yes, but not now"), a hedge ("maybe", "not sure", "tell me more"), a negated answer word
+#     ("I can't say no", "I wouldn't say no": a double negative may be a yes, we don't gamble on it),
+#     a condition ("yes if she takes insurance"), a "but" after a yes, or a question mark after a
+#     yes ("Yes?") all give UNCLEAR.
+#  4. After a yes, the next sentences (up to a sign-off, at most 60 words) may still take it back:
+#     a no, a hedge or a sentence that opens with "but"/"if" gives UNCLEAR. A later question does
+#     not ("Yes please. Does she do home visits?" is a yes; the question is for the colleague).
+#     After a no, later sentences are not read: a no is safe and stays a no.
+#  5. Idioms: "no problem", "no worries", "no objection" are yes; "why not" (with or without "?") and
+#     "I don't see why not" are yes; "maybe later" is a no (not now); "not at all" is a no;
+#     "pode ser"/"puede ser" (could be) are hedges.
+#  6. Praise words ("Great!", "Perfect, thanks", "Super") are a yes only when they are all their
+#     clause says: "a great therapist already" is not a yes.
+#  7. "si" is a yes when it stands alone ("Si, claro") and a condition ("if") inside a clause ("oui
+#     si elle accepte"). "tak" opening a sentence is the Polish yes ("Tak, chętnie"); after other
+#     words it is the Danish "thanks" ("Ikke lige nu, tak"). So a Danish "Tak!" alone reads as yes.
+#  8. Emoji: 👍 👌 ✅ ✔ ☑ 🆗 are a yes (a one-tap reply on phones); 👎 ❌ ✖ 🚫 ⛔ 🙅 a no; 🤔 🤷 a hedge.
+#  9. Case, punctuation, missing accents ("si", "nao", "gerne"), and stretched words ("yesss",
+#     "noooo") do not matter.
+
+_MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
+_LONG_TEXT_WORDS = 300
+_ANSWER_WITHIN_WORDS = 40    # where a long text must give its answer
+_AFTER_ANSWER_WORDS = 60     # how far after a yes we look for it being taken back
+_LANGUAGES = frozenset({"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"})
+
+
+class Answer(Enum):
+    YES = "yes"
+    NO = "no"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class Reading:
+    answer: Answer
+    language: str | None  # ISO 639-1 code when the wording told us ("fr"), else None
+    reason: str           # which rule decided; quotes only our own vocabulary, never the person's text
+
+
+class _Kind(Enum):
+    YES = "yes-word"
+    SOFT_YES = "praise"          # a yes only when it is the whole clause: "Great!" but not "great therapist"
+    YES_OR_IF = "yes-or-if"      # "si": yes alone ("Si, claro"), "if" within a clause ("si elle accepte")
+    YES_OR_THANKS = "yes-or-thanks"  # "tak": yes opening a sentence (Polish), "thanks" after words (Danish)
+    WHY_NOT = "why-not"          # a yes, even with its question mark
+    NO = "no-word"
+    HEDGE = "hedge"
+    CONDITION = "condition"
+    CONTRAST = "contrast"
+    NEGATOR = "negator"
+    COURTESY = "courtesy"        # greetings, thanks, fillers: evidence of the language, never of an answer
+    CLOSING = "closing"          # a sign-off: the lines after the answer are read up to here
+
+
+_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT}
+_SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.NO, _Kind.HEDGE}  # once resolved, what makes a sentence decide
+
+# Phrases per language, comma-separated, written with their accents (unaccented spellings match too).
+# A phrase may span a comma ("nie, dziękuję" is written "nie dziękuję") but never a full stop.
+_LEXICON: dict[str, dict[_Kind, str]] = {
+    "en": {
+        _Kind.YES: "yes, yeah, yea, yep, yup, aye, yes please, sure, sure thing, for sure, of course, "
+                   "absolutely, definitely, certainly, gladly, happily, happy to, glad to, love to, "
+                   "i'd love that, i would love that, i'd like that, i would like that, i'd like to, "
+                   "i would like to, please do, please go ahead, go ahead, go for it, sounds good, "
+                   "sounds great, sounds lovely, sounds perfect, sounds like a plan, that would be great, "
+                   "that'd be great, that would be lovely, that would be helpful, that would be wonderful, "
+                   "would be great, would be lovely, would be helpful, that's great, that's fine, "
+                   "fine by me, works for me, that works, ok, okay, okey, okie, alright, all right, "
+                   "agreed, i agree, count me in, i'm in, by all means, introduce us, connect us, "
+                   "interested, let's do it, let's do this, good idea, great idea, no problem, "
+                   "no worries, not a problem, with pleasure, my pleasure, please introduce, delighted, "
+                   "no objection, no objections, don't see why not, can't see why not",
+        _Kind.SOFT_YES: "great, perfect, lovely, wonderful, fantastic, excellent, brilliant, fine, cool, "
+                        "please, awesome, amazing, super, yes yes",
+        _Kind.WHY_NOT: "why not",
+        _Kind.NO: "no, nope, nah, no thanks, no thank you, no thx, not now, not right now, "
+                  "not at the moment, not at this time, not this time, not for now, not today, not yet, "
+                  "not interested, not for me, not really, not at all, rather not, prefer not, "
+                  "i'll pass, i will pass, have to pass, pass on this, i pass, don't think so, "
+                  "probably not, of course not, certainly not, absolutely not, definitely not, sadly not, "
+                  "unfortunately not, afraid not, fully booked, booked up, no capacity, no space, "
+                  "no availability, no room, not taking, not accepting, not able, unable, "
+                  "can't right now, cannot right now, won't be able, please don't, please do not, "
+                  "don't want, do not want, decline, no need, not necessary, not needed, not looking, "
+                  "no longer, maybe later, perhaps later, maybe another time, perhaps another time, "
+                  "maybe next time, maybe in the future, not at present, hold off, unsubscribe, remove me, "
+                  "opt out",
+        _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
+                     "don't know, do not know, dunno, no idea, depends, it depends, depending, "
+                     "let me think, i'll think, think about it, think it over, get back to you, "
+                     "let you know, tell me more, know more, more info, more information, more details, "
+                     "hmm, hm, undecided, not decided",
+        _Kind.CONDITION: "if, unless, only if, provided that, providing that, as long as, assuming, "
+                         "on condition",
+        _Kind.CONTRAST: "but, however, though, although, except",
+        _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
+                       "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
+        _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
+                        "very, really, thanks so much, thank you so much",
+        _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
+                       "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
+                       "best wishes, sincerely, yours",
+    },
+    "fr": {
+        _Kind.YES: "oui, ouais, ouaip, oui merci, oui s'il vous plaît, oui svp, oui stp, avec plaisir, "
+                   "volontiers, volontier, bien sûr, bien entendu, évidemment, d'accord, d'acc, dac, "
+                   "ok pour moi, ça marche, ça me va, aucune objection, allez y, vas y, je veux bien, absolument, "
+                   "certainement, carrément, tout à fait, sans problème, pas de problème, pas de souci, "
+                   "pas de soucis, aucun problème, avec joie, bonne idée, excellente idée, intéressé, "
+                   "intéressée, partant, partante, c'est d'accord, ce serait super, ce serait génial, "
+                   "ok, okay",
+        _Kind.SOFT_YES: "parfait, super, génial, top, excellent, nickel, impeccable, très bien, "
+                        "s'il vous plaît, svp, stp, oui oui",
+        _Kind.YES_OR_IF: "si",
+        _Kind.WHY_NOT: "pourquoi pas",
+        _Kind.NO: "non, non merci, nan, pas maintenant, pas pour l'instant, pas pour le moment, "
+                  "pas cette fois, pas en ce moment, pas intéressé, pas intéressée, "
+                  "ne m'intéresse pas, préfère pas, préfère ne pas, plutôt pas, plutôt non, "
+                  "ne souhaite pas, ne veux pas, pas le temps, complet, complète, pas de place, "
+                  "plus de place, ne prends pas, ne prends plus, ne prend pas, décline, malheureusement non, "
+                  "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
+                  "bien sûr que non, absolument pas, pas du tout, pas besoin",
+        _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
+                     "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
+                     "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof",
+        _Kind.CONDITION: "à condition, sauf si, pourvu que, à moins que, seulement si, uniquement si",
+        _Kind.CONTRAST: "mais, cependant, toutefois, par contre, sauf, néanmoins, pourtant",
+        _Kind.NEGATOR: "ne, pas, jamais",
+        _Kind.COURTESY: "bonjour, bonsoir, salut, coucou, cher, chère, madame, monsieur, oh, ah, très",
+        _Kind.CLOSING: "merci, merci beaucoup, merci bien, mille mercis, cordialement, bien cordialement, "
+                       "bien à vous, bonne journée, belle journée, à bientôt, bises, amicalement, "
+                       "salutations",
+    },
+    "de": {
+        _Kind.YES: "ja, jawohl, jap, japp, ja bitte, ja gerne, ja gern, ja sehr gerne, gerne, gern, "
+                   "sehr gerne, sehr gern, gerne doch, klar, na klar, klar doch, natürlich, "
+                   "selbstverständlich, sicher, sicherlich, auf jeden fall, unbedingt, einverstanden, "
+                   "passt, das passt, passt gut, machen sie das, mach das, gute idee, kein problem, "
+                   "klingt gut, hört sich gut an, keine einwände, interessiert, ja danke, okay, ok, in ordnung, "
+                   "geht klar, "
+                   "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei",
+        _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja",
+        _Kind.WHY_NOT: "warum nicht, wieso nicht",
+        _Kind.NO: "nein, nö, nee, nein danke, leider nicht, leider nein, lieber nicht, eher nicht, "
+                  "jetzt nicht, momentan nicht, derzeit nicht, zurzeit nicht, aktuell nicht, "
+                  "im moment nicht, gerade nicht, kein interesse, nicht interessiert, ausgebucht, "
+                  "keine kapazität, keine kapazitäten, keine zeit, keine neuen, möchte ich nicht, "
+                  "möchte nicht, will nicht, bitte nicht, natürlich nicht, auf keinen fall, keinesfalls, "
+                  "vielleicht später, nicht nötig, danke nein",
+        _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
+                     "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
+                     "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
+                     "mehr infos, mehr details, womöglich, "
+                     "möglicherweise",
+        _Kind.CONDITION: "wenn, falls, sofern, vorausgesetzt, unter der bedingung, nur wenn",
+        _Kind.CONTRAST: "aber, jedoch, allerdings, außer, sondern",
+        _Kind.NEGATOR: "nicht, kein, keine, niemals",
+        _Kind.COURTESY: "hi, hallo, liebe, lieber, guten tag, guten morgen, moin, servus, grüezi, oh, ah, "
+                        "sehr",
+        _Kind.CLOSING: "danke, vielen dank, danke schön, dankeschön, herzlichen dank, viele grüße, "
+                       "liebe grüße, lg, mfg, beste grüße, freundliche grüße, mit freundlichen grüßen, "
+                       "grüße, gruß",
+    },
+    "es": {
+        _Kind.YES: "sí, sí por favor, sí gracias, sí claro, claro, claro que sí, por supuesto, desde luego, "
+                   "con gusto, con mucho gusto, encantado, encantada, vale, de acuerdo, adelante, "
+                   "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
+                   "interesado, interesada, venga, dale, ok, okey, buena idea",
+        _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien",
+        _Kind.YES_OR_IF: "si",
+        _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
+        _Kind.NO: "no, no gracias, ahora no, de momento no, por ahora no, ahora mismo no, prefiero que no, "
+                  "prefiero no, mejor no, no me interesa, no estoy interesado, no estoy interesada, no creo, "
+                  "lamentablemente no, desafortunadamente no, por desgracia no, agenda llena, completo, "
+                  "no acepto, no puedo, claro que no, por supuesto que no, para nada, en absoluto, "
+                  "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias",
+        _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
+                     "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
+                     "más información, más detalles, más info",
+        _Kind.CONDITION: "siempre que, siempre y cuando, a menos que, con tal de que, solo si, sólo si",
+        _Kind.CONTRAST: "pero, sin embargo, aunque, excepto, salvo",
+        _Kind.NEGATOR: "nunca, jamás, tampoco",
+        _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
+                        "oh, ah, muy, más",
+        _Kind.CLOSING: "gracias, muchas gracias, mil gracias, saludos, un saludo, un abrazo, atentamente, "
+                       "cordialmente, abrazos, besos",
+    },
+    "it": {
+        _Kind.YES: "sì, sì grazie, sì certo, certo, certamente, certo che sì, volentieri, ben volentieri, "
+                   "molto volentieri, con piacere, va bene, va benissimo, d'accordo, okay, ok, "
+                   "assolutamente sì, assolutamente, sicuro, sicuramente, senz'altro, senza dubbio, "
+                   "nessun problema, non è un problema, proceda, procedi, vai pure, vada pure, "
+                   "mi farebbe piacere, mi piacerebbe, interessato, interessata, mi interessa, ottima idea, "
+                   "buona idea",
+        _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene",
+        _Kind.YES_OR_IF: "si",
+        _Kind.WHY_NOT: "perché no, perché non",
+        _Kind.NO: "no, no grazie, non grazie, non, non ora, non adesso, non per ora, per ora no, "
+                  "per il momento no, al momento no, adesso no, preferisco di no, preferisco no, "
+                  "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
+                  "non posso, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
+                  "forse più tardi, forse più avanti, al completo",
+        _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
+                     "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
+                     "più dettagli",
+        _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se",
+        _Kind.CONTRAST: "ma, però, tuttavia, anche se, tranne, eccetto",
+        _Kind.NEGATOR: "mai",
+        _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto",
+        _Kind.CLOSING: "grazie, grazie mille, mille grazie, saluti, cordiali saluti, un saluto, a presto, "
+                       "un abbraccio, distinti saluti",
+    },
+    "pt": {
+        _Kind.YES: "sim, sim obrigado, sim obrigada, sim por favor, sim claro, claro, claro que sim, "
+                   "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
+                   "certo, sem problema, sem problemas, nenhum problema, ok, okay, adoraria, gostaria, "
+                   "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
+                   "boa ideia",
+        _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim",
+        _Kind.WHY_NOT: "por que não, porque não, porquê não",
+        _Kind.NO: "não, não obrigado, não obrigada, agora não, por agora não, de momento não, "
+                  "neste momento não, prefiro não, prefiro que não, melhor não, não tenho interesse, "
+                  "não me interessa, não estou interessado, não estou interessada, infelizmente não, "
+                  "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, agenda cheia, "
+                  "sem vagas, não aceito, completo",
+        _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
+                     "vou pensar, pode ser, saber mais, mais informações, mais detalhes",
+        _Kind.CONDITION: "se, desde que, a não ser que, contanto que, só se, somente se, apenas se, "
+                         "a menos que",
+        _Kind.CONTRAST: "mas, porém, contudo, embora, exceto",
+        _Kind.NEGATOR: "nunca, jamais, nem",
+        _Kind.COURTESY: "olá, oi, bom dia, boa tarde, boa noite, caro, cara, prezado, prezada, oh, ah, "
+                        "muito",
+        _Kind.CLOSING: "obrigado, obrigada, muito obrigado, muito obrigada, abraço, abraços, cumprimentos, "
+                       "atenciosamente, beijos, bjs",
+    },
+    "nl": {
+        _Kind.YES: "ja, ja graag, graag, heel graag, graag zelfs, ja hoor, jazeker, ja zeker, zeker, "
+                   "zeker weten, natuurlijk, tuurlijk, uiteraard, akkoord, is goed, dat is goed, oké, oke, "
+                   "ok, okay, doe maar, ga je gang, ga uw gang, geen probleem, geen bezwaar, met plezier, "
+                   "lijkt me leuk, lijkt me goed, goed idee, geïnteresseerd, helemaal goed, ja dank je, "
+                   "ja dank u, ja bedankt",
+        _Kind.SOFT_YES: "prima, goed, leuk, top, super, fijn, perfect, heel goed, alsjeblieft, alstublieft",
+        _Kind.WHY_NOT: "waarom niet",
+        _Kind.NO: "nee, neen, nee dank je, nee dank u, nee bedankt, liever niet, nu niet, nu even niet, "
+                  "op dit moment niet, momenteel niet, voorlopig niet, helaas niet, helaas nee, "
+                  "geen interesse, niet geïnteresseerd, geen tijd, geen ruimte, zit vol, helemaal vol, "
+                  "natuurlijk niet, "
+                  "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
+                  "geen nieuwe",
+        _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
+                     "geen idee, hangt ervan af, "
+                     "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
+                     "meer weten",
+        _Kind.CONDITION: "alleen als, mits, tenzij, op voorwaarde, als ze, als hij, als zij, als het",
+        _Kind.CONTRAST: "maar, echter, hoewel, behalve",
+        _Kind.NEGATOR: "niet, geen, nooit",
+        _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel",
+        _Kind.CLOSING: "bedankt, dank je, dank je wel, dank u, dank u wel, hartelijk dank, groeten, "
+                       "groetjes, met vriendelijke groet, vriendelijke groet, mvg, hartelijke groet",
+    },
+    "sv": {
+        _Kind.YES: "ja, ja tack, ja gärna, gärna, mycket gärna, jättegärna, gärna det, absolut, "
+                   "ja absolut, självklart, ja självklart, visst, javisst, ja visst, såklart, så klart, "
+                   "naturligtvis, okej, ok, det låter bra, låter bra, låter toppen, kör, kör på, gör det, "
+                   "inga problem, intresserad, bra idé",
+        _Kind.SOFT_YES: "toppen, perfekt, utmärkt, fint, super",
+        _Kind.WHY_NOT: "varför inte",
+        _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
+                  "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
+                  "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
+                  "avstår",
+        _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
+                     "fundera, mer information, mer info, veta mer",
+        _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag",
+        _Kind.CONTRAST: "men, dock, fast, förutom, även om",
+        _Kind.NEGATOR: "inte, ej, aldrig",
+        _Kind.COURTESY: "hej, hejsa, hallå, god morgon, oh, åh",
+        _Kind.CLOSING: "tack, tack så mycket, tusen tack, stort tack, hälsningar, vänliga hälsningar, mvh, "
+                       "med vänlig hälsning, kram",
+    },
+    "da": {
+        _Kind.YES: "ja, ja tak, ja gerne, gerne, meget gerne, ja meget gerne, selvfølgelig, absolut, "
+                   "helt sikkert, klart, ja klart, naturligvis, okay, ok, det lyder godt, lyder godt, "
+                   "lyder fint, gør det, bare gør det, intet problem, ingen problem, interesseret, god idé, "
+                   "det vil jeg gerne",
+        _Kind.SOFT_YES: "fint, super, perfekt, fedt",
+        _Kind.WHY_NOT: "hvorfor ikke",
+        _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
+                  "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
+                  "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
+                  "det vil jeg ikke",
+        _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
+                     "overveje, tænke over, mere information, mere info, vide mere",
+        _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre",
+        _Kind.CONTRAST: "men, dog, selvom, undtagen",
+        _Kind.NEGATOR: "ikke, aldrig",
+        _Kind.COURTESY: "hej, hejsa, hallo, kære, goddag, godmorgen, åh",
+        _Kind.YES_OR_THANKS: "tak",
+        _Kind.CLOSING: "mange tak, tusind tak, tak for det, hilsen, venlig hilsen, med venlig hilsen, mvh, "
+                       "kh, kærlig hilsen",
+    },
+    "no": {
+        _Kind.YES: "ja, ja takk, ja gjerne, gjerne, veldig gjerne, ja veldig gjerne, kjempegjerne, "
+                   "selvfølgelig, selvsagt, absolutt, helt sikkert, klart, ja klart, naturligvis, okei, ok, "
+                   "det høres bra ut, høres bra ut, høres fint ut, gjør det, bare gjør det, ingen problem, "
+                   "interessert, god idé",
+        _Kind.SOFT_YES: "flott, fint, supert, perfekt, topp, kjempefint",
+        _Kind.WHY_NOT: "hvorfor ikke",
+        _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
+                  "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
+                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere",
+        _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
+                     "tenke over, mer informasjon, mer info, vite mer",
+        _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det",
+        _Kind.CONTRAST: "men, likevel, selv om, unntatt, derimot",
+        _Kind.NEGATOR: "ikke, aldri",
+        _Kind.COURTESY: "hei, heisann, hallo, kjære, god morgen, åh",
+        _Kind.CLOSING: "takk, tusen takk, mange takk, takk skal du ha, hilsen, vennlig hilsen, "
+                       "med vennlig hilsen, mvh, beste hilsen",
+    },
+    "pl": {
+        _Kind.YES_OR_THANKS: "tak",
+        _Kind.YES: "tak chętnie, tak proszę, tak poproszę, poproszę, chętnie, bardzo chętnie, z chęcią, "
+                   "z przyjemnością, oczywiście, oczywiście że tak, jasne, jasne że tak, pewnie, "
+                   "pewnie że tak, no pewnie, no jasne, zgoda, zgadzam się, jak najbardziej, śmiało, "
+                   "proszę bardzo, bardzo proszę, nie ma problemu, nie ma sprawy, świetny pomysł, "
+                   "dobry pomysł, zainteresowany, zainteresowana, byłoby super, w porządku, okej, ok",
+        _Kind.SOFT_YES: "dobrze, super, świetnie, spoko, proszę, bardzo dobrze, tak tak",
+        _Kind.WHY_NOT: "dlaczego nie, czemu nie, czemu by nie",
+        _Kind.NO: "nie, nie dziękuję, nie teraz, nie w tej chwili, nie w tym momencie, na razie nie, "
+                  "teraz nie, raczej nie, wolę nie, wolałbym nie, wolałabym nie, niestety nie, "
+                  "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
+                  "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
+                  "absolutnie nie, w żadnym wypadku, może później, nie trzeba",
+        _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
+                     "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
+                     "więcej szczegółów, dowiedzieć się więcej",
+        _Kind.CONDITION: "jeśli, jeżeli, pod warunkiem, o ile, tylko jeśli, chyba że",
+        _Kind.CONTRAST: "ale, jednak, chociaż, choć, oprócz",
+        _Kind.NEGATOR: "nigdy",
+        _Kind.COURTESY: "cześć, hej, dzień dobry, witam, witaj, szanowna, szanowny, droga, drogi",
+        _Kind.CLOSING: "dziękuję, dzięki, bardzo dziękuję, pozdrawiam, pozdrowienia, serdecznie pozdrawiam, "
+                       "z poważaniem, pozdr",
+    },
+}
+
+# Short qualifiers that are ordinary words in another language we read ("men" in English, "se" as a
+# Spanish pronoun, "mais" = "more" in Portuguese): they count only when the reply may be in their language.
+_FALSE_FRIENDS = frozenset({"se", "men", "fast", "dog", "dock", "ale", "mas", "mais", "ma", "ne", "mai",
+                            "falls", "desde que"})
+
+_EMOJI: dict[str, _Kind] = {
+    "👍": _Kind.YES, "👌": _Kind.YES, "✅": _Kind.YES, "✔": _Kind.YES, "☑": _Kind.YES, "🆗": _Kind.YES,
+    "👎": _Kind.NO, "❌": _Kind.NO, "✖": _Kind.NO, "🚫": _Kind.NO, "⛔": _Kind.NO, "🙅": _Kind.NO,
+    "🤔": _Kind.HEDGE, "🤷": _Kind.HEDGE,
+}
+
+_TOKEN = re.compile(
+    r"(?P<word>[^\W\d_]+(?:'[^\W\d_]+)*)"
+    rf"|(?P<emoji>{'|'.join(map(re.escape, _EMOJI))})"
+    r"|(?P<question>[?？])"
+    r"|(?P<stop>[.!;…。！])"
+    r"|(?P<pause>[,:()\-–—/\"«»])"
+)
+_CLEAN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\ufe0f": None,
+                        "\U0001f3fb": None, "\U0001f3fc": None, "\U0001f3fd": None,
+                        "\U0001f3fe": None, "\U0001f3ff": None})
+_UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
+_STRETCHED = re.compile(r"(.)\1{2,}")
+
+# Where the person's own text ends or a quote begins (rule 1).
+_ATTRIBUTION_VERB = re.compile(
+    r"\b(?:wrote|a écrit|schrieb|escribió|escribio|ha scritto|scrisse|escreveu|schreef|geschreven|skrev|"
+    r"pisze|napisał|napisała|napisana|geschrieben)\b", re.IGNORECASE)
+_HEADER_FIELD = re.compile(r"^\*?(?:from|de|von|van|från|fra|od|da)\s*:", re.IGNORECASE)
+_HEADER_NEXT_FIELD = re.compile(
+    r"^\*?(?:sent|date|envoyé|gesendet|datum|enviado|fecha|inviato|data|verzonden|skickat|sendt|dato|"
+    r"wysłano|to|à|an|para|a|aan|till|til|do|subject|objet|betreff|asunto|oggetto|assunto|onderwerp|ämne|"
+    r"emne|temat)\s*:", re.IGNORECASE)
+_END_OF_OWN_TEXT = re.compile(
+    r"^(?:--\s*|—|_{5,}|-{5,}|={5,}"
+    r"|-{2,}\s*[^-].*?-{2,}"                                  # ----- Original Message -----
+    r"|begin forwarded message:?)$", re.IGNORECASE)
+_MOBILE_SIGN_OFF = re.compile(
+    r"^(?:sent from|sent with|sent via|get outlook for|envoyé de|envoyé depuis|envoyé à partir|"
+    r"obtenir outlook|von meinem|gesendet von|gesendet mit|enviado desde|enviado do|enviado de|inviato da|"
+    r"inviato dal|verzonden vanaf|verzonden vanuit|verstuurd vanaf|verzonden met|skickat från|sendt fra|"
+    r"wysłane z)\b",
+    re.IGNORECASE)
+
+
+def _fold(word: str) -> str:
+    """Casefolded, without accents: 'Nǎo', 'NÃO' and 'nao' all become 'nao'."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_UNDECOMPOSABLE)
+
+
+def _spelling(word: str) -> str:
+    """Casefolded with accents kept, so 'sí' (Spanish) and 'sì' (Italian) stay apart."""
+    return unicodedata.normalize("NFC", word.casefold())
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: _Kind
+    langs: frozenset[str]
+    phrase: str
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    return [m.group() for m in _TOKEN.finditer(phrase.translate(_CLEAN)) if m.lastgroup in ("word", "emoji")]
+
+
+def _build_index() -> tuple[dict[tuple[str, ...], _Entry], dict[tuple[str, ...], _Entry]]:
+    """Two lookups: by exact spelling (wins) and by accent-free spelling (for 'nao', 'si', 'garna')."""
+    exact: dict[tuple[str, ...], _Entry] = {}
+    folded: dict[tuple[str, ...], _Entry] = {}
+    folded_from_accented: set[tuple[str, ...]] = set()
+    conflicts: list[str] = []
+
+    def add(table: dict[tuple[str, ...], _Entry], key: tuple[str, ...], entry: _Entry) -> None:
+        known = table.get(key)
+        if known is None:
+            table[key] = entry
+        elif known.kind == entry.kind:
+            table[key] = _Entry(known.kind, known.langs | entry.langs, known.phrase)
+        else:
+            conflicts.append(f"'{entry.phrase}' is a {known.kind.value} in {sorted(known.langs)} "
+                             f"and a {entry.kind.value} in {sorted(entry.langs)}")
+
+    for lang, kinds in _LEXICON.items():
+        for kind, phrases in kinds.items():
+            for phrase in (p.strip() for p in phrases.split(",")):
+                words = _phrase_words(phrase)
+                entry = _Entry(kind, frozenset({lang}), phrase)
+                exact_key = tuple(_spelling(w) for w in words)
+                folded_key = tuple(_fold(w) for w in words)
+                add(exact, exact_key, entry)
+                accented = exact_key != folded_key
+                if accented and folded_key in folded and folded_key not in folded_from_accented:
+                    continue  # the same letters listed without accents keep their own meaning ("si")
+                if not accented and folded_key in folded_from_accented:
+                    del folded[folded_key]
+                    folded_from_accented.discard(folded_key)
+                add(folded, folded_key, entry)
+                if accented:
+                    folded_from_accented.add(folded_key)
+    if conflicts:
+        raise ValueError("the answer lexicon gives one phrase two meanings; keep one of each in _LEXICON: "
+                         + "; ".join(conflicts))
+    for emoji, kind in _EMOJI.items():
+        exact[(emoji,)] = folded[(emoji,)] = _Entry(kind, _LANGUAGES, emoji)
+    return exact, folded
+
+
+_EXACT, _FOLDED = _build_index()
+_LONGEST_PHRASE = max(len(key) for key in _FOLDED)
+
+
+@dataclass(frozen=True)
+class _Word:
+    spelling: str
+    folded: str
+    clause: int
+    sentence: int
+    line: int
+    block: int  # changes where a quote was skipped: a yes is never taken back from across a quote
+
+
+@dataclass(frozen=True)
+class _Hit:
+    kind: _Kind  # resolved in its clause: a praise word or "si" is already a yes, a courtesy or an "if"
+    entry: _Entry
+    start: int   # index of the first word
+    end: int     # index after the last word
+    opens_clause: bool
+
+
+@dataclass(frozen=True)
+class _Text:
+    words: list[_Word]
+    sentences: dict[int, list[_Hit]]   # in reading order, each with its hits
+    sentence_start: dict[int, int]     # sentence -> index of its first word
+    sentence_length: dict[int, int]
+    line_length: dict[int, int]
+    questions: dict[int, list[int]]    # sentence -> word index just before each "?"
+
+
+def _own_lines(text: str) -> list[tuple[int, str]]:
+    """The person's own lines, each with a block number that changes where a quote was skipped."""
+    lines = text[:_MAX_CHARS].splitlines()
+    own: list[tuple[int, str]] = []
+    block = 0
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if _END_OF_OWN_TEXT.match(stripped) or _starts_header_block(lines, index) or (
+                _MOBILE_SIGN_OFF.match(stripped) and len(stripped.split()) <= 8):
+            break
+        is_attribution = stripped.endswith(":") and len(stripped) < 400 and _ATTRIBUTION_VERB.search(stripped)
+        if is_attribution and not _quote_follows(lines, index):
+            break  # an unmarked quote (Yahoo, Outlook on the web) runs to the end
+        if stripped.startswith(">") or is_attribution:
+            if own and own[-1][0] == block:
+                block += 1
+            continue
+        own.append((block, line))
+    return own
+
+
+def _starts_header_block(lines: list[str], index: int) -> bool:
+    if not _HEADER_FIELD.match(lines[index].strip()):
+        return False
+    return any(_HEADER_NEXT_FIELD.match(following.strip()) for following in lines[index + 1:index + 4])
+
+
+def _quote_follows(lines: list[str], index: int) -> bool:
+    following = next((line.strip() for line in lines[index + 1:] if line.strip()), "")
+    return following.startswith(">")
+
+
+def _tokenize(own: list[tuple[int, str]]) -> tuple[list[_Word], dict[int, list[int]]]:
+    words: list[_Word] = []
+    questions: dict[int, list[int]] = {}
+    clause = sentence = 0
+    for line_number, (block, line) in enumerate(own):
+        normalized = unicodedata.normalize("NFC", line).translate(_CLEAN)
+        for match in _TOKEN.finditer(normalized):
+            kind = match.lastgroup
+            if kind in ("word", "emoji"):
+                word = _STRETCHED.sub(r"\1", match.group())
+                words.append(_Word(_spelling(word), _fold(word), clause, sentence, line_number, block))
+            elif kind == "question":
+                questions.setdefault(sentence, []).append(len(words))
+                clause, sentence = clause + 1, sentence + 1
+            elif kind == "stop":
+                clause, sentence = clause + 1, sentence + 1
+            else:
+                clause += 1
+        clause, sentence = clause + 1, sentence + 1
+    return words, questions
+
+
+def _match(words: list[_Word]) -> list[tuple[_Entry, int, int]]:
+    """Longest phrase first, exact spelling before accent-free spelling; never across a full stop."""
+    found: list[tuple[_Entry, int, int]] = []
+    index = 0
+    while index < len(words):
+        for length in range(min(_LONGEST_PHRASE, len(words) - index), 0, -1):
+            span = words[index:index + length]
+            if span[-1].sentence != span[0].sentence:
+                continue
+            entry = (_EXACT.get(tuple(w.spelling for w in span))
+                     or _FOLDED.get(tuple(w.folded for w in span)))
+            if entry is not None:
+                found.append((entry, index, index + length))
+                index += length
+                break
+        else:
+            index += 1
+    return found
+
+
+def _covered(found: list[tuple[_Entry, int, int]], kinds: set[_Kind]) -> set[int]:
+    return {i for entry, start, end in found if entry.kind in kinds for i in range(start, end)}
+
+
+def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Clauses in which every word belongs to a yes, praise, "si" or courtesy phrase ("Great, thanks")."""
+    covered = _covered(found, _YES_KINDS | {_Kind.COURTESY, _Kind.CLOSING})
+    mixed = {word.clause for i, word in enumerate(words) if i not in covered}
+    return {word.clause for word in words} - mixed
+
+
+def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Words preceded in their sentence only by greetings and thanks ("Dzień dobry, tak")."""
+    courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
+    opening: set[int] = set()
+    for index, word in enumerate(words):
+        previous = index - 1
+        if previous < 0 or words[previous].sentence != word.sentence or (
+                previous in opening and previous in courtesy):
+            opening.add(index)
+    return opening
+
+
+def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool) -> _Kind:
+    if kind == _Kind.SOFT_YES:
+        return _Kind.YES if whole_clause else _Kind.COURTESY
+    if kind == _Kind.YES_OR_IF:
+        return _Kind.YES if whole_clause else _Kind.CONDITION
+    if kind == _Kind.YES_OR_THANKS:
+        return _Kind.YES if opens_sentence else _Kind.CLOSING
+    return kind
+
+
+def _read(new_text: str) -> _Text:
+    words, questions = _tokenize(_own_lines(new_text))
+    found = _match(words)
+    whole = _whole_clauses(words, found)
+    opening = _opening_words(words, found)
+    sentences: dict[int, list[_Hit]] = {}
+    sentence_start: dict[int, int] = {}
+    sentence_length: dict[int, int] = {}
+    line_length: dict[int, int] = {}
+    for index, word in enumerate(words):
+        sentences.setdefault(word.sentence, [])
+        sentence_start.setdefault(word.sentence, index)
+        sentence_length[word.sentence] = sentence_length.get(word.sentence, 0) + 1
+        line_length[word.line] = line_length.get(word.line, 0) + 1
+    for entry, start, end in found:
+        clause = words[start].clause
+        opens = start == 0 or words[start - 1].clause != clause
+        hit = _Hit(_resolve(entry.kind, clause in whole, start in opening), entry, start, end, opens)
+        sentences[words[start].sentence].append(hit)
+    return _Text(words, sentences, sentence_start, sentence_length, line_length, questions)
+
+
+def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
+    """A question mark in the sentence, other than the one closing "why not?"."""
+    return any(not any(hit.kind == _Kind.WHY_NOT and hit.end == at for hit in hits)
+               for at in text.questions.get(sentence, []))
+
+
+def _says_something(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
+    return any(hit.kind in _SIGNALS for hit in hits) or _asks(text, sentence, hits)
+
+
+def _language(text: _Text, deciding: list[_Hit]) -> frozenset[str]:
+    """The languages the answer phrase allows, narrowed by the other wording where it agrees."""
+    answers = [hit.entry.langs for hit in deciding if hit.kind in _YES_KINDS | {_Kind.NO, _Kind.HEDGE}]
+    wording = [hit.entry.langs for hits in text.sentences.values() for hit in hits
+               if hit.entry.phrase not in _FALSE_FRIENDS]
+    langs = _LANGUAGES
+    for option in answers + wording:
+        if langs & option:
+            langs &= option
+    return langs
+
+
+def _single(langs: frozenset[str]) -> str | None:
+    return next(iter(langs)) if len(langs) == 1 else None
+
+
+class _Sentence:
+    """What one sentence says: its yes and no words (negated or not), hedges and qualifiers."""
+
+    def __init__(self, text: _Text, sentence: int, langs: frozenset[str]) -> None:
+        hits = text.sentences[sentence]
+        self.yes: list[_Hit] = []
+        self.no: list[_Hit] = []
+        self.negated: list[_Hit] = []
+        self.hedges = [hit for hit in hits if hit.kind == _Kind.HEDGE]
+        self.conditions: list[_Hit] = []
+        self.contrasts: list[_Hit] = []
+        self.asks = _asks(text, sentence, hits)
+        negated_clauses: set[int] = set()
+        for hit in hits:
+            clause = text.words[hit.start].clause
+            counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
+            if hit.kind == _Kind.NEGATOR and counts:
+                negated_clauses.add(clause)
+            elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.NO):
+                if clause in negated_clauses:
+                    self.negated.append(hit)
+                else:
+                    (self.no if hit.kind == _Kind.NO else self.yes).append(hit)
+            elif hit.kind == _Kind.CONDITION and counts:
+                self.conditions.append(hit)
+            elif hit.kind == _Kind.CONTRAST and counts:
+                self.contrasts.append(hit)
+
+    def takes_back_a_yes(self) -> _Hit | None:
+        """A later sentence that says no, hedges, or opens with "but"/"if"."""
+        opening = [hit for hit in self.conditions + self.contrasts if hit.opens_clause]
+        return next(iter(self.no + self.negated + self.hedges + opening), None)
+
+
+def _quoted(hit: _Hit) -> str:
+    return f"'{hit.entry.phrase}'"
+
+
+def read_answer(new_text: str) -> Reading:
+    """Read the new text of a reply to "shall I introduce you? Reply YES or NO" (rules at the top)."""
+    text = _read(new_text)
+    if not text.words:
+        return Reading(Answer.UNCLEAR, None, "empty")
+    order = list(text.sentences)
+    for position, sentence in enumerate(order):
+        hits = text.sentences[sentence]
+        if not _says_something(text, sentence, hits):
+            continue
+        langs = _language(text, hits)
+        start = text.sentence_start[sentence]
+        if len(text.words) > _LONG_TEXT_WORDS and start > _ANSWER_WITHIN_WORDS:
+            return Reading(Answer.UNCLEAR, _single(langs), "long text without an answer at the start")
+        after = [_Sentence(text, later, langs) for later in _read_after(text, order[position + 1:], start)]
+        return _decide(_Sentence(text, sentence, langs), after, _single(langs))
+    return Reading(Answer.UNCLEAR, _single(_language(text, [])), "no answer word")
+
+
+def _read_after(text: _Text, later: list[int], start: int) -> list[int]:
+    """The sentences after the deciding one that may take a yes back: up to a sign-off or a quote."""
+    first = text.words[start]
+    read: list[int] = []
+    for sentence in later:
+        begins = text.sentence_start[sentence]
+        word = text.words[begins]
+        if word.block != first.block or begins - start > _AFTER_ANSWER_WORDS:
+            break
+        if word.line != first.line and _is_sign_off(text, sentence):
+            break
+        read.append(sentence)
+    return read
+
+
+def _is_sign_off(text: _Text, sentence: int) -> bool:
+    """A short line of its own that opens with "Thanks," / "Best," / "Cordialement" and says nothing else."""
+    hits = text.sentences[sentence]
+    begins = text.sentence_start[sentence]
+    opens_with_closing = bool(hits) and hits[0].start == begins and hits[0].kind == _Kind.CLOSING
+    length = text.sentence_length[sentence]
+    whole_short_line = length == text.line_length[text.words[begins].line] and length <= 6
+    return opens_with_closing and whole_short_line and not _says_something(text, sentence, hits)
+
+
+def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Reading:
+    doubt = _doubt(said, after)
+    if doubt is not None:
+        return Reading(Answer.UNCLEAR, language, doubt)
+    if said.no:
+        return Reading(Answer.NO, language, f"no-word {_quoted(said.no[0])}")
+    return Reading(Answer.YES, language, f"yes-word {_quoted(said.yes[0])}")
+
+
+def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
+    """Why the deciding sentence is not a plain yes or no (rules 3 and 4 at the top), or None."""
+    if said.yes and said.no:
+        return "both yes and no"
+    doubts = [("negated answer word", said.negated), ("hedge", said.hedges)]
+    if said.no:
+        doubts.append(("no with condition", said.conditions))
+    elif said.yes:
+        doubts += [("yes with condition", said.conditions), ("yes with", said.contrasts)]
+    for rule, hits in doubts:
+        if hits:
+            return f"{rule} {_quoted(hits[0])}"
+    if said.no:
+        return None
+    if not said.yes:
+        return "a question without an answer"
+    if said.asks:
+        return "yes with a question"
+    for later in after:
+        taken_back = later.takes_back_a_yes()
+        if taken_back is not None:
+            return f"yes, then {taken_back.entry.kind.value} {_quoted(taken_back)}"
+    return None

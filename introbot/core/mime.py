@@ -1,0 +1,211 @@
+"""Parse inbound mail safely: shape limits on the raw bytes, then the stdlib parser, then limits on the result."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+
+_POLICY = email.policy.default
+_MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big and how deeply nested a message may be before we refuse to parse it."""
+
+    max_bytes: int = 10 * _MB
+    max_parts: int = 500
+    max_depth: int = 20
+    max_header_bytes: int = 256 * 1024  # the top header block, and all header blocks of all parts together
+    max_addresses: int = 500  # in any one address header
+    # The stdlib parses MIME parameters in super-linear time (a Content-Type with 12,000 parameters
+    # takes seconds, 200,000 take minutes); honest mail needs a handful, RFC 2231 continuations a few dozen.
+    max_parameters: int = 50  # in any one Content-Type or Content-Disposition field
+
+
+class UnreadableMessage(ValueError):
+    """The message cannot be read safely; `reason` says why without quoting any of its content."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"unreadable message: {reason}")
+        self.reason = reason
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+# A boundary declaration, or a line that may be a boundary delimiter ("--b" or "--b--").
+_STRUCTURE = re.compile(
+    rb'boundary[ \t]*=[ \t]*(?:"(?P<quoted>[^"\r\n]{1,200})"|(?P<token>[^\s";]{1,200}))'
+    rb"|^--(?P<delimiter>[^\r\n]{1,202})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_MIME_PARAMETER_FIELD = re.compile(
+    rb"^content-(?:type|disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", re.IGNORECASE | re.MULTILINE
+)
+_PARAMETER = re.compile(rb";\s*[\w*.-]+\s*=")
+_QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ADDRESS_HEADERS = {name.lower(): name for name in (
+    "From", "Sender", "Reply-To", "To", "Cc", "Bcc",
+    "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc",
+)}
+# Headers the stdlib parses into structured objects on every access (the others stay plain text).
+# Content-Type is missing because the parser itself reads it in every part, so it already failed or passed.
+_STRUCTURED_HEADERS = {name.lower(): name for name in (
+    "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Resent-From", "Resent-Sender", "Resent-To",
+    "Resent-Cc", "Resent-Bcc", "Date", "Resent-Date", "Orig-Date", "Subject", "Message-ID",
+    "MIME-Version", "Content-Disposition", "Content-Transfer-Encoding",
+)}
+# Some MTAs send delivery reports without a From header; a bounce we cannot read leaves an intro hanging.
+_REPORT_TYPES = ("multipart/report", "message/delivery-status")
+
+
+def header_bytes(raw: bytes) -> bytes:
+    """The raw header block (up to, not including, the first empty line): cheap, for header-first checks."""
+    if raw.startswith((b"\n", b"\r\n")):
+        return b""
+    end = _HEADER_END.search(raw)
+    return raw if end is None else raw[: end.start()]
+
+
+def parse_message(raw: bytes, limits: Limits = Limits()) -> EmailMessage:
+    """Parse raw RFC 5322 bytes with `email.policy.default`, or raise UnreadableMessage.
+
+    Cheap checks on the raw bytes run first (size, header size, boundary count and nesting), then the
+    parse, then checks on the result (parts, depth, addresses, From). Every structured header of every
+    part is parsed once here, so reading one later cannot raise. A bad charset or transfer encoding does
+    not make a message unreadable: its body may simply come out garbled.
+    """
+    _check_raw_shape(raw, limits)
+    try:
+        msg = email.message_from_bytes(raw, policy=_POLICY)
+    except Exception as error:  # RecursionError included: the stdlib parser recurses per nesting level
+        raise UnreadableMessage(f"the mail parser failed ({type(error).__name__})") from None
+    if not isinstance(msg, EmailMessage) or not msg.keys():
+        raise UnreadableMessage("not a mail message")
+    _check_tree(msg, limits)
+    _check_from(msg)
+    return msg
+
+
+def _check_raw_shape(raw: bytes, limits: Limits) -> None:
+    if not raw.strip():
+        raise UnreadableMessage("not a mail message")
+    if len(raw) > limits.max_bytes:
+        raise UnreadableMessage(f"too large: {_size(len(raw))} > {_size(limits.max_bytes)}")
+    header_size = len(header_bytes(raw))
+    if header_size > limits.max_header_bytes:
+        raise UnreadableMessage(f"header block too large: {_size(header_size)} > {_size(limits.max_header_bytes)}")
+    parts, depth = _count_parts_and_depth(raw)
+    if depth > limits.max_depth:
+        raise UnreadableMessage(f"nested {depth} levels deep")
+    if parts > limits.max_parts:
+        raise UnreadableMessage(f"too many parts: {parts} > {limits.max_parts}")
+    for field in _MIME_PARAMETER_FIELD.finditer(raw):
+        parameters = len(_PARAMETER.findall(field.group()))
+        if parameters > limits.max_parameters:
+            raise UnreadableMessage(f"a MIME header with {parameters} parameters > {limits.max_parameters}")
+
+
+def _count_parts_and_depth(raw: bytes) -> tuple[int, int]:
+    """Estimate (parts, multipart nesting) from boundary lines, the way the parser will split them.
+
+    A boundary counts once a delimiter line for it appears after its declaration (a "boundary=" quoted
+    in a text body never opens anything). A delimiter of an outer boundary closes the inner ones.
+    """
+    declared: set[bytes] = set()
+    stack: list[bytes] = []
+    level_of: dict[bytes, int] = {}  # boundary -> its index in stack, kept in step with it
+    parts = depth = 0
+
+    def close_from(level: int) -> None:
+        for name in stack[level:]:
+            del level_of[name]
+        del stack[level:]
+
+    for match in _STRUCTURE.finditer(raw):
+        delimiter = match.group("delimiter")
+        if delimiter is None:
+            declared.add(match.group("quoted") or match.group("token"))
+            continue
+        delimiter = delimiter.rstrip()
+        closing = delimiter.endswith(b"--") and delimiter[:-2] in declared
+        boundary = delimiter[:-2] if closing else delimiter
+        if boundary in level_of:
+            close_from(level_of[boundary] + (0 if closing else 1))
+        elif closing or boundary not in declared:
+            continue
+        else:
+            level_of[boundary] = len(stack)
+            stack.append(boundary)
+        if not closing:
+            parts += 1
+            depth = max(depth, len(stack))
+    return parts, depth
+
+
+def _check_tree(msg: EmailMessage, limits: Limits) -> None:
+    parts = header_size = 0
+    for part, depth in _walk(msg):
+        parts += 1
+        if parts > limits.max_parts:
+            raise UnreadableMessage(f"too many parts: more than {limits.max_parts}")
+        if depth > limits.max_depth:
+            raise UnreadableMessage(f"nested {depth} levels deep")
+        # raw_items() gives the unparsed (name, value) pairs, so these limits apply before any costly parse.
+        raw_headers = list(part.raw_items())
+        header_size += sum(len(name) + len(value) + 4 for name, value in raw_headers)
+        if header_size > limits.max_header_bytes:
+            raise UnreadableMessage(
+                f"the parts' header blocks too large: more than {_size(limits.max_header_bytes)}")
+        _check_headers(raw_headers, limits)
+
+
+def _walk(msg: Message) -> Iterator[tuple[Message, int]]:
+    """Every part with its depth, without recursion (Message.walk recurses once per level)."""
+    pending = [(msg, 0)]
+    while pending:
+        part, depth = pending.pop()
+        yield part, depth
+        if part.is_multipart():
+            pending.extend((child, depth + 1) for child in reversed(part.get_payload()))
+
+
+def _check_headers(raw_headers: list[tuple[str, str]], limits: Limits) -> None:
+    for name, value in raw_headers:
+        canonical = _ADDRESS_HEADERS.get(name.lower())
+        if canonical:
+            count = _estimate_addresses(value)
+            if count > limits.max_addresses:
+                raise UnreadableMessage(f"too many addresses in {canonical}: {count} > {limits.max_addresses}")
+    for name, value in raw_headers:
+        canonical = _STRUCTURED_HEADERS.get(name.lower())
+        if canonical:
+            try:
+                _POLICY.header_fetch_parse(name, value)
+            except Exception as error:  # the stdlib raises (even RecursionError) on some hostile headers
+                raise UnreadableMessage(f"unreadable {canonical} header ({type(error).__name__})") from None
+
+
+def _estimate_addresses(value: str) -> int:
+    """An upper estimate of the addresses in a header, without the (slow, CVE-laden) address parser."""
+    unquoted = _QUOTED_STRING.sub('""', value)
+    return max(unquoted.count("@"), unquoted.count(",") + 1)
+
+
+def _check_from(msg: EmailMessage) -> None:
+    count = sum(1 for name, _ in msg.raw_items() if name.lower() == "from")
+    if count > 1:
+        raise UnreadableMessage("two From headers" if count == 2 else f"{count} From headers")
+    if count == 0 and msg.get_content_type() not in _REPORT_TYPES:
+        raise UnreadableMessage("no From header")
+
+
+def _size(n: int) -> str:
+    """Bytes as KB or MB, rounded up so that a size just over a limit never prints equal to it."""
+    unit, scale = ("MB", _MB) if n >= _MB else ("KB", 1024)
+    amount = math.ceil(n * 10 / scale) / 10
+    return f"{amount:g} {unit}"

@@ -1,0 +1,755 @@
+"""Recognise automatic mail (bounces, auto-replies, reports, lists, our own loops) so robots are never answered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+from enum import Enum
+from functools import cached_property
+
+from flufl.bounce import all_failures
+
+
+class AutoKind(Enum):
+    BOUNCE = "bounce"  # delivery failed
+    DELAY = "delay"  # not delivered yet, still being retried
+    AUTO_REPLY = "auto-reply"  # out-of-office, vacation, autoresponder
+    FEEDBACK_REPORT = "feedback-report"  # abuse complaint or unsubscribe report (ARF, RFC 5965)
+    READ_RECEIPT = "read-receipt"  # message disposition notification (RFC 8098)
+    DELIVERY_REPORT = "delivery-report"  # a DSN saying the message was delivered, relayed or expanded
+    LIST = "list"  # mailing-list traffic
+    BULK = "bulk"  # newsletters and other bulk mail
+    AUTO_GENERATED = "auto-generated"  # any other machine-sent mail
+    LOOP = "loop"  # our own mail came back
+
+
+@dataclass(frozen=True)
+class Automatic:
+    """Why a message is automatic. `reasons` never quote addresses, names or subjects."""
+
+    kind: AutoKind
+    reasons: tuple[str, ...]
+    failed_recipients: tuple[str, ...] = ()  # bounces and delays: the addresses that failed, lower-cased
+    permanent: bool | None = None  # bounces: hard (True), temporary (False), unknown (None)
+    original_message_ids: tuple[str, ...] = ()  # "<id@host>" of the message bounced or answered, if found
+
+
+def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None = None) -> Automatic | None:
+    """The verdict of the first matching rule in the ordered table at the end, or None for a person's mail.
+
+    Header rules are cheap and come first; bodies are read only for delivery reports, for mail whose
+    headers look like a bounce, and, last, for out-of-office sentences in otherwise plain mail.
+    `own_loop_header` is the (name, value) pair introbot stamps on everything it sends.
+    """
+    facts = _Facts(msg, own_loop_header)
+    for rule in _RULES:
+        verdict = rule(facts)
+        if verdict is not None:
+            return verdict
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Patterns
+
+
+def _phrases(pattern: str) -> re.Pattern[str]:
+    """Case-blind phrases whose spaces match any run of white space, line breaks included, since
+    bounce and autoresponder texts are wrapped anywhere."""
+    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+
+
+# An address, bounded so that long runs of text without "@" cost linear time: it may only start where a
+# word starts, and an RFC 5321 local part has at most 64 characters.
+_ADDRESS = re.compile(
+    r"(?<![A-Za-z0-9!#$%&'*+/=?^_`{|}~.-])[A-Za-z0-9!#$%&'*+/=?^_`{|}~-][A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{0,63}"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+)
+_ID_CHAR = r"[\x21-\x3b\x3d\x3f\x41-\x7e]"  # printable ASCII but < > @: ids are stored and compared later
+_MESSAGE_ID = re.compile(rf"<{_ID_CHAR}{{1,200}}@{_ID_CHAR}{{1,200}}>")
+_MESSAGE_ID_LINE = re.compile(
+    rf"^[ \t>]*(?:original-)?message-id:[ \t]*(?:\r?\n[ \t]+)?(<{_ID_CHAR}{{1,200}}@{_ID_CHAR}{{1,200}}>)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SCAN_LIMIT = 200_000  # characters of one part that any pattern looks at
+_FLUFL_SIZE_LIMIT, _FLUFL_LINE_LIMIT = 300_000, 5_000  # characters and lines flufl.bounce may read
+_REPORT_TYPE = re.compile(r"""report-type\s*=\s*["']?([\w.-]{1,40})""", re.IGNORECASE)
+_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
+
+_ENHANCED_STATUS = re.compile(r"(?<![\w.])([245])\.[0-7]\.\d{1,3}(?![\w.])")
+# SMTP reply codes where MTAs print them: at a line start, after "said:", "<<<", "smtp;", "error:"...
+_SMTP_REPLY = re.compile(
+    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?)[ \t]*)\(?"
+    r"(4(?:21|5[0-5]|47)|5(?:0[0-4]|21|3[0-5]|5[0-7]|41))(?![\w.])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_SENDER_CLASSES = (  # (role, pattern for the local part)
+    ("mailer-daemon", re.compile(r"mailer-?daemon|mail-?daemon|mdaemon|mail\.delivery\.system", re.I)),
+    ("postmaster", re.compile(r"post_?master", re.I)),
+    ("no-reply", re.compile(r"(?:.*[-_.+])?(?:no|do[-_.]?not)[-_.]?reply(?:[-_.+].*)?", re.I)),
+    ("bounce", re.compile(r"bounces?(?:[-_.+=].*)?", re.I)),
+    # not "-admin": a clinic's front desk may well write from frontdesk-admin@
+    ("list-robot", re.compile(r".+-(?:owner|request|bounces)|owner-.+", re.I)),
+)
+_DAEMON_DISPLAY_NAME = re.compile(r"mail(?:er)?[- ]?daemon|mail deliver(?:y)? (?:sub)?system|mail delivery service", re.I)
+
+# Bounce wording in a subject; searched anywhere, so it is only ever one sign among others.
+_BOUNCE_SUBJECT = re.compile(
+    r"\b(?:undeliver|undelivered mail|returned mail|return(?:ed|ing)? (?:message )?to sender|mail delivery fail"
+    r"|delivery fail|failed delivery|failure delivery|failure notice|delivery status notification"
+    r"|delivery notification: delivery has failed|delivery report|mail delivery status|notice: mail delivery"
+    r"|delivery problem|mail system error|mail error|non[- ]?deliver|(?:mail|message) could not be delivered"
+    r"|your message could not be delivered|could not send (?:mail|message)|delayed mail|message delayed"
+    r"|delivery delayed|postmaster notify|error sending your mail|your message to .{1,100} could not be"
+    r"|message you sent blocked|delivery status\b"
+    r"|non remis|non distribuable|échec de (?:la )?remise|rapport de non-remise|unzustellbar|nicht zustellbar"
+    r"|zustellung fehlgeschlagen|no se puede entregar|no entregado|notificación de estado de entrega"
+    r"|non recapitabile|mancato recapito|impossibile recapitare|não entregue|não foi possível entregar"
+    r"|onbestelbaar|niet bezorgd|kunde inte levereras|kunne ikke leveres|niedostarczon|nie można dostarczyć"
+    r"|недоставленное сообщение|не доставлено)|配信できません|送信できません|メールエラー|退信",
+    re.IGNORECASE,
+)
+_DELAY_WORDING = _phrases(
+    r"\bdelay|still being retried|not yet been delivered|could not send (?:mail|message) for past"
+    r"|will (?:be )?retr(?:y|ied)|delivery attempts will continue|this is a warning|warning: message"
+    r"|verzögert|retardé|retrasad|ritardat|atrasad|vertraagd|försenad|forsinket|opóźnion",
+)
+# Where the returned original starts in a bounce's text; addresses below it are not the failed ones.
+_ORIGINAL_MESSAGE_MARK = re.compile(
+    r"^[ \t|>]*(?:-{2,}[ \t]*(?:original message|this is a copy of the message|the header of the original"
+    r"|unsent message|returned message|message header follows|original mail|below (?:this|the next) line is a copy"
+    r"|start of returned message|returned mail follows|message text follows|the header and top)"
+    r"|original message follows|original mail as follows|included is a copy of the message header"
+    r"|here is a copy of the first part of the message)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A line after which the failed addresses are listed (on it, or on the next lines up to a blank line).
+_FAILED_LIST_LEAD = _phrases(
+    r"following (?:e-?mail )?(?:address|recipient|destination)(?:e?s|\(e?s\))?(?:\s+\S+){0,4}?\s+(?:failed"
+    r"|errors|problems|undeliverable|aborted|rejected|be reached|be delivered|unreachable)"
+    r"|deliver (?:the |your )?(?:mail|message) to the following recipients?"
+    r"|delivery to the following recipients? (?:failed|has been delayed|was unsuccessful)"
+    r"|delivery has failed to these recipients or groups|(?:could ?n[o']t|cannot|can't|was ?n[o']t|were ?n[o']t)"
+    r" (?:be )?delivered to|undeliverable to|unable to deliver (?:your |the )?(?:message |mail )?to"
+    r"|failed to deliver (?:your |the )?(?:message |mail )?to|n'a pas pu [eê]tre d[ée]livr[ée] [àa]"
+    r"|konnte nicht zugestellt werden|no se pudo entregar a|non è stato possibile recapitare",
+)
+# Failure wording in a bounce's text: a sign of its own, read only when the headers already show one.
+_FAILURE_WORDING = _phrases(
+    r"could not be delivered|couldn't be delivered|was not delivered|wasn't delivered|delivery (?:has )?failed"
+    r"|undeliverable|permanent error|permanent fatal error|delivery to the following|failed permanently"
+    r"|did not reach|could not be reached|returned to sender|unable to deliver|message expired"
+    r"|n'a pas pu être (?:remis|délivré)|nicht zugestellt|no se pudo entregar|non è stato possibile recapitare",
+)
+# Without a status code, the usual words for a hard failure still tell us it is permanent.
+_HARD_FAILURE_WORDING = _phrases(
+    r"permanent (?:error|failure|fatal error)|failed permanently|user unknown|unknown user|no such (?:user|mailbox"
+    r"|recipient|address)|recipient not found|unknown recipient|(?:does|did) not exist|doesn't exist|may not exist"
+    r"|invalid (?:user|recipient|address|mailbox)|mailbox unavailable|host unknown|host not found|domain not found"
+    r"|no valid recipients|address rejected|unrouteable address|account (?:has been |is )?disabled"
+    r"|not listed in|(?:doesn't|does not) have an? .{1,60} account|n'existe pas|existiert nicht|no existe",
+)
+_HEADER_LINE = re.compile(r"[ \t]*(?:received|from|to|cc|date|subject|message-id|return-path|sent|reply-to):", re.I)
+_FAILED_LINE = re.compile(  # Postfix, qmail, InterScan, embedded DSN fields
+    r"^[ \t]*<([^<>\s]+@[^<>\s]+)>:"
+    r"|rcpt to:[ \t]*<([^<>\s]+@[^<>\s]+)>[^\n]*\n[^\n]*\b[45]\d\d\b"
+    r"|^[ \t]*(?:final|original)-recipient:[ \t]*(?:rfc822[ \t]*;)?[ \t]*<?([^<>\s;]+@[^<>\s;]+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_OUT_OF_OFFICE_SUBJECT = re.compile(
+    r"^\W*(?:"
+    r"auto(?:matic|mated)?[- ]?(?:reply|response|respond|answer)|out of (?:the )?office(?: autoreply)?"
+    r"|away from (?:the |my )?office|vacation (?:reply|response|notice)|on vacation|absence notice"
+    r"|réponse automatique|message d'absence|absente?|absence|répondeur"
+    r"|abwesenheitsnotiz|automatische antwort|abwesenheit|abwesend|außer haus|nicht im büro"
+    r"|respuesta autom[áa]tica|fuera de (?:la )?oficina|ausente|ausencia"
+    r"|risposta automatica|fuori (?:ufficio|sede)|assente|assenza"
+    r"|resposta autom[áa]tica|fora do escritório|ausência"
+    r"|automatisch antwoord|afwezigheidsbericht|afwezig|niet aanwezig"
+    r"|automatiskt svar|frånvaro(?:meddelande)?|autosvar|automatisk svar|fraværende|fravær(?:smelding)?"
+    r"|ikke på kontoret|automatyczna odpowiedź|autoodpowiedź|poza biurem|nieobecność"
+    r"|automaattinen vastaus|poissa|automatická odpověď|nepřítomnost|автоматический ответ|автоответ"
+    r"|otomatik (?:yanıt|cevap)|αυτόματη απάντηση|自動応答|自動返信|自动回复|自動回覆|自动答复"
+    r")\s*(?:$|[:：\]\)\-–])",
+    re.IGNORECASE,
+)
+# Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
+# ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
+# "upon my return"), so that "Yes please! I'm on holiday until Monday" stays a person's answer.
+_AUTOMATIC_REPLY_SENTENCE = _phrases(
+    r"this is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)"
+    r"|ceci est une? (?:réponse|message) automatique"
+    r"|(?:dies|das) ist eine automatische (?:antwort|nachricht|e-?mail|abwesenheitsnotiz)"
+    r"|(?:esta|este) es (?:una respuesta|un mensaje|un correo) autom[áa]tic[oa]"
+    r"|questa è una risposta automatica|questo è un messaggio automatico"
+    r"|(?:esta|este) é (?:uma resposta|uma mensagem|um e-?mail) autom[áa]tic[ao]"
+    r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|detta är ett automatiskt (?:svar|meddelande)"
+    r"|dette er et automatisk (?:svar|genereret|generert)"
+    r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)",
+)
+_ABSENCE = _phrases(
+    r"\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away|on (?:annual "
+    r"|parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
+    r"|je suis (?:actuellement )?(?:absente?|en congés?|en vacances|hors du bureau)|je serai absente?"
+    r"|ich bin (?:derzeit |zurzeit |momentan |bis .{1,40} )?(?:nicht im büro|abwesend|im urlaub|außer haus"
+    r"|nicht erreichbar)"
+    r"|(?:estoy|me encuentro|estaré) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)"
+    r"|(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente|in vacanza)"
+    r"|(?:estou|estarei|encontro-me) (?:atualmente )?(?:fora do escritório|de férias|ausente)"
+    r"|(?:ik ben|ben ik) (?:momenteel |op dit moment |tot .{1,40} )?(?:afwezig|niet op kantoor|met vakantie"
+    r"|op vakantie|niet aanwezig)"
+    r"|(?:jag är|är jag) (?:för närvarande |just nu )?(?:ledig|på semester|borta|inte på kontoret|frånvarande"
+    r"|tjänstledig)"
+    r"|(?:jeg er|er jeg) (?:p\.t\. |pt\. |for tiden |i øjeblikket )?(?:fraværende|på ferie|ikke på kontoret"
+    r"|ude af kontoret|ute av kontoret|på barsel|på permisjon)"
+    r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])",
+)
+_AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "urgent" alone a person writes too
+    r"(?:have |with )?(?:limited|no) access to (?:my )?e-?mails?|(?:for|in case of|regarding|with) urgent (?:matters"
+    r"|enquiries|inquiries|requests|issues|queries)|if your (?:matter|enquiry|inquiry|request) is urgent"
+    r"|in my absence|during my absence|upon my return"
+    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|dès mon retour"
+    r"|in dringenden fällen|bei dringenden (?:anliegen|fragen|angelegenheiten)|während meiner abwesenheit"
+    r"|nach meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
+    r"|acceso limitado|durante mi ausencia|a mi regreso|(?:para|en) (?:asuntos |casos )?urgentes|para urgencias"
+    r"|en caso de urgencia|accesso limitato|durante la mia assenza|al mio rientro|per (?:questioni )?urgenti"
+    r"|per urgenze|in caso di urgenza|acesso limitado|durante a minha ausência|no meu regresso|ao meu retorno"
+    r"|assuntos urgentes|para urgências|em caso de urgência|beperkte toegang|tijdens mijn afwezigheid"
+    r"|na mijn terugkeer|bij terugkomst|voor dringende zaken|in dringende gevallen|voor spoedeisende"
+    r"|begränsad tillgång|under min frånvaro|vid återkomst|brådskande ärenden|begrænset adgang|i mit fravær"
+    r"|ved hjemkomst|hastesager|haster det|begrenset tilgang|i mitt fravær|hastesaker|ograniczony dostęp"
+    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych",
+)
+# Where the new text of a reply ends and the quoted message begins.
+_QUOTE_START = re.compile(
+    r"^(?:>|-{2,}[^\n]*original[^\n]*-{2,}|_{10,}|(?:from|von|de|da|van|från|fra|od):\s"
+    r"|[^\n]*\b(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef|skrev|napisał)\b[^\n]*:\s*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_NEW_TEXT_LIMIT = 4000
+
+_LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
+                 "list-archive", "mailing-list", "x-mailing-list", "x-mlserver")
+
+# Signs that a message is a bounce even without addresses to show for it.
+_STRONG_BOUNCE_SIGNS = frozenset({"sender: mailer-daemon", "sender: empty address", "x-failed-recipients header",
+                                  "delivery-status report without recipient fields"})
+# Signs of a failed delivery in particular (a null return-path or no-reply sender fits any robot).
+_BOUNCE_SPECIFIC_SIGNS = _STRONG_BOUNCE_SIGNS | {"sender: postmaster", "subject: bounce wording",
+                                                 "content-type: multipart/report", "text: smtp error code",
+                                                 "text: delivery failure wording"}
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the rules look at, each computed once and only when a rule asks.
+
+@dataclass(frozen=True)
+class _Part:
+    content_type: str
+    message: Message
+    enclosed: bool  # inside an attached message (the returned original of a bounce, a forward)
+
+
+class _Facts:
+    """One message as the rules see it: raw header values, parts, texts; each worked out on first use."""
+
+    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None) -> None:
+        self.msg = msg
+        self.own_loop_header = own_loop_header
+
+    @cached_property
+    def headers(self) -> dict[str, list[str]]:
+        """Lower-cased name -> unfolded raw values, in order; raw, so that no header parse can raise here."""
+        found: dict[str, list[str]] = {}
+        for name, value in self.msg.raw_items():
+            found.setdefault(name.strip().lower(), []).append(" ".join(str(value).split()))
+        return found
+
+    def first(self, name: str) -> str:
+        values = self.headers.get(name)
+        return values[0] if values else ""
+
+    def token(self, name: str) -> str:
+        """The first word of a header, lower-cased: "auto-generated (failure)" -> "auto-generated"."""
+        match = re.match(r"[\w.-]+", self.first(name).lower())
+        return match.group() if match else ""
+
+    @cached_property
+    def subject(self) -> str:
+        raw = self.first("subject")
+        if "=?" in raw:  # encoded words: let the stdlib decode them
+            try:
+                return str(self.msg.get("subject", "") or "")
+            except Exception:  # a hostile Subject that parse_message did not vet: use its raw text
+                return raw
+        # raw 8-bit (SMTPUTF8) bytes arrive as surrogate escapes; most such subjects are UTF-8
+        return raw.encode("ascii", "surrogateescape").decode("utf-8", "replace") if not raw.isascii() else raw
+
+    @cached_property
+    def content_type(self) -> str:
+        return _content_type(self.msg)
+
+    @cached_property
+    def report_type(self) -> str:
+        if self.content_type != "multipart/report":
+            return ""
+        found = _REPORT_TYPE.search(_raw_header(self.msg, "content-type"))
+        return found.group(1).lower() if found else ""
+
+    @cached_property
+    def parts(self) -> list[_Part]:
+        """Every part in order, without recursion (depth is bounded by parse_message anyway)."""
+        found = []
+        pending = [(self.msg, False)]
+        while pending:
+            part, enclosed = pending.pop()
+            content_type = _content_type(part)
+            found.append(_Part(content_type, part, enclosed))
+            if part.is_multipart():
+                children_enclosed = enclosed or content_type.startswith("message/")
+                pending.extend((child, children_enclosed) for child in reversed(part.get_payload()))
+        return found
+
+    def parts_of(self, *content_types: str, enclosed: bool | None = None) -> list[Message]:
+        return [part.message for part in self.parts
+                if part.content_type in content_types and enclosed in (None, part.enclosed)]
+
+    @cached_property
+    def sender_roles(self) -> tuple[str, ...]:
+        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
+        sender = self.first("from")
+        local_part = _local_part(sender)
+        roles = [role for role, pattern in _SENDER_CLASSES if pattern.fullmatch(local_part)]
+        if "mailer-daemon" not in roles and _DAEMON_DISPLAY_NAME.search(sender):
+            roles.append("mailer-daemon")
+        return tuple(roles)
+
+    @cached_property
+    def empty_sender_address(self) -> bool:
+        """From: <> (or a display name with <>), as some MTAs write on bounces."""
+        return "from" in self.headers and re.search(r"<\s*>\s*$", self.first("from")) is not None
+
+    @cached_property
+    def null_return_path(self) -> bool:
+        return self.first("return-path").replace(" ", "") == "<>"
+
+    @cached_property
+    def own_addresses(self) -> frozenset[str]:
+        """Addresses of this message's own sender and recipients: a bounce is sent back to the original's
+        sender, so these are never the failed ones."""
+        names = ("from", "to", "cc", "return-path", "delivered-to", "x-original-to", "envelope-to")
+        return frozenset(_addresses(value for name in names for value in self.headers.get(name, ())))
+
+    @cached_property
+    def bounce_signs(self) -> tuple[str, ...]:
+        """Header signs of a bounce. Only mail with at least one has its body read for bounce details."""
+        signs = [f"sender: {role}" for role in self.sender_roles if role in ("mailer-daemon", "postmaster", "no-reply")]
+        if self.empty_sender_address:
+            signs.append("sender: empty address")
+        if self.null_return_path:
+            signs.append("null return-path")
+        if "x-failed-recipients" in self.headers:
+            signs.append("x-failed-recipients header")
+        if _BOUNCE_SUBJECT.search(self.subject):
+            signs.append("subject: bounce wording")
+        if self.content_type == "multipart/report":
+            signs.append("content-type: multipart/report")
+        return tuple(signs)
+
+    @cached_property
+    def readable_parts(self) -> list[Message]:
+        """The message's own text parts (plain preferred), else whatever leaf holds text (a multipart
+        whose boundary got lost in bad folding reads as one text)."""
+        own = [part for part in self.parts if not part.enclosed]
+        for wanted in ("text/plain", "text/html"):
+            found = [part.message for part in own if part.content_type == wanted]
+            if found:
+                return found
+        return [part.message for part in own if part.content_type.startswith(("text/", "multipart/"))
+                and isinstance(part.message.get_payload(), str)]
+
+    @cached_property
+    def notice(self) -> str:
+        """The human-readable text of a bounce: its own text parts, quote marks removed, cut where the
+        returned original begins."""
+        texts = []
+        for part in self.readable_parts:
+            text = re.sub(r"(?m)^(?:[ \t]*>)+", "", _text_of(part))
+            if _content_type(part) == "text/html":
+                text = _strip_tags(text)
+            mark = _ORIGINAL_MESSAGE_MARK.search(text)
+            texts.append(text[: mark.start()] if mark else text)
+        return "\n\n".join(texts)[:_SCAN_LIMIT]
+
+    @cached_property
+    def message_ids(self) -> tuple[str, ...]:
+        """Message-IDs of the original: of an attached message, in a headers-only or receipt part, quoted
+        in a bounce's text; then In-Reply-To and References."""
+        found: list[str] = []
+        for part in self.parts_of("message/rfc822", "message/global", "text/rfc822-headers",
+                                  "message/rfc822-headers", "message/disposition-notification"):
+            found += _message_ids_in_headers(part)
+        if self.bounce_signs:
+            for part in self.parts_of("text/plain", enclosed=False):
+                found += _MESSAGE_ID_LINE.findall(_text_of(part)[:_SCAN_LIMIT])
+        for name in ("in-reply-to", "references"):
+            for value in self.headers.get(name, ()):
+                found += _MESSAGE_ID.findall(value)
+        return tuple(dict.fromkeys(found))[:20]
+
+
+def _message_ids_in_headers(part: Message) -> list[str]:
+    """Message-ID and Original-Message-ID values of a part holding headers (the parser turns most
+    message/* parts into enclosed messages; text/rfc822-headers stays text)."""
+    if not part.is_multipart():
+        return _MESSAGE_ID_LINE.findall(_text_of(part))
+    return [found for enclosed in part.get_payload() for name, value in enclosed.raw_items()
+            if name.lower() in ("message-id", "original-message-id") for found in _MESSAGE_ID.findall(value)]
+
+
+def _raw_header(part: Message, name: str) -> str:
+    """The first raw value of a header, unfolded, or "": the stdlib re-parses headers on every access,
+    which was most of the time spent here."""
+    for found, value in part.raw_items():
+        if found.lower() == name:
+            return " ".join(str(value).split())
+    return ""
+
+
+def _content_type(part: Message) -> str:
+    """Message.get_content_type(), from the raw header."""
+    raw = _raw_header(part, "content-type")
+    if not raw:
+        return part.get_default_type()
+    content_type = raw.partition(";")[0].strip().lower()
+    return content_type if content_type.count("/") == 1 else "text/plain"
+
+
+def _local_part(sender: str) -> str:
+    """The local part of the (last) address in a From value: enough to spot a role, never to reply to."""
+    bracketed = re.findall(r"<([^<>]*)>", sender)
+    address = (bracketed[-1] if bracketed else re.sub(r"\([^()]*\)", " ", sender)).strip().strip('"')
+    return address.rpartition("@")[0].strip('"') if "@" in address else address
+
+
+def _text_of(part: Message) -> str:
+    """A part's text with LF line ends, decoded as well as its declared charset allows; never raises."""
+    return _decoded_text(part).replace("\r\n", "\n")
+
+
+def _decoded_text(part: Message) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # a broken transfer encoding: read what is there
+        payload = None
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw[:_SCAN_LIMIT] if isinstance(raw, str) else ""
+    payload = payload[: _SCAN_LIMIT * 4]
+    declared = _CHARSET.search(_raw_header(part, "content-type"))
+    # the declared charset, else UTF-8 (often sent under a wrong label), else the declared one with losses
+    for charset, errors in ((declared.group(1) if declared else "utf-8", "strict"), ("utf-8", "strict")):
+        try:
+            return payload.decode(charset, errors)
+        except (LookupError, ValueError):  # undecodable, or an unknown or bogus charset name
+            continue
+    try:
+        return payload.decode(declared.group(1) if declared else "utf-8", "replace")
+    except LookupError:
+        return payload.decode("utf-8", "replace")
+
+
+def _strip_tags(html: str) -> str:
+    return re.sub(r"<[^<>]{0,2000}>", " ", html)
+
+
+def _addresses(values: Iterable[str]) -> tuple[str, ...]:
+    found = (match.group().lower() for value in values for match in _ADDRESS.finditer(value))
+    return tuple(dict.fromkeys(found))
+
+
+def _status_classes(text: str) -> list[str]:
+    """Classes ("5", "4") of the failure codes in a text; enhanced status codes win over reply codes,
+    as in "554 4.4.7 Message expired", which is a temporary failure."""
+    enhanced = [match.group(1) for match in _ENHANCED_STATUS.finditer(text) if match.group(1) != "2"]
+    return enhanced or [match.group(1)[0] for match in _SMTP_REPLY.finditer(text)]
+
+
+def _permanence(status_classes: Iterable[str]) -> bool | None:
+    classes = set(status_classes)
+    if "5" in classes:
+        return True
+    return False if "4" in classes else None
+
+
+# ---------------------------------------------------------------------------------------------------
+# The rules: tiny named predicates, ordered in _RULES from the most to the least specific.
+
+def _own_loop(facts: _Facts) -> Automatic | None:
+    if facts.own_loop_header is None:
+        return None
+    name, value = facts.own_loop_header
+    wanted = " ".join(value.split()).lower()
+    if any(seen.lower() == wanted for seen in facts.headers.get(name.strip().lower(), ())):
+        return Automatic(AutoKind.LOOP, ("loop header: ours",), original_message_ids=facts.message_ids)
+    return None
+
+
+@dataclass(frozen=True)
+class _RecipientStatus:
+    action: str  # failed, delayed, delivered, relayed, expanded
+    status_class: str  # "5", "4", "2", or "" when unknown
+    status: str  # "5.1.1", or "" when the report gives none
+    addresses: tuple[str, ...]
+
+
+_ACTIONS = (("fail", "failed"), ("error", "failed"), ("expire", "failed"), ("delay", "delayed"),
+            ("deliver", "delivered"), ("relay", "relayed"), ("expand", "expanded"))
+
+
+def _delivery_status_report(facts: _Facts) -> Automatic | None:
+    """RFC 3464 DSNs: multipart/report report-type=delivery-status, or message/delivery-status parts
+    elsewhere (some MTAs wrap them in multipart/mixed, or send one bare)."""
+    if not (facts.report_type == "delivery-status" or facts.content_type == "message/delivery-status"
+            or facts.bounce_signs):
+        return None
+    recipients = [status for part in facts.parts_of("message/delivery-status", enclosed=False)
+                  for status in _recipient_statuses(part)]
+    for action, kind in (("failed", AutoKind.BOUNCE), ("delayed", AutoKind.DELAY)):
+        matching = [recipient for recipient in recipients if recipient.action == action]
+        if matching:
+            codes = sorted({r.status for r in matching if r.status})
+            reason = f"delivery-status report: {len(matching)} {action}" + (f", status {', '.join(codes)}" if codes else "")
+            permanent = _permanence(r.status_class for r in matching) if kind is AutoKind.BOUNCE else False
+            addresses = tuple(dict.fromkeys(a for r in matching for a in r.addresses))
+            return Automatic(kind, (reason,), addresses, permanent, facts.message_ids)
+    if recipients:
+        actions = ", ".join(sorted({r.action for r in recipients}))
+        return Automatic(AutoKind.DELIVERY_REPORT, (f"delivery-status report: {actions}",),
+                         original_message_ids=facts.message_ids)
+    return None
+
+
+def _recipient_statuses(part: Message) -> list[_RecipientStatus]:
+    found = []
+    for fields in _dsn_blocks(part):
+        status = _ENHANCED_STATUS.search(fields.get("status", ""))
+        classes = _status_classes(fields.get("status", "") + "\n" + fields.get("diagnostic-code", ""))
+        status_class = status.group(1) if status else (classes[0] if classes else "")
+        written = fields.get("action", "").strip().lower()
+        action = next((name for prefix, name in _ACTIONS if written.startswith(prefix)), "")
+        if not action and status_class:
+            action = {"5": "failed", "4": "delayed", "2": "delivered"}[status_class]
+        addresses = _addresses(fields.get(name, "").rpartition(";")[2] for name in
+                               ("original-recipient", "final-recipient", "x-actual-recipient"))
+        if action and (addresses or "final-recipient" in fields):
+            found.append(_RecipientStatus(action, status_class, status.group() if status else "", addresses))
+    return found
+
+
+def _dsn_blocks(part: Message) -> list[dict[str, str]]:
+    """The field blocks of a message/delivery-status part as {lower-cased name: value}."""
+    payload = part.get_payload()
+    if isinstance(payload, list):  # the stdlib parser has already split the blocks into header sets
+        return [{name.lower(): " ".join(str(value).split()) for name, value in block.raw_items()}
+                for block in payload if isinstance(block, Message)]
+    blocks = []
+    for chunk in re.split(r"\r?\n[ \t]*\r?\n", _text_of(part)):
+        fields: dict[str, str] = {}
+        for match in re.finditer(r"^([A-Za-z][\w-]*)[ \t]*:(.*(?:\r?\n[ \t].*)*)", chunk, re.MULTILINE):
+            fields.setdefault(match.group(1).lower(), " ".join(match.group(2).split()))
+        blocks.append(fields)
+    return blocks
+
+
+def _feedback_report(facts: _Facts) -> Automatic | None:
+    """ARF (RFC 5965) abuse and opt-out reports, Hotmail's older complaint format, Apple Mail's unsubscribe."""
+    if facts.report_type == "feedback-report" or (facts.report_type and facts.parts_of("message/feedback-report")):
+        return Automatic(AutoKind.FEEDBACK_REPORT, ("feedback report (ARF)",), original_message_ids=facts.message_ids)
+    if facts.token("x-apple-unsubscribe") == "true":
+        return Automatic(AutoKind.FEEDBACK_REPORT, ("x-apple-unsubscribe header",))
+    if facts.msg.is_multipart():
+        for part in facts.parts_of("message/rfc822"):
+            enclosed = part.get_payload()
+            if isinstance(enclosed, list) and enclosed and any(
+                    name.lower() == "x-hmxmroriginalrecipient" for name, _ in enclosed[0].raw_items()):
+                return Automatic(AutoKind.FEEDBACK_REPORT, ("complaint report (Hotmail JMRP)",),
+                                 original_message_ids=facts.message_ids)
+    return None
+
+
+def _read_receipt(facts: _Facts) -> Automatic | None:
+    """Message disposition notifications (RFC 8098)."""
+    if facts.report_type == "disposition-notification" or (
+            facts.report_type and facts.parts_of("message/disposition-notification")):
+        return Automatic(AutoKind.READ_RECEIPT, ("disposition notification",), original_message_ids=facts.message_ids)
+    return None
+
+
+def _non_standard_bounce(facts: _Facts) -> Automatic | None:
+    """Bounces in an MTA's own words, recognised from their signs and, when the headers show at least one,
+    from their text: flufl.bounce's detectors, our own list patterns, and SMTP error codes."""
+    signs = list(facts.bounce_signs)
+    if facts.report_type == "delivery-status":
+        signs.append("delivery-status report without recipient fields")
+    if not signs:
+        return None
+    notice = facts.notice
+    codes = _status_classes(notice)
+    if codes:
+        signs.append("text: smtp error code")
+    if _FAILURE_WORDING.search(notice):
+        signs.append("text: delivery failure wording")
+    listed = _listed_failures(notice) + _addresses(facts.headers.get("x-failed-recipients", ()))
+    # flufl.bounce is the slower second opinion, for the formats our own patterns do not know
+    temporary, permanent = ((), ()) if listed else _flufl_failures(facts)
+    not_failed = facts.own_addresses | {message_id.strip("<>").lower() for message_id in facts.message_ids}
+    failed = tuple(a for a in dict.fromkeys(listed + permanent + temporary) if a not in not_failed)
+    bounce_specific = set(signs) & _BOUNCE_SPECIFIC_SIGNS
+    if not (set(signs) & _STRONG_BOUNCE_SIGNS or failed or (len(signs) >= 2 and bounce_specific)):
+        return None  # one weak sign (a postmaster writing, a lone null return-path) makes no bounce
+    reasons = tuple(signs) + (("failed recipients listed in the text",) if failed else ())
+    delayed = (bool(temporary) and not permanent) or (
+        "5" not in codes and bool(_DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
+    if delayed:
+        return Automatic(AutoKind.DELAY, reasons, failed, False, facts.message_ids)
+    permanence = _permanence(codes)
+    if permanence is None and _HARD_FAILURE_WORDING.search(notice):
+        permanence = True
+    if permanence is None and (temporary or permanent):
+        permanence = bool(permanent)
+    return Automatic(AutoKind.BOUNCE, reasons, failed, permanence, facts.message_ids)
+
+
+def _flufl_failures(facts: _Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(temporary, permanent) failed addresses found by flufl.bounce's detectors, checked and lower-cased.
+
+    Its detectors try some 25 patterns on every line of every part, returned attachments included, so a
+    longer message is left to our own patterns (legacy bounces are short; big ones come as DSNs).
+    """
+    payloads = [part.message.get_payload() for part in facts.parts]
+    texts = [payload for payload in payloads if isinstance(payload, str)]
+    if sum(map(len, texts)) > _FLUFL_SIZE_LIMIT or sum(text.count("\n") for text in texts) > _FLUFL_LINE_LIMIT:
+        return (), ()
+    try:
+        temporary, permanent = all_failures(facts.msg)
+    except Exception:  # a detector choking on odd input is no reason to take the message for a person's
+        return (), ()
+
+    def clean(found: Iterable[bytes]) -> tuple[str, ...]:
+        return _addresses(sorted(address.decode("ascii", "replace").strip("<> \t") for address in found))
+    return clean(temporary), clean(permanent)
+
+
+def _listed_failures(notice: str) -> tuple[str, ...]:
+    """Addresses a bounce text lists as failed: after a lead-in ("The following addresses failed:"),
+    or on Postfix/qmail-style "<address>: reason" lines."""
+    found: list[str] = []
+    for lead in _FAILED_LIST_LEAD.finditer(notice):
+        rest, _, below = notice[lead.end():].partition("\n")
+        if rest.rstrip().endswith(":") or not rest.strip(" \t-=*"):
+            found += _addresses(_listed_block(below))
+        else:  # "could not be delivered to: <a@b>" lists on the same line; "to one or more recipients." not at all
+            found += _addresses([rest])
+    for match in _FAILED_LINE.finditer(notice):
+        found += _addresses(group for group in match.groups() if group)
+    return tuple(dict.fromkeys(found))
+
+
+def _listed_block(text: str) -> list[str]:
+    """The lines after a lead-in, up to the first blank line once an address has shown up."""
+    block: list[str] = []
+    for line in text.splitlines()[:12]:
+        if line.strip() and not _HEADER_LINE.match(line):
+            block.append(line)
+        elif not line.strip() and _ADDRESS.search(" ".join(block)):
+            break
+    return block
+
+
+def _auto_reply(facts: _Facts) -> Automatic | None:
+    """RFC 3834 auto-replies, and the headers and subjects that autoresponders use."""
+    reasons = []
+    if facts.token("auto-submitted") == "auto-replied":
+        reasons.append("auto-submitted: auto-replied")
+    for name in ("x-autoreply", "x-autorespond", "x-autoresponder"):
+        if name in facts.headers and facts.token(name) not in ("no", "false", "0"):
+            reasons.append(f"{name} header")
+    if facts.token("precedence") in ("auto_reply", "auto-reply"):
+        reasons.append("precedence: auto_reply")
+    if facts.token("x-apple-action") == "vacation":
+        reasons.append("x-apple-action: vacation")
+    if _OUT_OF_OFFICE_SUBJECT.match(facts.subject):
+        reasons.append("subject: out-of-office wording")
+    if reasons:
+        return Automatic(AutoKind.AUTO_REPLY, tuple(reasons), original_message_ids=facts.message_ids)
+    return None
+
+
+def _mailing_list(facts: _Facts) -> Automatic | None:
+    reasons = [f"{name} header" for name in _LIST_HEADERS if name in facts.headers]
+    if facts.token("precedence") == "list":
+        reasons.append("precedence: list")
+    return Automatic(AutoKind.LIST, tuple(reasons)) if reasons else None
+
+
+def _bulk(facts: _Facts) -> Automatic | None:
+    precedence = facts.token("precedence")
+    if precedence in ("bulk", "junk"):
+        return Automatic(AutoKind.BULK, (f"precedence: {precedence}",))
+    return None
+
+
+def _auto_generated(facts: _Facts) -> Automatic | None:
+    reasons = []
+    submitted = facts.token("auto-submitted")
+    if submitted and submitted != "no":
+        known = submitted in ("auto-generated", "auto-notified", "auto-replied")
+        reasons.append(f"auto-submitted: {submitted if known else 'other'}")
+    if "x-loop" in facts.headers:
+        reasons.append("x-loop header")
+    if facts.null_return_path:
+        reasons.append("null return-path")
+    if facts.empty_sender_address:
+        reasons.append("sender: empty address")
+    reasons += [f"sender: {role}" for role in facts.sender_roles]
+    if reasons:
+        return Automatic(AutoKind.AUTO_GENERATED, tuple(reasons), original_message_ids=facts.message_ids)
+    return None
+
+
+def _out_of_office_text(facts: _Facts) -> Automatic | None:
+    """The last resort for autoresponders that send no telling header: their stock sentences."""
+    parts = facts.parts_of("text/plain", enclosed=False) or facts.parts_of("text/html", enclosed=False)
+    if not parts:
+        return None
+    text = _text_of(parts[0])[: _NEW_TEXT_LIMIT * 4]
+    if _content_type(parts[0]) == "text/html":
+        text = _strip_tags(text)
+    quote = _QUOTE_START.search(text)
+    text = (text[: quote.start()] if quote else text)[:_NEW_TEXT_LIMIT]
+    if _AUTOMATIC_REPLY_SENTENCE.search(text):
+        reason = "body: automatic-reply sentence"
+    elif _ABSENCE.search(text) and _AUTORESPONDER_STOCK_PHRASE.search(text):
+        reason = "body: out-of-office wording"
+    else:
+        return None
+    return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+_RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (
+    _own_loop,
+    _delivery_status_report,
+    _feedback_report,
+    _read_receipt,
+    _non_standard_bounce,
+    _auto_reply,
+    _mailing_list,
+    _bulk,
+    _auto_generated,
+    _out_of_office_text,
+)

@@ -1,0 +1,503 @@
+"""The mailbox watcher: imapclient in one dedicated thread, with IDLE, renewal, reconnect and UID catch-up."""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import select
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from introbot.config import ImapSettings
+from introbot.edges.tls import Endpoint, client_context, is_loopback, keep_alive
+
+log = logging.getLogger("introbot.imap")
+# imapclient logs the whole conversation at DEBUG, LOGIN's password included: never let it through.
+logging.getLogger("imapclient").setLevel(logging.INFO)
+
+# Logical names of the folders handled mail is moved to; on the server, "/" becomes the hierarchy
+# separator and the personal namespace prefix is put in front.
+PROCESSED, IGNORED, QUARANTINE = "introbot/processed", "introbot/ignored", "introbot/quarantine"
+DESTINATIONS = (PROCESSED, IGNORED, QUARANTINE)
+SENT = "\\Sent"
+
+# Bytes of header fetched for a message over the size limit: enough to identify it for quarantine.
+HEADER_LIMIT = 64 * 1024
+BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 300.0
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
+_NEW_MAIL = (b"EXISTS", b"RECENT")
+
+
+class ImapError(ConnectionError):
+    """The mailbox cannot be reached or used; the message says why and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One message as the server holds it: where it is (UIDVALIDITY, UID), its bytes and its size.
+
+    `raw` is only the first HEADER_LIMIT bytes of the header when `size` is over the watcher's
+    max_message_bytes, so that the handler can quarantine it without holding it all.
+    """
+
+    uidvalidity: int
+    uid: int
+    raw: bytes
+    size: int
+
+
+# Per message, the logical destination folder, or None to leave it in place and try again later.
+BatchHandler = Callable[[list[Fetched]], list[str | None]]
+
+
+@dataclass(frozen=True)
+class _Mailbox:
+    """The watched folder once selected, and what the server can do with it."""
+
+    uidvalidity: int
+    folders: dict[str, str]  # logical destination -> the server's folder name
+    can_move: bool
+    can_uidplus: bool
+    can_idle: bool
+
+
+class _HandlerFailed(Exception):
+    """The batch handler raised: not a connection problem, but handled like one (back off, retry)."""
+
+
+def backoff_delay(attempt: int, rng: random.Random) -> float:
+    """Exponential backoff with full jitter: uniform in [0, min(5 min, 1 s * 2**attempt)]."""
+    return rng.uniform(0.0, min(BACKOFF_CEILING, BACKOFF_FIRST * 2 ** min(attempt, 20)))
+
+
+def server_folder(logical: str, prefix: str, separator: str) -> str:
+    """The server's name for a logical folder like "introbot/processed" (flat servers get "-")."""
+    return prefix + (separator or "-").join(logical.split("/"))
+
+
+def plan_batches(sizes: Sequence[tuple[int, int]], *, batch_size: int, batch_bytes: int,
+                 max_message_bytes: int) -> list[list[int]]:
+    """Cut (uid, size) pairs, in order, into batches of at most `batch_size` messages and, unless a
+    single message is larger, at most `batch_bytes` bytes (an oversized message counts as its header)."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    current_bytes = 0
+    for uid, size in sizes:
+        cost = size if size <= max_message_bytes else HEADER_LIMIT
+        if current and (len(current) >= batch_size or current_bytes + cost > batch_bytes):
+            batches.append(current)
+            current, current_bytes = [], 0
+        current.append(uid)
+        current_bytes += cost
+    if current:
+        batches.append(current)
+    return batches
+
+
+def group_by_destination(uids: Sequence[int], destinations: Sequence[str | None]) -> dict[str, list[int]]:
+    """UIDs per destination folder, in order; a None destination leaves the message where it is."""
+    if len(uids) != len(destinations):
+        raise ValueError(f"the batch handler returned {len(destinations)} destinations for {len(uids)} messages")
+    grouped: dict[str, list[int]] = {}
+    for uid, destination in zip(uids, destinations):
+        if destination is None:
+            continue
+        if destination not in DESTINATIONS:
+            raise ValueError(f"the batch handler chose {destination!r}; expected one of "
+                             f"{', '.join(DESTINATIONS)} or None")
+        grouped.setdefault(destination, []).append(uid)
+    return grouped
+
+
+def _endpoint(settings: ImapSettings) -> Endpoint:
+    return Endpoint("imap", settings.host, settings.port, settings.security,
+                    settings.timeout.total_seconds(), tls_port=993, starttls_port=143)
+
+
+def _open(settings: ImapSettings) -> IMAPClient:
+    """Connect, secure and log in; every failure becomes an ImapError that names the fix.
+
+    Credentials are only sent over TLS, or in clear to a loopback host when security is "none".
+    """
+    endpoint = _endpoint(settings)
+    if settings.security not in ("tls", "starttls", "none"):
+        raise ImapError(f"imap.security must be tls, starttls or none, got {settings.security!r}")
+    if settings.security == "none" and not is_loopback(settings.host):
+        raise ImapError(f"imap.security = \"none\" is allowed only for a loopback host, not "
+                        f"{settings.host!r}: use \"tls\" (port 993) or \"starttls\" (port 143)")
+    try:
+        password = settings.password.reveal()
+        context = None if settings.security == "none" else client_context(settings.ca_file, "imap.ca_file")
+    except ValueError as error:
+        raise ImapError(str(error)) from None
+    seconds = settings.timeout.total_seconds()
+    try:
+        client = IMAPClient(settings.host, settings.port, ssl=settings.security == "tls",
+                            ssl_context=context, timeout=seconds)
+    except (OSError, IMAPClientError) as error:
+        raise ImapError(_describe(endpoint, error, first_contact=True)) from None
+    step = "before login"
+    try:
+        keep_alive(client.socket())
+        if settings.security == "starttls":
+            if not client.has_capability("STARTTLS"):
+                raise ImapError(endpoint.no_starttls())
+            step = "during STARTTLS"
+            client.starttls(context)
+        step = "during login"
+        client.login(settings.username, password)
+        return client
+    except LoginError as error:
+        _drop(client)
+        if isinstance(error.__context__, OSError | IMAPClientAbortError):
+            raise ImapError(_describe(endpoint, error.__context__, step)) from None
+        raise ImapError(endpoint.login_refused(_reply_text(error), settings.password.key)) from None
+    except ImapError:
+        _drop(client)
+        raise
+    except (OSError, IMAPClientError) as error:
+        _drop(client)
+        raise ImapError(_describe(endpoint, error, step)) from None
+
+
+def _describe(endpoint: Endpoint, error: BaseException, step: str = "", first_contact: bool = False) -> str:
+    """Endpoint.describe, plus imaplib's aborts: their text may quote a raw server line, so it is left out."""
+    if isinstance(error, IMAPClientAbortError) and not isinstance(error.__context__, OSError):
+        if "EOF" in str(error):
+            return endpoint.closed(step)
+        return " ".join(part for part in (f"{endpoint.where} sent a response that could not be read", step) if part)
+    return endpoint.describe(error, step, first_contact)
+
+
+def _reply_text(error: LoginError) -> str:
+    """The server's words from imapclient's "login failed: b'[AUTHENTICATIONFAILED] ...'"."""
+    text = str(error).removeprefix("login failed: ")
+    if text[:2] in ("b'", 'b"') and text[-1:] == text[1]:
+        text = text[2:-1]
+    return text
+
+
+def _drop(client: IMAPClient) -> None:
+    """Close the socket without a goodbye: after a failure the server may not answer one."""
+    try:
+        client.shutdown()
+    except OSError:
+        pass
+
+
+def _logout(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except (OSError, IMAPClientError):
+        _drop(client)
+
+
+@contextmanager
+def _connected(settings: ImapSettings) -> Iterator[IMAPClient]:
+    """A logged-in client for the length of a block; IMAP and socket failures become ImapError.
+
+    Anything else (a handler's own exception) passes through unchanged.
+    """
+    client = _open(settings)
+    try:
+        yield client
+    except ImapError:
+        _drop(client)
+        raise
+    except (OSError, IMAPClientError) as error:
+        _drop(client)
+        raise ImapError(_describe(_endpoint(settings), error)) from None
+    except BaseException:
+        _drop(client)
+        raise
+    _logout(client)
+
+
+def _hierarchy(client: IMAPClient) -> tuple[str, str]:
+    """(prefix, separator) of the personal namespace (RFC 2342), else of LIST "" "" (RFC 3501 6.3.8)."""
+    if client.has_capability("NAMESPACE"):
+        personal = client.namespace().personal
+        if personal:
+            prefix, separator = personal[0]
+            return prefix, separator or ""
+    listing = client.list_folders("", "")
+    separator = listing[0][1] if listing else None
+    if isinstance(separator, bytes):
+        separator = separator.decode("ascii")
+    return "", separator or ""
+
+
+def _ensure_folders(client: IMAPClient) -> dict[str, str]:
+    """Create (and subscribe) the destination folders that do not exist yet; return their server names."""
+    prefix, separator = _hierarchy(client)
+    names = {logical: server_folder(logical, prefix, separator) for logical in DESTINATIONS}
+    for name in names.values():
+        if client.folder_exists(name):
+            continue
+        try:
+            client.create_folder(name)
+        except IMAPClientError:
+            if not client.folder_exists(name):  # another client may have created it meanwhile
+                raise
+        try:
+            client.subscribe_folder(name)  # so that people see it in their mail client
+        except IMAPClientError:
+            pass
+    return names
+
+
+def _open_mailbox(client: IMAPClient, folder: str) -> _Mailbox:
+    folders = _ensure_folders(client)
+    selected = client.select_folder(folder)
+    return _Mailbox(uidvalidity=int(selected[b"UIDVALIDITY"]), folders=folders,
+                    can_move=client.has_capability("MOVE"), can_uidplus=client.has_capability("UIDPLUS"),
+                    can_idle=client.has_capability("IDLE"))
+
+
+def _readable(client: IMAPClient, timeout: float) -> bool:
+    """Whether the server sent something (or the socket failed) within `timeout` seconds."""
+    sock = client.socket()
+    if isinstance(sock, ssl.SSLSocket) and sock.pending():
+        return True
+    poller = select.poll()
+    poller.register(sock.fileno(), select.POLLIN)
+    return bool(poller.poll(max(0.0, timeout) * 1000))
+
+
+def _announces_mail(responses: Sequence[tuple]) -> bool:
+    return any(len(response) >= 2 and response[1] in _NEW_MAIL for response in responses)
+
+
+def _where_raised(error: BaseException) -> str:
+    """file:line of the innermost frame: enough to find a bug, without the exception's (possibly personal) text."""
+    traceback = error.__traceback__
+    while traceback is not None and traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    if traceback is None:
+        return "unknown place"
+    return f"{traceback.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{traceback.tb_lineno}"
+
+
+class MailboxWatcher:
+    """Watches one folder and hands every message in it to `handle_batch`, then moves it out.
+
+    Run it in one dedicated thread (imapclient is synchronous). Reading never sets \\Seen (BODY.PEEK),
+    and only UIDs and configured folder names ever go into an IMAP command.
+
+    A connection that dies silently (no FIN, e.g. a NAT or proxy dropping it) is noticed within
+    idle_renew + timeout while idling (4 min 30 s with the defaults: each renewal's DONE and NOOP wait
+    at most `timeout` for an answer), and within poll_interval + timeout when polling. TCP keepalive
+    also notices a peer whose host vanished in about 90 s. Either way the watcher reconnects with
+    backoff and catches up by UID.
+    """
+
+    def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
+                 batch_size: int = 200, max_message_bytes: int = 10 * 1024 * 1024,
+                 batch_bytes: int = 64 * 1024 * 1024, rng: random.Random | None = None,
+                 on_new_mail: Callable[[], None] | None = None):
+        if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1:
+            raise ValueError("batch_size, max_message_bytes and batch_bytes must be positive")
+        self._settings = settings
+        self._handle_batch = handle_batch
+        self._stop = stop
+        self._batch_size = batch_size
+        self._max_message_bytes = max_message_bytes
+        self._batch_bytes = batch_bytes
+        self._rng = rng or random.Random()
+        self._on_new_mail = on_new_mail
+
+    def run_once(self) -> int:
+        """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
+
+        Raises ImapError when the mailbox cannot be used; the handler's own exceptions pass through.
+        """
+        with _connected(self._settings) as client:
+            mailbox = _open_mailbox(client, self._settings.folder)
+            handled, _ = self._catch_up(client, mailbox)
+            return handled
+
+    def run(self) -> None:
+        """Watch until `stop` is set: never raises; one log line per change of state."""
+        attempt = 0
+        while not self._stop.is_set():
+            connected = False
+            try:
+                with _connected(self._settings) as client:
+                    mailbox = _open_mailbox(client, self._settings.folder)
+                    handled, highest = self._catch_up(client, mailbox)
+                    connected, attempt = True, 0
+                    log.info("connected to %s:%d; %d waiting message(s) handled; %s", self._settings.host,
+                             self._settings.port, handled, self._watching(mailbox))
+                    self._watch(client, mailbox, highest)
+                log.info("stopped watching")
+                return
+            except ImapError as error:
+                reason = str(error)
+            except _HandlerFailed as error:
+                cause = error.__cause__ or error
+                reason = f"the batch handler failed ({type(cause).__name__} at {_where_raised(cause)})"
+            except Exception as error:  # a bug here must not end the watcher; say where it is
+                reason = f"unexpected {type(error).__name__} at {_where_raised(error)}"
+            delay = backoff_delay(attempt, self._rng)
+            attempt += 1
+            log.warning("%s: %s; %s in %.1f s", "disconnected" if connected else "cannot connect", reason,
+                        "reconnecting" if connected else "retrying", delay)
+            self._stop.wait(delay)
+
+    def _watching(self, mailbox: _Mailbox) -> str:
+        if mailbox.can_idle:
+            return f"watching with IDLE, renewed every {self._settings.idle_renew.total_seconds():g} s"
+        return f"the server has no IDLE: polling every {self._settings.poll_interval.total_seconds():g} s"
+
+    def _watch(self, client: IMAPClient, mailbox: _Mailbox, highest: int) -> None:
+        if mailbox.can_idle:
+            self._idle(client, mailbox, highest)
+        else:
+            self._poll(client, mailbox)
+
+    def _idle(self, client: IMAPClient, mailbox: _Mailbox, highest: int) -> None:
+        """IDLE (RFC 2177) until news or renewal time; then fetch what is new, or probe and catch up.
+
+        The full catch-up at each renewal also retries messages the handler left in place.
+        """
+        renew = self._settings.idle_renew.total_seconds()
+        while not self._stop.is_set():
+            client.idle()
+            news = self._wait_for_news(client, time.monotonic() + renew)
+            _, responses = client.idle_done()  # times out on a dead connection
+            if self._stop.is_set():
+                return
+            if news or _announces_mail(responses):
+                _, latest = self._catch_up(client, mailbox, after_uid=highest)
+            else:
+                client.noop()
+                _, latest = self._catch_up(client, mailbox)
+            highest = max(highest, latest)
+
+    def _wait_for_news(self, client: IMAPClient, deadline: float) -> bool:
+        """Wait in IDLE, checking `stop` every second; True when the server announces new mail."""
+        while not self._stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if not _readable(client, min(1.0, remaining)):
+                continue
+            responses = client.idle_check(timeout=0)
+            if not responses:
+                # Readable yet nothing to parse: end of stream (imapclient hides it) or TLS housekeeping.
+                # Leaving IDLE now tells which: DONE fails on a closed connection.
+                return False
+            if any(response[:1] == (b"BYE",) for response in responses):
+                raise ImapError(f"{self._settings.host}:{self._settings.port} ended the session (BYE)")
+            if _announces_mail(responses):
+                return True
+        return False
+
+    def _poll(self, client: IMAPClient, mailbox: _Mailbox) -> None:
+        """Without IDLE: every poll_interval, NOOP (which also proves the connection) and catch up."""
+        while not self._stop.wait(self._settings.poll_interval.total_seconds()):
+            client.noop()
+            self._catch_up(client, mailbox)
+
+    def _catch_up(self, client: IMAPClient, mailbox: _Mailbox, after_uid: int = 0) -> tuple[int, int]:
+        """Handle every message in the folder (or only those above `after_uid`), in UID order.
+
+        Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone. When
+        `stop` is set, the batch in hand is finished and the rest waits for the next catch-up.
+        """
+        criteria: list[str] = ["UNDELETED"] if not after_uid else ["UID", f"{after_uid + 1}:*", "UNDELETED"]
+        uids = sorted(uid for uid in client.search(criteria) if uid > after_uid)
+        handled = 0
+        for start in range(0, len(uids), self._batch_size):
+            if self._stop.is_set():
+                break
+            chunk = uids[start:start + self._batch_size]
+            sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items()
+                     if b"RFC822.SIZE" in data}
+            present = [(uid, sizes[uid]) for uid in chunk if uid in sizes]  # others vanished meanwhile
+            for batch in plan_batches(present, batch_size=self._batch_size, batch_bytes=self._batch_bytes,
+                                      max_message_bytes=self._max_message_bytes):
+                if self._stop.is_set():
+                    break
+                handled += self._handle(client, mailbox, batch, sizes)
+        return handled, max(uids, default=after_uid)
+
+    def _handle(self, client: IMAPClient, mailbox: _Mailbox, uids: list[int], sizes: dict[int, int]) -> int:
+        fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+        if not fetched:
+            return 0
+        try:
+            destinations = self._handle_batch(fetched)
+            grouped = group_by_destination([message.uid for message in fetched], destinations)
+        except Exception as error:
+            raise _HandlerFailed() from error
+        for logical, moving in grouped.items():
+            self._move(client, mailbox, moving, mailbox.folders[logical])
+        if self._on_new_mail is not None:
+            self._on_new_mail()
+        return len(fetched)
+
+    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
+        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
+        whole = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
+        oversized = [uid for uid in uids if sizes[uid] > self._max_message_bytes]
+        raw: dict[int, bytes] = {}
+        if whole:
+            for uid, data in client.fetch(whole, ["BODY.PEEK[]"]).items():
+                if data.get(b"BODY[]") is not None:
+                    raw[uid] = bytes(data[b"BODY[]"])
+        if oversized:
+            for uid, data in client.fetch(oversized, [f"BODY.PEEK[HEADER]<0.{HEADER_LIMIT}>"]).items():
+                header = data.get(b"BODY[HEADER]<0>")
+                if header is not None:
+                    raw[uid] = bytes(header)
+        return [Fetched(uidvalidity, uid, raw[uid], sizes[uid]) for uid in uids if uid in raw]
+
+    @staticmethod
+    def _move(client: IMAPClient, mailbox: _Mailbox, uids: list[int], folder: str) -> None:
+        """UID MOVE (RFC 6851), else UID COPY + \\Deleted + UID EXPUNGE (RFC 4315) of exactly these UIDs."""
+        if mailbox.can_move:
+            client.move(uids, folder)
+            return
+        client.copy(uids, folder)
+        client.add_flags(uids, [b"\\Deleted"], silent=True)
+        if mailbox.can_uidplus:
+            client.uid_expunge(uids)
+        else:  # a plain EXPUNGE also removes what a person marked \Deleted in this dedicated mailbox
+            client.expunge()
+
+
+def _special_folder(client: IMAPClient, special_use: str) -> str:
+    """The folder marked `special_use` (RFC 6154), else one with a usual name (Sent, Sent Items, ...)."""
+    folder = client.find_special_folder(special_use.encode("ascii"))
+    if folder is None:
+        raise ImapError(f"the mailbox has no folder marked {special_use} and none with a usual name for it: "
+                        f"create one (e.g. 'Sent') in a mail client")
+    return folder
+
+
+def message_id_in_folder(settings: ImapSettings, message_id: str, folder_special_use: str = SENT) -> bool:
+    """Whether a message with this Message-ID (one introbot generated) is in the Sent folder.
+
+    Uses a short-lived connection and EXAMINE (read-only). Raises ImapError when the mailbox cannot be
+    used, ValueError for a Message-ID of a shape introbot never generates.
+    """
+    if not _MESSAGE_ID.fullmatch(message_id):
+        raise ValueError("message_id must look like <local@domain> with letters, digits and ._+- only")
+    with _connected(settings) as client:
+        client.select_folder(_special_folder(client, folder_special_use), readonly=True)
+        return bool(client.search(["HEADER", "Message-ID", message_id]))
+
+
+def append_to_sent(settings: ImapSettings, raw: bytes) -> None:
+    """Keep a copy of a sent message in the Sent folder, marked \\Seen, over a short-lived connection."""
+    with _connected(settings) as client:
+        client.append(_special_folder(client, SENT), raw, flags=[b"\\Seen"])

@@ -1,0 +1,336 @@
+"""SQLite store: intros, reply tokens, the inbound claim ledger and the outbox, one transaction per event."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from introbot.core.tokens import token_digest
+from introbot.model import Intro, IntroState, Purpose, Role
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inbound (
+    id INTEGER PRIMARY KEY,
+    mailbox_key TEXT UNIQUE,           -- "UIDVALIDITY:UID" in the watched folder
+    message_key TEXT NOT NULL UNIQUE,  -- Message-ID, or a digest of the bytes when there is none
+    kind TEXT NOT NULL,                -- request, answer, thread, clarification, ignored, quarantined ...
+    folder TEXT NOT NULL,              -- where the message was moved
+    verdict TEXT NOT NULL,             -- the reason, as logged (never personal data)
+    intro_id TEXT,
+    handled_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS intros (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    referrer TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    next_due_at TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS intros_due ON intros(next_due_at) WHERE next_due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS intros_state ON intros(state);
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY,           -- sha256 of the token: the database alone cannot answer for anyone
+    intro_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    role TEXT
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,   -- chosen before the first attempt: a resend is the same message
+    intro_id TEXT,
+    kind TEXT NOT NULL,
+    role TEXT,                         -- client, colleague, both, or NULL for the referrer
+    envelope_from TEXT NOT NULL,
+    recipients TEXT NOT NULL,          -- JSON list
+    raw BLOB,                          -- purged once sent and the intro has ended
+    status TEXT NOT NULL,              -- queued, sent, failed, recorded (dry run)
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    sent_at TEXT,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    intro_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    what TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_intro ON events(intro_id);
+CREATE TABLE IF NOT EXISTS attempts (
+    message_key TEXT PRIMARY KEY,      -- a message being handled; the row goes when its effects commit
+    count INTEGER NOT NULL
+);
+"""
+
+
+def stamp(moment: datetime) -> str:
+    """One sortable text form for every stored time, so SQL can compare them."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def unstamp(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A rendered message waiting in the outbox."""
+
+    message_id: str
+    intro_id: str | None
+    kind: str
+    role: str | None
+    envelope_from: str
+    recipients: tuple[str, ...]
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    """An outbox row due for an attempt."""
+
+    id: int
+    mail: Outgoing
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    intro: Intro
+    purpose: Purpose
+    role: Role | None
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+class Transaction:
+    """Everything one event changes, committed together or not at all."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self._db = connection
+
+    def count_attempts(self, message_keys: list[str]) -> None:
+        self._db.executemany("INSERT INTO attempts (message_key, count) VALUES (?, 1)"
+                             " ON CONFLICT(message_key) DO UPDATE SET count = count + 1",
+                             [(key,) for key in message_keys])
+
+    def forget_attempts(self, message_key: str) -> None:
+        self._db.execute("DELETE FROM attempts WHERE message_key = ?", (message_key,))
+
+    def record_inbound(self, *, mailbox_key: str | None, message_key: str, kind: str, folder: str,
+                       verdict: str, intro_id: str | None, now: datetime) -> None:
+        self._db.execute(
+            "INSERT INTO inbound (mailbox_key, message_key, kind, folder, verdict, intro_id, handled_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(message_key) DO UPDATE SET mailbox_key = excluded.mailbox_key",
+            (mailbox_key, message_key, kind, folder, verdict, intro_id, stamp(now)))
+        self.forget_attempts(message_key)
+
+    def save_intro(self, intro: Intro, next_due: datetime | None) -> None:
+        self._db.execute(
+            "INSERT INTO intros (id, state, referrer, created_at, updated_at, next_due_at, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,"
+            " next_due_at = excluded.next_due_at, data = excluded.data",
+            (intro.id, intro.state.value, intro.referrer_email, stamp(intro.created_at),
+             stamp(intro.updated_at), stamp(next_due) if next_due else None, intro.to_json()))
+
+    def add_token(self, token: str, intro_id: str, purpose: Purpose, role: Role | None) -> None:
+        self._db.execute("INSERT OR IGNORE INTO tokens (digest, intro_id, purpose, role) VALUES (?, ?, ?, ?)",
+                         (token_digest(token), intro_id, purpose.value, role.value if role else None))
+
+    def enqueue(self, mail: Outgoing, now: datetime, status: str = "queued") -> None:
+        self._db.execute(
+            "INSERT INTO outbox (message_id, intro_id, kind, role, envelope_from, recipients, raw, status,"
+            " created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (mail.message_id, mail.intro_id, mail.kind, mail.role, mail.envelope_from,
+             json.dumps(list(mail.recipients)), mail.raw, status, stamp(now), stamp(now)))
+
+    def set_outbox_status(self, mail_id: int, status: str, when: datetime, error: str | None = None) -> None:
+        """Record an attempt: sent (at `when`), failed, or queued again (for another try at `when`)."""
+        if status == "queued":
+            self._db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
+                             " WHERE id = ?", (stamp(when), error, mail_id))
+        else:
+            self._db.execute("UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = ?"
+                             " WHERE id = ?", (status, stamp(when) if status == "sent" else None, error, mail_id))
+
+    def log(self, intro_id: str, now: datetime, what: str) -> None:
+        self._db.execute("INSERT INTO events (intro_id, at, what) VALUES (?, ?, ?)", (intro_id, stamp(now), what))
+
+
+class Store:
+    """One SQLite file in WAL mode; a connection per thread (the IMAP thread and the event loop)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._create()
+
+    def _create(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The database holds who is looking for help: readable by its owner only, from the first byte.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+        os.chmod(self.path, 0o600)
+        db = self._connection()
+        with db:
+            db.executescript(SCHEMA)
+            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer introbot (schema {version}); upgrade introbot")
+
+    def _connection(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot open the database {self.path}: {error}; check bot.database") from None
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss before mail goes out
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA secure_delete = ON")  # forgotten data does not linger in free pages
+            self._local.db = db
+            with self._lock:
+                self._all.append(db)
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                db.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield Transaction(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # Inbound ledger
+
+    def prior_folder(self, mailbox_key: str | None, message_key: str) -> str | None:
+        """Where an already-handled message belongs, so a re-seen copy is only moved, never redone."""
+        row = self._connection().execute(
+            "SELECT folder FROM inbound WHERE message_key = ? OR (mailbox_key IS NOT NULL AND mailbox_key = ?)",
+            (message_key, mailbox_key)).fetchone()
+        return row[0] if row else None
+
+    def note_attempts(self, message_keys: list[str]) -> dict[str, int]:
+        """Count one more try for each message before handling it, in one commit, so a message that
+        crashes the process every time is recognised after a restart and quarantined."""
+        with self.transaction() as tx:
+            tx.count_attempts(message_keys)
+        counts: dict[str, int] = {}
+        db = self._connection()
+        for key in message_keys:
+            row = db.execute("SELECT count FROM attempts WHERE message_key = ?", (key,)).fetchone()
+            counts[key] = row[0] if row else 0
+        return counts
+
+    def handled_as(self, message_ids: list[str], kind: str) -> str | None:
+        """The intro (or "" for none) of an earlier message among `message_ids` handled as `kind`."""
+        if not message_ids:
+            return None
+        marks = ",".join("?" * len(message_ids))
+        row = self._connection().execute(
+            f"SELECT coalesce(intro_id, '') FROM inbound WHERE kind = ? AND message_key IN ({marks})",
+            (kind, *message_ids)).fetchone()
+        return row[0] if row else None
+
+    # Intros and tokens
+
+    def intro(self, intro_id: str) -> Intro | None:
+        row = self._connection().execute("SELECT data FROM intros WHERE id = ?", (intro_id,)).fetchone()
+        return Intro.from_json(row[0]) if row else None
+
+    def match_token(self, token: str) -> TokenMatch | None:
+        row = self._connection().execute(
+            "SELECT intro_id, purpose, role FROM tokens WHERE digest = ?", (token_digest(token),)).fetchone()
+        if row is None:
+            return None
+        intro = self.intro(row[0])
+        if intro is None:
+            return None
+        return TokenMatch(intro, Purpose(row[1]), Role(row[2]) if row[2] else None)
+
+    def due_intros(self, now: datetime, limit: int = 500) -> list[Intro]:
+        rows = self._connection().execute(
+            "SELECT data FROM intros WHERE next_due_at IS NOT NULL AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
+            (stamp(now), limit)).fetchall()
+        return [Intro.from_json(r[0]) for r in rows]
+
+    def intros(self, state: IntroState | None = None, referrer: str | None = None) -> list[Intro]:
+        query, args = "SELECT data FROM intros WHERE 1 = 1", []
+        if state is not None:
+            query += " AND state = ?"
+            args.append(state.value)
+        if referrer is not None:
+            query += " AND referrer = ?"
+            args.append(referrer)
+        rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
+        return [Intro.from_json(r[0]) for r in rows]
+
+    def events(self, intro_id: str) -> list[tuple[datetime, str]]:
+        rows = self._connection().execute(
+            "SELECT at, what FROM events WHERE intro_id = ? ORDER BY id", (intro_id,)).fetchall()
+        return [(unstamp(at), what) for at, what in rows]
+
+    # Outbox
+
+    def outbox_due(self, now: datetime, limit: int = 100) -> list[QueuedMail]:
+        rows = self._connection().execute(
+            "SELECT id, message_id, intro_id, kind, role, envelope_from, recipients, raw, attempts, created_at"
+            " FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (stamp(now), limit)).fetchall()
+        return [QueuedMail(r[0], Outgoing(r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7]), r[8],
+                           unstamp(r[9])) for r in rows]
+
+    def next_outbox_attempt(self) -> datetime | None:
+        row = self._connection().execute(
+            "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued'").fetchone()
+        return unstamp(row[0]) if row and row[0] else None
+
+    def mark_sent(self, mail_id: int, now: datetime) -> None:
+        with self.transaction() as tx:
+            tx.set_outbox_status(mail_id, "sent", now)
+
+    def mark_retry(self, mail_id: int, next_attempt: datetime, error: str) -> None:
+        with self.transaction() as tx:
+            tx.set_outbox_status(mail_id, "queued", next_attempt, error)
+
+    def outbox_status(self) -> dict[str, int]:
+        rows = self._connection().execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+        return dict(rows)
+
+    def sent_mail(self, intro_id: str) -> list[tuple[str, str, str]]:
+        """(kind, role, status) of every message an intro caused, oldest first, for `introbot show`."""
+        return self._connection().execute(
+            "SELECT kind, coalesce(role, 'referrer'), status FROM outbox WHERE intro_id = ? ORDER BY id",
+            (intro_id,)).fetchall()

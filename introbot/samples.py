@@ -1,0 +1,69 @@
+"""Sample people and intros, so `introbot check` and `introbot preview` can render every template."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from email.message import EmailMessage
+
+from introbot.config import BotSettings, Config, ImapSettings, Person, SmtpSettings
+from introbot.edges.store import Outgoing
+from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
+from introbot.service import Decision, Service
+
+SAMPLE_TIME = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+SAMPLE_PRACTITIONER = Person(name="Dr. Ada Lee", email="ada@clinic.example", website="https://clinic.example",
+                             specialty="acupuncture")
+SAMPLE_COLLEAGUE = Person(name="Maya Chen", email="maya@bodywork.example", website="https://bodywork.example",
+                          specialty="massage therapy")
+SAMPLE_NOTE = "Sam has had lower back pain for months and would like to try massage."
+
+
+def sample_config() -> Config:
+    return Config(bot=BotSettings(address="intro@collective.example"), imap=ImapSettings(host="127.0.0.1"),
+                  smtp=SmtpSettings(host="127.0.0.1"), practitioners=(SAMPLE_PRACTITIONER,),
+                  colleagues=(SAMPLE_COLLEAGUE,))
+
+
+def sample_intro(config: Config) -> Intro:
+    referrer = config.practitioners[0] if config.practitioners else SAMPLE_PRACTITIONER
+    colleague = (config.colleagues or (SAMPLE_COLLEAGUE,))[0]
+    client = Party(role=Role.CLIENT, email="sam@client.example", name="Sam Rivera", consent=Consent.YES,
+                   token="a" * 26, asked_at=SAMPLE_TIME)
+    other = Party(role=Role.COLLEAGUE, email=colleague.email, name=colleague.name, website=colleague.website,
+                  specialty=colleague.specialty, in_directory=True, consent=Consent.ASKED, token="b" * 26,
+                  asked_at=SAMPLE_TIME)
+    return Intro(id="sample01", state=IntroState.ASKING, referrer_email=referrer.email,
+                 referrer_name=referrer.name, created_at=SAMPLE_TIME, updated_at=SAMPLE_TIME, client=client,
+                 colleague=other, note=SAMPLE_NOTE, referrer_token="c" * 26, thread_token="d" * 26,
+                 candidates=(colleague.email,))
+
+
+def sample_effect(kind: Kind) -> Send:
+    """The effect that writes `kind`, addressed as it would be in a real intro."""
+    to = {Kind.ASK_CLIENT: Role.CLIENT, Kind.REMIND_CLIENT: Role.CLIENT, Kind.UNCLEAR_ANSWER: Role.CLIENT,
+          Kind.ASK_COLLEAGUE: Role.COLLEAGUE, Kind.REMIND_COLLEAGUE: Role.COLLEAGUE,
+          Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT}.get(kind)
+    detail = {Kind.CLARIFY: "colleague",
+              Kind.REFUSED: "the same person was named twice; name the client and the colleague"}.get(kind, "")
+    return Send(kind, to=to, detail=detail)
+
+
+def sample_state(intro: Intro, kind: Kind) -> Intro:
+    """The intro as it stands when `kind` is written (who said what so far)."""
+    if kind is Kind.REFERRER_DECLINED:
+        return intro.with_party(replace(intro.party(Role.COLLEAGUE), consent=Consent.NO))
+    if kind in (Kind.INTRODUCTION, Kind.REFERRER_SENT, Kind.PASS_ON, Kind.STEPPED_OUT):
+        return replace(intro.with_party(replace(intro.party(Role.COLLEAGUE), consent=Consent.YES)),
+                       state=IntroState.INTRODUCED)
+    return intro
+
+
+def render_sample(service: Service, kind: Kind) -> Outgoing:
+    """One message of `kind` exactly as introbot would send it in the sample intro."""
+    intro = sample_state(sample_intro(service.config), kind)
+    reply = EmailMessage()
+    reply.set_content("Hi Maya, thank you! Would Thursday afternoon work for a first session?")
+    referrer = service.config.practitioners[0] if service.config.practitioners else SAMPLE_PRACTITIONER
+    decision = Decision("preview", "", "", None if kind is Kind.REFUSED else intro, [], reply, referrer=referrer)
+    return service.outgoing(sample_effect(kind), decision, SAMPLE_TIME)

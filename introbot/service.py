@@ -1,0 +1,532 @@
+"""Use cases joining the pure core and the store: handle an inbound message, sweep due work, drain the outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Callable
+
+from introbot.config import Config, Person
+from introbot.core import workflow
+from introbot.core.addresses import AddressError, parse_address, parse_address_list
+from introbot.core.answers import Answer, read_answer
+from introbot.core.authenticity import check_authentication_results
+from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
+from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
+from introbot.core.quotes import split_reply
+from introbot.core.render import Renderer
+from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
+                                   resolve_clarification, understand)
+from introbot.core.robots import AutoKind, detect_automatic
+from introbot.core.text import body_text
+from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
+                                  tokens_in_addresses, tokens_in_message_ids)
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched
+from introbot.edges.smtp import Delivery, SmtpSender
+from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch
+from introbot.faults import crash_point
+from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
+
+log = logging.getLogger("introbot.service")
+
+MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
+_MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
+_RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
+AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT}
+TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
+               Kind.CLARIFY, Kind.REFUSED}
+
+
+@dataclass
+class Decision:
+    """What one inbound message leads to; committed in one transaction with its claim."""
+
+    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, refused, quarantined
+    folder: str
+    verdict: str  # the logged reason: never personal data
+    intro: Intro | None = None
+    effects: list[Send] = field(default_factory=list)
+    message: EmailMessage | None = None
+    referrer: Person | None = None  # for a refusal, which has no intro
+
+
+def safe_message_id(value: object) -> str:
+    """An inbound Message-ID we may repeat in our own headers, or "" when it is not a clean one."""
+    match = _MESSAGE_ID.search(str(value or ""))
+    return match.group(0) if match else ""
+
+
+def message_key(raw: bytes) -> str:
+    """The claim key of a message: its Message-ID, or a digest of its bytes when it has none."""
+    match = re.search(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", header_bytes(raw), re.IGNORECASE | re.MULTILINE)
+    if match:
+        cleaned = safe_message_id(match.group(1).decode("ascii", "replace"))
+        if cleaned:
+            return cleaned
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+class Service:
+    def __init__(self, config: Config, store: Store, renderer: Renderer, rng: RandomBits,
+                 clock: Callable[[], datetime]):
+        self.config = config
+        self.store = store
+        self.renderer = renderer
+        self.rng = rng
+        self.clock = clock
+        self.bot = config.bot.address
+        self.domain = self.bot.split("@", 1)[1]
+        self.practitioners = {p.email: p for p in config.practitioners}
+        self.directory = Directory(config.practitioners + config.colleagues)
+        self.rules = workflow.Rules(remind_after=config.consent.remind_after,
+                                    expire_after=config.consent.expire_after,
+                                    note_when_sent=config.bot.referrer_notes == "each")
+        # The IMAP thread and the event loop both step intros: one at a time, so no update is lost.
+        self._lock = threading.RLock()
+
+    # Inbound
+
+    def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
+        """The IMAP watcher's handler: a folder for each message, or None to leave it for another try."""
+        crash_point("after-fetch")
+        keys = [message_key(fetched.raw) for fetched in batch]
+        tries = self.store.note_attempts(keys)
+        folders: list[str | None] = []
+        for fetched, key in zip(batch, keys):
+            mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
+            if tries[key] > MAX_TRIES:
+                folders.append(self._give_up(mailbox_key, key, tries[key]))
+                continue
+            try:
+                folders.append(self.handle(fetched.raw, mailbox_key, key))
+            except Exception as error:  # one bad message must not stop the others; it is retried, then parked
+                log.error("could not handle a message (try %d of %d): %s", tries[key], MAX_TRIES,
+                          type(error).__name__)
+                folders.append(None)
+        crash_point("before-move")
+        return folders
+
+    def _give_up(self, mailbox_key: str, key: str, tries: int) -> str:
+        now = self.clock()
+        with self._lock:
+            self._commit(Decision("quarantined", QUARANTINE, f"failed {tries - 1} times; parked for the operator"),
+                         mailbox_key, key, now)
+        log.warning("quarantined a message that failed %d times", tries - 1)
+        return QUARANTINE
+
+    def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
+        """Decide what one message means, commit its effects with its claim, and return its folder."""
+        key = key or message_key(raw)
+        with self._lock:
+            prior = self.store.prior_folder(mailbox_key, key)
+            if prior is not None:
+                return prior
+            now = self.clock()
+            decision = self._decide(raw, now)
+            self._commit(decision, mailbox_key, key, now)
+        crash_point("after-commit")
+        log.info("%s: %s%s", decision.kind, decision.verdict,
+                 f" (intro {decision.intro.id})" if decision.intro else "")
+        return decision.folder
+
+    def _decide(self, raw: bytes, now: datetime) -> Decision:
+        try:
+            message = parse_message(raw)
+        except UnreadableMessage as error:
+            return Decision("quarantined", QUARANTINE, f"could not read: {error.reason}")
+        automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot))
+        match = self._token_match(message)
+        if automatic is not None:
+            return self._automatic(automatic, match, message, now)
+        try:
+            sender = parse_address(str(message.get("From", "")))
+        except AddressError as error:
+            return Decision("ignored", IGNORED, f"unusable From header: {error}")
+        if match is not None:
+            return self._reply(match, sender.email, message, now)
+        practitioner = self.practitioners.get(sender.email)
+        if practitioner is None:
+            return Decision("ignored", IGNORED, "sender is not a listed practitioner")
+        references = self._references(message)
+        if self.store.handled_as(references, "request") is not None:
+            return Decision("ignored", IGNORED, "a reply in the thread of an earlier request")
+        verdict = self._authenticity(message, sender.domain)
+        if verdict is not None:
+            return Decision("ignored", IGNORED, verdict)
+        return self._request(message, practitioner, now)
+
+    def _authenticity(self, message: EmailMessage, from_domain: str) -> str | None:
+        """Why the message cannot be trusted to come from the practitioner, or None when it can."""
+        if not self.config.trust.require_authenticated:
+            return None
+        verdict = check_authentication_results([str(v) for v in message.get_all("Authentication-Results", [])],
+                                               from_domain, self.config.trust.authserv_id)
+        return None if verdict.authentic else "not authenticated: " + "; ".join(verdict.reasons)
+
+    def _token_match(self, message: EmailMessage) -> TokenMatch | None:
+        addresses: list[str] = []
+        for header in _RECIPIENT_HEADERS:
+            for value in message.get_all(header, []):
+                try:
+                    addresses.extend(a.email for a in parse_address_list(str(value)))
+                except AddressError:
+                    continue
+        tokens = tokens_in_addresses(addresses, self.bot)
+        tokens += tokens_in_message_ids([str(message.get("In-Reply-To", "")), str(message.get("References", ""))],
+                                        self.domain)
+        for token in tokens:
+            match = self.store.match_token(token)
+            if match is not None:
+                return match
+        return None
+
+    @staticmethod
+    def _references(message: EmailMessage) -> list[str]:
+        found = []
+        for header in ("In-Reply-To", "References"):
+            found += _MESSAGE_ID.findall(str(message.get(header, "")))
+        return found
+
+    def _automatic(self, automatic, match: TokenMatch | None, message: EmailMessage, now: datetime) -> Decision:
+        reasons = "; ".join(automatic.reasons)
+        if automatic.kind is not AutoKind.BOUNCE or automatic.permanent is False or match is None:
+            return Decision("automatic", IGNORED, f"automatic mail ({automatic.kind.value}): {reasons}")
+        intro = match.intro
+        role = match.role
+        if match.purpose is Purpose.THREAD:
+            failed = [intro.role_of(a) for a in automatic.failed_recipients]
+            role = next((r for r in failed if r is not None), None)
+        if match.purpose is Purpose.REFERRER or role is None:
+            return Decision("bounce", IGNORED, f"bounce of mail to the referrer or unknown recipient: {reasons}",
+                            intro=intro)
+        intro, effects = workflow.step(intro, workflow.Undeliverable(role), now, self.rules, self.rng)
+        return Decision("bounce", IGNORED, f"bounce: {role.value} undeliverable", intro, effects, message)
+
+    def _reply(self, match: TokenMatch, sender: str, message: EmailMessage, now: datetime) -> Decision:
+        intro = match.intro
+        message_id = safe_message_id(message.get("Message-ID"))
+        if match.purpose is Purpose.CONSENT:
+            assert match.role is not None
+            if sender != intro.party(match.role).email:
+                return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
+            reading = read_answer(split_reply(body_text(message)).new_text)
+            agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+            event = workflow.Answered(match.role, agrees, message_id)
+            after, effects = workflow.step(intro, event, now, self.rules, self.rng)
+            return Decision("answer", PROCESSED, f"{match.role.value} answered: {reading.answer.value} "
+                            f"({reading.reason})", after, effects, message)
+        if match.purpose is Purpose.THREAD:
+            writer = intro.role_of(sender)
+            if writer is None:
+                return Decision("ignored", IGNORED, "a message in an intro's thread from neither party", intro)
+            other = intro.party(writer.other).email
+            event = workflow.ThreadReply(writer, other in self._visible_recipients(message), message_id)
+            after, effects = workflow.step(intro, event, now, self.rules, self.rng)
+            verdict = "reply in the intro's thread: " + ("passed on" if effects else "already with the other party")
+            return Decision("thread", PROCESSED, verdict, after, effects, message)
+        return self._referrer_reply(intro, sender, message, now)
+
+    def _referrer_reply(self, intro: Intro, sender: str, message: EmailMessage, now: datetime) -> Decision:
+        if sender != intro.referrer_email:
+            return Decision("ignored", IGNORED, "a reply to mail for the referrer, from someone else", intro)
+        if intro.state is not IntroState.CLARIFYING:
+            return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
+        verdict = self._authenticity(message, sender.split("@", 1)[1])
+        if verdict is not None:
+            return Decision("ignored", IGNORED, verdict, intro)
+        options = tuple(self.directory.candidate(e) for e in intro.candidates)
+        excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
+        answer = split_reply(body_text(message)).new_text
+        found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
+        if found is None:
+            return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
+        role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
+        name = found.name or (intro.client_hint if role is Role.CLIENT else "")
+        party = self._party(role, replace(found, name=name))
+        after, effects = workflow.step(intro, workflow.Clarified(party), now, self.rules, self.rng)
+        return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
+
+    def _visible_recipients(self, message: EmailMessage) -> set[str]:
+        found = set()
+        for header in ("To", "Cc"):
+            for value in message.get_all(header, []):
+                try:
+                    found.update(a.email for a in parse_address_list(str(value)))
+                except AddressError:
+                    continue
+        return found
+
+    def _request(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision:
+        understood = understand(message, practitioner, self.directory, self.bot)
+        if isinstance(understood, Refusal):
+            return Decision("refused", PROCESSED, "request refused: it names the wrong people",
+                            effects=[Send(Kind.REFUSED, detail=understood.reason,
+                                          in_reply_to=safe_message_id(message.get("Message-ID")))],
+                            message=message, referrer=practitioner)
+        intro = self._new_intro(understood, practitioner, message, now)
+        if understood.missing:
+            intro = replace(intro, state=IntroState.CLARIFYING, clarify_missing=understood.missing,
+                            candidates=tuple(c.email for c in understood.options))
+            effects = [Send(Kind.CLARIFY, detail=understood.missing, in_reply_to=intro.request_message_id)]
+            return Decision("request", PROCESSED, f"request ({understood.shape}): asked the referrer for the "
+                            f"{understood.missing}", intro, effects, message)
+        intro, effects = workflow.begin(intro, now, self.rules, self.rng)
+        return Decision("request", PROCESSED, f"request ({understood.shape}): consent asked", intro, effects, message)
+
+    def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
+        client = self._party(Role.CLIENT, understood.client) if understood.client else None
+        colleague = self._party(Role.COLLEAGUE, understood.colleague) if understood.colleague else None
+        return Intro(id=new_intro_id(self.rng), state=IntroState.ASKING, referrer_email=practitioner.email,
+                     referrer_name=practitioner.name, created_at=now, updated_at=now,
+                     order=self.config.consent.order, client=client, colleague=colleague, note=understood.note,
+                     request_message_id=safe_message_id(message.get("Message-ID")),
+                     referrer_token=new_token(self.rng), client_hint=understood.client_hint,
+                     language=self.config.bot.language)
+
+    def _party(self, role: Role, candidate: Candidate) -> Party:
+        person = candidate.person
+        standing = role is Role.COLLEAGUE and person is not None and person.standing_consent
+        return Party(role=role, email=candidate.email, name=candidate.name,
+                     website=person.website if person else "", specialty=person.specialty if person else "",
+                     language=person.language if person else self.config.bot.language,
+                     in_directory=person is not None,
+                     consent=Consent.STANDING if standing else Consent.NOT_ASKED)
+
+    # Sweep
+
+    def sweep(self) -> int:
+        """Reminders and expiry that fell due, from the database: a restart loses nothing."""
+        now = self.clock()
+        changed = 0
+        for due in self.store.due_intros(now):
+            with self._lock:
+                intro = self.store.intro(due.id)  # read again under the lock: a reply may have just changed it
+                if intro is None:
+                    continue
+                after, effects = workflow.step(intro, workflow.Tick(), now, self.rules, self.rng)
+                with self.store.transaction() as tx:
+                    self._apply(tx, Decision("sweep", "", "reminders and expiry", after, effects), now)
+            changed += 1
+            if effects or after.state is not intro.state:
+                log.info("sweep: intro %s is %s after %d message(s)", after.id, after.state.value, len(effects))
+        return changed
+
+    def cancel(self, intro_id: str) -> Intro | None:
+        """Withdraw an open request quietly: nobody is written to, nobody is asked again."""
+        now = self.clock()
+        with self._lock:
+            intro = self.store.intro(intro_id)
+            if intro is None:
+                return None
+            after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+            if after != intro:
+                with self.store.transaction() as tx:
+                    self._apply(tx, Decision("cancel", "", "cancelled", after, effects), now)
+            return after
+
+    # Committing a decision
+
+    def _commit(self, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
+        with self.store.transaction() as tx:
+            tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
+                              verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
+                              now=now)
+            self._apply(tx, decision, now)
+
+    def _apply(self, tx, decision: Decision, now: datetime) -> None:
+        intro = decision.intro
+        if intro is not None and decision.kind not in ("ignored", "automatic"):
+            tx.save_intro(intro, workflow.next_due(intro, self.rules))
+            for role in Role:
+                party = intro.client if role is Role.CLIENT else intro.colleague
+                if party is not None and party.token:
+                    tx.add_token(party.token, intro.id, Purpose.CONSENT, role)
+            if intro.thread_token:
+                tx.add_token(intro.thread_token, intro.id, Purpose.THREAD, None)
+            if intro.referrer_token:
+                tx.add_token(intro.referrer_token, intro.id, Purpose.REFERRER, None)
+            tx.log(intro.id, now, decision.verdict)
+        status = "recorded" if self.config.bot.dry_run else "queued"
+        for effect in decision.effects:
+            tx.enqueue(self.outgoing(effect, decision, now), now, status)
+            if intro is not None:
+                tx.log(intro.id, now, f"{'recorded (dry run)' if status == 'recorded' else 'queued'} "
+                                      f"{effect.kind.value}")
+
+    def outgoing(self, effect: Send, decision: Decision, now: datetime) -> Outgoing:
+        """Render and address one message; headers come from code, words from the templates."""
+        intro = decision.intro
+        referrer = decision.referrer or (self.practitioners.get(intro.referrer_email) if intro else None)
+        referrer_name = referrer.name if referrer else (intro.referrer_name if intro else "")
+        referrer_email = referrer.email if referrer else intro.referrer_email
+        context = self._context(effect, intro, referrer_name, referrer_email, decision.message)
+        language = self._language(effect, intro)
+        rendered = self.renderer.render(effect.kind, language, context, practitioner=referrer_email)
+        bot_name = self.config.bot.name
+        on_behalf = f"{referrer_name} via {bot_name}" if referrer_name else bot_name
+        reply_to: list[Mailbox] = []
+        if effect.kind is Kind.INTRODUCTION:
+            assert intro is not None
+            parties = [intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)]
+            to = reply_to = [Mailbox(p.email, p.name) for p in parties]
+            token, role, from_name = intro.thread_token, "both", on_behalf
+        elif effect.kind in TO_REFERRER:
+            to = [Mailbox(referrer_email, referrer_name)]
+            token = intro.referrer_token if intro else ""
+            role, from_name = None, bot_name
+            if token:
+                reply_to = [Mailbox(plus_address(self.bot, token), bot_name)]
+        elif effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
+            assert intro is not None and effect.to is not None
+            party = intro.party(effect.to)
+            writer = intro.party(effect.to.other if effect.kind is Kind.PASS_ON else effect.to)
+            to = [Mailbox(party.email, party.name)]
+            if effect.kind is Kind.PASS_ON:
+                reply_to = [Mailbox(writer.email, writer.name)]
+                from_name = f"{writer.name or writer.email} via {bot_name}"
+            else:
+                from_name = on_behalf
+            token, role = intro.thread_token, effect.to.value
+        else:
+            assert intro is not None and effect.to is not None
+            party = intro.party(effect.to)
+            to = [Mailbox(party.email, party.name)]
+            reply_to = [Mailbox(plus_address(self.bot, party.token), bot_name)]
+            token, role, from_name = party.token, effect.to.value, on_behalf
+        recipients = [m.email for m in to]
+        if effect.kind is Kind.INTRODUCTION and self.config.bot.bcc_referrer:
+            recipients.append(referrer_email)
+        message_id = new_message_id(self.rng, self.domain, token)
+        in_reply_to = effect.in_reply_to
+        if effect.kind is Kind.PASS_ON and intro is not None:
+            in_reply_to = ""  # the reader never saw the writer's message; start from the introduction
+        headers = Headers(from_name=from_name, from_address=self.bot, to=to, reply_to=reply_to,
+                          message_id=message_id, date=now, in_reply_to=in_reply_to,
+                          auto_submitted="auto-replied" if effect.kind in AUTO_REPLIED else "auto-generated",
+                          language=language)
+        raw = compose(rendered, headers).as_bytes()
+        envelope_from = plus_address(self.bot, token) if token else self.bot
+        return Outgoing(message_id=message_id, intro_id=intro.id if intro else None, kind=effect.kind.value,
+                        role=role, envelope_from=envelope_from, recipients=tuple(recipients), raw=raw)
+
+    def _language(self, effect: Send, intro: Intro | None) -> str:
+        if intro is not None and effect.to is not None and effect.kind not in TO_REFERRER:
+            return intro.party(effect.to).language
+        return self.config.bot.language
+
+    def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
+                 message: EmailMessage | None) -> dict:
+        referrer = {"name": referrer_name, "first_name": _first_name(referrer_name), "email": referrer_email}
+        context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
+                         "intro_id": intro.id if intro else ""}
+        if effect.kind is Kind.REFUSED:
+            context["reason"] = effect.detail
+            return context
+        assert intro is not None
+        client, colleague = intro.client, intro.colleague
+        context["client"] = _person_context(client) if client else {"first_name": _first_name(intro.client_hint),
+                                                                     "name": intro.client_hint, "email": ""}
+        context["colleague"] = _person_context(colleague) if colleague else None
+        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
+            # Before the client agreed to be introduced, the colleague learns only their first name.
+            context["client"] = {"first_name": context["client"]["first_name"]}
+            context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
+        if effect.kind is Kind.CLARIFY:
+            context["missing"] = effect.detail
+            context["client_label"] = (client.name or client.email) if client else (intro.client_hint or "your client")
+            context["options"] = [_person_context(self._party(Role.COLLEAGUE, self.directory.candidate(e)))
+                                  for e in intro.candidates]
+        if effect.kind is Kind.REFERRER_DECLINED:
+            said_no = next((p for p in (client, colleague) if p and p.consent is Consent.NO), None)
+            context["declined_by"] = said_no.name or said_no.email if said_no else "one of them"
+        if effect.kind is Kind.REFERRER_EXPIRED:
+            silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
+            context["silent"] = " and ".join(silent) or "nobody"
+        if effect.kind is Kind.REFERRER_FAILED:
+            unreachable = [p for p in (client, colleague) if p and p.consent is Consent.ASKED] or \
+                [p for p in (client, colleague) if p]
+            context["unreachable"] = unreachable[0].name or unreachable[0].email if unreachable else "someone"
+            context["address"] = unreachable[0].email if unreachable else ""
+        if effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
+            assert effect.to is not None
+            writer_role = effect.to.other if effect.kind is Kind.PASS_ON else effect.to
+            context["writer"] = _person_context(intro.party(writer_role))
+            context["reader"] = _person_context(intro.party(writer_role.other))
+            context["text"] = body_text(message).strip() if message is not None else ""
+        return context
+
+    # Outbox
+
+    async def drain_outbox(self, sender: SmtpSender, batch: int = 100) -> int:
+        """Send what is due, one reused connection; a row is marked sent only after the server took it."""
+        sent = 0
+        while mails := self.store.outbox_due(self.clock(), batch):
+            async with sender:
+                for queued in mails:
+                    mail = queued.mail
+                    crash_point("before-smtp")
+                    result = await sender.send(mail.envelope_from, mail.recipients, mail.raw)
+                    if result.delivery is Delivery.SENT:
+                        crash_point("after-smtp-accept")
+                        sent += 1
+                        self.store.mark_sent(queued.id, self.clock())
+                        if result.refused:
+                            self.failed(queued, result.detail, tuple(result.refused))
+                        log.info("sent %s (intro %s)", mail.kind, mail.intro_id or "-")
+                    elif result.delivery is Delivery.TEMPORARY and self.retry_later(queued, result.detail):
+                        log.warning("will retry %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
+                    else:
+                        log.error("could not send %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
+                        self.failed(queued, result.detail)
+            if len(mails) < batch:
+                break
+        return sent
+
+    def retry_later(self, mail: QueuedMail, error: str) -> bool:
+        """Schedule another attempt; False when the message has been failing for too long."""
+        now = self.clock()
+        if now - mail.created_at >= self.config.smtp.retry_for:
+            return False
+        delay = min(timedelta(minutes=1) * (2 ** min(mail.attempts, 10)), timedelta(hours=1))
+        self.store.mark_retry(mail.id, now + delay, error)
+        return True
+
+    def failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...] = ()) -> None:
+        """The message cannot be delivered (to `recipients`, or to everyone): close its intro politely."""
+        with self._lock:
+            self._failed(mail, error, recipients)
+
+    def _failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...]) -> None:
+        now = self.clock()
+        intro = self.store.intro(mail.mail.intro_id) if mail.mail.intro_id else None
+        roles: list[Role] = []
+        if intro is not None:
+            roles = [r for r in (intro.role_of(a) for a in (recipients or mail.mail.recipients)) if r is not None]
+        with self.store.transaction() as tx:
+            tx.set_outbox_status(mail.id, "failed" if not recipients else "sent", now, error)
+            if intro is None or not roles:
+                return
+            after, effects = intro, []
+            for role in roles:
+                after, more = workflow.step(after, workflow.Undeliverable(role), now, self.rules, self.rng)
+                effects += more
+            self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
+                                     after, effects), now)
+
+
+def _first_name(name: str) -> str:
+    return Party(role=Role.CLIENT, email="", name=name).first_name
+
+
+def _person_context(party: Party) -> dict:
+    return {"name": party.name or party.email, "first_name": party.first_name or party.name or "",
+            "email": party.email, "website": party.website, "specialty": party.specialty}
+
+
+def _candidate(party: Party | None) -> Candidate | None:
+    return Candidate(party.email, party.name) if party else None

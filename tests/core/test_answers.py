@@ -1,0 +1,345 @@
+"""Consent replies read as YES, NO or UNCLEAR: the labelled set, each tricky rule, and wild input."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from introbot.core.answers import Answer, Reading, read_answer
+
+CASES_FILE = Path(__file__).resolve().parent.parent / "data" / "consent_replies.jsonl"
+LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"}
+CLIENTS = {"gmail", "apple", "outlook", "thunderbird", "iphone", "android", "yahoo", "plain"}
+YES, NO, UNCLEAR = Answer.YES, Answer.NO, Answer.UNCLEAR
+
+
+def load_cases() -> list[dict]:
+    lines = CASES_FILE.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+CASES = load_cases()
+
+
+def accuracy_table(results: list[tuple[dict, Reading]]) -> str:
+    rows = ["lang  cases  yes  no  unclear  right  accuracy  language-told"]
+    for lang in sorted(LANGUAGES):
+        mine = [(case, reading) for case, reading in results if case["language"] == lang]
+        labels = Counter(case["answer"] for case, _ in mine)
+        right = sum(reading.answer.value == case["answer"] for case, reading in mine)
+        told = sum(reading.language == lang for _, reading in mine)
+        rows.append(f"{lang:4}  {len(mine):5}  {labels['yes']:3}  {labels['no']:2}  {labels['unclear']:7}  "
+                    f"{right:5}  {right / len(mine):8.1%}  {told:5}/{len(mine)}")
+    right = sum(reading.answer.value == case["answer"] for case, reading in results)
+    rows.append(f"all   {len(results):5}  {'':26}{right:5}  {right / len(results):8.1%}")
+    return "\n".join(rows)
+
+
+# The labelled set ------------------------------------------------------------------------------------
+
+def test_the_labelled_set_is_big_and_varied_enough():
+    answers = Counter(case["answer"] for case in CASES)
+    assert len(CASES) >= 200
+    assert answers["unclear"] >= 30 and answers["no"] >= 60
+    assert {case["language"] for case in CASES} == LANGUAGES
+    assert {case["client"] for case in CASES} == CLIENTS
+    assert len({case["id"] for case in CASES}) == len(CASES), "case ids must be unique"
+
+
+def test_every_body_holds_the_new_text_and_all_but_fresh_plain_mails_quote_the_ask():
+    for case in CASES:
+        assert case["new_text"] in case["body"], case["id"]
+    quoting_the_ask = [case for case in CASES if case["body"].strip() != case["new_text"].strip()]
+    fresh = [case for case in CASES if case not in quoting_the_ask]
+    assert {case["client"] for case in fresh} == {"plain"}
+    assert len(fresh) < len(CASES) / 8
+    trap_words = ("YES or NO", "OUI ou NON", "JA oder NEIN", "SÍ o NO", "SÌ o NO", "SIM ou NÃO", "JA of NEE",
+                  "JA eller NEJ", "JA eller NEI", "TAK lub NIE")
+    assert all(any(words in case["body"] for words in trap_words) for case in quoting_the_ask)
+
+
+def test_every_labelled_reply_is_read_right():
+    results = [(case, read_answer(case["new_text"])) for case in CASES]
+    table = accuracy_table(results)
+    print("\nconsent replies, read from the new text:\n" + table)
+    false_yes = [case["id"] for case, reading in results if reading.answer == YES and case["answer"] != "yes"]
+    wrong = [(case["id"], case["answer"], reading.answer.value, reading.reason)
+             for case, reading in results if reading.answer.value != case["answer"]]
+    assert false_yes == [], f"not-yes replies read as yes: {false_yes}"
+    assert wrong == [], f"{table}\nmisread: {wrong}"
+
+
+def test_a_detected_language_is_never_the_wrong_one():
+    wrong = [(case["id"], reading.language) for case in CASES
+             if (reading := read_answer(case["new_text"])).language not in (None, case["language"])]
+    assert wrong == []
+
+
+def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
+    # quotes.py will hand over only the new text; this is the safety net if a quote slips through.
+    results = [(case, read_answer(case["body"])) for case in CASES]
+    print("\nconsent replies, read from the whole body:\n" + accuracy_table(results))
+    false_yes = [case["id"] for case, reading in results if reading.answer == YES and case["answer"] != "yes"]
+    assert false_yes == []
+
+
+# The rules, one by one (the numbered comment at the top of answers.py) --------------------------------
+
+@pytest.mark.parametrize("text, answer", [
+    # rule 2: the first sentence that says something decides; greetings and pleasantries are skipped
+    ("Hi Intro Assistant, yes please, thanks!", YES),
+    ("Hello,\n\nThanks for thinking of me.\n\nYes please.", YES),
+    ("Dzień dobry, tak.", YES),
+    # rule 3: ambiguity is never a yes
+    ("yes and no", UNCLEAR),
+    ("maybe", UNCLEAR),
+    ("not sure", UNCLEAR),
+    ("can you tell me more?", UNCLEAR),
+    ("yes, but not now", UNCLEAR),
+    ("I don't know", UNCLEAR),
+    ("Is she near Camden?", UNCLEAR),
+    ("yes if she takes insurance", UNCLEAR),
+    ("Yes, unless it costs more than my current physio.", UNCLEAR),
+    ("not sure yes", UNCLEAR),
+    ("Yes?", UNCLEAR),
+    ("Sure, but what does she charge?", UNCLEAR),
+    ("I can't say no", UNCLEAR),
+    ("I wouldn't say no to that", UNCLEAR),
+    ("I don't think that's a good idea", UNCLEAR),
+    ("No, unless she is covered by my insurance.", UNCLEAR),
+    ("Oui mais pas avant mars.", UNCLEAR),
+    ("Ja, vielleicht.", UNCLEAR),
+    ("Ja, maybe.", UNCLEAR),
+    # rule 4: later sentences may take a yes back, not a no; a later question keeps the yes
+    ("Yes!\n\nActually no, sorry.", UNCLEAR),
+    ("Yes please.\nBut only after Easter.", UNCLEAR),
+    ("Sure. Hmm, actually, let me think.", UNCLEAR),
+    ("Yes please. Does she do home visits?", YES),
+    ("Yes please, I've had back pain for years but it's getting worse.", UNCLEAR),
+    ("Yes please.\nI've had back pain for years but it's getting worse.", YES),
+    ("No.\nActually yes, go ahead.", NO),
+    ("No thanks. Happy to hear about others in the future though.", NO),
+    ("Yes please!\n\nThanks,\nSam\nNo. 4 Harbour Road", YES),
+    # rule 5: idioms
+    ("no problem!", YES),
+    ("No worries, happy to", YES),
+    ("Not a problem.", YES),
+    ("No objection.", YES),
+    ("Yes, I don't see why not.", YES),
+    ("Please hold off for now.", NO),
+    ("Why not!", YES),
+    ("Why not?", YES),
+    ("¿Por qué no?", YES),
+    ("Pourquoi pas ?", YES),
+    ("Warum nicht?", YES),
+    ("Maybe later.", NO),
+    ("Not at all.", NO),
+    ("Of course not!", NO),
+    ("Pode ser.", UNCLEAR),
+    ("Puede ser.", UNCLEAR),
+    ("Reply YES or NO", UNCLEAR),
+    # rule 6: praise is a yes only when it is the whole clause
+    ("Great!", YES),
+    ("Perfect, thanks", YES),
+    ("I already have a great therapist.", UNCLEAR),
+    ("Lovely to hear from you! Not right now though.", NO),
+    # rule 7: "si" and "tak"
+    ("Si, claro", YES),
+    ("Si!", YES),
+    ("Oui si elle accepte la mutuelle", UNCLEAR),
+    ("Si acepta mi seguro, sí.", UNCLEAR),
+    ("Sí, se lo agradezco mucho.", YES),
+    ("Sim, se ela aceitar o meu seguro.", UNCLEAR),
+    ("Tak", YES),
+    ("Tak, chętnie", YES),
+    ("Ikke lige nu, tak.", NO),
+    ("Nej tak", NO),
+    # rule 8: emoji
+    ("👍", YES),
+    ("👍🏽", YES),
+    ("👌", YES),
+    ("👎", NO),
+    ("❌", NO),
+    ("🤔", UNCLEAR),
+    ("👍 👎", UNCLEAR),
+    # rule 9: case, punctuation, missing accents, stretched words
+    ("YES!!!", YES),
+    ("yesss", YES),
+    ("NOOOO", NO),
+    ("si", YES),
+    ("nao", NO),
+    ("nao obrigado", NO),
+    ("gaerna", UNCLEAR),  # a misspelling, not a missing accent: no answer word
+    ("garna", YES),
+    ("chetnie", YES),
+    ("nie dziekuje", NO),
+    ("Ja,,, gerne!!!", YES),
+    # nothing said
+    ("", UNCLEAR),
+    ("   \n\n  ", UNCLEAR),
+    ("Thank you!", UNCLEAR),
+    ("Danke.", UNCLEAR),
+    ("Sam", UNCLEAR),
+])
+def test_tricky_rule(text: str, answer: Answer):
+    assert read_answer(text).answer == answer
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("", "empty"),
+    ("Gerne", "yes-word 'gerne'"),
+    ("Non merci", "no-word 'non merci'"),
+    ("yes and no", "both yes and no"),
+    ("Thank you!", "no answer word"),
+    ("maybe", "hedge 'maybe'"),
+    ("yes if she takes insurance", "yes with condition 'if'"),
+    ("I can't say no", "negated answer word 'no'"),
+    ("Who is she?", "a question without an answer"),
+    ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
+])
+def test_the_reason_names_the_rule(text: str, reason: str):
+    assert read_answer(text).reason == reason
+
+
+def test_the_reason_never_repeats_the_persons_own_words():
+    reading = read_answer("Yes please, Sam Rivera, call me on 07700 900123 or sam@mail.example about my knee")
+    assert reading.answer == YES
+    for private in ("Sam", "Rivera", "07700", "sam@", "knee"):
+        assert private not in reading.reason
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Oui avec plaisir", "fr"),
+    ("Leider nicht", "de"),
+    ("No, gracias", "es"),
+    ("No grazie", "it"),
+    ("Com certeza", "pt"),
+    ("Nee, dank je", "nl"),
+    ("Ja tack", "sv"),
+    ("Ja tak", "da"),
+    ("Ja takk", "no"),
+    ("Nie, dziękuję", "pl"),
+    ("No thanks", "en"),
+    ("Sí", "es"),
+    ("Sì", "it"),
+    ("Hallo, ja, danke", "de"),
+    ("Hallo, ja", None),   # German, Dutch or Danish
+    ("Ja", None),      # German, Dutch or Scandinavian
+    ("No", None),      # English, Spanish or Italian
+    ("Certo", None),   # Italian or Portuguese
+    ("👍", None),
+])
+def test_language_is_told_only_when_the_wording_tells_it(text: str, language: str | None):
+    assert read_answer(text).language == language
+
+
+# Quotes and signatures that slipped into the new text ------------------------------------------------
+
+ASK = "Shall I introduce you to Maya Chen? Reply YES or NO."
+
+
+@pytest.mark.parametrize("text, answer", [
+    (f"No thanks\n\nOn Mon, 2 Mar 2026 at 09:30, Intro Assistant <intro@collective.example> wrote:\n> {ASK}", NO),
+    (f"On Mon, 2 Mar 2026 at 09:30, Intro Assistant wrote:\n> {ASK}\n\nYes please\n\n-- \nSam", YES),
+    (f"> {ASK}\n\nNo", NO),
+    (f"Nein danke\n\n-----Ursprüngliche Nachricht-----\nVon: Intro Assistant\nGesendet: Montag\n\n{ASK}", NO),
+    (f"Nope\n\n________________________________\nFrom: Intro Assistant\nSent: Monday\nTo: Sam\n\n{ASK}", NO),
+    (f"Non merci\n\nDe : Intro Assistant\nEnvoyé : lundi 2 mars 2026 09:30\n\n{ASK}", NO),
+    (f"Nee\n\nVerstuurd vanaf mijn iPhone\n\n{ASK}", NO),
+    (f"Not now\n\n    On Monday, 2 March 2026, Intro Assistant <intro@collective.example> wrote:\n\n {ASK}", NO),
+    (f"Yes please\n\nOn Mon, 2 Mar 2026 at 09:30, Intro Assistant wrote:\n> {ASK}", YES),
+    (f"Maybe\n-- \nSam\n{ASK}", UNCLEAR),
+    (f"Sent from my iPhone\n\n> {ASK}", UNCLEAR),
+    (f"No thanks\n\n---------- Forwarded message ---------\nFrom: Intro Assistant\n\n{ASK}", NO),
+    ("I forwarded message after message to her. No thanks.", NO),
+])
+def test_a_slipped_quote_or_signature_never_decides(text: str, answer: Answer):
+    assert read_answer(text).answer == answer
+
+
+def test_a_yes_is_not_taken_back_from_across_a_quote():
+    text = f"Yes please\n\nOn Mon, Intro Assistant wrote:\n> {ASK}\n\nSorry, no signature here."
+    assert read_answer(text).answer == YES
+
+
+# Long, huge and wild input ----------------------------------------------------------------------------
+
+STORY = "I have had lower back pain since a fall last winter and it gets worse when I sit for long. " * 30
+
+
+def test_a_long_text_must_answer_at_its_start():
+    assert read_answer("Yes please!\n\n" + STORY).answer == YES
+    assert read_answer(STORY + "\nSo yes, please introduce us.").answer == UNCLEAR
+    assert read_answer(STORY[:400] + "\nSo yes, please introduce us.").answer == YES
+
+
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: the benchmarks measure speed
+@pytest.mark.parametrize("huge, answer", [
+    ("a" * 1_000_000, UNCLEAR),
+    ("\n" * 1_000_000, UNCLEAR),
+    ("?" * 1_000_000, UNCLEAR),
+    ("yes " * 250_000, YES),
+    ("no, " * 250_000, NO),
+    ("great, " * 150_000, YES),
+    ("tak " * 250_000, YES),
+    ("👍" * 500_000, YES),
+    ("> Reply YES or NO\n" * 60_000 + "Yes", UNCLEAR),  # the answer lies past what is read
+    ("Hi,\n" + "lorem ipsum dolor " * 60_000, UNCLEAR),
+    ("e\u0301" * 500_000, UNCLEAR),
+    ("On Mon, " * 130_000 + "wrote:", UNCLEAR),
+])
+def test_a_megabyte_of_input_returns(huge: str, answer: Answer):
+    assert read_answer(huge).answer == answer
+
+
+@settings(deadline=None)
+@given(st.text())
+def test_random_text_never_raises(text: str):
+    reading = read_answer(text)
+    assert isinstance(reading.answer, Answer) and reading.reason
+    assert reading.language is None or reading.language in LANGUAGES
+
+
+# Words no answer is made of, in several languages: "no", "not", "if" and "maybe" included.
+NEUTRAL_WORDS = ["the", "she", "clinic", "monday", "back", "pain", "reply", "or", "no", "not", "if", "but",
+                 "maybe", "nein", "nie", "non", "nee", "nej", "dr", "lee", "maya", "chen", "appointment",
+                 "insurance", "pas", "nicht", "tell", "me", "more", "who", "is", "thanks", "merci", "danke",
+                 "hi", "hello", "bonjour", "hola", "week", "after", "knee", "shoulder", "wrote", "on", "from",
+                 "intro", "assistant", "sent", "my", "iphone", "dank", "je", "dziękuję", "grazie", "obrigado"]
+SEPARATORS = [" ", ", ", ". ", "\n", "? ", "! ", "\n> ", "\n\n", " - "]
+consonant_words = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=1, max_size=7)
+neutral_texts = st.lists(
+    st.tuples(st.sampled_from(NEUTRAL_WORDS) | consonant_words, st.sampled_from(SEPARATORS)), max_size=40,
+).map(lambda pairs: "".join(word + separator for word, separator in pairs))
+
+
+@settings(deadline=None)
+@given(neutral_texts)
+def test_a_text_with_no_answer_word_is_never_yes(text: str):
+    assert read_answer(text).answer != YES
+
+
+NO_ANSWERS = ["No", "No thanks", "Not right now", "I'd rather not", "Non merci", "Leider nicht", "No, gracias",
+              "No grazie", "Não, obrigada", "Nee, dank je", "Nej tack", "Nej tak", "Nei takk", "Nie, dziękuję",
+              "Fully booked, sorry", "👎", "Ikke lige nu, tak"]
+no_replies = st.tuples(
+    st.sampled_from(["", "Hi,\n\n", "Hello Intro Assistant, ", "Bonjour,\n", "Hej!\n\n"]),
+    st.sampled_from(NO_ANSWERS),
+    st.sampled_from(["", ".", "!", " :("]),
+    neutral_texts,
+).map(lambda parts: f"{parts[0]}{parts[1]}{parts[2]}\n{parts[3]}")
+
+
+@settings(deadline=None)
+@given(no_replies)
+def test_a_quoted_reply_yes_or_no_line_never_turns_a_no_into_yes(text: str):
+    reading = read_answer(text)
+    assert reading.answer == NO
+    assert read_answer(text + "\n> Reply YES or NO") == reading
+    assert read_answer(text + "\n\nOn Mon, 2 Mar 2026, Intro Assistant wrote:\n> Reply YES or NO\n") == reading
+    assert read_answer("On Mon, Intro Assistant wrote:\n> Reply YES or NO\n\n" + text).answer == NO

@@ -1,0 +1,389 @@
+"""detect_automatic: each rule on a message built for it, people's mail left alone, wild input never raising."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from introbot.core.mime import UnreadableMessage, parse_message
+from introbot.core.robots import AutoKind, Automatic, detect_automatic
+
+LOOP = ("X-Introbot-Loop", "intro@collective.example")
+PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
+
+
+def detect(text: str, loop: tuple[str, str] | None = LOOP) -> Automatic | None:
+    verdict = detect_automatic(parse_message(text.replace("\n", "\r\n").encode("utf-8")), loop)
+    if verdict is not None:  # reasons are log lines: never an address, never the subject
+        assert all("@" not in reason and "Maya" not in reason for reason in verdict.reasons), verdict.reasons
+    return verdict
+
+
+def person(subject: str, body: str, extra_headers: str = "") -> str:
+    return f"{PERSON}Subject: {subject}\n{extra_headers}Content-Type: text/plain; charset=utf-8\n\n{body}\n"
+
+
+def dsn(action: str, status: str, *, report_type: str = "delivery-status", recipient: str = "Maya@Bodywork.example",
+        diagnostic: str = "") -> str:
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.collective.example>\nTo: intro@collective.example\n"
+        f"Subject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type={report_type};"
+        ' boundary="R"\n\n--R\nContent-Type: text/plain\n\nThe mail system reports on your message.\n'
+        "--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.collective.example\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nOriginal-Recipient: rfc822;{recipient}\nAction: {action}\n"
+        f"Status: {status}\n{diagnostic}\n--R\nContent-Type: text/rfc822-headers\n\n"
+        "From: intro@collective.example\nTo: Maya@Bodywork.example\nMessage-ID: <intro-7@collective.example>\n"
+        "Subject: Would you like to be introduced to Maya?\n\n--R--\n"
+    )
+
+
+# --- loops ----------------------------------------------------------------------------------------
+
+def test_our_own_loop_header_is_a_loop():
+    verdict = detect(person("Introduction", "hello", "X-Introbot-Loop: Intro@Collective.example\n"))
+    assert verdict == Automatic(AutoKind.LOOP, ("loop header: ours",))
+
+
+def test_a_loop_header_with_another_value_or_no_configured_header_is_no_loop():
+    assert detect(person("Introduction", "hello", "X-Introbot-Loop: other@bot.example\n")) is None
+    assert detect(person("Introduction", "hello", "X-Introbot-Loop: intro@collective.example\n"), loop=None) is None
+
+
+# --- RFC 3464 delivery status notifications -----------------------------------------------------
+
+def test_a_failed_dsn_is_a_hard_bounce_with_its_recipient_and_original_message_id():
+    verdict = detect(dsn("failed", "5.1.1"))
+    assert verdict.kind is AutoKind.BOUNCE
+    assert verdict.failed_recipients == ("maya@bodywork.example",)
+    assert verdict.permanent is True
+    assert verdict.original_message_ids == ("<intro-7@collective.example>",)
+    assert verdict.reasons == ("delivery-status report: 1 failed, status 5.1.1",)
+
+
+def test_a_failed_dsn_with_a_4xx_status_is_a_soft_bounce():
+    verdict = detect(dsn("failed", "4.4.7"))
+    assert (verdict.kind, verdict.permanent) == (AutoKind.BOUNCE, False)
+
+
+def test_a_dsn_with_only_a_reply_code_or_a_diagnostic_still_has_a_permanence():
+    assert detect(dsn("failed", "553 Exceeded maximum inbound message size")).permanent is True
+    assert detect(dsn("failure", "", diagnostic="Diagnostic-Code: smtp; 550 user unknown")).permanent is True
+
+
+def test_a_delayed_dsn_is_a_delay():
+    verdict = detect(dsn("delayed", "4.4.1"))
+    assert (verdict.kind, verdict.permanent, verdict.failed_recipients) == (
+        AutoKind.DELAY, False, ("maya@bodywork.example",))
+
+
+@pytest.mark.parametrize("action", ["delivered", "relayed", "expanded"])
+def test_a_success_dsn_is_a_delivery_report_without_failures(action):
+    verdict = detect(dsn(action, "2.0.0"))
+    assert (verdict.kind, verdict.failed_recipients) == (AutoKind.DELIVERY_REPORT, ())
+
+
+def test_a_delivery_status_part_inside_multipart_mixed_is_read_too():
+    text = dsn("failed", "5.2.2").replace("multipart/report; report-type=delivery-status;", "multipart/mixed;")
+    assert detect(text).kind is AutoKind.BOUNCE
+
+
+def test_a_delivery_report_whose_parts_cannot_be_read_is_still_a_bounce():
+    text = ("From: foo\nSubject: bar\nContent-Type: multipart/report; report-type=delivery-status;\n\n"
+            "--lost\nContent-Type: text/plain\n\nYadda\n--lost--\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.permanent) == (AutoKind.BOUNCE, None)
+
+
+def test_a_dsn_to_a_list_is_a_bounce_not_list_traffic():
+    assert detect(dsn("failed", "5.1.1").replace("Subject:", "List-Id: <l.example>\nSubject:")).kind is AutoKind.BOUNCE
+
+
+# --- other reports --------------------------------------------------------------------------------
+
+def test_an_arf_abuse_report_is_a_feedback_report():
+    text = ("From: feedback@isp.example\nTo: intro@collective.example\nSubject: FW: intro\n"
+            'Content-Type: multipart/report; report-type=feedback-report; boundary="F"\n\n'
+            "--F\nContent-Type: text/plain\n\nThis is an abuse report.\n--F\n"
+            "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nUser-Agent: x/1\nVersion: 1\n\n"
+            "--F\nContent-Type: message/rfc822\n\nFrom: intro@collective.example\nMessage-ID: <i9@collective.example>\n"
+            "\nhello\n--F--\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.original_message_ids) == (AutoKind.FEEDBACK_REPORT, ("<i9@collective.example>",))
+
+
+def test_apple_mail_unsubscribe_is_a_feedback_report():
+    assert detect(person("unsubscribe", "Apple Mail sent this email to unsubscribe.",
+                         "X-Apple-Unsubscribe: true\n")).kind is AutoKind.FEEDBACK_REPORT
+
+
+def test_a_disposition_notification_is_a_read_receipt_with_the_original_id():
+    text = (f"{PERSON}Subject: Read: Introduction\n"
+            'Content-Type: multipart/report; report-type=disposition-notification; boundary="M"\n\n'
+            "--M\nContent-Type: text/plain\n\nYour message was displayed.\n--M\n"
+            "Content-Type: message/disposition-notification\n\nReporting-UA: mua.example\n"
+            "Final-Recipient: rfc822; sam@client.example\nOriginal-Message-ID: <ask-3@collective.example>\n"
+            "Disposition: manual-action/MDN-sent-manually; displayed\n\n--M--\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.original_message_ids[0]) == (AutoKind.READ_RECEIPT, "<ask-3@collective.example>")
+
+
+# --- non-standard bounces -------------------------------------------------------------------------
+
+EXIM = """From: Mail Delivery System <Mailer-Daemon@mx.example>
+To: intro@collective.example
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: maya@bodywork.example
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  maya@bodywork.example
+    SMTP error from remote mail server after RCPT TO:<maya@bodywork.example>:
+    550 5.1.1 User unknown
+
+------ This is a copy of the message, including all the headers. ------
+
+From: intro@collective.example
+To: maya@bodywork.example, sam@client.example
+Message-ID: <intro-8@collective.example>
+"""
+
+POSTFIX = """From: MAILER-DAEMON@mx.example (Mail Delivery System)
+To: intro@collective.example
+Subject: Undelivered Mail Returned to Sender
+
+This is the mail system at host mx.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+For further assistance, please send mail to <postmaster@mx.example>
+
+<Maya@bodywork.example>: host mx.bodywork.example[192.0.2.1] said: 552 5.2.2
+    Mailbox full (in reply to RCPT TO command)
+"""
+
+GMAIL_DELAY = """From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>
+To: intro@collective.example
+Subject: Delivery Status Notification (Delay)
+
+This is an automatically generated Delivery Status Notification
+
+THIS IS A WARNING MESSAGE ONLY.
+
+YOU DO NOT NEED TO RESEND YOUR MESSAGE.
+
+Delivery to the following recipient has been delayed:
+
+     maya@bodywork.example
+
+Message will be retried for 2 more day(s)
+"""
+
+
+def test_an_exim_bounce_lists_the_failed_address_but_never_the_original_recipients():
+    verdict = detect(EXIM)
+    assert verdict.kind is AutoKind.BOUNCE
+    assert verdict.failed_recipients == ("maya@bodywork.example",)
+    assert verdict.permanent is True
+    assert verdict.original_message_ids == ("<intro-8@collective.example>",)
+
+
+def test_a_postfix_bounce_reads_the_address_line_and_not_the_postmaster_contact():
+    verdict = detect(POSTFIX)
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.BOUNCE, ("maya@bodywork.example",), True)
+
+
+def test_a_warning_that_delivery_is_delayed_is_a_delay():
+    verdict = detect(GMAIL_DELAY)
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.DELAY, ("maya@bodywork.example",), False)
+
+
+def test_the_bounces_own_sender_and_recipient_are_never_failed_recipients():
+    text = EXIM.replace("  maya@bodywork.example\n", "  intro@collective.example\n")
+    assert "intro@collective.example" not in detect(text).failed_recipients
+
+
+def test_a_bounce_from_an_empty_sender_address_is_recognised():
+    text = ("From: <>\nTo: intro@collective.example\nSubject: Delivery Status\n\n"
+            "<maya@bodywork.example>   (maya@bodywork.example... No such user)\n")
+    verdict = detect(text)
+    assert verdict.kind is AutoKind.BOUNCE
+
+
+def test_a_lone_postmaster_writing_is_automatic_but_no_bounce():
+    verdict = detect("From: Bob <postmaster@clinic.example>\nTo: intro@collective.example\nSubject: Hello\n\n"
+                     "Please introduce me to Maya.\n")
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_GENERATED, ("sender: postmaster",))
+
+
+def test_a_person_forwarding_a_bounce_is_read_as_the_bounce_it_carries():
+    text = person("Fwd: Returned mail: see transcript for details",
+                  "Forwarding this.\n\nBegin forwarded message:\n\n> From: Mail Delivery Subsystem <MAILER-DAEMON>\n"
+                  ">    ----- The following addresses had permanent fatal errors -----\n> <maya@bodywork.example>\n"
+                  ">     (reason: 550 5.1.1 User unknown)\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.failed_recipients) == (AutoKind.BOUNCE, ("maya@bodywork.example",))
+
+
+# --- auto-replies and other robots ---------------------------------------------------------------
+
+@pytest.mark.parametrize("header, kind", [
+    ("Auto-Submitted: auto-replied\n", AutoKind.AUTO_REPLY),
+    ("Auto-Submitted: auto-generated (warning)\n", AutoKind.AUTO_GENERATED),
+    ("Auto-Submitted: auto-notified\n", AutoKind.AUTO_GENERATED),
+    ("Auto-Submitted: something-new\n", AutoKind.AUTO_GENERATED),
+    ("X-Autoreply: yes\n", AutoKind.AUTO_REPLY),
+    ("X-Autorespond: on\n", AutoKind.AUTO_REPLY),
+    ("Precedence: auto_reply\n", AutoKind.AUTO_REPLY),
+    ("X-Apple-Action: VACATION\n", AutoKind.AUTO_REPLY),
+    ("Precedence: bulk\n", AutoKind.BULK),
+    ("Precedence: junk\n", AutoKind.BULK),
+    ("Precedence: list\n", AutoKind.LIST),
+    ("List-Id: Therapists <therapists.lists.example>\n", AutoKind.LIST),
+    ("List-Unsubscribe: <mailto:leave@lists.example>\n", AutoKind.LIST),
+    ("List-Post: <mailto:therapists@lists.example>\n", AutoKind.LIST),
+    ("Return-Path: <>\n", AutoKind.AUTO_GENERATED),
+    ("X-Loop: therapists@lists.example\n", AutoKind.AUTO_GENERATED),
+])
+def test_each_robot_header_marks_the_mail_automatic(header, kind):
+    assert detect(person("Re: Introduction", "Thanks for your message.", header)).kind is kind
+
+
+@pytest.mark.parametrize("header", ["Auto-Submitted: no\n", "X-Auto-Response-Suppress: DR\n",
+                                    "X-Auto-Response-Suppress: All\n",
+                                    "Precedence: first-class\n", "Return-Path: <sam@client.example>\n",
+                                    "X-Autoreply: no\n"])
+def test_headers_that_deny_being_a_robot_mark_nothing(header):
+    assert detect(person("Re: Introduction", "Yes, happy to be introduced.", header)) is None
+
+
+@pytest.mark.parametrize("sender, kind", [
+    ("MAILER-DAEMON@mx.example", AutoKind.BOUNCE),
+    ("Mail Delivery Subsystem <daemon@mx.example>", AutoKind.BOUNCE),
+    ("noreply@shop.example", AutoKind.AUTO_GENERATED),
+    ("No Reply <no-reply@shop.example>", AutoKind.AUTO_GENERATED),
+    ("do-not-reply@bank.example", AutoKind.AUTO_GENERATED),
+    ("donotreply@bank.example", AutoKind.AUTO_GENERATED),
+    ("alerts-noreply@service.example", AutoKind.AUTO_GENERATED),
+    ("bounce-1234@mailer.example", AutoKind.AUTO_GENERATED),
+    ("bounces+abc=clinic.example@esp.example", AutoKind.AUTO_GENERATED),
+    ("therapists-owner@lists.example", AutoKind.AUTO_GENERATED),
+])
+def test_robot_senders_are_automatic(sender, kind):
+    text = f"From: {sender}\nTo: intro@collective.example\nSubject: Your account\n\nHello.\n"
+    assert detect(text).kind is kind
+
+
+@pytest.mark.parametrize("subject", [
+    "Out of Office: Introduction", "Automatic reply: Introduction", "Auto reply: Re: intro", "Autoreply",
+    "[Auto-Reply] Re: intro", "Out of Office AutoReply: intro", "Réponse automatique : Introduction",
+    "Absent : Introduction", "Abwesenheitsnotiz: Einführung", "Automatische Antwort: AW: Einführung",
+    "Respuesta automática: Presentación", "Fuera de la oficina: hola", "Risposta automatica: Presentazione",
+    "Resposta automática: Apresentação", "Afwezigheidsbericht: Introductie", "Automatisch antwoord: intro",
+    "Frånvaro: Introduktion", "Automatiskt svar: intro", "Autosvar: Introduktion", "Automatisk svar: intro",
+    "Fraværsmelding: intro", "Automatyczna odpowiedź: Przedstawienie", "Poza biurem: intro",
+    "自動応答: ご紹介", "自动回复: 介绍",
+])
+def test_out_of_office_subjects_are_auto_replies(subject):
+    verdict = detect(person(subject, "Thank you for your email."))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("subject: out-of-office wording",))
+
+
+@pytest.mark.parametrize("body", [
+    "I am currently out of the office with limited access to email. For urgent matters please contact Jo.",
+    "I'm on annual leave until 3 March and will respond upon my return.",
+    "This is an automatic reply: your message has been received.",
+    "Je suis actuellement absente. Pour toute urgence, veuillez contacter le secrétariat. Je vous répondrai à mon retour.",
+    "Ich bin bis 10.3. nicht im Büro. In dringenden Fällen wenden Sie sich bitte an Jo.",
+    "Dies ist eine automatische Antwort.",
+    "Estoy fuera de la oficina. Responderé a mi regreso; para asuntos urgentes escriba a Jo.",
+    "Sono fuori ufficio con accesso limitato alla posta. Risponderò al mio rientro.",
+    "Estou de férias e responderei quando eu voltar. Assuntos urgentes: Jo.",
+    "Ik ben momenteel afwezig. Voor dringende zaken neem contact op met Jo.",
+    "Jag är ledig och återkommer när jag kommer tillbaka. Brådskande ärenden: kontakta Jo.",
+    "Jeg er på ferie. Ved hjemkomst svarer jeg. Haster det, kontakt Jo.",
+    "Jeg er for tiden fraværende. Haster det, kontakt Jo; jeg svarer når jeg er tilbake.",
+    "Jestem na urlopie. W sprawach pilnych proszę skontaktuj się z Jo. Odpowiem po powrocie.",
+    "<html><body><p>I am out of the office until Monday.</p><p>For urgent matters please contact Jo.</p></body></html>",
+], ids=["en1", "en2", "en-sentence", "fr", "de", "de-sentence", "es", "it", "pt", "nl", "sv", "da", "no", "pl", "html"])
+def test_out_of_office_bodies_without_telling_headers_are_auto_replies(body):
+    subtype = "html" if body.startswith("<html>") else "plain"
+    text = f"{PERSON}Subject: Re: Introduction\nContent-Type: text/{subtype}; charset=utf-8\n\n{body}\n"
+    assert detect(text).kind is AutoKind.AUTO_REPLY
+
+
+@pytest.mark.parametrize("subject, body", [
+    ("Re: Introduction", "Yes please! I'm on holiday until Monday but happy to be introduced to Maya."),
+    ("Re: Introduction", "Yes. I will be away next week, urgent things can wait."),
+    ("Out of office next week - can you introduce Sam to Maya?", "Thanks!"),
+    ("Absence of pain after the session", "Sam feels much better."),
+    ("Re: Introduction", "YES\n\nOn Mon, 2 Mar 2026, Intro Assistant wrote:\n> This is an automatic message from intro."),
+    ("Re: Introduction", "Oui\n\n> Ceci est un message automatique"),
+    ("Mail delivery to Maya", "I think my last mail to Maya could not be delivered, can you check?"),
+    ("Fwd: Undeliverable: Introduction", "Is this the right address for Maya?"),
+    ("Re: Delivery report for the clinic", "The parcel arrived, thanks."),
+])
+def test_people_who_mention_absence_or_delivery_are_still_people(subject, body):
+    assert detect(person(subject, body)) is None
+
+
+def test_an_auto_reply_names_the_message_it_answers():
+    text = person("Automatic reply: Introduction", "Away.", "In-Reply-To: <ask-5@collective.example>\n"
+                  "References: <ask-1@collective.example> <ask-5@collective.example>\n")
+    assert detect(text).original_message_ids == ("<ask-5@collective.example>", "<ask-1@collective.example>")
+
+
+@pytest.mark.parametrize("sender", ["Sam Rivera <sam@client.example>", "frontdesk-admin@clinic.example",
+                                    "Bounce Therapy <hello@bouncetherapy.example>", "replies@clinic.example"])
+def test_a_plain_message_from_a_person_is_not_automatic(sender):
+    text = (f"From: {sender}\nTo: intro@collective.example\nSubject: Please introduce Sam to Maya Chen\n\n"
+            "Hi, could you introduce Sam to Maya?\n")
+    assert detect(text) is None
+
+
+# --- wild input -----------------------------------------------------------------------------------
+
+@pytest.mark.timeout(60)  # each of these took minutes while a pattern was quadratic
+@pytest.mark.parametrize("body", ["a" * 500_000, " " * 500_000, "\n" * 500_000, "a@" * 250_000, "<" * 500_000,
+                                  "following address " * 25_000, "550 " * 120_000, "Message-ID: <" * 40_000,
+                                  "( " * 250_000, ("wrote " * 2000 + "\n") * 40])
+def test_pathological_bounce_texts_are_read_in_linear_time(body):
+    text = ("From: MAILER-DAEMON@mx.example\nTo: intro@collective.example\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n" + body)
+    assert detect_automatic(parse_message(text.encode()), LOOP).kind is AutoKind.BOUNCE
+
+
+HEADER_LINES = st.sampled_from([
+    "From: MAILER-DAEMON@x.example", "From: <>", "From: postmaster@x.example", "From: a@b.example",
+    "Return-Path: <>", "Auto-Submitted: auto-replied", "Precedence: bulk", "List-Id: <x>",
+    "Subject: Undelivered Mail Returned to Sender", "Subject: Out of Office: x", "Subject: =?utf-8?q?x?=",
+    "X-Failed-Recipients: x@y.example, ((((", "Content-Type: multipart/report; report-type=delivery-status; boundary=b",
+    "Content-Type: multipart/mixed; boundary=b", "Content-Type: message/delivery-status",
+    "Content-Type: text/plain; charset=bogus", "Content-Transfer-Encoding: base64", "X-Introbot-Loop: x",
+])
+BODY_LINES = st.sampled_from([
+    "--b", "--b--", "Content-Type: message/delivery-status", "Content-Type: message/rfc822", "Action: failed",
+    "Action: delayed", "Status: 5.1.1", "Status: 9.9.9", "Final-Recipient: rfc822; x@y.example",
+    "Final-Recipient: ;;;<<>>", "The following addresses failed:", "<x@y.example>: host said: 550", "",
+    "Message-ID: <a@b>", "I am out of the office with limited access", "\x00\xff", "RCPT TO:<x@y.example>",
+])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(HEADER_LINES, max_size=8), st.lists(st.one_of(BODY_LINES, st.text(max_size=30)), max_size=30))
+def test_detect_automatic_never_raises_on_whatever_parse_message_accepts(headers, body):
+    raw = "\n".join(["From: a@b.example"] + headers + [""] + body).encode("utf-8", "surrogateescape")
+    try:
+        msg = parse_message(raw)
+    except UnreadableMessage:
+        return
+    verdict = detect_automatic(msg, LOOP)
+    if verdict is not None:
+        assert all(address == address.lower() and "@" in address for address in verdict.failed_recipients)
+        assert all(message_id.startswith("<") for message_id in verdict.original_message_ids)

@@ -1,0 +1,276 @@
+"""Conversations on real servers: "the practitioner forwards this, expect these emails to these people"."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from introbot.config import load_config
+from introbot.daemon import Daemon
+from tests.conversation import (ADA, BEN, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message,
+                                recipients_of, reply)
+
+CLIENT_EMAIL = """\
+Hi Dr. Lee,
+
+Thank you for today's session. My lower back is still sore after long days at the desk.
+Do you know someone who does massage?
+
+Sam
+"""
+
+
+@pytest.fixture
+def world(mail, tmp_path) -> World:
+    return World(mail, tmp_path)
+
+
+def addresses(message, header: str) -> set[str]:
+    return {a.addr_spec.lower() for value in message.get_all(header, []) for a in value.addresses}
+
+
+def plain(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def forward_request(world: World, note: str = "Maya, could you see Sam? Thanks, Ada") -> None:
+    client_mail = new_message(SAM, ADA, "Back pain", CLIENT_EMAIL)
+    world.send(gmail_forward(ADA, client_mail, note), sender=ADA, authenticated=True)
+
+
+def ask_sam(world: World, note: str = "Maya, could you see Sam? Thanks, Ada"):
+    """Ada forwards Sam's email; introbot runs once; Sam's consent ask is returned."""
+    forward_request(world, note)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    return ask
+
+
+def folder_counts(world: World) -> dict[str, int]:
+    """How many messages each of intro@'s folders holds, leaving out empty ones."""
+    counts = {folder: len(world.mail.messages(BOT, folder))
+              for folder in ("INBOX", "introbot/processed", "introbot/ignored", "introbot/quarantine")
+              if folder in world.mail.folders(BOT)}
+    return {folder: count for folder, count in counts.items() if count}
+
+
+def test_a_forward_becomes_two_asks_two_yeses_and_exactly_one_bowed_out_intro(world):
+    ask = ask_sam(world)
+    assert world.inbox(MAYA) == [] and world.inbox(ADA) == []  # privacy order: the client first, alone
+    assert ask["Reply-To"].addresses[0].addr_spec.startswith("intro+")
+    assert "Maya Chen" in ask["Subject"] and "YES or NO" in plain(ask)
+    assert ask["Auto-Submitted"] == "auto-generated"
+
+    world.send(reply(ask, SAM, "Yes please, that would be great!"), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    text = plain(colleague_ask)
+    assert "Sam" in text and "Rivera" not in text and SAM[1] not in text
+    assert SAM[1] not in colleague_ask.as_string()
+
+    world.send(reply(colleague_ask, MAYA, "Happy to, thanks Ada."), sender=MAYA)
+    world.once()
+    sam_mail = world.wait_inbox(SAM, 2)
+    maya_mail = world.wait_inbox(MAYA, 2)
+    intro = sam_mail[1]
+    assert maya_mail[1]["Message-ID"] == intro["Message-ID"]  # one email to the two of them
+    assert intro["From"].addresses[0].addr_spec == BOT
+    assert intro["From"].addresses[0].display_name == "Dr. Ada Lee via Intro Assistant"
+    assert addresses(intro, "To") == addresses(intro, "Reply-To") == {SAM[1], MAYA[1]}
+    assert intro.get("Cc") is None and intro.get("In-Reply-To") is None and intro.get("References") is None
+    assert "Sam" in intro["Subject"] and "Maya" in intro["Subject"]
+    body, _, signature = plain(intro).partition("\n-- \n")
+    assert len(body.split()) < 120
+    assert "https://bodywork.example" in body and "Dr. Ada Lee" in body
+    assert "take it from here" in body and ">" not in body and "lower back" not in body
+    [note] = world.wait_inbox(ADA, 1)
+    assert note.get("In-Reply-To") is None and ADA[1] in addresses(note, "To")
+    assert len(plain(note).partition("\n-- \n")[0].split()) <= 40
+    world.once()
+    assert len(world.inbox(SAM)) == 2 and len(world.inbox(MAYA)) == 2 and len(world.inbox(ADA)) == 1
+    assert folder_counts(world) == {"introbot/processed": 3}
+
+
+def introduced(world: World):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "yes"), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(colleague_ask, MAYA, "Yes!"), sender=MAYA)
+    world.once()
+    return world.wait_inbox(SAM, 2)[1]
+
+
+@pytest.mark.parametrize("writer, other", [(SAM, MAYA), (MAYA, SAM)])
+def test_a_reply_all_from_either_party_reaches_only_the_other(world, writer, other):
+    intro = introduced(world)
+    answer = reply(intro, writer, "Lovely to meet you! Does Thursday work?", reply_all=True)
+    assert set(recipients_of(answer)) == {other[1]}  # Reply-To names both parties; intro@ is not in it
+    world.send(answer, sender=writer)
+    world.mail.wait_for_messages(other[1], 3)
+    world.once()
+    assert len(world.inbox(writer)) == 2 and len(world.inbox(other)) == 3 and len(world.inbox(ADA)) == 1
+
+
+def test_a_reply_that_still_reaches_intro_goes_to_the_other_party_and_the_writer_is_told_once(world):
+    intro = introduced(world)
+    world.send(reply(intro, SAM, "Thank you! When are you free?", to_from=True), sender=SAM)
+    world.once()
+    maya_mail = world.wait_inbox(MAYA, 3)
+    passed = maya_mail[2]
+    assert "When are you free?" in plain(passed)
+    assert addresses(passed, "Reply-To") == {SAM[1]}
+    [stepped_out] = world.wait_inbox(SAM, 3)[2:]
+    assert "stepped out" in plain(stepped_out)
+    world.send(reply(intro, SAM, "Also, do you take cards?", to_from=True), sender=SAM)
+    world.once()
+    world.wait_inbox(MAYA, 4)
+    assert len(world.inbox(SAM)) == 3 and len(world.inbox(ADA)) == 1  # no second note; referrer never copied
+
+
+def test_a_reply_all_that_copies_intro_and_reached_the_other_sends_nothing_more(world):
+    intro = introduced(world)
+    answer = reply(intro, MAYA, "Hi Sam, Thursday at 3?", reply_all=True)
+    answer.replace_header("To", f"{SAM[0]} <{SAM[1]}>, Intro <{BOT}>")
+    world.send(answer, sender=MAYA)
+    world.wait_inbox(SAM, 3)
+    world.once()
+    assert len(world.inbox(SAM)) == 3 and len(world.inbox(MAYA)) == 2 and len(world.inbox(ADA)) == 1
+
+
+def test_a_client_who_says_no_is_never_revealed_and_the_colleague_never_asked(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "No thanks, not right now."), sender=SAM)
+    world.once()
+    [note] = world.wait_inbox(ADA, 1)
+    assert "Sam" in plain(note) and "preferred not" in plain(note)
+    assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1
+
+
+def test_a_colleague_with_standing_consent_is_introduced_after_the_client_says_yes(world):
+    ask = ask_sam(world, note="Could Lio see Sam for craniosacral work?")
+    world.send(reply(ask, SAM, "Yes"), sender=SAM)
+    world.once()
+    [intro] = world.wait_inbox(LIO, 1)
+    assert addresses(intro, "To") == {SAM[1], LIO[1]}
+
+
+def test_parallel_order_asks_both_at_once(mail, tmp_path):
+    world = World(mail, tmp_path, order="parallel")
+    forward_request(world)
+    world.once()
+    world.wait_inbox(SAM, 1)
+    world.wait_inbox(MAYA, 1)
+
+
+def test_a_cc_to_intro_names_the_colleague_and_the_client_is_the_other_recipient(world):
+    cc = new_message(ADA, SAM, "Massage", "Hi Sam,\n\nI'm asking my assistant to introduce you to Maya Chen.\n\nAda\n",
+                     cc=[("Intro", BOT)])
+    world.send(cc, sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 2)[1:]  # Sam also got Ada's own email
+    assert "Maya Chen" in ask["Subject"]
+
+
+def test_a_direct_line_names_both_people(world):
+    direct = new_message(ADA, ("Intro", BOT), "Intro please",
+                         "Please introduce Kim Novak <kim@client.example> to Maya Chen.\n")
+    world.send(direct, sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(KIM, 1)
+    assert "Hi Kim" in plain(ask)
+
+
+def test_an_unclear_request_asks_the_referrer_one_question_and_the_answer_completes_it(world):
+    forward_request(world, note="Could you find Sam someone for massage? Thanks")
+    world.once()
+    [question] = world.wait_inbox(ADA, 1)
+    assert world.inbox(SAM) == [] and world.inbox(MAYA) == []  # nobody is contacted before the answer
+    world.send(reply(question, ADA, "Maya Chen"), sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Chen" in ask["Subject"]
+
+
+def test_a_request_naming_the_practitioner_themself_is_refused_in_one_line(world):
+    direct = new_message(BEN, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> to "
+                                                       "ben@clinic.example\n")
+    world.send(direct, sender=BEN, authenticated=True)
+    world.once()
+    [refusal] = world.wait_inbox(BEN, 1)
+    assert "named yourself" in plain(refusal) and world.inbox(SAM) == []
+
+
+@pytest.mark.parametrize("sender, authenticated", [(KIM, True), (ADA, False)])
+def test_strangers_and_unauthenticated_mail_get_no_reply_and_are_moved_to_ignored(world, sender, authenticated):
+    request = new_message(sender, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> "
+                                                           "to Maya Chen.\n")
+    world.send(request, sender=sender, authenticated=authenticated)
+    world.once()
+    assert folder_counts(world) == {"introbot/ignored": 1}
+    assert world.inbox(SAM) == [] and world.inbox(sender) == [] and world.inbox(MAYA) == []
+
+
+def test_an_out_of_office_reply_to_an_ask_is_not_an_answer_and_gets_none(world):
+    ask = ask_sam(world)
+    away = reply(ask, SAM, "I am out of the office until Monday. Yes, I will read your email then.")
+    away.replace_header("Subject", "Automatic reply: " + str(ask["Subject"]))
+    away["Auto-Submitted"] = "auto-replied"
+    world.send(away, sender=SAM)
+    world.once()
+    assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1
+    assert folder_counts(world)["introbot/ignored"] == 1
+
+
+def test_an_unclear_answer_gets_one_short_note(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)
+    world.once()
+    [note] = world.wait_inbox(SAM, 2)[1:]
+    assert "YES or NO" in plain(note) and note["Auto-Submitted"] == "auto-replied"
+    world.send(reply(ask, SAM, "And is she nice?"), sender=SAM)
+    world.once()
+    assert len(world.inbox(SAM)) == 2 and world.inbox(MAYA) == []
+
+
+def test_a_client_who_drops_the_plus_address_is_still_understood(world):
+    ask = ask_sam(world)
+    answer = reply(ask, SAM, "Yes")
+    answer.replace_header("To", f"Intro <{BOT}>")  # the References header still carries the token
+    world.send(answer, sender=SAM)
+    world.once()
+    world.wait_inbox(MAYA, 1)
+
+
+def test_consent_counts_only_from_the_person_asked(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, KIM, "Yes"), sender=KIM, envelope_to=[ask["Reply-To"].addresses[0].addr_spec])
+    world.once()
+    assert world.inbox(MAYA) == []
+
+
+def test_one_reminder_then_quiet_expiry_survive_restarts(world):
+    forward_request(world)
+    start = datetime.now(timezone.utc)
+    config = load_config(world.config_path)
+    Daemon(config, clock=lambda: start).once()
+    world.wait_inbox(SAM, 1)
+    Daemon(config, clock=lambda: start + timedelta(days=3, minutes=1)).once()
+    [reminder] = world.wait_inbox(SAM, 2)[1:]
+    assert "Reminder" in reminder["Subject"]
+    Daemon(config, clock=lambda: start + timedelta(days=4)).once()
+    Daemon(config, clock=lambda: start + timedelta(days=7, minutes=1)).once()
+    [note] = world.wait_inbox(ADA, 1)
+    assert "didn't answer" in plain(note)
+    Daemon(config, clock=lambda: start + timedelta(days=30)).once()
+    assert len(world.inbox(SAM)) == 2 and len(world.inbox(ADA)) == 1 and world.inbox(MAYA) == []
+
+
+def test_the_database_is_private_to_its_owner(world):
+    forward_request(world)
+    world.once()
+    assert world.database.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(world.database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
