@@ -8,6 +8,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from introbot.config import load_config
+from introbot.daemon import build_service
+from introbot.edges.store import Store
+
 from bench.corpus import AUTHSERV_ID, BOT, COLLEAGUES, PRACTITIONERS, Generator, Person
 from bench.procstat import Watched
 from tests.mailhost import MailHost
@@ -107,10 +111,6 @@ class Bot:
     def fill_outbox(self, generator: Generator, count: int, first: int) -> int:
         """Queue `count` consent asks the way the daemon does: by handing requests to introbot's own
         service (no mail server involved); returns how many messages the outbox holds for sending."""
-        from introbot.config import load_config
-        from introbot.daemon import build_service
-        from introbot.edges.store import Store
-
         store = Store(self.database)
         try:
             service = build_service(load_config(self.config), store)

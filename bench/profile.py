@@ -37,7 +37,9 @@ STEPS = (
 # (label, fragments of a file path or of a built-in's name): the first that matches takes the time.
 AREAS = (
     ("SQLite (execute, commit, fsync)", ("sqlite3",)),
-    ("TLS and sockets (reads, writes, waits)", ("_ssl.", "ssl.py", "socket.py", "selectors.py", "'poll'", "'select'")),
+    ("TLS and sockets (reads, writes, waits)", ("_ssl.", "_socket.", "ssl.py", "socket.py", "selectors.py", "'poll'",
+                                                "'select'")),
+    ("address validation (email_validator, idna)", ("email_validator/", "idna/", "unicodedata")),
     ("IMAP protocol (imapclient, imaplib)", ("imapclient/", "imaplib.py")),
     ("MIME parsing and headers (email package)", ("/email/",)),
     ("introbot core (rules, request, answers, render)", ("introbot/core/",)),
@@ -45,6 +47,7 @@ AREAS = (
     ("templates (jinja2)", ("jinja2/", "markupsafe")),
     ("SMTP and asyncio (aiosmtplib)", ("aiosmtplib/", "asyncio/")),
     ("regular expressions", ("re.Pattern", "re/", "sre_")),
+    ("logging", ("logging/",)),
     ("imports at start-up", ("importlib", "<frozen")),
 )
 
