@@ -8,46 +8,20 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from introbot.config import load_config
+from introbot.config import Person, load_config
 from introbot.daemon import build_service
 from introbot.edges.store import Store
 
-from bench.corpus import AUTHSERV_ID, BOT, COLLEAGUES, PRACTITIONERS, Generator, Person
+from bench.corpus import COLLEAGUES, PRACTITIONERS, Generator
 from bench.procstat import Watched
+from tests.conversation import ADA, BEN, LIO, MAYA, World
 from tests.mailhost import MailHost
 
 READY_TIMEOUT = 60.0
 
-CONFIG = """\
-[bot]
-address = "{bot}"
-name = "Intro Assistant"
-database = "introbot.sqlite3"
 
-[imap]
-host = "127.0.0.1"
-port = {imaps_port}
-security = "tls"
-username = "{bot}"
-password_file = "password"
-ca_file = "{ca_file}"
-
-[smtp]
-host = "127.0.0.1"
-port = {submission_port}
-security = "starttls"
-username = "{bot}"
-password_file = "password"
-ca_file = "{ca_file}"
-
-[consent]
-order = "client-first"
-remind_after = "3d"
-expire_after = "7d"
-
-[trust]
-authserv_id = "{authserv_id}"
-{people}"""
+def _except(people: tuple[Person, ...], emails: set[str]) -> tuple[Person, ...]:
+    return tuple(p for p in people if p.email not in emails)
 
 
 def _people(section: str, people: tuple[Person, ...]) -> str:
@@ -62,16 +36,11 @@ class Bot:
         self.host = host
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "password").write_text(host.password)
-        self.config = folder / "config.toml"
-        self.config.write_text(CONFIG.format(
-            bot=BOT, imaps_port=host.imaps_port, submission_port=host.submission_port, ca_file=host.ca_file,
-            authserv_id=AUTHSERV_ID,
-            people=_people("practitioners", PRACTITIONERS) + _people("colleagues", COLLEAGUES)))
-
-    @property
-    def database(self) -> Path:
-        return self.folder / "introbot.sqlite3"
+        # The conversation tests' config (same mail host, bot and authserv-id), with the bench's whole roster.
+        known = {email for _name, email in (ADA, BEN, MAYA, LIO)}
+        world = World(host, folder, extra_config=_people("practitioners", _except(PRACTITIONERS, known))
+                      + _people("colleagues", _except(COLLEAGUES, known)))
+        self.config, self.database = world.config_path, world.database
 
     def log_path(self, name: str) -> Path:
         return self.folder / f"{name}.log"

@@ -18,11 +18,11 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from introbot.config import Person
+from tests.conversation import AUTHSERV_ID, BOT
 from tests.mailhost import DOVEADM, MAIL_USER, MailHost, MailHostError
 
-BOT = "intro@collective.example"
-BOT_DOMAIN = "collective.example"
-AUTHSERV_ID = "mx.collective.example"
+BOT_DOMAIN = BOT.split("@", 1)[1]
 START = datetime(2026, 3, 2, 6, 0, tzinfo=timezone.utc)
 
 # The share of each kind in a backlog: what a day of an intro@ mailbox looks like.
@@ -33,28 +33,6 @@ TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 
 
 @dataclass(frozen=True)
-class Person:
-    """Someone in the benchmark's world: a practitioner, a colleague or a client."""
-
-    name: str
-    email: str
-    website: str = ""
-    specialty: str = ""
-
-    @property
-    def first_name(self) -> str:
-        words = self.name.split()
-        return words[1] if words[0].rstrip(".") in ("Dr", "Prof") else words[0]
-
-    @property
-    def domain(self) -> str:
-        return self.email.split("@", 1)[1]
-
-    def mailbox(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-
-@dataclass(frozen=True)
 class Request:
     """A practitioner's request as it travels: its bytes and SMTP envelope, and whom introbot should ask."""
 
@@ -62,6 +40,16 @@ class Request:
     practitioner: Person
     client: str                 # the address the first consent ask must go to
     recipients: tuple[str, ...]  # envelope recipients (a CC'd request also goes to the client)
+
+
+def mailbox_of(person: Person) -> str:
+    """'Name <address>', as a From or To header shows a person."""
+    return f"{person.name} <{person.email}>"
+
+
+def domain_of(person: Person) -> str:
+    """The domain of a person's address."""
+    return person.email.split("@", 1)[1]
 
 
 PRACTITIONERS = tuple(Person(f"Dr. {first} {last}", f"{first.lower()}@clinic.example", "https://clinic.example",
@@ -154,19 +142,19 @@ class Generator:
         if shape == "forward":
             original = self.texts.body(rng, rng.randint(1, 3))
             body = (f"{note}\n\nThanks,\n{practitioner.first_name}\n\n---------- Forwarded message ---------\n"
-                    f"From: {client.mailbox()}\nDate: Mon, 2 Mar 2026 at 09:00\nSubject: After our session\n"
-                    f"To: {practitioner.mailbox()}\n\n{original}\n\n{client.first_name}\n")
+                    f"From: {mailbox_of(client)}\nDate: Mon, 2 Mar 2026 at 09:00\nSubject: After our session\n"
+                    f"To: {mailbox_of(practitioner)}\n\n{original}\n\n{client.first_name}\n")
             headers = {"To": f"Intro <{BOT}>", "Subject": "Fwd: After our session"}
         elif shape == "cc":
             body = (f"Hi {client.first_name},\n\nI'm asking my assistant to introduce you to {colleague.name}, "
                     f"who I think can help.\n\n{rng.choice(self.texts.paragraphs)}\n\n{practitioner.first_name}\n")
-            headers = {"To": client.mailbox(), "Cc": f"Intro <{BOT}>", "Subject": "Someone who can help"}
+            headers = {"To": mailbox_of(client), "Cc": f"Intro <{BOT}>", "Subject": "Someone who can help"}
         else:
             body = (f"Please introduce {client.name} <{client.email}> to {colleague.name}.\n\n"
                     f"{rng.choice(self.texts.paragraphs)}\n\n{practitioner.first_name}\n")
             headers = {"To": f"Intro <{BOT}>", "Subject": "Intro please"}
-        domain = practitioner.domain
-        headers = {"From": practitioner.mailbox(), **headers,
+        domain = domain_of(practitioner)
+        headers = {"From": mailbox_of(practitioner), **headers,
                    "Authentication-Results": f"{AUTHSERV_ID}; dkim=pass header.d={domain} header.s=s1; "
                                              f"spf=pass smtp.mailfrom={domain}; dmarc=pass header.from={domain}"}
         recipients = (client.email, BOT) if shape == "cc" else (BOT,)
@@ -187,10 +175,10 @@ class Generator:
         quoted = "\n".join("> " + line if line else ">" for line in self.texts.body(rng, rng.randint(1, 4)).split("\n"))
         body = (f"{answer}\n\n{client.first_name}\n\nOn Mon, 2 Mar 2026 at 09:12, Intro Assistant "
                 f"<{BOT}> wrote:\n> Would you like me to introduce you to {colleague.name}?\n>\n{quoted}\n")
-        headers = {"From": client.mailbox(), "To": f"Intro Assistant <intro+{token}@{BOT_DOMAIN}>",
+        headers = {"From": mailbox_of(client), "To": f"Intro Assistant <intro+{token}@{BOT_DOMAIN}>",
                    "Subject": f"Re: Would you like to meet {colleague.name}?",
                    "In-Reply-To": f"<{token}.{i:012d}@{BOT_DOMAIN}>", "References": f"<{token}.{i:012d}@{BOT_DOMAIN}>"}
-        return self._with_attachment_sometimes(i, client.domain, headers, body)
+        return self._with_attachment_sometimes(i, domain_of(client), headers, body)
 
     def out_of_office(self, i: int) -> bytes:
         rng = self.rng
@@ -198,19 +186,19 @@ class Generator:
         body = (f"I am away from the practice until 16 March with limited access to email. "
                 f"{rng.choice(self.texts.paragraphs)[:200]}\n\nBest regards,\n{person.name}\n")
         if rng.random() < 0.5:  # Gmail's vacation responder
-            headers = {"From": person.mailbox(), "To": BOT, "Subject": "Out of office",
+            headers = {"From": mailbox_of(person), "To": BOT, "Subject": "Out of office",
                        "Auto-Submitted": "auto-replied", "Precedence": "bulk"}
-            return self._plain(i, person.domain, headers, body)
-        headers = {"From": person.mailbox(), "To": BOT, "Subject": "Automatic reply: Would you like an introduction?",
+            return self._plain(i, domain_of(person), headers, body)
+        headers = {"From": mailbox_of(person), "To": BOT, "Subject": "Automatic reply: Would you like an introduction?",
                    "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
-        return self._alternative(i, person.domain, headers, body, self._html(body))
+        return self._alternative(i, domain_of(person), headers, body, self._html(body))
 
     def bounce(self, i: int) -> bytes:
         """A DSN from a receiving server: Postfix's RFC 3464 report, or Exchange's with headers only."""
         rng = self.rng
         lost = self.client(i + 1_000_000)
         token = self.stale_token()
-        original = (f"From: Intro Assistant <{BOT}>\nTo: {lost.mailbox()}\nSubject: Would you like an introduction?\n"
+        original = (f"From: Intro Assistant <{BOT}>\nTo: {mailbox_of(lost)}\nSubject: Would you like an introduction?\n"
                     f"Message-ID: <{token}.{i:012d}@{BOT_DOMAIN}>\nAuto-Submitted: auto-generated\n"
                     f"Date: {format_datetime(START)}\n")
         exchange = rng.random() < 0.4
@@ -256,11 +244,11 @@ class Generator:
         rng = self.rng
         person = self.client(i + 2_000_000)
         body = f"Hello,\n\n{self.texts.body(rng, rng.randint(1, 5))}\n\n{person.name}\n"
-        headers = {"From": person.mailbox(), "To": BOT,
+        headers = {"From": mailbox_of(person), "To": BOT,
                    "Subject": rng.choice(("Question about your services", "Partnership", "Hello", "Appointment?"))}
         if rng.random() < 0.4:
-            return self._alternative(i, person.domain, headers, body, self._html(body))
-        return self._with_attachment_sometimes(i, person.domain, headers, body)
+            return self._alternative(i, domain_of(person), headers, body, self._html(body))
+        return self._with_attachment_sometimes(i, domain_of(person), headers, body)
 
     # ------------------------------------------------------------------ MIME
     def _html(self, text: str, bloat: int = 0) -> str:
@@ -275,24 +263,29 @@ class Generator:
                 f'</body></html>\n')
 
     def _alternative(self, i: int, domain: str, headers: dict[str, str], text: str, html: str) -> bytes:
-        boundary = f"alt-{i}-{self.rng.getrandbits(32):08x}"
-        body = (f"--{boundary}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{text}\n"
-                f"--{boundary}\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{html}\n"
-                f"--{boundary}--\n")
-        return self._raw(i, domain, {**headers, "MIME-Version": "1.0",
-                                     "Content-Type": f'multipart/alternative; boundary="{boundary}"'}, body)
+        boundary = self._boundary("alt", i)
+        return self._multipart(i, domain, headers, "alternative", boundary,
+                               [_text_part("plain", text), _text_part("html", html)])
 
     def _with_attachment_sometimes(self, i: int, domain: str, headers: dict[str, str], text: str) -> bytes:
         if self.rng.random() >= ATTACHMENT_SHARE:
             return self._plain(i, domain, headers, text)
-        boundary = f"mixed-{i}-{self.rng.getrandbits(32):08x}"
+        boundary = self._boundary("mixed", i)
         blob = self.rng.choice(self.texts.attachments)
         name, kind = self.rng.choice((("report.pdf", "application/pdf"), ("photo.jpg", "image/jpeg")))
-        body = (f"--{boundary}\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{text}\n"
-                f'--{boundary}\nContent-Type: {kind}; name="{name}"\nContent-Disposition: attachment; '
-                f'filename="{name}"\nContent-Transfer-Encoding: base64\n\n{blob}\n--{boundary}--\n')
+        attachment = (f'Content-Type: {kind}; name="{name}"\nContent-Disposition: attachment; filename="{name}"\n'
+                      f"Content-Transfer-Encoding: base64\n\n{blob}")
+        return self._multipart(i, domain, headers, "mixed", boundary, [_text_part("plain", text), attachment])
+
+    def _boundary(self, prefix: str, i: int) -> str:
+        return f"{prefix}-{i}-{self.rng.getrandbits(32):08x}"
+
+    def _multipart(self, i: int, domain: str, headers: dict[str, str], subtype: str, boundary: str,
+                   parts: list[str]) -> bytes:
+        """A multipart message; each of `parts` is its header lines, an empty line and its body."""
+        body = "".join(f"--{boundary}\n{part}\n" for part in parts) + f"--{boundary}--\n"
         return self._raw(i, domain, {**headers, "MIME-Version": "1.0",
-                                     "Content-Type": f'multipart/mixed; boundary="{boundary}"'}, body)
+                                     "Content-Type": f'multipart/{subtype}; boundary="{boundary}"'}, body)
 
     def _plain(self, i: int, domain: str, headers: dict[str, str], text: str) -> bytes:
         return self._raw(i, domain, {**headers, "MIME-Version": "1.0", "Content-Type": "text/plain; charset=utf-8",
@@ -315,6 +308,10 @@ class Generator:
         fields = "".join(f"{name}: {value}\n" for name, value in headers.items())
         ids = f"Date: {stamp}\nMessage-ID: <{i}.{rng.getrandbits(64):016x}@{domain}>\n"
         return (trace + fields + ids + "\n" + body).encode("utf-8")
+
+
+def _text_part(subtype: str, text: str) -> str:
+    return f"Content-Type: text/{subtype}; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{text}"
 
 
 # ---------------------------------------------------------------------- loading a mailbox

@@ -13,7 +13,7 @@ from pathlib import Path
 from imapclient import IMAPClient
 
 from bench.accepted import AcceptanceLog
-from bench.corpus import BOT_DOMAIN, Generator
+from bench.corpus import BOT_DOMAIN, Generator, mailbox_of
 from bench.procstat import Usage, Watched
 from tests.mailhost import MailHost
 
@@ -131,7 +131,7 @@ def ask_like(generator: Generator, count: int) -> list[tuple[str, str, bytes]]:
         text = generator.texts.body(generator.rng, 2)
         message = EmailMessage()
         message["From"] = f"Dr. Ada Lee via Intro Assistant <intro@{BOT_DOMAIN}>"
-        message["To"] = client.mailbox()
+        message["To"] = mailbox_of(client)
         message["Reply-To"] = f"Intro Assistant <intro+{i:024x}@{BOT_DOMAIN}>"
         message["Subject"] = "Would you like to meet Maya Chen?"
         message["Message-ID"] = f"<{i:024x}.ask@{BOT_DOMAIN}>"
