@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import tempfile
@@ -16,9 +15,14 @@ from typing import Sequence
 from introbot import __version__
 from introbot.config import Config, ConfigError, default_config_path, load_config
 from introbot.core.render import TemplateError
-from introbot.daemon import Daemon, build_service
+from introbot.daemon import Daemon, InstanceLock, build_service
+from introbot.demo import demo_main
+from introbot.doctor import connect_checks
+from introbot.edges.imap import delete_matching
 from introbot.edges.store import Store
+from introbot.logs import setup_logging
 from introbot.model import IntroState, Kind
+from introbot.privacy import forget, mail_mentions, spellings
 from introbot.samples import render_sample
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -34,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", parents=[common], help="the daemon: watch the mailbox, ask, introduce, sweep")
     commands.add_parser("once", parents=[common], help="one full pass (catch up, sweep, send), then exit")
     check = commands.add_parser("check", parents=[common], help="validate the config and render every template")
-    check.add_argument("--connect", action="store_true", help="also log in to IMAP and SMTP")
+    check.add_argument("--connect", action="store_true", help="also log in to IMAP and SMTP and check folders")
+    check.add_argument("--send-test-to", metavar="ADDRESS",
+                       help="with --connect: also send a short test message to ADDRESS")
     preview = commands.add_parser("preview", parents=[common], help="print one message rendered with sample data")
     preview.add_argument("name", choices=[k.value for k in Kind], metavar="NAME",
                          help="one of: " + ", ".join(k.value for k in Kind))
@@ -45,16 +51,24 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     cancel = commands.add_parser("cancel", parents=[common], help="withdraw an open introduction quietly")
     cancel.add_argument("id")
+    demo = commands.add_parser("demo", parents=[common], help="watch the whole flow on an embedded local mail "
+                                                              "system (no account, no config file)")
+    demo.add_argument("--serve", action="store_true", help="then keep the mail system and introbot running, and "
+                                                           "print how to connect Thunderbird or Apple Mail as each person")
+    forget = commands.add_parser("forget", parents=[common], help="erase every trace of a person from the database")
+    forget.add_argument("address", help="their email address (a client, a colleague or a practitioner)")
+    forget.add_argument("--mailbox", action="store_true",
+                        help="also delete every message from, to or mentioning the address from intro@'s watched "
+                             "folder, its introbot/* folders and its Sent folder")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    # flufl.bounce logs every detector run, and tracebacks that can quote a bounced message.
-    logging.getLogger("flufl.bounce").setLevel(logging.CRITICAL)
+    setup_logging(args.verbose, os.environ)
+    if args.command == "demo":  # needs no config file: it builds its own
+        return demo_main(serve=args.serve, out=sys.stdout)
     try:
         config = load_config(default_config_path(args.config, os.environ))
         return COMMANDS[args.command](config, args)
@@ -96,8 +110,10 @@ def _check(config: Config, args: argparse.Namespace) -> int:
             store.close()
     print(f"config OK: {config.path}; all {len(Kind)} templates render")
     if args.connect:
-        from introbot.doctor import connect_checks
-        return connect_checks(config)
+        return connect_checks(config, sys.stdout, send_test_to=args.send_test_to)
+    if args.send_test_to:
+        print("introbot: --send-test-to needs --connect", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 
@@ -182,5 +198,33 @@ def _cancel(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _forget(config: Config, args: argparse.Namespace) -> int:
+    try:
+        forms = spellings(args.address)
+    except ValueError as error:
+        print(f"introbot: forget needs one plain email address: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    # With the daemon stopped, no message being handled at this moment can write the person back.
+    with InstanceLock(config.bot.database):
+        store = Store(config.bot.database)
+        try:
+            result = forget(store, args.address)
+        finally:
+            store.close()
+        print(f"forgot {result.intros} introduction(s) and {result.mails} message(s) in the outbox; "
+              f"the database was compacted")
+        if args.mailbox:
+            deleted = delete_matching(config.imap, lambda raw: mail_mentions(raw, forms))
+            print(f"deleted {deleted} message(s) from the mailbox")
+        else:
+            print("the mailbox was not touched: add --mailbox to delete the messages from, to or mentioning "
+                  "the address from intro@'s folders")
+    for section, people in (("practitioners", config.practitioners), ("colleagues", config.colleagues)):
+        if any(person.email in forms for person in people):
+            print(f"note: the address is still listed in [[{section}]] in {config.path}; remove it there, "
+                  f"or introbot will know it again")
+    return EXIT_OK
+
+
 COMMANDS = {"run": _run, "once": _once, "check": _check, "preview": _preview, "intros": _intros,
-            "show": _show, "cancel": _cancel}
+            "show": _show, "cancel": _cancel, "forget": _forget}

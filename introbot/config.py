@@ -6,6 +6,7 @@ import difflib
 import ipaddress
 import os
 import re
+import shlex
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -91,6 +92,20 @@ class BotSettings:
     referrer_notes: str = "each"  # each | off: the referrer's one-line note per outcome
     bcc_referrer: bool = False  # BCC the referrer on the introduction (opt-in)
     signature: str = ""  # appended after "-- " to every message
+    retention: timedelta = timedelta(days=30)  # message bodies and names of ended intros are purged after this
+
+
+@dataclass(frozen=True)
+class OAuth2Settings:
+    """Where a mail server's OAuth2 access tokens come from (used when `auth = "oauth2"`)."""
+
+    provider: str  # google | microsoft | command
+    command: tuple[str, ...] = ()  # command: prints the access token (or JSON with access_token)
+    client_id: str = ""  # google, microsoft: the app registration's client id
+    client_secret: Secret = NO_SECRET  # google (required), microsoft (confidential apps only)
+    refresh_token: Secret = NO_SECRET  # google, microsoft
+    tenant: str = "common"  # microsoft: the directory (tenant) id or domain
+    token_url: str = ""  # overrides the provider's token endpoint (https, or http to loopback)
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,8 @@ class ImapSettings:
     security: str = "tls"  # tls | starttls | none (loopback only)
     username: str = ""
     password: Secret = NO_SECRET
+    auth: str = "password"  # password | oauth2
+    oauth2: OAuth2Settings | None = None  # set exactly when auth is oauth2
     ca_file: Path | None = None
     folder: str = "INBOX"
     idle_renew: timedelta = timedelta(minutes=4)  # re-issue IDLE this often: at most 29m (RFC 2177), <= 5m behind NAT
@@ -114,6 +131,8 @@ class SmtpSettings:
     security: str = "tls"  # tls | starttls | none (loopback only)
     username: str = ""
     password: Secret = NO_SECRET
+    auth: str = "password"  # password | oauth2
+    oauth2: OAuth2Settings | None = None  # set exactly when auth is oauth2
     ca_file: Path | None = None
     timeout: timedelta = timedelta(seconds=30)
     retry_for: timedelta = timedelta(days=2)  # give up on temporary failures after this long
@@ -126,10 +145,15 @@ class ConsentSettings:
     expire_after: timedelta = timedelta(days=7)
 
 
+PROVIDERS = ("microsoft365",)  # mail providers whose Authentication-Results carry no authserv-id
+
+
 @dataclass(frozen=True)
 class TrustSettings:
     authserv_id: str = ""
     require_authenticated: bool = True
+    verify_dkim: bool = False  # also verify DKIM signatures ourselves (needs DNS TXT lookups)
+    provider: str = ""  # "microsoft365": trust Exchange Online's own Authentication-Results shape
 
 
 @dataclass(frozen=True)
@@ -371,8 +395,8 @@ def _env_name(value: Any, folder: Path) -> str:
         return value
     # The value is not echoed: what was written here may well be the password itself.
     raise _Invalid("must be the NAME of an environment variable (letters, digits and _, such as "
-                   "'INTROBOT_IMAP_PASSWORD'), not the password; export the password under that "
-                   "name before starting introbot")
+                   "'INTROBOT_IMAP_PASSWORD'), not the password or token itself; export the secret "
+                   "under that name before starting introbot")
 
 
 def _duration(at_most: timedelta | None = None, because: str = "") -> Parser:
@@ -419,6 +443,47 @@ def _authserv_id(value: Any, folder: Path) -> str:
     return text
 
 
+def _command(value: Any, folder: Path) -> tuple[str, ...]:
+    """A command to run without a shell: a list of words, or one line split like a shell would."""
+    if isinstance(value, str):
+        try:
+            argv = shlex.split(value)
+        except ValueError as error:
+            raise _Invalid(f"must be a command line whose quotes are balanced ({error}); or write it "
+                           f"as a list such as [\"/usr/local/bin/mail-token\", \"imap\"]") from None
+    elif isinstance(value, list) and all(isinstance(word, str) for word in value):
+        argv = list(value)
+    else:
+        raise _Invalid(f"must be a command: a list such as [\"/usr/local/bin/mail-token\", \"imap\"] "
+                       f"or one line of text, got {_shown(value)}")
+    if not argv or not argv[0].strip():
+        raise _Invalid("must name the program to run first, e.g. [\"/usr/local/bin/mail-token\"]")
+    if any(_CONTROL.search(word) for word in argv):
+        raise _Invalid("must not contain line breaks, tabs or other control characters; remove them")
+    if "/" in argv[0]:  # a path to the program, relative to the config file like every path here
+        argv[0] = str(_resolve(argv[0], folder))
+    return tuple(argv)
+
+
+def _tenant(value: Any, folder: Path) -> str:
+    text = _required_text(value, folder)
+    if not re.fullmatch(r"[A-Za-z0-9.-]+", text):
+        raise _Invalid(f"must be a Microsoft directory (tenant) id such as "
+                       f"'72f988bf-86f1-41af-91ab-2d7cd011db47', a domain such as "
+                       f"'collective.example', or 'common', got {_shown(value)}")
+    return text
+
+
+def _token_url(value: Any, folder: Path) -> str:
+    text = _required_text(value, folder)
+    parts = urlsplit(text)
+    if parts.scheme == "https" and parts.hostname or \
+            parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return text
+    raise _Invalid(f"must be an https:// address (http:// only to this machine, for tests), got "
+                   f"{_shown(value)}; or leave it out for the provider's own token endpoint")
+
+
 # --- the schema: one entry per key; defaults come from the dataclasses ----------------------------
 
 Report = Callable[[str, str], None]  # (key in this table, message)
@@ -427,7 +492,23 @@ Finish = Callable[[str, dict[str, Any], set[str], Report], None]
 
 DEFAULT_PORTS = {"imap": {"tls": 993, "starttls": 143, "none": 143},
                  "smtp": {"tls": 465, "starttls": 587, "none": 25}}
-_SECRET_KEYS = ("password_env", "password_file")
+_OAUTH2_KEYS = ("oauth2_provider", "oauth2_command", "oauth2_client_id", "oauth2_client_secret_env",
+                "oauth2_client_secret_file", "oauth2_refresh_token_env", "oauth2_refresh_token_file",
+                "oauth2_tenant", "oauth2_token_url")
+_REFRESH_FLOW_KEYS = {"oauth2_provider", "oauth2_client_id", "oauth2_client_secret_env",
+                      "oauth2_client_secret_file", "oauth2_refresh_token_env",
+                      "oauth2_refresh_token_file", "oauth2_token_url"}
+# The keys each provider uses: any other oauth2_ key is refused rather than silently ignored.
+_OAUTH2_PROVIDER_KEYS = {"command": {"oauth2_provider", "oauth2_command"},
+                         "google": _REFRESH_FLOW_KEYS,
+                         "microsoft": _REFRESH_FLOW_KEYS | {"oauth2_tenant"}}
+_MAIL_AUTH_KEYS: dict[str, Parser] = {
+    "auth": _choice("password", "oauth2"), "oauth2_provider": _choice("google", "microsoft", "command"),
+    "oauth2_command": _command, "oauth2_client_id": _required_text,
+    "oauth2_client_secret_env": _env_name, "oauth2_client_secret_file": _path,
+    "oauth2_refresh_token_env": _env_name, "oauth2_refresh_token_file": _path,
+    "oauth2_tenant": _tenant, "oauth2_token_url": _token_url,
+}
 _SECURITY = _choice("tls", "starttls", "none", aliases={"ssl": "tls"})
 
 
@@ -456,16 +537,21 @@ def _finish_mail_server(login_required: bool) -> Finish:
                                f"is allowed only when {section}.host is this machine (127.0.0.1, "
                                f"::1 or localhost), got host {_shown(host)}; use \"tls\" or "
                                f"\"starttls\"")
-        given = [key for key in _SECRET_KEYS if key in values or key in failed]
-        env, file = values.pop("password_env", ""), values.pop("password_file", None)
-        if failed & {"username", "password"}:  # a refused literal password is reported already
+        options = {key: values.pop(key) for key in _OAUTH2_KEYS if key in values}
+        written = [key for key in _OAUTH2_KEYS if key in options or key in failed]
+        password, given = _secret(section, "password", values, failed, report)
+        if values.get("auth") == "oauth2":
+            _finish_oauth2(section, values, options, written, given, failed, report)
+            return
+        if written and "auth" not in failed:
+            report(written[0], f"is set but {section}.auth is \"password\" (the default); set "
+                               f"{section}.auth = \"oauth2\" to log in with OAuth2, or remove the "
+                               f"oauth2_ keys")
+        if failed & {"username", "password"} or len(given) == 2:  # reported already
             return
         example = (f"{section}.password_env = \"INTROBOT_{section.upper()}_PASSWORD\" (an environment "
                    f"variable holding it) or {section}.password_file = \"...\" (a file holding only it)")
-        if len(given) == 2:
-            report("password_file", f"cannot be set together with {section}.password_env; keep "
-                                    f"exactly one of them")
-        elif values.get("username") and not given:
+        if values.get("username") and not given:
             report("username", f"is set, so {section} needs its password: add {example}")
         elif not values.get("username") and login_required:
             report("username", f"is required: the login name of the mailbox, often its address; "
@@ -473,9 +559,68 @@ def _finish_mail_server(login_required: bool) -> Finish:
         elif not values.get("username") and given:
             report(given[0], f"is set but {section}.username is empty; add the login name as "
                              f"{section}.username, or remove the password to connect without one")
-        if env or file:
-            values["password"] = Secret(key=f"{section}.{given[0]}", env=env, file=file)
+        if password.configured:
+            values["password"] = password
     return finish
+
+
+def _secret(section: str, stem: str, values: dict[str, Any], failed: set[str],
+            report: Report) -> tuple[Secret, list[str]]:
+    """The secret named by `{stem}_env` or `{stem}_file` (both taken out of `values`), and which
+    of the two keys were written."""
+    given = [key for key in (f"{stem}_env", f"{stem}_file") if key in values or key in failed]
+    env, file = values.pop(f"{stem}_env", ""), values.pop(f"{stem}_file", None)
+    if len(given) == 2:
+        report(given[1], f"cannot be set together with {section}.{given[0]}; keep exactly one of them")
+    if not (env or file):
+        return NO_SECRET, given
+    return Secret(key=f"{section}.{given[0]}", env=env, file=file), given
+
+
+def _finish_oauth2(section: str, values: dict[str, Any], options: dict[str, Any], written: list[str],
+                   password_keys: list[str], failed: set[str], report: Report) -> None:
+    """`auth = "oauth2"`: a username, a provider and exactly the keys that provider uses."""
+    for key in password_keys:
+        report(key, f"is not used with {section}.auth = \"oauth2\" (a token replaces the password); "
+                    f"remove it")
+    if not values.get("username") and "username" not in failed:
+        report("username", f"is required with {section}.auth = \"oauth2\": the address of the mailbox "
+                           f"the token is for; add username = \"intro@collective.example\"")
+    provider = options.get("oauth2_provider")
+    if provider is None:
+        if "oauth2_provider" not in failed:
+            report("auth", f"= \"oauth2\" needs {section}.oauth2_provider: \"google\", \"microsoft\" "
+                           f"or \"command\"; config.example.toml explains each")
+        return
+    for key in written:
+        if key not in _OAUTH2_PROVIDER_KEYS[provider]:
+            report(key, f"is not used with {section}.oauth2_provider = \"{provider}\"; remove it")
+    if provider == "command":
+        if "oauth2_command" not in written:
+            report("oauth2_provider", f"= \"command\" needs {section}.oauth2_command: the command that "
+                                      f"prints an access token, e.g. [\"/usr/local/bin/mail-token\", "
+                                      f"\"{section}\"]")
+        values["oauth2"] = OAuth2Settings("command", command=options.get("oauth2_command", ()))
+        return
+    refresh_token, refresh_keys = _secret(section, "oauth2_refresh_token", options, failed, report)
+    client_secret, secret_keys = _secret(section, "oauth2_client_secret", options, failed, report)
+    missing = {"oauth2_client_id": "the client id of your app registration",
+               "oauth2_refresh_token": "the refresh token you got when you authorised the app",
+               "oauth2_client_secret": "Google's token endpoint needs the client secret"}
+    if "oauth2_client_id" in written:
+        del missing["oauth2_client_id"]
+    if refresh_keys or "oauth2_refresh_token" in failed:  # a refused literal token is reported already
+        del missing["oauth2_refresh_token"]
+    if secret_keys or "oauth2_client_secret" in failed or provider != "google":
+        del missing["oauth2_client_secret"]
+    for key, why in missing.items():
+        named = key if key == "oauth2_client_id" else f"{key}_env or _file"
+        report("oauth2_provider", f"= \"{provider}\" needs {section}.{named} ({why}); "
+                                  f"config.example.toml explains the setup")
+    values["oauth2"] = OAuth2Settings(provider, client_id=options.get("oauth2_client_id", ""),
+                                      client_secret=client_secret, refresh_token=refresh_token,
+                                      tenant=options.get("oauth2_tenant", OAuth2Settings.tenant),
+                                      token_url=options.get("oauth2_token_url", ""))
 
 
 def _finish_consent(section: str, values: dict[str, Any], failed: set[str], report: Report) -> None:
@@ -491,12 +636,20 @@ def _finish_consent(section: str, values: dict[str, Any], failed: set[str], repo
 
 
 def _finish_trust(section: str, values: dict[str, Any], failed: set[str], report: Report) -> None:
-    if failed or not values.get("require_authenticated", True) or values.get("authserv_id"):
+    if failed:
+        return
+    if values.get("provider") and values.get("authserv_id"):
+        report("authserv_id", f"cannot be set together with trust.provider = {_shown(values['provider'])}: "
+                              f"that provider's Authentication-Results header has no authserv-id; keep one of them")
+        return
+    if (not values.get("require_authenticated", True) or values.get("authserv_id") or values.get("provider")
+            or values.get("verify_dkim")):
         return
     report("authserv_id", "is empty while trust.require_authenticated = true, so no request could "
                           "ever be trusted; set it to the authserv-id your receiving server writes "
                           "in Authentication-Results, e.g. \"mx.google.com\", or set "
-                          "require_authenticated = false only for testing")
+                          "provider = \"microsoft365\" for Exchange Online, or verify_dkim = true; "
+                          "set require_authenticated = false only for testing")
 
 
 _SECTIONS: dict[str, _Table] = {
@@ -504,7 +657,7 @@ _SECTIONS: dict[str, _Table] = {
         "address": _address, "name": _required_text, "database": _path,
         "templates": _existing("folder", Path.is_dir), "language": _language, "dry_run": _boolean,
         "referrer_notes": _choice("each", "off"), "bcc_referrer": _boolean,
-        "signature": _multiline_text,
+        "signature": _multiline_text, "retention": _duration(),
     }, required={"address": "the intro@ mailbox introbot reads and sends from; add "
                             "address = \"intro@collective.example\""}),
     "imap": _Table(ImapSettings, {
@@ -513,13 +666,14 @@ _SECTIONS: dict[str, _Table] = {
         "ca_file": _existing("file", Path.is_file), "folder": _required_text,
         "idle_renew": _duration(timedelta(minutes=29), "(RFC 2177: servers may end an IDLE after "
                                                        "30 minutes; keep it at or under 5m behind NAT)"),
-        "poll_interval": _duration(), "timeout": _duration(),
+        "poll_interval": _duration(), "timeout": _duration(), **_MAIL_AUTH_KEYS,
     }, required={"host": "the IMAP server of the intro@ mailbox; add host = \"imap.example.org\""},
         finish=_finish_mail_server(login_required=True)),
     "smtp": _Table(SmtpSettings, {
         "host": _host, "port": _port, "security": _SECURITY,
         "username": _text, "password_env": _env_name, "password_file": _path,
         "ca_file": _existing("file", Path.is_file), "timeout": _duration(), "retry_for": _duration(),
+        **_MAIL_AUTH_KEYS,
     }, required={"host": "the SMTP server introbot sends through; add host = \"smtp.example.org\""},
         finish=_finish_mail_server(login_required=False)),
     "consent": _Table(ConsentSettings, {
@@ -527,7 +681,9 @@ _SECTIONS: dict[str, _Table] = {
         "expire_after": _duration(),
     }, finish=_finish_consent),
     "trust": _Table(TrustSettings, {
-        "authserv_id": _authserv_id, "require_authenticated": _boolean,
+        "authserv_id": _authserv_id, "require_authenticated": _boolean, "verify_dkim": _boolean,
+        "provider": _choice("", *PROVIDERS, aliases={"office365": "microsoft365", "m365": "microsoft365",
+                                                      "exchange": "microsoft365", "outlook": "microsoft365"}),
     }, finish=_finish_trust),
 }
 _PERSON = _Table(Person, {
@@ -576,12 +732,17 @@ class _Problems:
             raise ConfigError([message for _, message in sorted(self.found, key=lambda p: p[0])])
 
 
+# Secrets written straight into the file: refused without repeating them, pointing to _env and _file.
+_LITERAL_SECRETS = {"password": "a password", "oauth2_client_secret": "a client secret",
+                    "oauth2_refresh_token": "a refresh token"}
+
+
 def _unknown_key(key: str, known: Mapping[str, Any] | set[str], where: Where) -> str:
     prefix = _label(where) + "." if where else ""
-    if key == "password" and "password_env" in known:
-        return (f"is refused: a password must never be written in the config file; put it in an "
-                f"environment variable named by {prefix}password_env, or in a file only introbot "
-                f"can read, named by {prefix}password_file")
+    if key in _LITERAL_SECRETS and f"{key}_env" in known:
+        return (f"is refused: {_LITERAL_SECRETS[key]} must never be written in the config file; put "
+                f"it in an environment variable named by {prefix}{key}_env, or in a file only "
+                f"introbot can read, named by {prefix}{key}_file")
     close = difflib.get_close_matches(key, list(known), n=1)
     if close:
         return f"is not a known key; did you mean {prefix}{close[0]}?"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from introbot.config import Config
 from introbot.core.render import Renderer
+from introbot.edges.dns import TxtResolver
 from introbot.edges.imap import MailboxWatcher
 from introbot.edges.scheduler import Metronome
 from introbot.edges.smtp import SmtpSender
@@ -64,7 +65,8 @@ def utc_now() -> datetime:
 
 def build_service(config: Config, store: Store, clock=utc_now, rng: random.Random | None = None) -> Service:
     renderer = Renderer(shipped_templates(), config.bot.templates)
-    return Service(config, store, renderer, rng or random.SystemRandom(), clock)
+    dns_txt = TxtResolver() if config.trust.verify_dkim else None
+    return Service(config, store, renderer, rng or random.SystemRandom(), clock, dns_txt=dns_txt)
 
 
 class Daemon:
@@ -88,6 +90,7 @@ class Daemon:
                                          rng=self.rng)
                 handled = watcher.run_once()
                 service.sweep()
+                service.purge()
                 sent = asyncio.run(service.drain_outbox(self._sender()))
                 log.info("once: handled %d message(s), sent %d", handled, sent)
             finally:
@@ -126,6 +129,7 @@ class Daemon:
         try:
             while not stop.is_set():
                 service.sweep()
+                service.purge()
                 await service.drain_outbox(sender)
                 await wake.wait()
                 wake.clear()

@@ -31,6 +31,7 @@ class Consent(str, Enum):
 
 
 class IntroState(str, Enum):
+    CONFIRMING = "confirming"  # a request we could not authenticate: waiting for the referrer's YES
     CLARIFYING = "clarifying"  # waiting for the referrer to say who should meet whom
     ASKING = "asking"  # consent asks are out
     INTRODUCED = "introduced"  # the one introduction went out; introbot has stepped out
@@ -41,7 +42,7 @@ class IntroState(str, Enum):
 
     @property
     def open(self) -> bool:
-        return self in (IntroState.CLARIFYING, IntroState.ASKING)
+        return self in (IntroState.CONFIRMING, IntroState.CLARIFYING, IntroState.ASKING)
 
 
 class Outcome(str, Enum):
@@ -126,8 +127,10 @@ class Intro:
         return replace(self, **{party.role.value: party})
 
     def role_of(self, email: str) -> Role | None:
+        """Whose address `email` is; an internationalised domain matches in either spelling (bücher or
+        xn--bcher-kva), because envelopes and bounces carry the ASCII one."""
         for role, party in ((Role.CLIENT, self.client), (Role.COLLEAGUE, self.colleague)):
-            if party is not None and party.email == email:
+            if party is not None and _comparable(party.email) == _comparable(email):
                 return role
         return None
 
@@ -137,6 +140,14 @@ class Intro:
     @classmethod
     def from_json(cls, text: str) -> "Intro":
         return _decode_intro(json.loads(text))
+
+
+def _comparable(email: str) -> str:
+    local, _, domain = email.lower().rpartition("@")
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:
+        return email.lower()
 
 
 def _encode(value: Any) -> Any:
@@ -190,6 +201,9 @@ class Kind(str, Enum):
     REFUSED = "refused"
     PASS_ON = "pass_on"
     STEPPED_OUT = "stepped_out"
+    STATUS = "status"  # a practitioner's list of their open requests, asked for by email
+    CANCELLED = "cancelled"  # confirms a practitioner's "cancel <id>" by email
+    CONFIRM_REQUEST = "confirm_request"  # "did you just ask me to introduce ...?" for an unauthenticated request
 
 
 @dataclass(frozen=True)

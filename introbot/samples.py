@@ -65,5 +65,6 @@ def render_sample(service: Service, kind: Kind) -> Outgoing:
     reply = EmailMessage()
     reply.set_content("Hi Maya, thank you! Would Thursday afternoon work for a first session?")
     referrer = service.config.practitioners[0] if service.config.practitioners else SAMPLE_PRACTITIONER
-    decision = Decision("preview", "", "", None if kind is Kind.REFUSED else intro, [], reply, referrer=referrer)
+    decision = Decision("preview", "", "", None if kind in (Kind.REFUSED, Kind.STATUS) else intro, [], reply,
+                        referrer=referrer)
     return service.outgoing(sample_effect(kind), decision, SAMPLE_TIME)

@@ -15,9 +15,11 @@ from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
 from introbot.core.answers import Answer, read_answer
-from introbot.core.authenticity import check_authentication_results
+from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
-from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
+from introbot.core.forwards import strip_subject_prefixes
+from introbot.core.headers import envelope_address
+from introbot.core.mime import UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
@@ -31,15 +33,26 @@ from introbot.edges.smtp import Delivery, SmtpSender
 from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch
 from introbot.faults import crash_point
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
+from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
-AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT}
+AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.CONFIRM_REQUEST, Kind.STATUS,
+                Kind.CANCELLED}
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED}
+               Kind.CLARIFY, Kind.REFUSED, Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
+_STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
+_CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
+# A forger who cannot authenticate as a practitioner can make introbot write to that practitioner's
+# registered address; this many unanswered confirmations per practitioner, and no more, until one is
+# answered or expires (consent.expire_after).
+MAX_PENDING_CONFIRMATIONS = 3
+MICROSOFT_AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
+# The DNS lookup DKIM verification needs: TXT record at a name, as bytes, or None when there is none.
+DnsTxt = Callable[[str], "bytes | None"]
 
 
 @dataclass
@@ -62,19 +75,31 @@ def safe_message_id(value: object) -> str:
 
 
 def message_key(raw: bytes) -> str:
-    """The claim key of a message: its Message-ID, or a digest of its bytes when it has none."""
+    """The claim key of a message: a digest of its Message-ID, or of its bytes when it has none.
+
+    A digest, so that the ledger of handled mail holds nothing a reader could tie to a person.
+    """
     match = re.search(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", header_bytes(raw), re.IGNORECASE | re.MULTILINE)
     if match:
         cleaned = safe_message_id(match.group(1).decode("ascii", "replace"))
         if cleaned:
-            return cleaned
+            return message_id_key(cleaned)
     return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def message_id_key(message_id: str) -> str:
+    """The ledger key of a message with this (clean) Message-ID."""
+    return "mid:" + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
 
 
 class Service:
     def __init__(self, config: Config, store: Store, renderer: Renderer, rng: RandomBits,
-                 clock: Callable[[], datetime]):
+                 clock: Callable[[], datetime], dns_txt: DnsTxt | None = None):
+        if config.trust.verify_dkim and dns_txt is None:
+            raise ValueError("trust.verify_dkim is on, so the service needs a DNS TXT lookup: pass "
+                             "dns_txt=introbot.edges.dns.TxtResolver()")
         self.config = config
+        self.dns_txt = dns_txt
         self.store = store
         self.renderer = renderer
         self.rng = rng
@@ -144,7 +169,7 @@ class Service:
         if automatic is not None:
             return self._automatic(automatic, match, message, now)
         try:
-            sender = parse_address(str(message.get("From", "")))
+            sender = parse_address(next(iter(raw_header_values(message, "From")), ""))
         except AddressError as error:
             return Decision("ignored", IGNORED, f"unusable From header: {error}")
         if match is not None:
@@ -152,28 +177,61 @@ class Service:
         practitioner = self.practitioners.get(sender.email)
         if practitioner is None:
             return Decision("ignored", IGNORED, "sender is not a listed practitioner")
-        references = self._references(message)
+        references = [message_id_key(m) for m in self._references(message)]
         if self.store.handled_as(references, "request") is not None:
             return Decision("ignored", IGNORED, "a reply in the thread of an earlier request")
-        verdict = self._authenticity(message, sender.domain)
-        if verdict is not None:
-            return Decision("ignored", IGNORED, verdict)
+        doubt = self._authenticity(raw, message, sender.domain)
+        if doubt is not None:
+            return self._confirm(message, practitioner, doubt, now)
         return self._request(message, practitioner, now)
 
-    def _authenticity(self, message: EmailMessage, from_domain: str) -> str | None:
-        """Why the message cannot be trusted to come from the practitioner, or None when it can."""
-        if not self.config.trust.require_authenticated:
+    def _authenticity(self, raw: bytes, message: EmailMessage, from_domain: str) -> str | None:
+        """Why the message cannot be trusted to come from the practitioner, or None when it can.
+
+        Our receiving server's Authentication-Results (or Exchange Online's, with trust.provider)
+        first; then, with trust.verify_dkim, a DKIM signature we verify ourselves.
+        """
+        trust = self.config.trust
+        if not trust.require_authenticated:
             return None
-        verdict = check_authentication_results([str(v) for v in message.get_all("Authentication-Results", [])],
-                                               from_domain, self.config.trust.authserv_id)
-        return None if verdict.authentic else "not authenticated: " + "; ".join(verdict.reasons)
+        results = [str(v) for v in message.get_all("Authentication-Results", [])]
+        verdicts: list[AuthVerdict] = []
+        if trust.provider == "microsoft365":
+            auth_as = [str(v) for v in message.get_all(MICROSOFT_AUTH_AS, [])]
+            verdicts.append(check_microsoft365_results(results, auth_as, from_domain))
+        elif trust.authserv_id:
+            verdicts.append(check_authentication_results(results, from_domain, trust.authserv_id))
+        if trust.verify_dkim and not any(v.authentic for v in verdicts):
+            assert self.dns_txt is not None
+            try:
+                verdicts.append(verify_dkim(raw, from_domain, self.dns_txt))
+            except Exception as error:  # the resolver failed: no verdict on the message, so ask the practitioner
+                verdicts.append(AuthVerdict(False, (f"the DKIM key lookup failed ({type(error).__name__})",)))
+        if any(v.authentic for v in verdicts):
+            return None
+        return "not authenticated: " + "; ".join(r for v in verdicts for r in v.reasons)
+
+    def _confirm(self, message: EmailMessage, practitioner: Person, doubt: str, now: datetime) -> Decision:
+        """A listed practitioner's request we cannot authenticate: one confirmation to their registered
+        address, and nothing else until they answer YES with its token."""
+        pending = self.store.intros(IntroState.CONFIRMING, practitioner.email)
+        if len(pending) >= MAX_PENDING_CONFIRMATIONS:
+            return Decision("ignored", IGNORED, f"{doubt}; {len(pending)} confirmations are already waiting "
+                                                f"for this practitioner, so none is sent")
+        understood = understand(message, practitioner, self.directory, self.bot)
+        if isinstance(understood, Refusal):
+            return Decision("ignored", IGNORED, f"{doubt}; and it names the wrong people, so nothing is sent")
+        intro = replace(self._new_intro(understood, practitioner, message, now), state=IntroState.CONFIRMING)
+        effects = [Send(Kind.CONFIRM_REQUEST, in_reply_to=intro.request_message_id)]
+        return Decision("request", PROCESSED, f"{doubt}; asked the practitioner to confirm", intro, effects,
+                        message)
 
     def _token_match(self, message: EmailMessage) -> TokenMatch | None:
         addresses: list[str] = []
         for header in _RECIPIENT_HEADERS:
-            for value in message.get_all(header, []):
+            for value in raw_header_values(message, header):
                 try:
-                    addresses.extend(a.email for a in parse_address_list(str(value)))
+                    addresses.extend(a.email for a in parse_address_list(value))
                 except AddressError:
                     continue
         tokens = tokens_in_addresses(addresses, self.bot)
@@ -216,6 +274,8 @@ class Service:
                 return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
             reading = read_answer(split_reply(body_text(message)).new_text)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+            if reading.language:  # answer people in the language they answered in
+                intro = intro.with_party(replace(intro.party(match.role), language=reading.language))
             event = workflow.Answered(match.role, agrees, message_id)
             after, effects = workflow.step(intro, event, now, self.rules, self.rng)
             return Decision("answer", PROCESSED, f"{match.role.value} answered: {reading.answer.value} "
@@ -232,13 +292,22 @@ class Service:
         return self._referrer_reply(intro, sender, message, now)
 
     def _referrer_reply(self, intro: Intro, sender: str, message: EmailMessage, now: datetime) -> Decision:
+        # The reply token went only to the practitioner's registered address: it, not the message's
+        # own authentication, proves the answer is theirs (RELIABILITY 23).
         if sender != intro.referrer_email:
             return Decision("ignored", IGNORED, "a reply to mail for the referrer, from someone else", intro)
+        if intro.state is IntroState.CONFIRMING:
+            reading = read_answer(split_reply(body_text(message)).new_text)
+            if reading.answer is Answer.UNCLEAR:
+                return Decision("ignored", IGNORED, f"the practitioner's answer to the confirmation is unclear "
+                                                    f"({reading.reason})", intro)
+            after, effects = workflow.step(intro, workflow.Confirmed(reading.answer is Answer.YES), now,
+                                           self.rules, self.rng)
+            return Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
+                                                       f"{reading.answer.value} ({reading.reason})", after, effects,
+                            message)
         if intro.state is not IntroState.CLARIFYING:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
-        verdict = self._authenticity(message, sender.split("@", 1)[1])
-        if verdict is not None:
-            return Decision("ignored", IGNORED, verdict, intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
         excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
         answer = split_reply(body_text(message)).new_text
@@ -254,14 +323,43 @@ class Service:
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()
         for header in ("To", "Cc"):
-            for value in message.get_all(header, []):
+            for value in raw_header_values(message, header):
                 try:
-                    found.update(a.email for a in parse_address_list(str(value)))
+                    found.update(a.email for a in parse_address_list(value))
                 except AddressError:
                     continue
         return found
 
+    def _command(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
+        """A practitioner's "status" or "cancel <id>", in the subject or as the first line."""
+        new_text = split_reply(body_text(message)).new_text.strip()
+        lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
+                 new_text.splitlines()[0].strip() if new_text else ""]
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        for line in lines:
+            if _STATUS_COMMAND.fullmatch(line):
+                return Decision("command", PROCESSED, "status asked for", referrer=practitioner, message=message,
+                                effects=[Send(Kind.STATUS, in_reply_to=in_reply_to)])
+            cancel = _CANCEL_COMMAND.fullmatch(line)
+            if cancel:
+                return self._cancel_by_mail(cancel.group(1).lower(), practitioner, message, now)
+        return None
+
+    def _cancel_by_mail(self, intro_id: str, practitioner: Person, message: EmailMessage, now: datetime) -> Decision:
+        intro = self.store.intro(intro_id)
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        if intro is None or intro.referrer_email != practitioner.email or not intro.state.open:
+            reason = f"I found no open request {intro_id} of yours; write \"status\" to list them"
+            return Decision("command", PROCESSED, "cancel: no such open request of the sender", message=message,
+                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail=reason, in_reply_to=in_reply_to)])
+        after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+        effects.append(Send(Kind.CANCELLED, in_reply_to=in_reply_to))
+        return Decision("command", PROCESSED, "cancelled by the referrer", after, effects, message)
+
     def _request(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision:
+        command = self._command(message, practitioner, now)
+        if command is not None:
+            return command
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
@@ -269,31 +367,28 @@ class Service:
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         intro = self._new_intro(understood, practitioner, message, now)
-        if understood.missing:
-            intro = replace(intro, state=IntroState.CLARIFYING, clarify_missing=understood.missing,
-                            candidates=tuple(c.email for c in understood.options))
-            effects = [Send(Kind.CLARIFY, detail=understood.missing, in_reply_to=intro.request_message_id)]
-            return Decision("request", PROCESSED, f"request ({understood.shape}): asked the referrer for the "
-                            f"{understood.missing}", intro, effects, message)
-        intro, effects = workflow.begin(intro, now, self.rules, self.rng)
-        return Decision("request", PROCESSED, f"request ({understood.shape}): consent asked", intro, effects, message)
+        intro, effects = workflow.start(intro, now, self.rules, self.rng)
+        done = f"asked the referrer for the {understood.missing}" if understood.missing else "consent asked"
+        return Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message)
 
     def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
-        client = self._party(Role.CLIENT, understood.client) if understood.client else None
+        client = self._party(Role.CLIENT, understood.client, understood.client_language) if understood.client else None
         colleague = self._party(Role.COLLEAGUE, understood.colleague) if understood.colleague else None
         return Intro(id=new_intro_id(self.rng), state=IntroState.ASKING, referrer_email=practitioner.email,
                      referrer_name=practitioner.name, created_at=now, updated_at=now,
                      order=self.config.consent.order, client=client, colleague=colleague, note=understood.note,
                      request_message_id=safe_message_id(message.get("Message-ID")),
                      referrer_token=new_token(self.rng), client_hint=understood.client_hint,
-                     language=self.config.bot.language)
+                     language=self.config.bot.language, clarify_missing=understood.missing,
+                     candidates=tuple(c.email for c in understood.options) if understood.missing else ())
 
-    def _party(self, role: Role, candidate: Candidate) -> Party:
+    def _party(self, role: Role, candidate: Candidate, language: str | None = None) -> Party:
+        """A party from a candidate: directory details when known, else what the request said."""
         person = candidate.person
         standing = role is Role.COLLEAGUE and person is not None and person.standing_consent
         return Party(role=role, email=candidate.email, name=candidate.name,
                      website=person.website if person else "", specialty=person.specialty if person else "",
-                     language=person.language if person else self.config.bot.language,
+                     language=person.language if person else (language or self.config.bot.language),
                      in_directory=person is not None,
                      consent=Consent.STANDING if standing else Consent.NOT_ASKED)
 
@@ -328,6 +423,19 @@ class Service:
                 with self.store.transaction() as tx:
                     self._apply(tx, Decision("cancel", "", "cancelled", after, effects), now)
             return after
+
+    # Privacy
+
+    def purge(self) -> Purged:
+        """Drop the bodies of sent mail whose intro ended, and cut intros that ended more than
+        bot.retention ago down to their consent record. Cheap when there is nothing to do: run it
+        with every sweep."""
+        with self._lock:
+            purged = purge(self.store, self.clock(), self.config.bot.retention)
+        if purged.bodies or purged.intros:
+            log.info("purge: %d message bodies dropped, %d intros cut down to their consent record",
+                     purged.bodies, purged.intros)
+        return purged
 
     # Committing a decision
 
@@ -398,9 +506,9 @@ class Service:
             to = [Mailbox(party.email, party.name)]
             reply_to = [Mailbox(plus_address(self.bot, party.token), bot_name)]
             token, role, from_name = party.token, effect.to.value, on_behalf
-        recipients = [m.email for m in to]
+        recipients = [envelope_address(m.email) for m in to]  # the spelling To carries (RELIABILITY 26)
         if effect.kind is Kind.INTRODUCTION and self.config.bot.bcc_referrer:
-            recipients.append(referrer_email)
+            recipients.append(envelope_address(referrer_email))
         message_id = new_message_id(self.rng, self.domain, token)
         in_reply_to = effect.in_reply_to
         if effect.kind is Kind.PASS_ON and intro is not None:
@@ -417,7 +525,12 @@ class Service:
     def _language(self, effect: Send, intro: Intro | None) -> str:
         if intro is not None and effect.to is not None and effect.kind not in TO_REFERRER:
             return intro.party(effect.to).language
-        return self.config.bot.language
+        if intro is not None and effect.kind is Kind.INTRODUCTION:
+            client, colleague = intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)
+            if client.language == colleague.language:  # one email to both: their shared language, if any
+                return client.language
+        referrer = self.practitioners.get(intro.referrer_email) if intro else None
+        return referrer.language if referrer else self.config.bot.language
 
     def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
                  message: EmailMessage | None) -> dict:
@@ -426,6 +539,10 @@ class Service:
                          "intro_id": intro.id if intro else ""}
         if effect.kind is Kind.REFUSED:
             context["reason"] = effect.detail
+            return context
+        if effect.kind is Kind.STATUS:
+            context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
+                                   if i.state.open]
             return context
         assert intro is not None
         client, colleague = intro.client, intro.colleague
@@ -517,6 +634,14 @@ class Service:
                 effects += more
             self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
                                      after, effects), now)
+
+
+def _status_line(intro: Intro, now: datetime) -> dict:
+    waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
+    client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
+    colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
+    return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
+            "age_days": (now - intro.created_at).days}
 
 
 def _first_name(name: str) -> str:

@@ -12,11 +12,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from introbot.config import (DURATION_UNITS, BotSettings, ConfigError, ConsentSettings, ImapSettings,
-                             Person, Secret, SmtpSettings, TrustSettings, default_config_path,
-                             format_duration, load_config, parse_config, parse_duration)
+from introbot.config import (DURATION_UNITS, NO_SECRET, BotSettings, ConfigError, ConsentSettings,
+                             ImapSettings, OAuth2Settings, Person, Secret, SmtpSettings, TrustSettings,
+                             default_config_path, format_duration, load_config, parse_config,
+                             parse_duration)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+OAUTH2_KEYS = ("oauth2_provider", "oauth2_client_id", "oauth2_client_secret_env", "oauth2_refresh_token_env",
+               "oauth2_tenant", "oauth2_token_url", "oauth2_command")
 CONFIG = Path("/srv/introbot/config.toml")
 
 MINIMAL = """\
@@ -97,9 +100,13 @@ def test_the_example_writes_every_setting_with_a_comment():
                               ("practitioners", Person)]:
         table = document[section][0] if section == "practitioners" else document[section]
         for setting in dataclasses.fields(settings):
+            if setting.name == "oauth2":  # only with auth = "oauth2": documented in comments, below
+                continue
             key = "password_env" if setting.name == "password" else setting.name
             assert key in table, f"{section}.{key} is not in config.example.toml"
     assert "password_file = " in example
+    for key in OAUTH2_KEYS:
+        assert re.search(rf"^#\s+{key} = .* # ", example, re.MULTILINE), f"{key} is not explained"
     up_to_the_first_practitioner = example.split("[[practitioners]]")[:2]
     for line in "".join(up_to_the_first_practitioner).splitlines():
         if re.match(r"[a-z_]+ = ", line):
@@ -227,6 +234,7 @@ RULES = [
     ("trust", [], 'authserv_id = "mx.collective.example"',
      ["trust.authserv_id is empty while trust.require_authenticated = true",
       "set it to the authserv-id your receiving server writes in Authentication-Results, e.g. \"mx.google.com\"",
+      'provider = "microsoft365" for Exchange Online, or verify_dkim = true',
       "set require_authenticated = false only for testing"]),
     ("trust", ['authserv_id = "mx.google.com; spf=pass"'], 'authserv_id = "mx.collective.example"',
      ["trust.authserv_id must be one word such as 'mx.google.com'"]),
@@ -250,7 +258,14 @@ RULES = [
     ("bot", ['standing_consent = true'], None,
      ["bot.standing_consent is not a known key here; it belongs in [[practitioners]] and [[colleagues]]"]),
     ("trust", ['colour = "blue"'], None,
-     ["trust.colour is not a known key; the keys here are: authserv_id, require_authenticated"]),
+     ["trust.colour is not a known key; the keys here are: authserv_id, provider, require_authenticated, "
+      "verify_dkim"]),
+    ("trust", ['provider = "office365"'], 'authserv_id = "mx.collective.example"',
+     ["trust.provider must be '' or 'microsoft365', got 'office365'; did you mean 'microsoft365'?"]),
+    ("trust", ['provider = "microsoft365"'], None,
+     ["trust.authserv_id cannot be set together with trust.provider = 'microsoft365'", "keep one of them"]),
+    ("trust", ['verify_dkim = "yes"'], None, ["trust.verify_dkim must be true or false"]),
+    ("bot", ['retention = "forever"'], None, ["bot.retention must be a duration above zero"]),
     ("[practitioners]", ['emial = "x"'], None,
      ["practitioners[1].emial is not a known key; did you mean practitioners[1].email?"]),
     ("[practitioners]", [], 'name = "Dr. Ada Lee"', ["practitioners[1].name is required", 'add name = "..."']),
@@ -530,3 +545,131 @@ def test_problems_follow_the_file_whatever_the_order_of_its_sections():
     found = problems_of(text)
     assert [problem.split(" ")[0] for problem in found] == ["consent.order", "bot.name"]
     assert [line_of(problem) for problem in found] == [2, 4]
+
+
+# --- OAuth2 instead of a password ------------------------------------------------------------------
+
+GOOGLE = ('oauth2_provider = "google"', 'oauth2_client_id = "1234-abc.apps.googleusercontent.com"',
+          'oauth2_client_secret_env = "INTROBOT_OAUTH2_CLIENT_SECRET"',
+          'oauth2_refresh_token_env = "INTROBOT_OAUTH2_REFRESH_TOKEN"')
+MICROSOFT = ('oauth2_provider = "microsoft"', 'oauth2_client_id = "0c4f6a1e-6b8e-4a57-9d3e-0f1b2c3d4e5f"',
+             'oauth2_refresh_token_env = "INTROBOT_OAUTH2_REFRESH_TOKEN"')
+
+
+def oauth2(section: str, *lines: str) -> str:
+    """MINIMAL with `section` signing in with OAuth2 (and its username) instead of a password."""
+    if section == "imap":
+        text = without('password_env = "INTROBOT_IMAP_PASSWORD"')
+    else:
+        text = with_keys("smtp", 'username = "intro@collective.example"')
+    return with_keys(section, 'auth = "oauth2"', *lines, text=text)
+
+
+def test_password_sign_in_is_the_default_and_has_no_oauth2_settings():
+    config = parse_config(MINIMAL, CONFIG)
+    assert (config.imap.auth, config.imap.oauth2) == ("password", None)
+    assert (config.smtp.auth, config.smtp.oauth2) == ("password", None)
+
+
+def test_google_oauth2_settings_are_read():
+    config = parse_config(oauth2("imap", *GOOGLE), CONFIG)
+    assert config.imap.auth == "oauth2" and config.imap.password == NO_SECRET
+    assert config.imap.oauth2 == OAuth2Settings(
+        "google", client_id="1234-abc.apps.googleusercontent.com",
+        client_secret=Secret(key="imap.oauth2_client_secret_env", env="INTROBOT_OAUTH2_CLIENT_SECRET"),
+        refresh_token=Secret(key="imap.oauth2_refresh_token_env", env="INTROBOT_OAUTH2_REFRESH_TOKEN"))
+
+
+def test_microsoft_needs_no_client_secret_and_takes_a_tenant_and_a_token_file():
+    lines = (*MICROSOFT[:2], 'oauth2_refresh_token_file = "secrets/refresh-token"',
+             'oauth2_tenant = "collective.example"')
+    settings = parse_config(oauth2("smtp", *lines), CONFIG).smtp.oauth2
+    assert settings.provider == "microsoft" and settings.tenant == "collective.example"
+    assert settings.client_secret == NO_SECRET
+    assert settings.refresh_token == Secret(key="smtp.oauth2_refresh_token_file",
+                                            file=Path("/srv/introbot/secrets/refresh-token"))
+
+
+def test_the_tenant_defaults_to_common_and_a_loopback_token_url_may_be_plain_http():
+    settings = parse_config(oauth2("imap", *MICROSOFT, 'oauth2_token_url = "http://127.0.0.1:8080/token"'),
+                            CONFIG).imap.oauth2
+    assert (settings.tenant, settings.token_url) == ("common", "http://127.0.0.1:8080/token")
+
+
+@pytest.mark.parametrize("written, argv", [
+    ("\"oama access 'intro@collective.example'\"", ("oama", "access", "intro@collective.example")),
+    ('["mail-token", "--for", "imap"]', ("mail-token", "--for", "imap")),
+    ('["bin/mail-token"]', ("/srv/introbot/bin/mail-token",)),
+    ('"/usr/local/bin/mail-token imap"', ("/usr/local/bin/mail-token", "imap")),
+])
+def test_a_token_command_is_a_list_or_one_line_split_like_a_shell(written, argv):
+    config = parse_config(oauth2("imap", 'oauth2_provider = "command"', f"oauth2_command = {written}"), CONFIG)
+    assert config.imap.oauth2 == OAuth2Settings("command", command=argv)
+
+
+OAUTH2_RULES = [
+    # (text, fragments the one problem must contain)
+    (oauth2("imap"), ['imap.auth = "oauth2" needs imap.oauth2_provider: "google", "microsoft" or "command"']),
+    (with_keys("imap", 'auth = "xoauth2"'), ["imap.auth must be 'password' or 'oauth2', got 'xoauth2'"]),
+    (oauth2("imap", 'oauth2_provider = "gmail"'), ["imap.oauth2_provider must be 'google', 'microsoft' or "
+                                                   "'command', got 'gmail'"]),
+    (oauth2("imap", *GOOGLE[:1], *GOOGLE[2:]), ['imap.oauth2_provider = "google" needs imap.oauth2_client_id']),
+    (oauth2("smtp", *MICROSOFT[:2]), ['smtp.oauth2_provider = "microsoft" needs smtp.oauth2_refresh_token_env '
+                                      'or _file (the refresh token you got when you authorised the app)']),
+    (oauth2("imap", *GOOGLE[:2], GOOGLE[3]), ["needs imap.oauth2_client_secret_env or _file",
+                                             "Google's token endpoint needs the client secret"]),
+    (oauth2("imap", 'oauth2_provider = "command"'), ['imap.oauth2_provider = "command" needs imap.oauth2_command',
+                                                     "prints an access token"]),
+    (oauth2("imap", 'oauth2_provider = "command"', "oauth2_command = []"),
+     ["imap.oauth2_command must name the program to run first"]),
+    (oauth2("imap", 'oauth2_provider = "command"', "oauth2_command = \"mail-token 'imap\""),
+     ["imap.oauth2_command must be a command line whose quotes are balanced"]),
+    (oauth2("imap", 'oauth2_provider = "command"', "oauth2_command = 5"),
+     ["imap.oauth2_command must be a command: a list such as", "got 5"]),
+    (oauth2("imap", *GOOGLE, 'oauth2_tenant = "collective.example"'),
+     ['imap.oauth2_tenant is not used with imap.oauth2_provider = "google"; remove it']),
+    (oauth2("imap", 'oauth2_provider = "command"', 'oauth2_command = "mail-token"', 'oauth2_client_id = "x"'),
+     ['imap.oauth2_client_id is not used with imap.oauth2_provider = "command"']),
+    (oauth2("imap", *GOOGLE, 'oauth2_token_url = "http://tokens.example.org/token"'),
+     ["imap.oauth2_token_url must be an https:// address (http:// only to this machine, for tests)"]),
+    (oauth2("imap", *GOOGLE, 'oauth2_refresh_token_file = "refresh-token"'),
+     ["imap.oauth2_refresh_token_file cannot be set together with imap.oauth2_refresh_token_env"]),
+    (oauth2("imap", *MICROSOFT, 'oauth2_tenant = "contoso tenant"'),
+     ["imap.oauth2_tenant must be a Microsoft directory (tenant) id"]),
+    (oauth2("imap", *GOOGLE, 'password_env = "INTROBOT_IMAP_PASSWORD"'),
+     ['imap.password_env is not used with imap.auth = "oauth2" (a token replaces the password)']),
+    (with_keys("smtp", 'auth = "oauth2"', *MICROSOFT),
+     ['smtp.username is required with smtp.auth = "oauth2": the address of the mailbox the token is for']),
+    (with_keys("imap", *GOOGLE[:1]),
+     ['imap.oauth2_provider is set but imap.auth is "password" (the default); set imap.auth = "oauth2"']),
+    (oauth2("imap", *GOOGLE[:3], 'oauth2_refresh_token_env = "1//0e-a refresh token"'),
+     ["imap.oauth2_refresh_token_env must be the NAME of an environment variable"]),
+]
+
+
+@pytest.mark.parametrize("text, fragments", OAUTH2_RULES, ids=[fragments[0][:60] for _, fragments in OAUTH2_RULES])
+def test_each_oauth2_rule_reports_its_key_and_fix(text, fragments):
+    problem = only_problem(text)
+    for fragment in fragments:
+        assert fragment in problem
+    assert "(config.toml line " in problem
+    assert "1//0e" not in problem
+
+
+def test_a_refresh_token_written_in_the_file_is_refused_without_repeating_it():
+    problem = only_problem(oauth2("imap", *GOOGLE[:3], 'oauth2_refresh_token = "1//0e-secret-refresh"'))
+    assert problem.startswith("imap.oauth2_refresh_token is refused: a refresh token must never be written")
+    assert "imap.oauth2_refresh_token_env" in problem and "imap.oauth2_refresh_token_file" in problem
+    assert "1//0e" not in problem
+
+
+@pytest.mark.parametrize("trust", ['provider = "microsoft365"', "verify_dkim = true"])
+def test_a_provider_or_our_own_dkim_check_is_enough_without_an_authserv_id(trust):
+    text = with_keys("trust", trust, text=without('authserv_id = "mx.collective.example"'))
+    config = parse_config(text, CONFIG)
+    assert config.trust.authserv_id == "" and (config.trust.provider or config.trust.verify_dkim)
+
+
+def test_retention_defaults_to_thirty_days():
+    assert parse_config(MINIMAL, CONFIG).bot.retention == timedelta(days=30)
+    assert parse_config(with_keys("bot", 'retention = "1w"'), CONFIG).bot.retention == timedelta(weeks=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -203,14 +204,14 @@ def test_a_request_naming_the_practitioner_themself_is_refused_in_one_line(world
     assert "named yourself" in plain(refusal) and world.inbox(SAM) == []
 
 
-@pytest.mark.parametrize("sender, authenticated", [(KIM, True), (ADA, False)])
-def test_strangers_and_unauthenticated_mail_get_no_reply_and_are_moved_to_ignored(world, sender, authenticated):
-    request = new_message(sender, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> "
-                                                           "to Maya Chen.\n")
-    world.send(request, sender=sender, authenticated=authenticated)
+def test_strangers_get_no_reply_and_are_moved_to_ignored(world):
+    request = new_message(KIM, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> "
+                                                        "to Maya Chen.\n")
+    world.send(request, sender=KIM, authenticated=True)
     world.once()
     assert folder_counts(world) == {"introbot/ignored": 1}
-    assert world.inbox(SAM) == [] and world.inbox(sender) == [] and world.inbox(MAYA) == []
+    assert world.inbox(SAM) == [] and world.inbox(KIM) == [] and world.inbox(MAYA) == []
+    # An unauthenticated message from a practitioner is confirmed with them first: tests/trust/.
 
 
 def test_an_out_of_office_reply_to_an_ask_is_not_an_answer_and_gets_none(world):
@@ -274,3 +275,67 @@ def test_the_database_is_private_to_its_owner(world):
     assert world.database.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(world.database) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_two_fitting_colleagues_are_listed_and_a_number_answers(mail, tmp_path):
+    world = World(mail, tmp_path, extra_config='\n[[colleagues]]\nname = "Maya Alvarez"\n'
+                                                'email = "alvarez@bodywork.example"\nspecialty = "yoga therapy"\n')
+    forward_request(world, note="Maya would be great for Sam.")
+    world.once()
+    [question] = world.wait_inbox(ADA, 1)
+    text = plain(question)
+    assert "1. Maya Chen" in text and "2. Maya Alvarez" in text and world.inbox(SAM) == []
+    world.send(reply(question, ADA, "2"), sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Alvarez" in ask["Subject"]
+
+
+def test_a_practitioner_asks_for_status_and_cancels_by_email(world):
+    ask = ask_sam(world)
+    world.send(new_message(ADA, ("Intro", BOT), "status", "\n"), sender=ADA, authenticated=True)
+    world.once()
+    [status] = world.wait_inbox(ADA, 1)
+    text = plain(status)
+    assert "Sam Rivera and Maya Chen" in text and "waiting for Sam Rivera" in text
+    [intro_id] = re.findall(r"^\s+([a-z2-7]{8}): Sam Rivera", text, re.MULTILINE)
+    world.send(reply(status, ADA, f"cancel {intro_id}"), sender=ADA, authenticated=True)
+    world.once()
+    [cancelled] = world.wait_inbox(ADA, 2)[1:]
+    assert cancelled["Subject"] == "Cancelled: Sam and Maya" and intro_id in plain(cancelled)
+    world.send(reply(ask, SAM, "Yes!"), sender=SAM)
+    world.once()
+    assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1
+    world.send(new_message(BEN, ("Intro", BOT), f"cancel {intro_id}", "\n"), sender=BEN, authenticated=True)
+    world.once()
+    [refusal] = world.wait_inbox(BEN, 1)  # another practitioner cannot touch Ada's requests
+    assert "no open request" in plain(refusal)
+
+
+def test_dry_run_records_what_would_be_sent_and_sends_nothing(mail, tmp_path, capsys):
+    world = World(mail, tmp_path)
+    world.config_path.write_text(world.config_path.read_text().replace('referrer_notes = "each"',
+                                                                       'referrer_notes = "each"\ndry_run = true'))
+    forward_request(world)
+    world.once()
+    assert folder_counts(world) == {"introbot/processed": 1}
+    assert world.inbox(SAM) == [] and world.inbox(ADA) == []
+    with sqlite3.connect(world.database) as db:
+        assert db.execute("SELECT kind, status FROM outbox").fetchall() == [("ask_client", "recorded")]
+
+
+def test_operators_and_practitioners_reword_mail_without_touching_code(mail, tmp_path):
+    mine = tmp_path / "mine"
+    (mine / "en").mkdir(parents=True)
+    (mine / "en" / "ask_client.txt").write_text(
+        "{% block subject %}A suggestion from {{ referrer.name }}{% endblock %}"
+        "{% block body %}Hello {{ client.first_name }}! Reply YES or NO.{% endblock %}")
+    (mine / "practitioners" / ADA[1] / "en").mkdir(parents=True)
+    (mine / "practitioners" / ADA[1] / "_signature.txt").write_text("Ada's practice, Tuesdays to Fridays")
+    world = World(mail, tmp_path)
+    world.config_path.write_text(world.config_path.read_text().replace(
+        'database = "introbot.sqlite3"', 'database = "introbot.sqlite3"\ntemplates = "mine"'))
+    ask = ask_sam(world)
+    assert ask["Subject"] == "A suggestion from Dr. Ada Lee"
+    assert plain(ask).startswith("Hello Sam! Reply YES or NO.")
+    assert plain(ask).rstrip().endswith("Ada's practice, Tuesdays to Fridays")

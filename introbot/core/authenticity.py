@@ -78,6 +78,48 @@ def check_authentication_results(header_values: Sequence[str], from_domain: str,
     return AuthVerdict(False, (f"no Authentication-Results header from {authserv_id}",))
 
 
+def check_microsoft365_results(header_values: Sequence[str], auth_as_values: Sequence[str],
+                               from_domain: str) -> AuthVerdict:
+    """The verdict of the Authentication-Results header Exchange Online wrote, which has no authserv-id.
+
+    Exchange Online writes `spf=pass (...) smtp.mailfrom=...; dkim=pass (signature was verified)
+    header.d=...;dmarc=pass action=none header.from=...;compauth=pass reason=100`, sometimes with a
+    bare "outlook.com;" between results. With no authserv-id, the header can only be told apart from
+    a forged one by its place: Exchange Online prepends it, so only the topmost header counts. That
+    holds only when Exchange Online received the message from outside the organisation and therefore
+    stamped it: auth_as_values (the message's X-MS-Exchange-Organization-AuthAs headers) must be
+    exactly one "Anonymous". Exchange's header firewall removes X-MS-Exchange-Organization-* headers
+    from mail arriving from outside, so a sender cannot supply that one; mail from inside the tenant
+    ("Internal") carries no Authentication-Results of Exchange's own, so a forged one could be the
+    topmost and it is refused. This is sound only when the mailbox really is on Exchange Online.
+    """
+    if [value.strip().lower() for value in auth_as_values] != ["anonymous"]:
+        return AuthVerdict(False, ("not stamped by Exchange Online as mail from outside the organisation "
+                                   "(X-MS-Exchange-Organization-AuthAs is not exactly one Anonymous)",))
+    if not header_values:
+        return AuthVerdict(False, ("no Authentication-Results header",))
+    try:
+        results = _microsoft_results(header_values[0])
+    except _Unparsable:
+        return AuthVerdict(False, ("the topmost Authentication-Results header is not in Exchange Online's shape",))
+    return _judge(results, _comparable_domain(from_domain))
+
+
+def _microsoft_results(value: str) -> list[_Result]:
+    """The results of a header in Exchange Online's shape: it starts with a result, not a server name."""
+    parts = [part.strip() for part in _split_results(value)]
+    if "=" not in parts[0]:
+        raise _Unparsable("starts with an authserv-id")
+    results = []
+    for part in parts:
+        if not part or part.lower() == "none":
+            continue
+        if "=" not in part and _DNS_NAME.fullmatch(part):
+            continue  # the bare "outlook.com" Exchange puts between some results
+        results.append(_parse_result(part))
+    return results
+
+
 def verify_dkim(raw: bytes, from_domain: str, dns_txt: Callable[[str], bytes | None]) -> AuthVerdict:
     """Authentic when a DKIM signature of the message verifies and its d= aligns with from_domain.
 

@@ -133,6 +133,9 @@ def parse_mailbox(text: str) -> tuple[str | None, str | None]:
     enclosed = [token for token in tokens if _enclosed(text, token.start())]
     chosen = (enclosed or tokens)[0]
     address = valid_address(chosen.group())
+    if len({(valid_address(token.group()) or token.group()).lower() for token in tokens}) > 1:
+        # "Sam <eve@x.example> <sam@y.example>": two people in one mailbox; never guess which is meant.
+        return _clean_name(text[:tokens[0].start()]), None
     quoted = _QUOTED_NAME.match(text)
     if quoted:
         name = quoted["name"]

@@ -59,21 +59,31 @@ def display_address(name: str, email: str) -> str:
     word too long to fold, becomes RFC 2047 encoded words of at most 60 characters, cut after a space
     where possible. An internationalised domain is written in its ASCII (xn--) form.
     """
-    try:
-        validated = validate_email(email, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
-        raise ValueError("display_address needs a valid address (validate it with introbot.core.addresses first)") from None
-    if validated.ascii_email is None:
-        raise ValueError("an address with a non-ASCII local part needs SMTPUTF8, which introbot does not use")
+    ascii_email = envelope_address(email)
     safe_name = clean_header_text(name)
     if contains_at_sign(safe_name):
         safe_name = ""
     if safe_name and _needs_encoding(safe_name):
-        return " ".join(_encoded_words(safe_name)) + f" <{validated.ascii_email}>"
+        return " ".join(_encoded_words(safe_name)) + f" <{ascii_email}>"
     try:
-        return str(StdlibAddress(display_name=safe_name, addr_spec=validated.ascii_email))
+        return str(StdlibAddress(display_name=safe_name, addr_spec=ascii_email))
     except (ValueError, HeaderParseError):
         raise ValueError("display_address needs a plain local@domain address") from None
+
+
+def envelope_address(email: str) -> str:
+    """The address as the SMTP envelope (RCPT TO) and our headers carry it: a domain in its ASCII (xn--) form.
+
+    Envelope and To must name the same mailbox in the same spelling, and without SMTPUTF8 a
+    non-ASCII domain cannot go in RCPT TO at all.
+    """
+    try:
+        validated = validate_email(email, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        raise ValueError("an outgoing address needs to be a valid address (validate it with introbot.core.addresses first)") from None
+    if validated.ascii_email is None:
+        raise ValueError("an address with a non-ASCII local part needs SMTPUTF8, which introbot does not use")
+    return validated.ascii_email
 
 
 def address_header(field: str, people: Sequence[tuple[str, str]]) -> str:

@@ -91,6 +91,18 @@ def parse_message(raw: bytes, limits: Limits = Limits()) -> EmailMessage:
     return msg
 
 
+def raw_header_values(message: Message, name: str) -> list[str]:
+    """Every value of header `name` as the sender wrote it (8-bit bytes read as UTF-8), topmost first.
+
+    Address headers must be read from these, never from `str(message[name])`: under
+    email.policy.default that is the stdlib's own reading, already repaired, so
+    `ada@clinic.example)<eve@mail.example>` comes back as a plain `ada@clinic.example` (CVE-2023-27043).
+    """
+    wanted = name.lower()
+    return [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            for key, value in message.raw_items() if key.lower() == wanted]
+
+
 def _check_raw_shape(raw: bytes, limits: Limits) -> None:
     if not raw.strip():
         raise UnreadableMessage("not a mail message")

@@ -10,6 +10,8 @@ from typing import Iterable
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.forwards import Forward, find_forward
+from introbot.core.language import guess_language
+from introbot.core.mime import raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
@@ -39,6 +41,7 @@ class Understood:
     note: str
     client_hint: str = ""  # how the referrer called the client, when no address was given
     options: tuple[Candidate, ...] = ()  # several colleagues fit the note
+    client_language: str | None = None  # what the client's own words (or the referrer's to them) are in
 
     @property
     def missing(self) -> str:
@@ -60,10 +63,6 @@ class Directory:
     def __init__(self, people: Iterable[Person]):
         self.people = tuple(people)
         self._by_email = {p.email: p for p in self.people}
-        first_names: dict[str, list[Person]] = {}
-        for person in self.people:
-            first_names.setdefault(person.first_name.casefold(), []).append(person)
-        self._unique_first = {name: group[0] for name, group in first_names.items() if len(group) == 1 and name}
 
     def by_email(self, email: str) -> Person | None:
         return self._by_email.get(email.lower())
@@ -73,13 +72,13 @@ class Directory:
         return Candidate(email=email.lower(), name=person.name if person else name, person=person)
 
     def named_in(self, text: str) -> list[Person]:
-        """Directory people a text names: by full name first; else by a first name unique in the
-        directory; else by their website's or email's domain ("Maya at bodywork.example")."""
+        """Directory people a text names: by full name first; else by first name (several people
+        may share it); else by their website's domain ("Maya at bodywork.example")."""
         folded = text.casefold()
         full = [p for p in self.people if _mentions(folded, _name_without_title(p.name).casefold())]
         if full:
             return full
-        first = [p for key, p in self._unique_first.items() if _mentions(text, p.first_name, case=True)]
+        first = [p for p in self.people if _mentions(text, p.first_name, case=True)]
         if first:
             return first
         return [p for p in self.people if any(_mentions(folded, d) for d in _domains_of(p))]
@@ -140,13 +139,14 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     hint = original.sender_name or ""
     if original.sender_address and original.sender_address != referrer.email:
         client = directory.candidate(original.sender_address, original.sender_name or "")
-    else:
+    elif original.sender_address == referrer.email:
         # The practitioner forwarded a message they wrote themselves: the client is who they wrote to.
         recipients = [a for a in original.to if a not in (referrer.email, bot_address)]
         if len(recipients) == 1:
             client = directory.candidate(recipients[0])
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
-    return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options)
+    return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
+                      client_language=guess_language(original.body))
 
 
 def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Directory,
@@ -160,7 +160,7 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
     if colleague is None and not options and len(insiders) == 1:
         colleague = insiders[0]
-    return Understood("cc", client, colleague, _trim(note), options=options)
+    return Understood("cc", client, colleague, _trim(note), options=options, client_language=guess_language(note))
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
@@ -213,19 +213,27 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
         return by_address[0], ()
     if len(by_address) > 1:
         return None, tuple(by_address)
-    named = [directory.candidate(p.email) for p in directory.named_in(note) if p.email not in excluded]
-    named = _unique(named)
+    # The client's own name must not make a namesake in the directory look like the colleague.
+    for word in (client.name.split() if client else []):
+        note = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", note)
+    named = _unique([directory.candidate(p.email) for p in directory.named_in(note) if p.email not in excluded])
     if len(named) > 1:
-        named = _narrow_by_specialty(named, note) or named
+        named = _narrow(named, note)
     if len(named) == 1:
         return named[0], ()
     return None, tuple(named)
 
 
-def _narrow_by_specialty(candidates: list[Candidate], note: str) -> list[Candidate]:
+def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
+    """Among people sharing a first name, those whose specialty or website the note also mentions."""
     folded = note.casefold()
-    return [c for c in candidates if c.person and c.person.specialty
-            and any(_mentions(folded, word) for word in c.person.specialty.casefold().split() if len(word) > 3)]
+    for clue in (lambda p: [w for w in p.specialty.casefold().split() if len(w) > 3], _domains_of):
+        fitting = [c for c in candidates if c.person and any(_mentions(folded, word) for word in clue(c.person))]
+        if len(fitting) == 1:
+            return fitting
+        if fitting:
+            candidates = fitting
+    return candidates
 
 
 def _unique(candidates: list[Candidate]) -> list[Candidate]:
@@ -244,9 +252,9 @@ def _other_recipients(message: EmailMessage, referrer: Person, bot_address: str)
     """Who else the practitioner wrote to (a CC to intro@): To and Cc minus themselves and the bot."""
     found: list[Candidate] = []
     for header in ("To", "Cc"):
-        for value in message.get_all(header, []):
+        for value in raw_header_values(message, header):  # as written: the stdlib's reading can be tricked
             try:
-                addresses = parse_address_list(str(value))
+                addresses = parse_address_list(value)
             except AddressError:
                 continue
             found.extend(Candidate(a.email, a.name) for a in addresses
@@ -297,7 +305,8 @@ def redact_for_colleague(note: str, client: Candidate | None, client_hint: str =
     full_name = (client.name if client else "") or client_hint
     words = full_name.split()
     if len(words) > 1:
-        text = re.sub(re.escape(full_name), words[0], text, flags=re.IGNORECASE)
+        first = words[0]  # a function, not a template: a backslash in a name is only text
+        text = re.sub(re.escape(full_name), lambda _: first, text, flags=re.IGNORECASE)
         for surname in words[1:]:
             if len(surname) > 1:
                 text = re.sub(rf"\b{re.escape(surname)}\b", "[…]", text, flags=re.IGNORECASE)

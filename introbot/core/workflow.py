@@ -71,7 +71,22 @@ class Clarified:
     party: Party
 
 
-Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified
+@dataclass(frozen=True)
+class Confirmed:
+    """The referrer answered the confirmation of a request we could not authenticate: yes or no."""
+
+    agrees: bool
+
+
+Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed
+
+
+def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    """Act on a request we trust: ask the referrer the one missing thing, or start asking for consent."""
+    if intro.clarify_missing:
+        intro = replace(intro, state=IntroState.CLARIFYING, updated_at=now)
+        return intro, [Send(Kind.CLARIFY, detail=intro.clarify_missing, in_reply_to=intro.request_message_id)]
+    return begin(intro, now, rules, rng)
 
 
 def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
@@ -95,12 +110,18 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
         if intro.state is not IntroState.CLARIFYING:
             return intro, []
         return begin(intro.with_party(event.party), now, rules, rng)
+    if isinstance(event, Confirmed):
+        if intro.state is not IntroState.CONFIRMING:
+            return intro, []  # a second answer to the one confirmation changes nothing
+        if not event.agrees:
+            return _close(intro, IntroState.CANCELLED, now), []  # quietly: nobody else ever heard of it
+        return start(intro, now, rules, rng)
     raise TypeError(f"unknown workflow event {type(event).__name__}")
 
 
 def next_due(intro: Intro, rules: Rules) -> datetime | None:
     """When a Tick would next change this intro, so the sweep only looks at intros that are due."""
-    if intro.state is IntroState.CLARIFYING:
+    if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
         return intro.created_at + rules.expire_after
     if intro.state is not IntroState.ASKING:
         return None
@@ -184,7 +205,7 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
 
 def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
-    if intro.state is IntroState.CLARIFYING:
+    if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
         if now >= intro.created_at + rules.expire_after:
             return _close(intro, IntroState.EXPIRED, now), effects  # the referrer never answered us
         return intro, effects

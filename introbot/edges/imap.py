@@ -17,7 +17,8 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from introbot.config import ImapSettings
-from introbot.edges.tls import Endpoint, client_context, is_loopback, keep_alive
+from introbot.edges.oauth import OAuth2Error, explain_refusal, token_provider, xoauth2_string
+from introbot.edges.tls import Endpoint, client_context, is_loopback, keep_alive, scrub
 
 log = logging.getLogger("introbot.imap")
 # imapclient logs the whole conversation at DEBUG, LOGIN's password included: never let it through.
@@ -122,10 +123,10 @@ def _endpoint(settings: ImapSettings) -> Endpoint:
                     settings.timeout.total_seconds(), tls_port=993, starttls_port=143)
 
 
-def _open(settings: ImapSettings) -> IMAPClient:
-    """Connect, secure and log in; every failure becomes an ImapError that names the fix.
+def connect(settings: ImapSettings) -> IMAPClient:
+    """Connect and secure the connection (TLS or STARTTLS), not logged in yet: `log_in` comes next.
 
-    Credentials are only sent over TLS, or in clear to a loopback host when security is "none".
+    Every failure becomes an ImapError that names the fix.
     """
     endpoint = _endpoint(settings)
     if settings.security not in ("tls", "starttls", "none"):
@@ -134,7 +135,6 @@ def _open(settings: ImapSettings) -> IMAPClient:
         raise ImapError(f"imap.security = \"none\" is allowed only for a loopback host, not "
                         f"{settings.host!r}: use \"tls\" (port 993) or \"starttls\" (port 143)")
     try:
-        password = settings.password.reveal()
         context = None if settings.security == "none" else client_context(settings.ca_file, "imap.ca_file")
     except ValueError as error:
         raise ImapError(str(error)) from None
@@ -152,20 +152,80 @@ def _open(settings: ImapSettings) -> IMAPClient:
                 raise ImapError(endpoint.no_starttls())
             step = "during STARTTLS"
             client.starttls(context)
-        step = "during login"
-        client.login(settings.username, password)
         return client
-    except LoginError as error:
-        _drop(client)
-        if isinstance(error.__context__, OSError | IMAPClientAbortError):
-            raise ImapError(_describe(endpoint, error.__context__, step)) from None
-        raise ImapError(endpoint.login_refused(_reply_text(error), settings.password.key)) from None
     except ImapError:
         _drop(client)
         raise
     except (OSError, IMAPClientError) as error:
         _drop(client)
         raise ImapError(_describe(endpoint, error, step)) from None
+
+
+def log_in(client: IMAPClient, settings: ImapSettings) -> None:
+    """Log in with the password, or with an OAuth2 token asked for now (imap.auth).
+
+    `connect` made sure credentials only travel over TLS, or in clear to a loopback host. On failure
+    the connection is dropped and ImapError names the fix.
+    """
+    endpoint = _endpoint(settings)
+    try:
+        if settings.auth == "oauth2":
+            _log_in_with_token(client, settings, endpoint)
+        else:
+            client.login(settings.username, settings.password.reveal())
+    except LoginError as error:
+        _drop(client)
+        if isinstance(error.__context__, OSError | IMAPClientAbortError):
+            raise ImapError(_describe(endpoint, error.__context__, "during login")) from None
+        raise ImapError(explain_refusal(endpoint, _reply_text(error), "", settings)) from None
+    except ImapError:
+        _drop(client)
+        raise
+    except (ValueError, OAuth2Error) as error:  # the password or the token could not be had
+        _drop(client)
+        raise ImapError(str(error)) from None
+    except (OSError, IMAPClientError) as error:
+        _drop(client)
+        raise ImapError(_describe(endpoint, error, "during login")) from None
+
+
+class _XOAuth2:
+    """The XOAUTH2 exchange for imaplib: the token first; an error challenge (JSON) is kept and
+    answered with an empty line, after which the server gives its final refusal."""
+
+    def __init__(self, user: str, token: str):
+        self._response = xoauth2_string(user, token).encode()
+        self.challenge = ""
+
+    def __call__(self, challenge: bytes) -> bytes:
+        response, self._response = self._response, b""
+        if not response:
+            self.challenge = challenge.decode("utf-8", "replace")
+        return response
+
+
+def _log_in_with_token(client: IMAPClient, settings: ImapSettings, endpoint: Endpoint) -> None:
+    if not client.has_capability("AUTH=XOAUTH2"):
+        raise ImapError(f"{endpoint.where} does not offer OAuth2 sign-in (AUTH=XOAUTH2): check imap.host, "
+                        f"or set imap.auth = \"password\"")
+    provider = token_provider(settings.oauth2, "imap", settings.timeout.total_seconds())
+    for _ in range(2):  # a refused token may have been revoked since it was cached: one try with a new one
+        exchange = _XOAuth2(settings.username, provider.token())
+        try:
+            client.sasl_login("XOAUTH2", exchange)
+            return
+        except LoginError as error:
+            if isinstance(error.__context__, OSError | IMAPClientAbortError):
+                raise  # the connection failed, not the token
+            provider.forget()
+            reply = _reply_text(error)
+    raise ImapError(explain_refusal(endpoint, reply, exchange.challenge, settings))
+
+
+def _open(settings: ImapSettings) -> IMAPClient:
+    client = connect(settings)
+    log_in(client, settings)
+    return client
 
 
 def _describe(endpoint: Endpoint, error: BaseException, step: str = "", first_contact: bool = False) -> str:
@@ -235,8 +295,11 @@ def _hierarchy(client: IMAPClient) -> tuple[str, str]:
     return "", separator or ""
 
 
-def _ensure_folders(client: IMAPClient) -> dict[str, str]:
-    """Create (and subscribe) the destination folders that do not exist yet; return their server names."""
+def ensure_folders(client: IMAPClient) -> dict[str, str]:
+    """Create (and subscribe) the destination folders that do not exist yet; return their server names.
+
+    Raises ImapError naming the fix when the server refuses to create one.
+    """
     prefix, separator = _hierarchy(client)
     names = {logical: server_folder(logical, prefix, separator) for logical in DESTINATIONS}
     for name in names.values():
@@ -244,9 +307,12 @@ def _ensure_folders(client: IMAPClient) -> dict[str, str]:
             continue
         try:
             client.create_folder(name)
-        except IMAPClientError:
-            if not client.folder_exists(name):  # another client may have created it meanwhile
-                raise
+        except IMAPClientError as error:
+            if not client.folder_exists(name):  # else another client created it meanwhile
+                raise ImapError(f"the server refused to create the folder {name!r} "
+                                f"({scrub(str(error))}), where introbot files handled mail: let this mailbox "
+                                f"create folders (the IMAP ACL right 'k'), or have "
+                                f"{', '.join(map(repr, names.values()))} created for it") from None
         try:
             client.subscribe_folder(name)  # so that people see it in their mail client
         except IMAPClientError:
@@ -255,7 +321,7 @@ def _ensure_folders(client: IMAPClient) -> dict[str, str]:
 
 
 def _open_mailbox(client: IMAPClient, folder: str) -> _Mailbox:
-    folders = _ensure_folders(client)
+    folders = ensure_folders(client)
     selected = client.select_folder(folder)
     return _Mailbox(uidvalidity=int(selected[b"UIDVALIDITY"]), folders=folders,
                     can_move=client.has_capability("MOVE"), can_uidplus=client.has_capability("UIDPLUS"),
@@ -501,3 +567,38 @@ def append_to_sent(settings: ImapSettings, raw: bytes) -> None:
     """Keep a copy of a sent message in the Sent folder, marked \\Seen, over a short-lived connection."""
     with _connected(settings) as client:
         client.append(_special_folder(client, SENT), raw, flags=[b"\\Seen"])
+
+
+def delete_matching(settings: ImapSettings, matches: Callable[[bytes], bool], batch: int = 50) -> int:
+    """Delete every message for which `matches(raw)` is true from the watched folder, introbot's own
+    folders and the Sent folder, over a short-lived connection; returns how many were deleted.
+
+    For `introbot forget --mailbox`. The caller's test runs here, on fetched bytes: only UIDs and
+    folder names go into IMAP commands. On Gmail, deleting from a label folder only removes the
+    label; the message stays in "All Mail" until deleted there.
+    """
+    deleted = 0
+    with _connected(settings) as client:
+        prefix, separator = _hierarchy(client)
+        folders = [settings.folder, *(server_folder(logical, prefix, separator) for logical in DESTINATIONS)]
+        sent = client.find_special_folder(SENT.encode("ascii"))
+        for folder in dict.fromkeys(folders + ([sent] if sent else [])):
+            if not client.folder_exists(folder):
+                continue
+            selected = client.select_folder(folder)
+            uids = client.search("ALL") if int(selected.get(b"EXISTS", 0)) else []
+            doomed = []
+            for start in range(0, len(uids), batch):
+                for uid, data in client.fetch(uids[start:start + batch], ["BODY.PEEK[]"]).items():
+                    raw = data.get(b"BODY[]")
+                    if raw is not None and matches(bytes(raw)):
+                        doomed.append(uid)
+            if doomed:
+                client.add_flags(doomed, [b"\\Deleted"], silent=True)
+                if client.has_capability("UIDPLUS"):
+                    client.uid_expunge(doomed)
+                else:  # a plain EXPUNGE also removes what a person marked \Deleted in this dedicated mailbox
+                    client.expunge()
+                deleted += len(doomed)
+            client.close_folder()
+    return deleted

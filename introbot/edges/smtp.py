@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import logging
 import re
 from collections.abc import Sequence
@@ -12,10 +14,11 @@ from types import TracebackType
 
 import aiosmtplib
 from aiosmtplib import (SMTPAuthenticationError, SMTPConnectResponseError, SMTPException, SMTPHeloError,
-                        SMTPNotSupported, SMTPRecipientRefused, SMTPResponseException, SMTPServerDisconnected,
-                        SMTPTimeoutError)
+                        SMTPNotSupported, SMTPRecipientRefused, SMTPResponse, SMTPResponseException,
+                        SMTPServerDisconnected, SMTPTimeoutError)
 
 from introbot.config import SmtpSettings
+from introbot.edges.oauth import OAuth2Error, TokenProvider, explain_refusal, token_provider, xoauth2_string
 from introbot.edges.tls import Endpoint, client_context, is_loopback, scrub, tls_misconfigured
 
 log = logging.getLogger("introbot.smtp")
@@ -24,6 +27,7 @@ log = logging.getLogger("introbot.smtp")
 _ENVELOPE_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"\\@]+@[^\s<>()\[\],;:\"\\@]+")
 _LINE_ENDING = re.compile(rb"\r\n|\n|\r")
 _AUTH_REQUIRED = 530
+_AUTH_CONTINUE, _AUTH_SUCCESSFUL = 334, 235
 
 
 class Delivery(Enum):
@@ -137,6 +141,17 @@ class SmtpSender:
         self._client = await self._connect()
         return self._client
 
+    async def open(self) -> None:
+        """Connect, secure and log in now rather than at the first send (`introbot check --connect`).
+
+        Raises SmtpConfigError when retrying cannot help, ConnectionError (saying why) when it may.
+        """
+        async with self._lock:
+            try:
+                await self._ready_client()
+            except _Unreachable as error:
+                raise ConnectionError(str(error)) from None
+
     async def _connect(self) -> aiosmtplib.SMTP:
         settings = self._settings
         try:
@@ -144,6 +159,7 @@ class SmtpSender:
             context = None if settings.security == "none" else client_context(settings.ca_file, "smtp.ca_file")
         except ValueError as error:
             raise SmtpConfigError(str(error)) from None
+        token = await self._token() if settings.auth == "oauth2" else ""
         client = aiosmtplib.SMTP(hostname=settings.host, port=settings.port, local_hostname=self._local_hostname,
                                  timeout=settings.timeout.total_seconds(), use_tls=settings.security == "tls",
                                  start_tls=False, tls_context=context)
@@ -164,20 +180,63 @@ class SmtpSender:
                     raise SmtpConfigError(f"{self._endpoint.where} does not offer AUTH here: use the submission "
                                           f"port (465 with security \"tls\", or 587 with \"starttls\")")
                 step = "during AUTH"
-                await client.login(settings.username, password)
+                if settings.auth == "oauth2":
+                    await self._log_in_with_token(client, token)
+                else:
+                    await client.login(settings.username, password)
         except BaseException as error:
             client.close()
-            if isinstance(error, SmtpConfigError) or not isinstance(error, Exception):
+            if isinstance(error, SmtpConfigError | _Unreachable) or not isinstance(error, Exception):
                 raise  # cancellation and our own verdicts pass unchanged
             raise self._connect_failure(error, step) from None
         log.info("connected to %s (%s)", self._endpoint.where, settings.security)
         return client
 
+    def _provider(self) -> TokenProvider:
+        return token_provider(self._settings.oauth2, "smtp", self._settings.timeout.total_seconds())
+
+    async def _token(self) -> str:
+        """An OAuth2 access token, asked for in a thread: a command or an HTTPS request may take seconds."""
+        try:
+            return await asyncio.to_thread(lambda: self._provider().token())
+        except OAuth2Error as error:
+            if error.retryable:
+                log.warning("no OAuth2 token: %s", error)
+                raise _Unreachable(str(error)) from None
+            raise SmtpConfigError(str(error)) from None
+
+    async def _log_in_with_token(self, client: aiosmtplib.SMTP, token: str) -> None:
+        if "xoauth2" not in client.server_auth_methods:
+            raise SmtpConfigError(f"{self._endpoint.where} does not offer OAuth2 sign-in (AUTH XOAUTH2): check "
+                                  f"smtp.host and smtp.port, or set smtp.auth = \"password\"")
+        response, challenge = await self._xoauth2(client, token)
+        if response.code >= 500:  # perhaps revoked since it was cached: one try with a new token
+            self._provider().forget()
+            response, challenge = await self._xoauth2(client, await self._token())
+        if response.code == _AUTH_SUCCESSFUL:
+            return
+        self._provider().forget()
+        if response.code >= 500:
+            raise SmtpConfigError(explain_refusal(self._endpoint, response.message, challenge, self._settings))
+        raise SMTPAuthenticationError(response.code, response.message)
+
+    async def _xoauth2(self, client: aiosmtplib.SMTP, token: str) -> tuple[SMTPResponse, str]:
+        """AUTH XOAUTH2: the final reply, and the JSON reason a refusing server sends first (334) or ""."""
+        initial = base64.b64encode(xoauth2_string(self._settings.username, token).encode())
+        response = await client.execute_command(b"AUTH", b"XOAUTH2", initial)
+        if response.code != _AUTH_CONTINUE:
+            return response, ""
+        try:
+            challenge = base64.b64decode(response.message).decode("utf-8", "replace")
+        except binascii.Error:
+            challenge = ""  # not the JSON reason providers send: the final reply has to do
+        return await client.execute_command(b""), challenge  # the empty line that asks for the final reply
+
     def _connect_failure(self, error: Exception, step: str) -> Exception:
         """SmtpConfigError when retrying cannot help, else _Unreachable; both say what happened."""
         endpoint = self._endpoint
         if isinstance(error, SMTPAuthenticationError) and error.code >= 500:
-            return SmtpConfigError(endpoint.login_refused(error.message, self._settings.password.key))
+            return SmtpConfigError(explain_refusal(endpoint, error.message, "", self._settings))
         if isinstance(error, SMTPConnectResponseError | SMTPHeloError) and error.code >= 500:
             return SmtpConfigError(f"{endpoint.where} refused this client {step} ({_reply(error)}): check "
                                    f"smtp.host and smtp.port, and that this machine may send through it")

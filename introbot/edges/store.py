@@ -73,7 +73,13 @@ CREATE TABLE IF NOT EXISTS attempts (
     message_key TEXT PRIMARY KEY,      -- a message being handled; the row goes when its effects commit
     count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS purged (
+    intro_id TEXT PRIMARY KEY,         -- an ended intro cut down to its consent record (bot.retention)
+    at TEXT NOT NULL
+);
 """
+# Outbox statuses after which a message's body is no longer needed (it is never sent again).
+FINISHED_MAIL = ("sent", "failed", "recorded")
 
 
 def stamp(moment: datetime) -> str:
@@ -113,6 +119,16 @@ class TokenMatch:
     intro: Intro
     purpose: Purpose
     role: Role | None
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """What `forget` reads of an outbox row: whom it was for and, until purged, what it said."""
+
+    id: int
+    intro_id: str | None
+    recipients: tuple[str, ...]
+    raw: bytes | None
 
 
 class StoreError(RuntimeError):
@@ -203,7 +219,9 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                # Each thread uses its own connection; close() closes them all from the stopping
+                # thread, after the others have ended, which sqlite3 refuses unless told it is safe.
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as error:
                 raise StoreError(f"cannot open the database {self.path}: {error}; check bot.database") from None
             db.execute("PRAGMA journal_mode = WAL")
@@ -334,3 +352,66 @@ class Store:
         return self._connection().execute(
             "SELECT kind, coalesce(role, 'referrer'), status FROM outbox WHERE intro_id = ? ORDER BY id",
             (intro_id,)).fetchall()
+
+    # Privacy: purging bodies, keeping only consent records, forgetting a person
+
+    def purge_bodies(self, before: datetime) -> int:
+        """Drop the body of every finished message whose intro has ended (or that has none, or whose
+        intro is gone), and of every finished message created before `before`; returns how many."""
+        open_states = [state.value for state in IntroState if state.open]
+        marks = ",".join("?" * len(open_states))
+        finished = ",".join("?" * len(FINISHED_MAIL))
+        with self.transaction():
+            cursor = self._connection().execute(
+                f"UPDATE outbox SET raw = NULL WHERE raw IS NOT NULL AND status IN ({finished}) AND"
+                f" (created_at < ? OR intro_id IS NULL"
+                f" OR intro_id NOT IN (SELECT id FROM intros WHERE state IN ({marks})))",
+                (*FINISHED_MAIL, stamp(before), *open_states))
+        return cursor.rowcount
+
+    def ended_before(self, before: datetime) -> list[Intro]:
+        """Ended intros last changed before `before` that were not yet cut down to their consent record."""
+        open_states = [state.value for state in IntroState if state.open]
+        marks = ",".join("?" * len(open_states))
+        rows = self._connection().execute(
+            f"SELECT data FROM intros WHERE state NOT IN ({marks}) AND updated_at < ?"
+            f" AND id NOT IN (SELECT intro_id FROM purged) ORDER BY updated_at",
+            (*open_states, stamp(before))).fetchall()
+        return [Intro.from_json(r[0]) for r in rows]
+
+    def keep_only_consent_record(self, record: Intro, now: datetime) -> None:
+        """Replace an ended intro by its consent record: its tokens and finished mail go with the rest."""
+        with self.transaction() as tx:
+            tx.save_intro(record, None)
+            db = self._connection()
+            db.execute("DELETE FROM tokens WHERE intro_id = ?", (record.id,))
+            db.execute(f"DELETE FROM outbox WHERE intro_id = ? AND status IN ({','.join('?' * len(FINISHED_MAIL))})",
+                       (record.id, *FINISHED_MAIL))
+            db.execute("INSERT OR REPLACE INTO purged (intro_id, at) VALUES (?, ?)", (record.id, stamp(now)))
+
+    def outbox_rows(self) -> list[OutboxRow]:
+        rows = self._connection().execute("SELECT id, intro_id, recipients, raw FROM outbox ORDER BY id").fetchall()
+        return [OutboxRow(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in rows]
+
+    def forget(self, intro_ids: set[str], mail_ids: set[int]) -> None:
+        """Delete these intros with everything tied to them (tokens, events, ledger rows, mail), and these
+        outbox rows, in one transaction."""
+        with self.transaction():
+            db = self._connection()
+            for intro_id in intro_ids:
+                for table, column in (("intros", "id"), ("tokens", "intro_id"), ("events", "intro_id"),
+                                      ("inbound", "intro_id"), ("purged", "intro_id"), ("outbox", "intro_id")):
+                    db.execute(f"DELETE FROM {table} WHERE {column} = ?", (intro_id,))
+            db.executemany("DELETE FROM outbox WHERE id = ?", [(mail_id,) for mail_id in mail_ids])
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so pages overwritten by a purge do
+        not linger there (secure_delete already zeroes them in the database file)."""
+        self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def compact(self) -> None:
+        """Rebuild the database without free pages, and leave an empty write-ahead log behind."""
+        db = self._connection()
+        self.checkpoint()
+        db.execute("VACUUM")
+        self.checkpoint()

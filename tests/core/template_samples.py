@@ -20,7 +20,7 @@ REFERRER = {"name": "Dr. Ada Lee", "first_name": "Ada", "email": "ada@clinic.exa
 OPTION = {"name": "Noor Haddad", "first_name": "Noor", "email": "noor@osteo.example",
           "website": "https://osteo.example", "specialty": "osteopathy"}
 TO_REFERRER = (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED)
+               Kind.CLARIFY, Kind.REFUSED, Kind.CANCELLED, Kind.CONFIRM_REQUEST)
 CONSENT_ASKS = (Kind.ASK_CLIENT, Kind.ASK_COLLEAGUE, Kind.REMIND_CLIENT, Kind.REMIND_COLLEAGUE,
                 Kind.UNCLEAR_ANSWER)
 BEFORE_CONSENT_TO_COLLEAGUE = (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE, Kind.UNCLEAR_ANSWER)
@@ -32,6 +32,10 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
                                "referrer": dict(REFERRER), "intro_id": "k3x9q2"}
     if kind is Kind.REFUSED:
         context["reason"] = "the same person was named twice"
+        return context | changes
+    if kind is Kind.STATUS:
+        context["requests"] = [{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen",
+                                "waiting_for": "Sam Rivera", "age_days": 2}]
         return context | changes
     context["client"] = dict(CLIENT)
     context["colleague"] = dict(COLLEAGUE)

@@ -355,3 +355,10 @@ def test_parse_inline_forward_never_raises_on_random_text(body, subject):
 def test_find_forward_never_raises_on_arbitrary_bytes(raw):
     find_forward(email.message_from_bytes(b"Content-Type: multipart/mixed; boundary=z\r\n\r\n--z\r\n" + raw,
                                           policy=email.policy.default))
+
+
+def test_a_forwarded_from_naming_two_addresses_yields_no_client():
+    forward = parse_inline_forward("Please see Maya.\n\n---------- Forwarded message ---------\n"
+                                   "From: Sam <eve@attacker.example> <sam@client.example>\n"
+                                   "Subject: Hi\n\nHello\n")
+    assert forward is not None and forward.messages[0].sender_address is None

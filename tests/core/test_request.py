@@ -1,0 +1,142 @@
+"""Who should meet whom: requests as practitioners write them, understood without guessing."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from introbot.config import Person
+from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
+                                   resolve_clarification, understand)
+
+BOT = "intro@collective.example"
+ADA = Person("Dr. Ada Lee", "ada@clinic.example", website="https://clinic.example", specialty="acupuncture")
+SAM_OKAFOR = Person("Sam Okafor", "okafor@mindful.example", specialty="psychotherapy")
+MAYA = Person("Maya Chen", "maya@bodywork.example", website="https://bodywork.example", specialty="massage therapy")
+MAYA_A = Person("Maya Alvarez", "alvarez@movement.example", website="https://movement.example",
+                specialty="yoga therapy")
+LIO = Person("Lio Park", "lio@craniosacral.example", website="https://craniosacral.example",
+             specialty="craniosacral therapy")
+DIRECTORY = Directory([ADA, SAM_OKAFOR, MAYA, MAYA_A, LIO])
+
+
+def message(body: str, to: str = f"Intro <{BOT}>", cc: str = "", subject: str = "Intro") -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = "Dr. Ada Lee <ada@clinic.example>"
+    msg["To"] = to
+    if cc:
+        msg["Cc"] = cc
+    msg["Subject"] = subject
+    msg.set_content(body)
+    return msg
+
+
+def forward(note: str) -> EmailMessage:
+    return message(f"{note}\n\n---------- Forwarded message ---------\nFrom: Sam Rivera <sam@client.example>\n"
+                   "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: Dr. Ada Lee <ada@clinic.example>\n\n"
+                   "Hi, my back hurts. Sam\n", subject="Fwd: Back pain")
+
+
+def understood(msg: EmailMessage) -> Understood:
+    result = understand(msg, ADA, DIRECTORY, BOT)
+    assert isinstance(result, Understood), result
+    return result
+
+
+def emails(candidates) -> list[str]:
+    return [c.email for c in candidates]
+
+
+@pytest.mark.parametrize("note, colleague", [
+    ("Maya Chen could help Sam, I think.", MAYA.email),
+    ("Please ask maya@bodywork.example", MAYA.email),
+    ("Could Lio see Sam?", LIO.email),  # a first name unique in the directory
+    ("She should see Maya (massage) at bodywork.example", MAYA.email),  # two Mayas: the specialty decides
+    ("Maya at movement.example would suit Sam", MAYA_A.email),  # two Mayas: the website decides
+    ("Someone at craniosacral.example, please", LIO.email),
+    ("Please introduce to someone.new@elsewhere.example", "someone.new@elsewhere.example"),
+])
+def test_the_colleague_is_found_in_the_note_above_a_forward(note, colleague):
+    result = understood(forward(note))
+    assert result.shape == "forward" and result.client.email == "sam@client.example"
+    assert result.colleague is not None and result.colleague.email == colleague
+    assert result.missing == ""
+
+
+def test_the_client_s_first_name_does_not_make_a_namesake_the_colleague():
+    result = understood(forward("Lio, could you see Sam for his back? Ada"))  # Sam Okafor is in the directory
+    assert result.colleague.email == LIO.email
+
+
+def test_several_fitting_colleagues_are_offered_not_guessed():
+    result = understood(forward("Maya would be great for Sam."))
+    assert result.colleague is None and result.missing == "colleague"
+    assert sorted(emails(result.options)) == sorted([MAYA.email, MAYA_A.email])
+
+
+def test_no_colleague_named_means_a_question_with_no_options():
+    result = understood(forward("Could you find Sam someone?"))
+    assert result.missing == "colleague" and result.options == ()
+
+
+@pytest.mark.parametrize("line, client, colleague, hint", [
+    ("Please introduce Sam Rivera <sam@client.example> to Maya Chen.", "sam@client.example", MAYA.email, ""),
+    ("Please connect kim@client.example with lio@craniosacral.example", "kim@client.example", LIO.email, ""),
+    ("Introduce Maya Chen to Kim Novak <kim@client.example>", "kim@client.example", MAYA.email, ""),
+    ("Please introduce Kim to Maya Chen", None, MAYA.email, "Kim"),
+    ("Please introduce Sam to Maya Chen", SAM_OKAFOR.email, MAYA.email, ""),  # Sam is a colleague's first name
+    ("Sam Rivera <sam@client.example>, meet Lio Park", "sam@client.example", LIO.email, ""),
+])
+def test_a_direct_line_names_both_people_either_way_round(line, client, colleague, hint):
+    result = understood(message(line + "\n"))
+    assert result.shape == "direct"
+    assert (result.client.email if result.client else None) == client
+    assert result.colleague.email == colleague
+    assert result.client_hint == hint
+
+
+def test_a_cc_makes_the_other_recipient_the_client():
+    result = understood(message("Hi Sam,\n\nI'd like you to meet Maya Chen; my assistant will ask you both.\n",
+                                to="Sam Rivera <sam@client.example>", cc=f"Intro <{BOT}>"))
+    assert result.shape == "cc" and result.client.email == "sam@client.example"
+    assert result.colleague.email == MAYA.email
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Please introduce Sam Rivera <sam@client.example> to ada@clinic.example", "named yourself"),
+    ("Please introduce Sam Rivera <sam@client.example> to intro@collective.example", "my own address"),
+    ("Please introduce Sam Rivera <sam@client.example> to intro+x@collective.example", "my own address"),
+    ("Please introduce maya@bodywork.example to Maya Chen", "same person"),
+])
+def test_requests_naming_the_wrong_people_are_refused_with_a_reason(line, reason):
+    result = understand(message(line + "\n"), ADA, DIRECTORY, BOT)
+    assert isinstance(result, Refusal) and reason in result.reason
+
+
+OPTIONS = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email))
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("2", MAYA_A.email),
+    ("Number 1 please", MAYA.email),
+    ("Maya Alvarez", MAYA_A.email),
+    ("maya@bodywork.example\n\nOn Mon, Intro wrote:\n> 1. Maya Chen", MAYA.email),
+    ("Lio Park instead", LIO.email),
+    ("no idea", None),
+])
+def test_the_referrer_s_one_line_answer_completes_the_request(answer, expected):
+    found = resolve_clarification(answer, "colleague", OPTIONS, DIRECTORY, {ADA.email, BOT})
+    assert (found.email if found else None) == expected
+
+
+def test_a_missing_client_address_is_taken_from_the_answer():
+    found = resolve_clarification("It's sam.rivera@client.example", "client", (), DIRECTORY, {ADA.email, BOT})
+    assert found == Candidate("sam.rivera@client.example")
+
+
+def test_the_colleague_sees_no_surname_address_or_phone_of_the_client():
+    note = "Sam Rivera (sam@client.example, +44 7700 900123) has back pain; Rivera prefers mornings."
+    redacted = redact_for_colleague(note, Candidate("sam@client.example", "Sam Rivera"))
+    assert "Rivera" not in redacted and "sam@client.example" not in redacted and "7700" not in redacted
+    assert redacted.startswith("Sam ") and "back pain" in redacted
