@@ -69,10 +69,13 @@ def profile_once(bot: Bot, output: Path) -> Usage:
 def steps(stats_file: Path) -> list[Share]:
     """Cumulative seconds in each of introbot's steps, as shares of the whole run."""
     stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
-    cumulative = {label: sum(ct for (path, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items()
-                             if path.endswith(suffix) and name == function)
-                  for label, suffix, function in STEPS}
-    whole = cumulative[STEPS[0][0]] or 1e-9
+    cumulative: dict[str, float] = {}
+    for label, suffix, function in STEPS:
+        found = [ct for (path, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items()
+                 if path.endswith(suffix) and name == function]
+        # A step that introbot no longer has (renamed, or folded into another) says so instead of showing 0 s.
+        cumulative[label if found else f"{label} (not in this profile: renamed?)"] = sum(found)
+    whole = next(iter(cumulative.values())) or 1e-9
     return [Share(label, seconds, seconds / whole) for label, seconds in cumulative.items()]
 
 

@@ -17,11 +17,11 @@ EXPECTED_ROWS = {"latency.p50", "latency.p99", "latency.rss", "backlog.time", "b
 NO_REFERENCE = {"latency.rss", "memory.growth", "memory.files", "drain.rss"}
 
 
-def test_a_tiny_run_prints_every_figure_beside_its_reference(tmp_path, capsys):
+def test_a_tiny_run_prints_every_figure_beside_its_reference_and_the_profile(tmp_path, capsys):
     results = tmp_path / "rows.json"
 
     status = main(["--requests", "3", "--backlog", "30", "--big-backlog", "40", "--drain", "5", "--idle", "2",
-                   "--json", str(results)])
+                   "--profile", "--json", str(results)])
 
     rows = {r["key"]: r for r in json.loads(results.read_text())}
     assert set(rows) == EXPECTED_ROWS
@@ -33,6 +33,9 @@ def test_a_tiny_run_prints_every_figure_beside_its_reference(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "| figure" in printed and "Machine:" in printed and "Command: python3 -m bench.run" in printed
     assert all(found["figure"] in printed for found in rows.values())
+    # Every step of the profile still names a function introbot has.
+    assert "Where the time goes" in printed and "parse the message" in printed
+    assert "not in this profile" not in printed
     assert status == (1 if any(r["verdict"] == FAIL for r in rows.values()) else 0)
 
 
