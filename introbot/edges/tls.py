@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -18,11 +19,13 @@ _ADDRESS_LIKE = re.compile(r"<?[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+>?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
+@functools.lru_cache(maxsize=8)
 def client_context(ca_file: Path | None, key: str) -> ssl.SSLContext:
     """A verifying client context (certificate and host name checked, TLS 1.2 or later).
 
     `ca_file` is added to the system trust store, for servers with a private CA; `key` names the
-    config key in the error when that file cannot be read.
+    config key in the error when that file cannot be read. Built once per CA file and reused by every
+    connection: loading the system trust store costs 20-40 ms, half of introbot's reaction time.
     """
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
