@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -11,13 +12,15 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Callable
 
+from introbot.budget import TimeBudget
+from introbot.caps import SendingCaps
 from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import check_authentication_results
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
-from introbot.core.mime import UnreadableMessage, header_bytes, parse_message
+from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
@@ -26,15 +29,17 @@ from introbot.core.robots import AutoKind, detect_automatic
 from introbot.core.text import body_text
 from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
                                   tokens_in_addresses, tokens_in_message_ids)
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched
-from introbot.edges.smtp import Delivery, SmtpSender
-from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch
-from introbot.faults import crash_point
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched, ImapError, SentFolder
+from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
+from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch, Transaction
+from introbot.faults import crash_point, stall_point
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
 
 log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
+MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
+FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT}
@@ -88,35 +93,43 @@ class Service:
                                     note_when_sent=config.bot.referrer_notes == "each")
         # The IMAP thread and the event loop both step intros: one at a time, so no update is lost.
         self._lock = threading.RLock()
+        self.budget = TimeBudget(config.limits.message_time_budget.total_seconds())
+        self.caps = SendingCaps(config.limits, store)
 
     # Inbound
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
         """The IMAP watcher's handler: a folder for each message, or None to leave it for another try."""
         crash_point("after-fetch")
-        keys = [message_key(fetched.raw) for fetched in batch]
-        tries = self.store.note_attempts(keys)
-        folders: list[str | None] = []
-        for fetched, key in zip(batch, keys):
-            mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
-            if tries[key] > MAX_TRIES:
-                folders.append(self._give_up(mailbox_key, key, tries[key]))
-                continue
-            try:
-                folders.append(self.handle(fetched.raw, mailbox_key, key))
-            except Exception as error:  # one bad message must not stop the others; it is retried, then parked
-                log.error("could not handle a message (try %d of %d): %s", tries[key], MAX_TRIES,
-                          type(error).__name__)
-                folders.append(None)
+        folders = [self._handle_fetched(fetched) for fetched in batch]
         crash_point("before-move")
         return folders
 
-    def _give_up(self, mailbox_key: str, key: str, tries: int) -> str:
-        now = self.clock()
+    def _handle_fetched(self, fetched: Fetched) -> str | None:
+        key = message_key(fetched.raw)
+        mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
+        prior = self.store.prior_folder(mailbox_key, key)
+        if prior is not None:  # handled before a crash or a UIDVALIDITY change: it only needs moving
+            return prior
+        # Counted and committed before handling, one message at a time, so that a message that kills
+        # the process is recognised after the restart, and only the message in hand is blamed.
+        tries = self.store.note_attempts([key])[key]
+        if tries > MAX_TRIES:
+            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
+        if fetched.size > MAX_MESSAGE_BYTES:
+            return self._park(mailbox_key, key, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+        try:
+            with self.budget.watch():
+                stall_point(key)
+                return self.handle(fetched.raw, mailbox_key, key)
+        except Exception as error:  # one bad message must not stop the others; it is retried, then parked
+            log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
+            return None
+
+    def _park(self, mailbox_key: str, key: str, reason: str) -> str:
         with self._lock:
-            self._commit(Decision("quarantined", QUARANTINE, f"failed {tries - 1} times; parked for the operator"),
-                         mailbox_key, key, now)
-        log.warning("quarantined a message that failed %d times", tries - 1)
+            self._commit(Decision("quarantined", QUARANTINE, reason), mailbox_key, key, self.clock())
+        log.warning("quarantined a message: %s", reason)
         return QUARANTINE
 
     def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
@@ -336,6 +349,7 @@ class Service:
             tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
                               verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
                               now=now)
+            tx.count(FOLDER_COUNTERS[decision.folder])
             self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:
@@ -462,61 +476,154 @@ class Service:
 
     # Outbox
 
-    async def drain_outbox(self, sender: SmtpSender, batch: int = 100) -> int:
-        """Send what is due, one reused connection; a row is marked sent only after the server took it."""
-        sent = 0
-        while mails := self.store.outbox_due(self.clock(), batch):
+    async def drain_outbox(self, sender: SmtpSender, sent_folder: SentFolder | None = None, batch: int = 50) -> int:
+        """Send what is due over one reused connection; return how many messages the server took.
+
+        Each batch is claimed ("sending") in one transaction before its first byte goes out, and its
+        outcomes are recorded in one transaction after its last, so nothing is sent unless its state
+        was saved. A crash in between leaves claimed rows undecided; the next drain first looks for
+        their Message-IDs in the Sent folder (where a copy is put right after the server's 250,
+        unless smtp.copy_to_sent is off because the provider keeps one) and sends again, with the
+        same Message-ID, only what is not there: SMTP's one undecidable window (RFC 1047).
+        `sent_folder` is closed at the end, like the SMTP connection.
+        """
+        try:
+            await self._settle(sent_folder)
+            copies = sent_folder if self.config.smtp.copy_to_sent else None
+            sent = 0
             async with sender:
-                for queued in mails:
-                    mail = queued.mail
-                    crash_point("before-smtp")
-                    result = await sender.send(mail.envelope_from, mail.recipients, mail.raw)
-                    if result.delivery is Delivery.SENT:
-                        crash_point("after-smtp-accept")
-                        sent += 1
-                        self.store.mark_sent(queued.id, self.clock())
-                        if result.refused:
-                            self.failed(queued, result.detail, tuple(result.refused))
-                        log.info("sent %s (intro %s)", mail.kind, mail.intro_id or "-")
-                    elif result.delivery is Delivery.TEMPORARY and self.retry_later(queued, result.detail):
-                        log.warning("will retry %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
-                    else:
-                        log.error("could not send %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
-                        self.failed(queued, result.detail)
-            if len(mails) < batch:
-                break
-        return sent
+                while True:
+                    mails, more = self._claim(batch)
+                    outcomes = await self._send(sender, mails, copies)
+                    sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
+                    if not more:
+                        return sent
+        finally:
+            if sent_folder is not None:
+                await asyncio.to_thread(sent_folder.close)
 
-    def retry_later(self, mail: QueuedMail, error: str) -> bool:
-        """Schedule another attempt; False when the message has been failing for too long."""
+    async def _settle(self, sent_folder: SentFolder | None) -> None:
+        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again."""
+        stranded = self.store.in_flight()
+        if not stranded:
+            return
+        found: set[str] = set()
+        if sent_folder is not None:
+            try:
+                found = await asyncio.to_thread(sent_folder.find, [q.mail.message_id for q in stranded])
+            except ImapError as error:
+                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again", error)
         now = self.clock()
-        if now - mail.created_at >= self.config.smtp.retry_for:
-            return False
-        delay = min(timedelta(minutes=1) * (2 ** min(mail.attempts, 10)), timedelta(hours=1))
-        self.store.mark_retry(mail.id, now + delay, error)
-        return True
-
-    def failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...] = ()) -> None:
-        """The message cannot be delivered (to `recipients`, or to everyone): close its intro politely."""
-        with self._lock:
-            self._failed(mail, error, recipients)
-
-    def _failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...]) -> None:
-        now = self.clock()
-        intro = self.store.intro(mail.mail.intro_id) if mail.mail.intro_id else None
-        roles: list[Role] = []
-        if intro is not None:
-            roles = [r for r in (intro.role_of(a) for a in (recipients or mail.mail.recipients)) if r is not None]
         with self.store.transaction() as tx:
-            tx.set_outbox_status(mail.id, "failed" if not recipients else "sent", now, error)
-            if intro is None or not roles:
-                return
-            after, effects = intro, []
-            for role in roles:
-                after, more = workflow.step(after, workflow.Undeliverable(role), now, self.rules, self.rng)
-                effects += more
-            self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
-                                     after, effects), now)
+            for queued in stranded:
+                if queued.mail.message_id in found:
+                    tx.set_outbox_status(queued.id, "sent", now)
+                    tx.count("found_in_sent")
+                else:
+                    tx.release(queued.id)
+                    tx.count("resent")
+        log.warning("a stopped run left %d message(s) undecided: %d found in the Sent folder, %d to be sent again "
+                    "with the same Message-ID", len(stranded), len(found), len(stranded) - len(found))
+
+    def _claim(self, limit: int) -> tuple[list[QueuedMail], bool]:
+        """Due messages the caps let go now, marked "sending" in one transaction; and whether more may be due."""
+        now = self.clock()
+        with self.store.transaction() as tx:
+            due = self.store.outbox_due(now, limit)
+            admitted, held = self.caps.sort(due, now)
+            alerts = self.caps.hold(tx, held, now)
+            tx.claim([queued.id for queued in admitted])
+        for level, line in alerts:
+            log.log(level, line)
+        return admitted, len(due) == limit
+
+    async def _send(self, sender: SmtpSender, mails: list[QueuedMail],
+                    copies: SentFolder | None) -> list[tuple[QueuedMail, SendResult]]:
+        """Send a claimed batch, keeping a copy of each accepted message; record the outcomes in one transaction."""
+        outcomes: list[tuple[QueuedMail, SendResult]] = []
+        undecided: QueuedMail | None = None
+        try:
+            for queued in mails:
+                mail = queued.mail
+                crash_point("before-smtp")
+                undecided = queued
+                try:
+                    result = await sender.send(mail.envelope_from, mail.recipients, mail.raw)
+                except ValueError as error:  # an envelope SMTP cannot carry: no retry will help
+                    result = SendResult(Delivery.PERMANENT, str(error))
+                except SmtpConfigError:
+                    undecided = None  # refused before any message was given: not sent
+                    raise
+                if result.delivery is Delivery.SENT:
+                    crash_point("after-smtp-accept")
+                    copies = await self._keep_copy(copies, mail)
+                    crash_point("after-sent-copy")
+                outcomes.append((queued, result))
+                undecided = None
+        finally:
+            # A row interrupted mid-send (cancelled, or a crash) stays "sending" for the next drain to settle.
+            unsent = [queued for queued in mails[len(outcomes):] if queued is not undecided]
+            self._record(outcomes, unsent)
+        return outcomes
+
+    @staticmethod
+    async def _keep_copy(copies: SentFolder | None, mail: Outgoing) -> SentFolder | None:
+        """Put an accepted message in the Sent folder; after a failure, stop trying for this drain."""
+        if copies is None:
+            return None
+        try:
+            await asyncio.to_thread(copies.append, mail.raw)
+            return copies
+        except ImapError as error:
+            log.warning("cannot keep copies in the Sent folder for now (%s); a crash before they are recorded "
+                        "would send them again", error)
+            return None
+
+    def _record(self, outcomes: list[tuple[QueuedMail, SendResult]], unsent: list[QueuedMail]) -> None:
+        now = self.clock()
+        with self._lock, self.store.transaction() as tx:
+            for queued in unsent:
+                tx.release(queued.id)
+            for queued, result in outcomes:
+                if result.delivery is Delivery.SENT:
+                    tx.set_outbox_status(queued.id, "sent", now)
+                    tx.count("sent")
+                    if result.refused:
+                        self._undeliverable(tx, queued, tuple(result.refused), now)
+                elif result.delivery is Delivery.TEMPORARY and now - queued.created_at < self.config.smtp.retry_for:
+                    tx.set_outbox_status(queued.id, "queued", now + retry_delay(queued.attempts), result.detail)
+                    tx.count("retried")
+                else:
+                    tx.set_outbox_status(queued.id, "failed", now, result.detail)
+                    tx.count("failed")
+                    self._undeliverable(tx, queued, (), now)
+        for queued, result in outcomes:
+            mail, what = queued.mail, {Delivery.SENT: "sent", Delivery.TEMPORARY: "will retry",
+                                       Delivery.PERMANENT: "could not send"}[result.delivery]
+            level = logging.INFO if result.delivery is Delivery.SENT else logging.WARNING
+            log.log(level, "%s %s (intro %s)%s", what, mail.kind, mail.intro_id or "-",
+                    "" if result.delivery is Delivery.SENT and not result.refused else f": {result.detail}")
+
+    def _undeliverable(self, tx: Transaction, queued: QueuedMail, recipients: tuple[str, ...], now: datetime) -> None:
+        """The message cannot reach `recipients` (or anyone): close its intro politely, telling the referrer once."""
+        mail = queued.mail
+        intro = self.store.intro(mail.intro_id) if mail.intro_id else None
+        if intro is None:
+            return
+        roles = [r for r in dict.fromkeys(intro.role_of(a) for a in (recipients or mail.recipients)) if r is not None]
+        if not roles:
+            return
+        after, effects = intro, []
+        for role in roles:
+            after, more = workflow.step(after, workflow.Undeliverable(role), now, self.rules, self.rng)
+            effects += more
+        self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
+                                 after, effects), now)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait before the next try of a temporary failure: 1 min, doubling per attempt, at most 1 h."""
+    return min(timedelta(minutes=1) * (2 ** min(attempts, 10)), timedelta(hours=1))
 
 
 def _first_name(name: str) -> str:
