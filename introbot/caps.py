@@ -74,7 +74,7 @@ class SendingCaps:
         return admitted, held
 
     def hold(self, tx: Transaction, held: list[Held], now: datetime) -> list[tuple[int, str]]:
-        """Keep `held` waiting, within the claim's transaction; return (level, line) alerts to log once it commits."""
+        """Keep `held` waiting, within the claim's transaction; return the alerts for `log_alerts` once it commits."""
         for item in held:
             tx.hold(item.mail.id, item.until, item.cap)
         if held:
@@ -93,3 +93,8 @@ class SendingCaps:
                 tx.set_meta(f"alert:{cap}", None)
                 lines.append((logging.INFO, f"{cap} no longer holds any mail back"))
         return lines
+
+
+def log_alerts(alerts: list[tuple[int, str]]) -> None:
+    for level, line in alerts:
+        log.log(level, line)

@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from typing import Callable
 
 from introbot.budget import TimeBudget
-from introbot.caps import SendingCaps
+from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
@@ -492,12 +492,12 @@ class Service:
             copies = sent_folder if self.config.smtp.copy_to_sent else None
             sent = 0
             async with sender:
-                while True:
-                    mails, more = self._claim(batch)
+                # Every due row is claimed or held each round, and what a failure queues (the note to
+                # the referrer) is due at once: rounds go on until nothing is due.
+                while mails := self._claim(batch):
                     outcomes = await self._send(sender, mails, copies)
                     sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
-                    if not more:
-                        return sent
+            return sent
         finally:
             if sent_folder is not None:
                 await asyncio.to_thread(sent_folder.close)
@@ -525,17 +525,18 @@ class Service:
         log.warning("a stopped run left %d message(s) undecided: %d found in the Sent folder, %d to be sent again "
                     "with the same Message-ID", len(stranded), len(found), len(stranded) - len(found))
 
-    def _claim(self, limit: int) -> tuple[list[QueuedMail], bool]:
-        """Due messages the caps let go now, marked "sending" in one transaction; and whether more may be due."""
-        now = self.clock()
-        with self.store.transaction() as tx:
-            due = self.store.outbox_due(now, limit)
-            admitted, held = self.caps.sort(due, now)
-            alerts = self.caps.hold(tx, held, now)
-            tx.claim([queued.id for queued in admitted])
-        for level, line in alerts:
-            log.log(level, line)
-        return admitted, len(due) == limit
+    def _claim(self, limit: int) -> list[QueuedMail]:
+        """Due messages the caps let go now, marked "sending" in one transaction (the others held back)."""
+        while True:
+            now = self.clock()
+            with self.store.transaction() as tx:
+                due = self.store.outbox_due(now, limit)
+                admitted, held = self.caps.sort(due, now)
+                alerts = self.caps.hold(tx, held, now)
+                tx.claim([queued.id for queued in admitted])
+            log_alerts(alerts)
+            if admitted or not due:
+                return admitted
 
     async def _send(self, sender: SmtpSender, mails: list[QueuedMail],
                     copies: SentFolder | None) -> list[tuple[QueuedMail, SendResult]]:

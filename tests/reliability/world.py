@@ -30,9 +30,9 @@ SIGKILLED = -9
 
 
 def set_keys(text: str, section: str, **values: object) -> str:
-    """The config `text` with each key of `section` set to its value (TOML-quoted when text), replacing the
-    key's line when the section has one and adding it below the header otherwise (and the section at the
-    end when there is none)."""
+    """The config `text` with each key of `section` set to its value (TOML-quoted when text; None removes the
+    key), replacing the key's line when the section has one and adding it below the header otherwise (and
+    the section at the end when there is none)."""
     header = f"[{section}]\n"
     if header not in text:
         text += f"\n{header}"
@@ -41,7 +41,7 @@ def set_keys(text: str, section: str, **values: object) -> str:
     end = len(text) if end < 0 else end + 1
     body = text[start:end]
     for key, value in values.items():
-        line = f"{key} = {json.dumps(value) if isinstance(value, str) else str(value).lower()}\n"
+        line = "" if value is None else f"{key} = {json.dumps(value) if isinstance(value, str) else str(value).lower()}\n"
         pattern = re.compile(rf"^{re.escape(key)} = .*\n", re.MULTILINE)
         body = pattern.sub(lambda _: line, body, count=1) if pattern.search(body) else line + body
     return text[:start] + body + text[end:]
