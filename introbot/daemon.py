@@ -56,9 +56,12 @@ class InstanceLock:
             os.close(fd)
             raise AlreadyRunning(f"another introbot (pid {holder}) is already using {self.what}; stop it first, "
                                  f"or {self.fix}") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode("ascii"))
         self._fd = fd
+        try:  # the pid only helps the message above: on a full disk the lock holds without it
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+        except OSError:
+            pass
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -242,7 +242,10 @@ class Store:
         os.close(fd)
         os.chmod(self.path, 0o600)
         db = self._connection()
-        db.executescript(SCHEMA)  # creates what is missing; every statement is IF NOT EXISTS
+        try:
+            db.executescript(SCHEMA)  # creates what is missing; every statement is IF NOT EXISTS
+        except sqlite3.OperationalError as error:
+            raise self._cannot_write(error) from None
         with self.transaction():
             row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row else SCHEMA_VERSION  # a new file has every table already
@@ -261,10 +264,14 @@ class Store:
                 db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             except sqlite3.Error as error:
                 raise StoreError(f"cannot open the database {self.path}: {error}; check bot.database") from None
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss before mail goes out
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA secure_delete = ON")  # forgotten data does not linger in free pages
+            try:
+                db.execute("PRAGMA journal_mode = WAL")  # writes the -shm file: fails on a full disk
+                db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss before mail goes out
+                db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA secure_delete = ON")  # forgotten data does not linger in free pages
+            except sqlite3.OperationalError as error:
+                db.close()
+                raise self._cannot_write(error) from None
             self._local.db = db
             with self._lock:
                 self._all.append(db)
@@ -295,10 +302,14 @@ class Store:
             db.execute("COMMIT")
         except sqlite3.OperationalError as error:
             _roll_back(db)
-            if not (error.sqlite_errorname or "").startswith(_CANNOT_WRITE):
-                raise
-            raise StoreError(f"cannot write the database {self.path} ({error}); free disk space or fix the "
-                             f"file's permissions: introbot carries on from its last saved state") from None
+            raise self._cannot_write(error) from None
+
+    def _cannot_write(self, error: sqlite3.OperationalError) -> Exception:
+        """StoreError for a database that cannot be written now (a full disk, a read-only file); else the error."""
+        if not (error.sqlite_errorname or "").startswith(_CANNOT_WRITE):
+            return error
+        return StoreError(f"cannot write the database {self.path} ({error}); free disk space or fix the file's "
+                          f"permissions: introbot carries on from its last saved state")
 
     # Inbound ledger
 
