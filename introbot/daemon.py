@@ -160,6 +160,11 @@ def build_service(config: Config, store: Store, clock=utc_now, rng: random.Rando
     return Service(config, store, renderer, rng or random.SystemRandom(), clock)
 
 
+def _describe(error: BaseException) -> str:
+    """Our own errors say what and how to fix, without personal data; of others, only their kind is safe."""
+    return str(error) if isinstance(error, OSError | StoreError) else type(error).__name__
+
+
 def _cause(error: BaseException) -> BaseException:
     """The watcher wraps what its handler raised; the handler's own error says what went wrong."""
     return error.__cause__ if error.__cause__ is not None else error
@@ -196,8 +201,7 @@ class Daemon:
                     handled = self._watcher(service, threading.Event()).run_once()
                 except Exception as error:
                     problem = _cause(error)
-                    log.error("cannot handle the mailbox: %s; sending what is queued anyway",
-                              problem if isinstance(problem, OSError | StoreError) else type(problem).__name__)
+                    log.error("cannot handle the mailbox: %s; sending what is queued anyway", _describe(problem))
                 service.sweep()
                 sent = asyncio.run(service.drain_outbox(self._sender(), SentFolder(self.config.imap)))
                 self.heartbeat.beat("once")
@@ -232,6 +236,13 @@ class Daemon:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, request_stop)
+        # Catch up alone before sending anything: a message that was in hand when a previous run died is
+        # handled again with nothing else running, so that dying again is its own doing, which counts
+        # towards its quarantine, and not a send that happened to fail alongside it.
+        try:
+            await asyncio.to_thread(self._watcher(service, stop).run_once)
+        except Exception as error:  # the watcher thread below keeps trying, with backoff
+            log.warning("cannot catch up with the mailbox yet: %s", _describe(_cause(error)))
         watcher = self._watcher(service, stop, on_new_mail=lambda: loop.call_soon_threadsafe(wake.set))
         imap_thread = threading.Thread(target=watcher.run, name="introbot-imap", daemon=True)
         imap_thread.start()

@@ -502,6 +502,11 @@ class SentFolder:
         self._client: IMAPClient | None = None
         self._folder = ""
 
+    def open(self) -> None:
+        """Connect and find the folder now, so that a later append is one command."""
+        with self._using():
+            pass
+
     def append(self, raw: bytes) -> None:
         """Keep a copy of a sent message, marked \\Seen."""
         with self._using() as client:
