@@ -39,6 +39,7 @@ log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
+UNCOPIED_AT_MOST = 4  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
@@ -489,14 +490,17 @@ class Service:
         """
         try:
             await self._settle(sent_folder)
-            copies = sent_folder if self.config.smtp.copy_to_sent else None
+            copies = _SentCopies(sent_folder if self.config.smtp.copy_to_sent else None)
             sent = 0
             async with sender:
-                # Every due row is claimed or held each round, and what a failure queues (the note to
-                # the referrer) is due at once: rounds go on until nothing is due.
-                while mails := self._claim(batch):
-                    outcomes = await self._send(sender, mails, copies)
-                    sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
+                try:
+                    # Every due row is claimed or held each round, and what a failure queues (the note
+                    # to the referrer) is due at once: rounds go on until nothing is due.
+                    while mails := self._claim(batch):
+                        outcomes = await self._send(sender, mails, copies)
+                        sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
+                finally:
+                    await copies.settle()  # after a failure mid-batch, copies may still be on their way
             return sent
         finally:
             if sent_folder is not None:
@@ -539,11 +543,11 @@ class Service:
                 return admitted
 
     async def _send(self, sender: SmtpSender, mails: list[QueuedMail],
-                    copies: SentFolder | None) -> list[tuple[QueuedMail, SendResult]]:
+                    copies: _SentCopies) -> list[tuple[QueuedMail, SendResult]]:
         """Send a claimed batch, keeping a copy of each accepted message; record the outcomes in one transaction."""
         outcomes: list[tuple[QueuedMail, SendResult]] = []
         undecided: QueuedMail | None = None
-        copies = await self._ready(copies)
+        await copies.open()
         try:
             for queued in mails:
                 mail = queued.mail
@@ -558,25 +562,15 @@ class Service:
                     raise
                 if result.delivery is Delivery.SENT:
                     crash_point("after-smtp-accept")
-                    copies = await self._keep_copy(copies, mail)
-                    crash_point("after-sent-copy")
+                    await copies.keep(mail.raw)
                 outcomes.append((queued, result))
                 undecided = None
+            await copies.settle()  # copied, then recorded: a crash in between finds them in Sent
         finally:
             # A row interrupted mid-send (cancelled, or a crash) stays "sending" for the next drain to settle.
             unsent = [queued for queued in mails[len(outcomes):] if queued is not undecided]
             self._record(outcomes, unsent)
         return outcomes
-
-    @staticmethod
-    async def _ready(copies: SentFolder | None) -> SentFolder | None:
-        """Open the Sent folder before the first send, so that after each 250 the copy is one quick command."""
-        return await _sent_folder_call(copies, SentFolder.open)
-
-    @staticmethod
-    async def _keep_copy(copies: SentFolder | None, mail: Outgoing) -> SentFolder | None:
-        """Put an accepted message in the Sent folder; after a failure, stop trying for this drain."""
-        return await _sent_folder_call(copies, SentFolder.append, mail.raw)
 
     def _record(self, outcomes: list[tuple[QueuedMail, SendResult]], unsent: list[QueuedMail]) -> None:
         now = self.clock()
@@ -620,17 +614,58 @@ class Service:
                                  after, effects), now)
 
 
-async def _sent_folder_call(copies: SentFolder | None, method, *args) -> SentFolder | None:
-    """Call `method` on the Sent folder in a worker thread (imapclient blocks); None once it failed."""
-    if copies is None:
-        return None
-    try:
-        await asyncio.to_thread(method, copies, *args)
-        return copies
-    except ImapError as error:
-        log.warning("cannot keep copies in the Sent folder for now (%s); a crash before they are recorded "
-                    "would send them again", error)
-        return None
+class _SentCopies:
+    """Copies of accepted messages on their way to the Sent folder, over its one connection.
+
+    A copy leaves right after its 250, in a worker thread (imapclient blocks), while the next message
+    is sent; copies accepted while one is on its way leave together next (MULTIAPPEND), so a slow
+    server does not set the drain's pace. But a message sent and not yet copied (nor recorded) is
+    one a crash would send twice: there are never more than UNCOPIED_AT_MOST of them. After a
+    failure, copies stop for this drain.
+    """
+
+    def __init__(self, folder: SentFolder | None):
+        self.folder = folder
+        self._waiting: list[bytes] = []
+        self._copying = 0  # copies in the command on its way
+        self._leaving: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        """Connect before the first send, so that after each 250 the copy is one command."""
+        await self._call(SentFolder.open)
+
+    async def keep(self, raw: bytes) -> None:
+        if self.folder is None:
+            return
+        self._waiting.append(raw)
+        if self._leaving is None or self._leaving.done():
+            self._leaving = asyncio.create_task(self._leave())
+        if len(self._waiting) + self._copying >= UNCOPIED_AT_MOST:
+            await self.settle()
+
+    async def _leave(self) -> None:
+        while self._waiting and self.folder is not None:
+            group, self._waiting = self._waiting, []
+            self._copying = len(group)
+            await self._call(SentFolder.append, *group)
+            self._copying = 0
+            crash_point("after-sent-copy")
+
+    async def settle(self) -> None:
+        """Wait until every copy kept so far is in the folder (or copies failed)."""
+        if self._leaving is not None:
+            await self._leaving
+            self._leaving = None
+
+    async def _call(self, method, *args) -> None:
+        if self.folder is None:
+            return
+        try:
+            await asyncio.to_thread(method, self.folder, *args)
+        except ImapError as error:
+            log.warning("cannot keep copies in the Sent folder for now (%s); a crash before they are recorded "
+                        "would send them again", error)
+            self.folder = None
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -507,10 +507,15 @@ class SentFolder:
         with self._using():
             pass
 
-    def append(self, raw: bytes) -> None:
-        """Keep a copy of a sent message, marked \\Seen."""
+    def append(self, *raws: bytes) -> None:
+        """Keep copies of sent messages, marked \\Seen: several in one command where the server can
+        (MULTIAPPEND, RFC 3502)."""
         with self._using() as client:
-            client.append(self._folder, raw, flags=[b"\\Seen"])
+            if len(raws) > 1 and client.has_capability("MULTIAPPEND"):
+                client.multiappend(self._folder, [{"msg": raw, "flags": [b"\\Seen"]} for raw in raws])
+                return
+            for raw in raws:
+                client.append(self._folder, raw, flags=[b"\\Seen"])
 
     def find(self, message_ids: Sequence[str]) -> set[str]:
         """Those of `message_ids` (ones introbot generated) that a message in the folder carries.
