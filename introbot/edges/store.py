@@ -261,7 +261,8 @@ class Store:
         db = getattr(self._local, "db", None)
         if db is None:
             try:
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                # Each thread has its own connection; close() closes them all from the thread that stops.
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as error:
                 raise StoreError(f"cannot open the database {self.path}: {error}; check bot.database") from None
             try:

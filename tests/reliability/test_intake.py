@@ -72,7 +72,7 @@ def test_an_idle_connection_that_dies_silently_is_noticed_reconnected_and_caught
             daemon.wait_for_log("watching with IDLE")
             proxy.black_hole()  # no FIN, no RST, no data: only a timeout can tell
             seen = proxy.connections_made
-            world.send(direct_request(SAM, "Maya Chen"), sender=ADA)
+            world.deliver(direct_request(SAM, "Maya Chen"), ADA)
             [noticed] = daemon.wait_for_log("disconnected")
             proxy.wait_for_connections(seen + 1)  # it tries again while the connection is still dead
             proxy.pass_through()
@@ -105,7 +105,7 @@ def test_a_server_down_then_a_refused_login_each_log_one_line_and_back_off_then_
             daemon.wait_for_log("refused the login")
             password.write_text(world.mail.password)  # read again at every connect: no restart needed
             daemon.wait_for_log("connected to")
-            world.send(direct_request(SAM, "Maya Chen"), sender=ADA)
+            world.deliver(direct_request(SAM, "Maya Chen"), ADA)
             world.wait_inbox(SAM, 1)
     warnings = daemon.lines("cannot connect", level="WARNING")
     assert len(warnings) == 2, warnings  # one per change of state: down, then refusing the login

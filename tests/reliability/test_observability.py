@@ -21,7 +21,7 @@ from tests.reliability.world import REPO, authenticated, direct_request, drop_in
 UNIT = REPO / "deploy" / "introbot.service"
 
 
-def test_under_systemd_the_daemon_says_ready_beats_the_watchdog_and_says_stopping(world, tmp_path):
+def test_under_systemd_the_daemon_says_ready_beats_the_watchdog_works_and_stops_cleanly(world, tmp_path):
     address = str(tmp_path / "notify")
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
         notify.bind(address)
@@ -29,6 +29,8 @@ def test_under_systemd_the_daemon_says_ready_beats_the_watchdog_and_says_stoppin
         with world.daemon(environment={"NOTIFY_SOCKET": address}) as daemon:
             said = [notify.recv(100), notify.recv(100)]
             beat = json.loads((world.folder / "introbot.heartbeat").read_text())
+            world.deliver(direct_request(SAM, "Maya Chen"), ADA)  # work in both threads before stopping
+            world.wait_inbox(SAM, 1)
             daemon.process.terminate()
             while said[-1] != b"STOPPING=1":
                 said.append(notify.recv(100))

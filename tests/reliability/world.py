@@ -88,6 +88,10 @@ class ReliabilityWorld(World):
         self.logs.append(completed.stderr)
         return RunResult(completed.returncode, completed.stderr)
 
+    def deliver(self, message: EmailMessage, sender: tuple[str, str]) -> None:
+        """Mail to intro@ over SMTP without waiting for it to arrive: a running daemon may file it at once."""
+        self.mail.deliver(message.as_bytes(), sender[1], [BOT])
+
     @contextmanager
     def daemon(self, *options: str, environment: dict[str, str] | None = None) -> Iterator[Daemon]:
         """`introbot run` in the background until the block ends (then SIGTERM, and it must stop cleanly)."""

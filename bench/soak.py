@@ -1,0 +1,127 @@
+"""Soak benchmark (RELIABILITY 33): thousands of requests through one `introbot run` while the network
+misbehaves every few seconds; prints memory and open files at the start and the end, and the invariants.
+
+    python3 -m bench.soak [--requests 2000] [--fault-every 3] [--seed 1]
+
+Runs as root on a machine with Dovecot and Postfix installed (it starts its own pair on loopback, as
+the tests do). Between introbot and each server sits a FaultProxy that cuts connections, black-holes
+them (no FIN: only a timeout can tell), refuses new ones or delays traffic, one fault every few
+seconds. People answer as in the randomised kill test: clients say yes four times in five.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+from introbot.config import load_config
+from introbot.daemon import status
+from tests.faultproxy import FaultProxy
+from tests.mailhost import MailHost
+from tests.reliability.traffic import Traffic, outcome
+from tests.reliability.world import REPO, ReliabilityWorld
+
+FAULTS = ("imap cut", "imap black hole", "imap delay", "smtp cut", "smtp refuse", "smtp delay")
+
+
+def process_figures(pid: int) -> dict[str, int]:
+    """Resident memory now and at its peak (KiB), open files and threads of a running process."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return {"rss_kib": int(fields["VmRSS"].split()[0]), "peak_rss_kib": int(fields["VmHWM"].split()[0]),
+            "open_files": len(os.listdir(f"/proc/{pid}/fd")), "threads": int(fields["Threads"])}
+
+
+class Faults(threading.Thread):
+    """One fault every `every` seconds, on the IMAP or the SMTP side, lasting a few seconds."""
+
+    def __init__(self, imap: FaultProxy, smtp: FaultProxy, every: float, rng: random.Random):
+        super().__init__(name="soak-faults", daemon=True)
+        self.imap, self.smtp, self.every, self.rng = imap, smtp, every, rng
+        self.done = threading.Event()
+        self.injected: dict[str, int] = dict.fromkeys(FAULTS, 0)
+
+    def run(self) -> None:
+        while not self.done.wait(self.every):
+            fault = self.rng.choice(FAULTS)
+            self.injected[fault] += 1
+            proxy = self.imap if fault.startswith("imap") else self.smtp
+            if fault.endswith("cut"):
+                proxy.cut()
+                continue
+            {"black hole": proxy.black_hole, "refuse": proxy.refuse,
+             "delay": lambda: proxy.delay(300)}[fault.split(" ", 1)[1]]()
+            self.done.wait(self.rng.uniform(2, 8))
+            proxy.pass_through()
+
+
+def soak(requests: int, fault_every: float, seed: int) -> dict:
+    rng = random.Random(seed)
+    with MailHost() as mail, tempfile.TemporaryDirectory(prefix="introbot-soak-") as folder, \
+            FaultProxy(mail.imaps_port) as imap, FaultProxy(mail.submission_port) as smtp:
+        world = ReliabilityWorld(mail, Path(folder))
+        world.configure("imap", port=imap.port, timeout="5s", idle_renew="30s")
+        world.configure("smtp", port=smtp.port, timeout="5s")
+        world.configure("limits", mails_per_hour=1_000_000, mails_per_recipient_per_day=1_000_000,
+                        requests_per_referrer_per_day=1_000_000)
+        traffic = Traffic(world, requests, rng)
+        log = Path(folder) / "daemon.log"
+        with open(log, "w") as log_file:
+            daemon = subprocess.Popen(world.command("run"), cwd=REPO, env=world.environment(),
+                                      stdout=subprocess.DEVNULL, stderr=log_file)
+        faults = Faults(imap, smtp, fault_every, rng)
+        started = time.monotonic()
+        start = end = None
+        try:
+            faults.start()
+            while traffic.finished() < requests:
+                if daemon.poll() is not None:
+                    raise RuntimeError(f"introbot exited with {daemon.returncode}; see {log}")
+                for _ in range(5):
+                    traffic.send_request()
+                traffic.answer()
+                if start is None and traffic.finished() >= min(100, requests):
+                    start = process_figures(daemon.pid)  # after warming up: connections open, caches full
+                time.sleep(0.05)
+            faults.done.set()
+            faults.join()
+            imap.pass_through()
+            smtp.pass_through()
+            time.sleep(5)  # let the last batch settle before the final look
+            end = process_figures(daemon.pid)
+        finally:
+            faults.done.set()
+            daemon.send_signal(signal.SIGTERM)
+            daemon.wait(timeout=120)
+        seconds = time.monotonic() - started
+        mail.wait_for_queue_empty(timeout=120)
+        result = outcome(world, traffic)
+        counters = status(load_config(world.config_path))["counters"]
+        text = log.read_text()
+        if "Traceback" in text:
+            print(text[text.index("Traceback") - 2000:][:6000])
+        return {"requests": requests, "seconds": round(seconds), "requests_per_second": round(requests / seconds, 1),
+                "faults": faults.injected, "start": start, "end": end, "invariants": asdict(result),
+                "counters": counters, "log_lines": text.count("\n"), "log_has_addresses": "@" in text,
+                "tracebacks": text.count("Traceback"), "daemon_exit": daemon.returncode}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--fault-every", type=float, default=3.0, help="seconds between faults")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(json.dumps(soak(args.requests, args.fault_every, args.seed), indent=2))
+
+
+if __name__ == "__main__":
+    main()
