@@ -290,7 +290,8 @@ def test_each_limit_is_checked_with_its_key_and_fix(line, fragments):
 
 def test_limits_and_the_new_bot_and_smtp_keys_are_read():
     text = with_keys("limits", "mails_per_hour = 5", 'message_time_budget = "2s"', text=LIMITS)
-    text = with_keys("smtp", "copy_to_sent = false", text=with_keys("bot", 'heartbeat_file = "/run/ib.beat"', text=text))
+    text = with_keys("bot", 'heartbeat_file = "/run/ib.beat"', text=text)
+    text = with_keys("smtp", "copy_to_sent = false", text=text)
     config = parse_config(text, CONFIG)
     assert config.limits.mails_per_hour == 5 and config.limits.message_time_budget == timedelta(seconds=2)
     assert config.limits.mails_per_recipient_per_day == 50

@@ -406,24 +406,25 @@ class Store:
 
     def sent_to_since(self, addresses: set[str], since: datetime) -> dict[str, int]:
         """How many sent messages each of `addresses` was an envelope recipient of since `since`."""
-        if not addresses:
-            return {}
-        marks = ",".join("?" * len(addresses))
-        return dict(self._connection().execute(
+        return self._counts(
             "SELECT recipient.value, count(*) FROM outbox, json_each(outbox.recipients) AS recipient"
-            f" WHERE outbox.status = 'sent' AND outbox.sent_at >= ? AND recipient.value IN ({marks})"
-            " GROUP BY recipient.value", (stamp(since), *addresses)).fetchall())
+            " WHERE recipient.value IN ({marks}) AND outbox.status = 'sent' AND outbox.sent_at >= ?"
+            " GROUP BY recipient.value", addresses, since)
 
     def requests_started_since(self, referrers: set[str], since: datetime) -> dict[str, int]:
         """Per referrer, the intros whose first mail to a client or colleague went out since `since`."""
-        if not referrers:
+        return self._counts(
+            "SELECT referrer, count(*) FROM (SELECT intros.referrer AS referrer FROM outbox"
+            " JOIN intros ON intros.id = outbox.intro_id WHERE intros.referrer IN ({marks})"
+            " AND outbox.status = 'sent' AND outbox.role IS NOT NULL"
+            " GROUP BY outbox.intro_id HAVING min(outbox.sent_at) >= ?) GROUP BY referrer", referrers, since)
+
+    def _counts(self, query: str, values: set[str], since: datetime) -> dict[str, int]:
+        """{value: count} from a GROUP BY query whose {marks} stands for `values`, counted from `since`."""
+        if not values:
             return {}
-        marks = ",".join("?" * len(referrers))
-        return dict(self._connection().execute(
-            "SELECT referrer, count(*) FROM (SELECT intros.referrer AS referrer, min(outbox.sent_at) AS first"
-            " FROM outbox JOIN intros ON intros.id = outbox.intro_id"
-            f" WHERE outbox.status = 'sent' AND outbox.role IS NOT NULL AND intros.referrer IN ({marks})"
-            " GROUP BY outbox.intro_id) WHERE first >= ? GROUP BY referrer", (*referrers, stamp(since))).fetchall())
+        query = query.format(marks=",".join("?" * len(values)))
+        return dict(self._connection().execute(query, (*values, stamp(since))).fetchall())
 
     def intros_started(self, intro_ids: set[str]) -> dict[str, str | None]:
         """Each intro's referrer, or None once mail of that intro reached a client or colleague."""

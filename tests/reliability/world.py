@@ -41,7 +41,8 @@ def set_keys(text: str, section: str, **values: object) -> str:
     end = len(text) if end < 0 else end + 1
     body = text[start:end]
     for key, value in values.items():
-        line = "" if value is None else f"{key} = {json.dumps(value) if isinstance(value, str) else str(value).lower()}\n"
+        written = json.dumps(value) if isinstance(value, str) else str(value).lower()
+        line = "" if value is None else f"{key} = {written}\n"
         pattern = re.compile(rf"^{re.escape(key)} = .*\n", re.MULTILINE)
         body = pattern.sub(lambda _: line, body, count=1) if pattern.search(body) else line + body
     return text[:start] + body + text[end:]
