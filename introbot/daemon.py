@@ -88,11 +88,14 @@ def mailbox_lock(config: Config, directory: Path | None = None) -> InstanceLock:
                                           "imap.folder)", "point this one at another mailbox")
 
 
-def notify_systemd(message: str) -> None:
-    """sd_notify(3) without a dependency: one datagram to $NOTIFY_SOCKET, when systemd gave one."""
+def notify_systemd(message: str) -> str:
+    """sd_notify(3) without a dependency: one datagram to $NOTIFY_SOCKET, when systemd gave one.
+
+    Returns "" or why it failed (the caller decides whether that is news).
+    """
     address = os.environ.get("NOTIFY_SOCKET", "")
     if not address:
-        return
+        return ""
     if address.startswith("@"):  # an abstract socket
         address = "\0" + address[1:]
     try:
@@ -100,28 +103,37 @@ def notify_systemd(message: str) -> None:
             sock.connect(address)
             sock.sendall(message.encode("ascii"))
     except OSError as error:
-        log.warning("cannot notify systemd (%s)", error.strerror or type(error).__name__)
+        return f"cannot notify systemd ({error.strerror or type(error).__name__})"
+    return ""
 
 
 class Heartbeat:
     """What a supervisor watches: bot.heartbeat_file, rewritten at every beat with the pid, the state and
-    the time, and systemd's watchdog (WATCHDOG=1) when introbot runs under `Type=notify`."""
+    the time, and systemd's watchdog (WATCHDOG=1) when introbot runs under `Type=notify`.
+
+    A failure is logged when it starts or changes, not at every beat.
+    """
 
     def __init__(self, path: Path, clock):
         self.path = path
         self.clock = clock
+        self._problem = ""
 
     def beat(self, state: str) -> None:
         record = {"pid": os.getpid(), "state": state, "at": self.clock().isoformat(timespec="seconds")}
+        problem = ""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_name(self.path.name + ".partial")
             partial.write_text(json.dumps(record) + "\n", encoding="utf-8")
             os.replace(partial, self.path)  # a reader never sees half a file
         except OSError as error:
-            log.warning("cannot write bot.heartbeat_file %s (%s)", self.path, error.strerror)
+            problem = f"cannot write bot.heartbeat_file {self.path} ({error.strerror})"
         if state == "running":
-            notify_systemd("WATCHDOG=1")
+            problem = problem or notify_systemd("WATCHDOG=1")
+        if problem and problem != self._problem:
+            log.warning("%s", problem)
+        self._problem = problem
 
 
 def read_heartbeat(path: Path) -> dict | None:
@@ -230,7 +242,7 @@ class Daemon:
 
         def request_stop() -> None:
             log.info("stopping: finishing what is in flight")
-            notify_systemd("STOPPING=1")
+            notify_systemd("STOPPING=1")  # a failure here already showed at the beats
             stop.set()
             wake.set()
 
@@ -251,7 +263,8 @@ class Daemon:
         sender = self._sender()
         outbox = _Trouble("sending")
         log.info("running")
-        notify_systemd("READY=1")
+        if problem := notify_systemd("READY=1"):
+            log.warning("%s", problem)
         try:
             while not stop.is_set():
                 if outbox.may_try(loop.time()):

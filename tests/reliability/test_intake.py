@@ -114,6 +114,17 @@ def test_a_server_down_then_a_refused_login_each_log_one_line_and_back_off_then_
     assert "@" not in daemon.log() and "not-the-password" not in daemon.log()
 
 
+def test_a_pass_while_the_mailbox_is_down_still_sends_what_is_queued_then_says_so(world):
+    world.send(direct_request(SAM, "Maya Chen"), sender=ADA)
+    assert world.process(crash_at="before-smtp").killed  # the ask is saved, claimed, not sent
+    with RecordingProxy(world.mail.imaps_port) as proxy:
+        proxy.refuse()
+        world.configure("imap", port=proxy.port)
+        down = world.process()
+    assert down.returncode == 1 and "cannot handle the mailbox" in down.log and "refused" in down.log
+    assert asks(world, SAM) == [1]
+
+
 def poison(shape: str) -> bytes:
     """Messages that break naive parsers, each dressed as an authenticated request from Ada."""
     head = (f"From: {ADA[0]} <{ADA[1]}>\r\nTo: {BOT}\r\nSubject: intro\r\nMessage-ID: <{shape}@clinic.example>\r\n"
