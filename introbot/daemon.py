@@ -27,6 +27,8 @@ from introbot.paths import shipped_templates
 from introbot.service import MAX_MESSAGE_BYTES, Service
 
 log = logging.getLogger("introbot.daemon")
+# APScheduler logs each beat at INFO: two lines every BEAT_EVERY that tell an operator nothing.
+logging.getLogger("apscheduler").setLevel(logging.WARNING)
 # The daemon's beat: sweep, drain, heartbeat. deploy/introbot.service sets WatchdogSec=60 s, six beats.
 BEAT_EVERY = timedelta(seconds=10)
 LOCK_DIRECTORY = Path("/run/lock")  # shared by every service on the machine (PrivateTmp hides /tmp)
