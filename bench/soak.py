@@ -63,6 +63,17 @@ class Faults(threading.Thread):
             proxy.pass_through()
 
 
+def wait_for_outbox(world: ReliabilityWorld, daemon: subprocess.Popen, limit: float = 600) -> int:
+    """Seconds until nothing waits in the outbox (a retry is due a minute or more after its failure)."""
+    started = time.monotonic()
+    while world.database_rows("SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending')") != [(0,)]:
+        if daemon.poll() is not None or time.monotonic() - started > limit:
+            raise RuntimeError("the outbox did not empty")
+        time.sleep(1)
+    time.sleep(2)  # the last batch's copies and moves
+    return round(time.monotonic() - started)
+
+
 def soak(requests: int, fault_every: float, seed: int) -> dict:
     rng = random.Random(seed)
     with MailHost() as mail, tempfile.TemporaryDirectory(prefix="introbot-soak-") as folder, \
@@ -79,24 +90,25 @@ def soak(requests: int, fault_every: float, seed: int) -> dict:
                                       stdout=subprocess.DEVNULL, stderr=log_file)
         faults = Faults(imap, smtp, fault_every, rng)
         started = time.monotonic()
-        start = end = None
+        samples: dict[str, dict[str, int]] = {}
         try:
             faults.start()
-            while traffic.finished() < requests:
+            while (finished := traffic.finished()) < requests:
                 if daemon.poll() is not None:
                     raise RuntimeError(f"introbot exited with {daemon.returncode}; see {log}")
                 for _ in range(5):
                     traffic.send_request()
                 traffic.answer()
-                if start is None and traffic.finished() >= min(100, requests):
-                    start = process_figures(daemon.pid)  # after warming up: connections open, caches full
+                for name, share in (("start", 0.05), ("middle", 0.5)):  # start: warmed up, caches full
+                    if name not in samples and finished >= share * requests:
+                        samples[name] = process_figures(daemon.pid)
                 time.sleep(0.05)
             faults.done.set()
             faults.join()
             imap.pass_through()
             smtp.pass_through()
-            time.sleep(5)  # let the last batch settle before the final look
-            end = process_figures(daemon.pid)
+            waiting = wait_for_outbox(world, daemon)  # mail a fault sent back for a retry a minute later
+            samples["end"] = process_figures(daemon.pid)
         finally:
             faults.done.set()
             daemon.send_signal(signal.SIGTERM)
@@ -106,10 +118,9 @@ def soak(requests: int, fault_every: float, seed: int) -> dict:
         result = outcome(world, traffic)
         counters = status(load_config(world.config_path))["counters"]
         text = log.read_text()
-        if "Traceback" in text:
-            print(text[text.index("Traceback") - 2000:][:6000])
         return {"requests": requests, "seconds": round(seconds), "requests_per_second": round(requests / seconds, 1),
-                "faults": faults.injected, "start": start, "end": end, "invariants": asdict(result),
+                "faults": faults.injected, **samples, "retries_waited_for_seconds": waiting,
+                "invariants": asdict(result),
                 "counters": counters, "log_lines": text.count("\n"), "log_has_addresses": "@" in text,
                 "tracebacks": text.count("Traceback"), "daemon_exit": daemon.returncode}
 

@@ -574,28 +574,28 @@ class Service:
 
     def _record(self, outcomes: list[tuple[QueuedMail, SendResult]], unsent: list[QueuedMail]) -> None:
         now = self.clock()
+        lines = []
         with self._lock, self.store.transaction() as tx:
             for queued in unsent:
                 tx.release(queued.id)
             for queued, result in outcomes:
                 if result.delivery is Delivery.SENT:
-                    tx.set_outbox_status(queued.id, "sent", now)
-                    tx.count("sent")
+                    status, when = "sent", now
                     if result.refused:
                         self._undeliverable(tx, queued, tuple(result.refused), now)
                 elif result.delivery is Delivery.TEMPORARY and now - queued.created_at < self.config.smtp.retry_for:
-                    tx.set_outbox_status(queued.id, "queued", now + retry_delay(queued.attempts), result.detail)
-                    tx.count("retried")
+                    status, when = "retried", now + retry_delay(queued.attempts)
                 else:
-                    tx.set_outbox_status(queued.id, "failed", now, result.detail)
-                    tx.count("failed")
+                    status, when = "failed", now
                     self._undeliverable(tx, queued, (), now)
-        for queued, result in outcomes:
-            mail, what = queued.mail, {Delivery.SENT: "sent", Delivery.TEMPORARY: "will retry",
-                                       Delivery.PERMANENT: "could not send"}[result.delivery]
-            level = logging.INFO if result.delivery is Delivery.SENT else logging.WARNING
-            log.log(level, "%s %s (intro %s)%s", what, mail.kind, mail.intro_id or "-",
-                    "" if result.delivery is Delivery.SENT and not result.refused else f": {result.detail}")
+                tx.set_outbox_status(queued.id, "queued" if status == "retried" else status, when,
+                                     None if status == "sent" else result.detail)
+                tx.count(status)
+                detail = "" if status == "sent" and not result.refused else f": {result.detail}"
+                lines.append((logging.INFO if status == "sent" else logging.WARNING,
+                              f"{status} {queued.mail.kind} (intro {queued.mail.intro_id or '-'}){detail}"))
+        for level, line in lines:
+            log.log(level, "%s", line)
 
     def _undeliverable(self, tx: Transaction, queued: QueuedMail, recipients: tuple[str, ...], now: datetime) -> None:
         """The message cannot reach `recipients` (or anyone): close its intro politely, telling the referrer once."""
