@@ -2,6 +2,8 @@
 misbehaves every few seconds; prints memory and open files at the start and the end, and the invariants.
 
     python3 -m bench.soak [--requests 2000] [--fault-every 3] [--seed 1]
+    python3 -m bench.soak --drain 300      how fast one pass sends 300 queued messages, with and
+                                           without copies in the Sent folder
 
 Runs as root on a machine with Dovecot and Postfix installed (it starts its own pair on loopback, as
 the tests do). Between introbot and each server sits a FaultProxy that cuts connections, black-holes
@@ -12,6 +14,7 @@ seconds. People answer as in the randomised kill test: clients say yes four time
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -24,11 +27,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 from introbot.config import load_config
-from introbot.daemon import status
+from introbot.daemon import Daemon, build_service, status
+from introbot.edges.imap import MailboxWatcher, SentFolder
+from introbot.edges.store import Store
 from tests.faultproxy import FaultProxy
 from tests.mailhost import MailHost
 from tests.reliability.traffic import Traffic, outcome
-from tests.reliability.world import REPO, ReliabilityWorld
+from tests.reliability.world import REPO, ReliabilityWorld, direct_request, drop_into_inbox
 
 FAULTS = ("imap cut", "imap black hole", "imap delay", "smtp cut", "smtp refuse", "smtp delay")
 
@@ -63,6 +68,12 @@ class Faults(threading.Thread):
             proxy.pass_through()
 
 
+def lift_caps(world: ReliabilityWorld) -> None:
+    """Thousands of requests in minutes, from two practitioners to one colleague, are a flood by design."""
+    world.configure("limits", mails_per_hour=1_000_000, mails_per_recipient_per_day=1_000_000,
+                    requests_per_referrer_per_day=1_000_000)
+
+
 def wait_for_outbox(world: ReliabilityWorld, daemon: subprocess.Popen, limit: float = 600) -> int:
     """Seconds until nothing waits in the outbox (a retry is due a minute or more after its failure)."""
     started = time.monotonic()
@@ -81,8 +92,7 @@ def soak(requests: int, fault_every: float, seed: int) -> dict:
         world = ReliabilityWorld(mail, Path(folder))
         world.configure("imap", port=imap.port, timeout="5s", idle_renew="30s")
         world.configure("smtp", port=smtp.port, timeout="5s")
-        world.configure("limits", mails_per_hour=1_000_000, mails_per_recipient_per_day=1_000_000,
-                        requests_per_referrer_per_day=1_000_000)
+        lift_caps(world)
         traffic = Traffic(world, requests, rng)
         log = Path(folder) / "daemon.log"
         with open(log, "w") as log_file:
@@ -125,13 +135,40 @@ def soak(requests: int, fault_every: float, seed: int) -> dict:
                 "tracebacks": text.count("Traceback"), "daemon_exit": daemon.returncode}
 
 
+def drain_speed(messages: int) -> dict:
+    """Messages per second one `once` pass sends from a full outbox, with and without Sent copies."""
+    figures = {}
+    for copy_to_sent in (True, False):
+        with MailHost() as mail, tempfile.TemporaryDirectory(prefix="introbot-drain-") as folder:
+            world = ReliabilityWorld(mail, Path(folder))
+            world.configure("smtp", copy_to_sent=copy_to_sent)
+            lift_caps(world)
+            for number in range(messages):
+                drop_into_inbox(mail, direct_request((f"Client {number}", f"c{number}@client.example"), "Maya Chen"))
+            config = load_config(world.config_path)
+            store = Store(config.bot.database)
+            try:
+                service = build_service(config, store)
+                MailboxWatcher(config.imap, service.handle_batch, stop=threading.Event()).run_once()
+                started = time.perf_counter()
+                sent = asyncio.run(service.drain_outbox(Daemon(config)._sender(), SentFolder(config.imap)))
+                seconds = time.perf_counter() - started
+            finally:
+                store.close()
+        figures["with Sent copies" if copy_to_sent else "without"] = {
+            "sent": sent, "seconds": round(seconds, 2), "per_second": round(sent / seconds)}
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--fault-every", type=float, default=3.0, help="seconds between faults")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--drain", type=int, metavar="N", help="measure sending N queued messages instead")
     args = parser.parse_args()
-    print(json.dumps(soak(args.requests, args.fault_every, args.seed), indent=2))
+    figures = drain_speed(args.drain) if args.drain else soak(args.requests, args.fault_every, args.seed)
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

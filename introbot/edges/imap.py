@@ -508,10 +508,11 @@ class SentFolder:
             pass
 
     def append(self, *raws: bytes) -> None:
-        """Keep copies of sent messages, marked \\Seen: several in one command where the server can
-        (MULTIAPPEND, RFC 3502)."""
+        """Keep copies of sent messages, marked \\Seen: all in one command where the server can
+        (MULTIAPPEND, RFC 3502, which imapclient also sends without waiting between literals when
+        the server offers LITERAL+; its plain APPEND waits for the server's go-ahead)."""
         with self._using() as client:
-            if len(raws) > 1 and client.has_capability("MULTIAPPEND"):
+            if client.has_capability("MULTIAPPEND"):
                 client.multiappend(self._folder, [{"msg": raw, "flags": [b"\\Seen"]} for raw in raws])
                 return
             for raw in raws:
