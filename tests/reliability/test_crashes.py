@@ -16,8 +16,9 @@ import pytest
 from introbot.faults import POINTS
 from tests.conversation import ADA, BOT, SAM
 from tests.mailhost import wait_until
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import REPO, ReliabilityWorld, direct_request
+from tests.reliability.world import REPO, ReliabilityWorld, direct_request, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 
 def request_and_crash(world: ReliabilityWorld, crash_at: str) -> None:

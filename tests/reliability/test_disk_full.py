@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conversation import ADA, BOT, MAYA, SAM, reply
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import ReliabilityWorld, direct_request
+from tests.reliability.world import direct_request, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ import pytest
 from tests.conversation import ADA, BOT, KIM, SAM
 from tests.mailhost import DOVEADM, wait_until
 from tests.reliability.recorder import RecordingProxy
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import REPO, ReliabilityWorld, direct_request, drop_into_inbox
+from tests.reliability.world import REPO, ReliabilityWorld, direct_request, drop_into_inbox, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 LEE = ("Lee Grant", "lee@client.example")
 

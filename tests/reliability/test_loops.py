@@ -14,8 +14,9 @@ from introbot.core.compose import LOOP_HEADER
 from introbot.daemon import Daemon
 from tests.conversation import ADA, BEN, BOT, KIM, MAYA, SAM, new_message, reply
 from tests.mailhost import UNDELIVERABLE_DOMAIN
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import ReliabilityWorld, direct_request, drop_into_inbox
+from tests.reliability.world import ReliabilityWorld, direct_request, drop_into_inbox, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 LEE = ("Lee Grant", "lee@client.example")

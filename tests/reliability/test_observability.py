@@ -3,6 +3,8 @@ counters behind `introbot status`, and the example systemd unit."""
 
 from __future__ import annotations
 
+import pytest
+
 import configparser
 import json
 import shutil
@@ -15,8 +17,9 @@ from introbot.config import load_config
 from introbot.daemon import BEAT_EVERY, LOCK_DIRECTORY, status
 from tests.conversation import ADA, KIM, SAM, new_message
 from tests.reliability.test_intake import poison
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import REPO, authenticated, direct_request, drop_into_inbox
+from tests.reliability.world import REPO, authenticated, direct_request, drop_into_inbox, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 UNIT = REPO / "deploy" / "introbot.service"
 

@@ -27,8 +27,9 @@ from introbot.cli import main
 from introbot.config import load_config
 from introbot.daemon import Daemon
 from tests.reliability.traffic import Traffic, outcome
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import ReliabilityWorld
+from tests.reliability.world import ReliabilityWorld, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 KILLS, REQUESTS = 200, 100
 FORK = multiprocessing.get_context("fork")

@@ -16,8 +16,9 @@ from introbot.daemon import Daemon
 from tests.conversation import ADA, MAYA, SAM
 from tests.faultproxy import FaultProxy
 from tests.faultsmtp import PERMANENT, SHUTTING_DOWN, STALL, TEMPORARY, FaultSMTP, Reply
-from tests.reliability.world import world  # noqa: F401 (a fixture)
-from tests.reliability.world import ReliabilityWorld, direct_request, drop_into_inbox
+from tests.reliability.world import ReliabilityWorld, direct_request, drop_into_inbox, new_world
+
+world = pytest.fixture(new_world, name="world")
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

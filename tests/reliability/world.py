@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-
 from tests.conversation import ADA, AUTHSERV_ID, BOT, World, gmail_forward, new_message
 from tests.mailhost import MailHost, wait_until
 
@@ -193,8 +191,10 @@ def drop_into_inbox(mail: MailHost, message: EmailMessage | bytes) -> int:
     return mail.append(BOT, message if isinstance(message, bytes) else message.as_bytes())
 
 
-@pytest.fixture
-def world(mail, tmp_path) -> ReliabilityWorld:
-    """Empty mailboxes, and introbot's config and database in a fresh folder. Test modules import this
-    fixture (a conftest.py here would shadow the top one, which the corpus tests import by name)."""
+def new_world(mail: MailHost, tmp_path: Path) -> ReliabilityWorld:
+    """The `world` fixture: empty mailboxes, and introbot's config and database in a fresh folder.
+
+    Each test module declares it with `world = pytest.fixture(new_world, name="world")`: a conftest.py
+    here would shadow the top one, which the corpus tests import by name.
+    """
     return ReliabilityWorld(mail, tmp_path)
