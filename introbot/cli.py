@@ -15,7 +15,7 @@ from typing import Sequence
 from introbot import __version__
 from introbot.config import Config, ConfigError, default_config_path, load_config
 from introbot.core.render import TemplateError
-from introbot.daemon import Daemon, InstanceLock, build_service
+from introbot.daemon import Daemon, build_service, database_lock
 from introbot.demo import demo_main
 from introbot.doctor import connect_checks
 from introbot.edges.imap import delete_matching
@@ -205,7 +205,7 @@ def _forget(config: Config, args: argparse.Namespace) -> int:
         print(f"introbot: forget needs one plain email address: {error}", file=sys.stderr)
         return EXIT_USAGE
     # With the daemon stopped, no message being handled at this moment can write the person back.
-    with InstanceLock(config.bot.database):
+    with database_lock(config):
         store = Store(config.bot.database)
         try:
             result = forget(store, args.address)

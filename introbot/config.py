@@ -93,6 +93,7 @@ class BotSettings:
     bcc_referrer: bool = False  # BCC the referrer on the introduction (opt-in)
     signature: str = ""  # appended after "-- " to every message
     retention: timedelta = timedelta(days=30)  # message bodies and names of ended intros are purged after this
+    heartbeat_file: Path = Path("introbot.heartbeat")  # rewritten at every beat of the daemon, for supervisors
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,7 @@ class SmtpSettings:
     ca_file: Path | None = None
     timeout: timedelta = timedelta(seconds=30)
     retry_for: timedelta = timedelta(days=2)  # give up on temporary failures after this long
+    copy_to_sent: bool = True  # keep a copy of each sent message in the Sent folder (Gmail, Microsoft 365 do it)
 
 
 @dataclass(frozen=True)
@@ -157,12 +159,23 @@ class TrustSettings:
 
 
 @dataclass(frozen=True)
+class LimitsSettings:
+    """Sending caps (over one, mail waits in the outbox; none is dropped) and the time budget per message."""
+
+    requests_per_referrer_per_day: int = 50  # intros whose first mail to a client or colleague goes out
+    mails_per_recipient_per_day: int = 50
+    mails_per_hour: int = 600  # everything introbot sends
+    message_time_budget: timedelta = timedelta(seconds=30)  # handling one inbound message; then it counts a failed try
+
+
+@dataclass(frozen=True)
 class Config:
     bot: BotSettings
     imap: ImapSettings
     smtp: SmtpSettings
     consent: ConsentSettings = ConsentSettings()
     trust: TrustSettings = TrustSettings()
+    limits: LimitsSettings = LimitsSettings()
     practitioners: tuple[Person, ...] = ()
     colleagues: tuple[Person, ...] = ()
     path: Path | None = None  # the file it came from, if any
@@ -316,6 +329,13 @@ def _choice(*options: str, aliases: Mapping[str, str] = {}) -> Parser:
         listed = ", ".join(map(_shown, options[:-1])) + f" or {_shown(options[-1])}"
         raise _Invalid(f"must be {listed}, got {_shown(value)}{hint}")
     return parse
+
+
+def _count(value: Any, folder: Path) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise _Invalid(f"must be a whole number of at least 1 (without quotes), got {_shown(value)}; or leave "
+                   f"it out for the default")
 
 
 def _port(value: Any, folder: Path) -> int:
@@ -658,6 +678,7 @@ _SECTIONS: dict[str, _Table] = {
         "templates": _existing("folder", Path.is_dir), "language": _language, "dry_run": _boolean,
         "referrer_notes": _choice("each", "off"), "bcc_referrer": _boolean,
         "signature": _multiline_text, "retention": _duration(),
+        "heartbeat_file": _path,
     }, required={"address": "the intro@ mailbox introbot reads and sends from; add "
                             "address = \"intro@collective.example\""}),
     "imap": _Table(ImapSettings, {
@@ -674,6 +695,7 @@ _SECTIONS: dict[str, _Table] = {
         "username": _text, "password_env": _env_name, "password_file": _path,
         "ca_file": _existing("file", Path.is_file), "timeout": _duration(), "retry_for": _duration(),
         **_MAIL_AUTH_KEYS,
+        "copy_to_sent": _boolean,
     }, required={"host": "the SMTP server introbot sends through; add host = \"smtp.example.org\""},
         finish=_finish_mail_server(login_required=False)),
     "consent": _Table(ConsentSettings, {
@@ -685,6 +707,10 @@ _SECTIONS: dict[str, _Table] = {
         "provider": _choice("", *PROVIDERS, aliases={"office365": "microsoft365", "m365": "microsoft365",
                                                       "exchange": "microsoft365", "outlook": "microsoft365"}),
     }, finish=_finish_trust),
+    "limits": _Table(LimitsSettings, {
+        "requests_per_referrer_per_day": _count, "mails_per_recipient_per_day": _count, "mails_per_hour": _count,
+        "message_time_budget": _duration(),
+    }),
 }
 _PERSON = _Table(Person, {
     "name": _required_text, "email": _address, "website": _website, "specialty": _text,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -11,6 +12,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Callable
 
+from introbot.budget import TimeBudget
+from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
@@ -19,7 +22,7 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.headers import envelope_address
-from introbot.core.mime import UnreadableMessage, header_bytes, parse_message, raw_header_values
+from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
@@ -28,16 +31,19 @@ from introbot.core.robots import AutoKind, detect_automatic
 from introbot.core.text import body_text
 from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
                                   tokens_in_addresses, tokens_in_message_ids)
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched
-from introbot.edges.smtp import Delivery, SmtpSender
-from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch
-from introbot.faults import crash_point
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched, ImapError, SentFolder
+from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
+from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch, Transaction
+from introbot.faults import crash_point, stall_point
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
 from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
+MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
+UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
+FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.CONFIRM_REQUEST, Kind.STATUS,
@@ -113,35 +119,43 @@ class Service:
                                     note_when_sent=config.bot.referrer_notes == "each")
         # The IMAP thread and the event loop both step intros: one at a time, so no update is lost.
         self._lock = threading.RLock()
+        self.budget = TimeBudget(config.limits.message_time_budget.total_seconds())
+        self.caps = SendingCaps(config.limits, store)
 
     # Inbound
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
         """The IMAP watcher's handler: a folder for each message, or None to leave it for another try."""
         crash_point("after-fetch")
-        keys = [message_key(fetched.raw) for fetched in batch]
-        tries = self.store.note_attempts(keys)
-        folders: list[str | None] = []
-        for fetched, key in zip(batch, keys):
-            mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
-            if tries[key] > MAX_TRIES:
-                folders.append(self._give_up(mailbox_key, key, tries[key]))
-                continue
-            try:
-                folders.append(self.handle(fetched.raw, mailbox_key, key))
-            except Exception as error:  # one bad message must not stop the others; it is retried, then parked
-                log.error("could not handle a message (try %d of %d): %s", tries[key], MAX_TRIES,
-                          type(error).__name__)
-                folders.append(None)
+        folders = [self._handle_fetched(fetched) for fetched in batch]
         crash_point("before-move")
         return folders
 
-    def _give_up(self, mailbox_key: str, key: str, tries: int) -> str:
-        now = self.clock()
+    def _handle_fetched(self, fetched: Fetched) -> str | None:
+        key = message_key(fetched.raw)
+        mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
+        prior = self.store.prior_folder(mailbox_key, key)
+        if prior is not None:  # handled before a crash or a UIDVALIDITY change: it only needs moving
+            return prior
+        # Counted and committed before handling, one message at a time, so that a message that kills
+        # the process is recognised after the restart, and only the message in hand is blamed.
+        tries = self.store.note_attempts([key])[key]
+        if tries > MAX_TRIES:
+            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
+        if fetched.size > MAX_MESSAGE_BYTES:
+            return self._park(mailbox_key, key, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+        try:
+            with self.budget.watch():
+                stall_point(key)
+                return self.handle(fetched.raw, mailbox_key, key)
+        except Exception as error:  # one bad message must not stop the others; it is retried, then parked
+            log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
+            return None
+
+    def _park(self, mailbox_key: str, key: str, reason: str) -> str:
         with self._lock:
-            self._commit(Decision("quarantined", QUARANTINE, f"failed {tries - 1} times; parked for the operator"),
-                         mailbox_key, key, now)
-        log.warning("quarantined a message that failed %d times", tries - 1)
+            self._commit(Decision("quarantined", QUARANTINE, reason), mailbox_key, key, self.clock())
+        log.warning("quarantined a message: %s", reason)
         return QUARANTINE
 
     def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
@@ -444,6 +458,7 @@ class Service:
             tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
                               verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
                               now=now)
+            tx.count(FOLDER_COUNTERS[decision.folder])
             self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:
@@ -579,61 +594,200 @@ class Service:
 
     # Outbox
 
-    async def drain_outbox(self, sender: SmtpSender, batch: int = 100) -> int:
-        """Send what is due, one reused connection; a row is marked sent only after the server took it."""
-        sent = 0
-        while mails := self.store.outbox_due(self.clock(), batch):
+    async def drain_outbox(self, sender: SmtpSender, sent_folder: SentFolder | None = None, batch: int = 50) -> int:
+        """Send what is due over one reused connection; return how many messages the server took.
+
+        Each batch is claimed ("sending") in one transaction before its first byte goes out, and its
+        outcomes are recorded in one transaction after its last, so nothing is sent unless its state
+        was saved. A crash in between leaves claimed rows undecided; the next drain first looks for
+        their Message-IDs in the Sent folder (where a copy is put right after the server's 250,
+        unless smtp.copy_to_sent is off because the provider keeps one) and sends again, with the
+        same Message-ID, only what is not there: SMTP's one undecidable window (RFC 1047).
+        `sent_folder` is closed at the end, like the SMTP connection.
+        """
+        try:
+            await self._settle(sent_folder)
+            copies = _SentCopies(sent_folder if self.config.smtp.copy_to_sent else None)
+            sent = 0
             async with sender:
-                for queued in mails:
-                    mail = queued.mail
-                    crash_point("before-smtp")
-                    result = await sender.send(mail.envelope_from, mail.recipients, mail.raw)
-                    if result.delivery is Delivery.SENT:
-                        crash_point("after-smtp-accept")
-                        sent += 1
-                        self.store.mark_sent(queued.id, self.clock())
-                        if result.refused:
-                            self.failed(queued, result.detail, tuple(result.refused))
-                        log.info("sent %s (intro %s)", mail.kind, mail.intro_id or "-")
-                    elif result.delivery is Delivery.TEMPORARY and self.retry_later(queued, result.detail):
-                        log.warning("will retry %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
-                    else:
-                        log.error("could not send %s (intro %s): %s", mail.kind, mail.intro_id or "-", result.detail)
-                        self.failed(queued, result.detail)
-            if len(mails) < batch:
-                break
-        return sent
+                try:
+                    # Every due row is claimed or held each round, and what a failure queues (the note
+                    # to the referrer) is due at once: rounds go on until nothing is due.
+                    while mails := self._claim(batch):
+                        outcomes = await self._send(sender, mails, copies)
+                        sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
+                finally:
+                    await copies.settle()  # after a failure mid-batch, copies may still be on their way
+            return sent
+        finally:
+            if sent_folder is not None:
+                await asyncio.to_thread(sent_folder.close)
 
-    def retry_later(self, mail: QueuedMail, error: str) -> bool:
-        """Schedule another attempt; False when the message has been failing for too long."""
+    async def _settle(self, sent_folder: SentFolder | None) -> None:
+        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again."""
+        stranded = self.store.in_flight()
+        if not stranded:
+            return
+        found: set[str] = set()
+        if sent_folder is not None:
+            try:
+                found = await asyncio.to_thread(sent_folder.find, [q.mail.message_id for q in stranded])
+            except ImapError as error:
+                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again", error)
         now = self.clock()
-        if now - mail.created_at >= self.config.smtp.retry_for:
-            return False
-        delay = min(timedelta(minutes=1) * (2 ** min(mail.attempts, 10)), timedelta(hours=1))
-        self.store.mark_retry(mail.id, now + delay, error)
-        return True
-
-    def failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...] = ()) -> None:
-        """The message cannot be delivered (to `recipients`, or to everyone): close its intro politely."""
-        with self._lock:
-            self._failed(mail, error, recipients)
-
-    def _failed(self, mail: QueuedMail, error: str, recipients: tuple[str, ...]) -> None:
-        now = self.clock()
-        intro = self.store.intro(mail.mail.intro_id) if mail.mail.intro_id else None
-        roles: list[Role] = []
-        if intro is not None:
-            roles = [r for r in (intro.role_of(a) for a in (recipients or mail.mail.recipients)) if r is not None]
         with self.store.transaction() as tx:
-            tx.set_outbox_status(mail.id, "failed" if not recipients else "sent", now, error)
-            if intro is None or not roles:
-                return
-            after, effects = intro, []
-            for role in roles:
-                after, more = workflow.step(after, workflow.Undeliverable(role), now, self.rules, self.rng)
-                effects += more
-            self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
-                                     after, effects), now)
+            for queued in stranded:
+                if queued.mail.message_id in found:
+                    tx.set_outbox_status(queued.id, "sent", now)
+                    tx.count("found_in_sent")
+                else:
+                    tx.release(queued.id)
+                    tx.count("resent")
+        log.warning("a stopped run left %d message(s) undecided: %d found in the Sent folder, %d to be sent again "
+                    "with the same Message-ID", len(stranded), len(found), len(stranded) - len(found))
+
+    def _claim(self, limit: int) -> list[QueuedMail]:
+        """Due messages the caps let go now, marked "sending" in one transaction (the others held back)."""
+        while True:
+            now = self.clock()
+            with self.store.transaction() as tx:
+                due = self.store.outbox_due(now, limit)
+                admitted, held = self.caps.sort(due, now)
+                alerts = self.caps.hold(tx, held, now)
+                tx.claim([queued.id for queued in admitted])
+            log_alerts(alerts)
+            if admitted or not due:
+                return admitted
+
+    async def _send(self, sender: SmtpSender, mails: list[QueuedMail],
+                    copies: _SentCopies) -> list[tuple[QueuedMail, SendResult]]:
+        """Send a claimed batch, keeping a copy of each accepted message; record the outcomes in one transaction."""
+        outcomes: list[tuple[QueuedMail, SendResult]] = []
+        undecided: QueuedMail | None = None
+        await copies.open()
+        try:
+            for queued in mails:
+                mail = queued.mail
+                crash_point("before-smtp")
+                undecided = queued
+                try:
+                    result = await sender.send(mail.envelope_from, mail.recipients, mail.raw)
+                except ValueError as error:  # an envelope SMTP cannot carry: no retry will help
+                    result = SendResult(Delivery.PERMANENT, str(error))
+                except SmtpConfigError:
+                    undecided = None  # refused before any message was given: not sent
+                    raise
+                if result.delivery is Delivery.SENT:
+                    crash_point("after-smtp-accept")
+                    await copies.keep(mail.raw)
+                outcomes.append((queued, result))
+                undecided = None
+            await copies.settle()  # copied, then recorded: a crash in between finds them in Sent
+        finally:
+            # A row interrupted mid-send (cancelled, or a crash) stays "sending" for the next drain to settle.
+            unsent = [queued for queued in mails[len(outcomes):] if queued is not undecided]
+            self._record(outcomes, unsent)
+        return outcomes
+
+    def _record(self, outcomes: list[tuple[QueuedMail, SendResult]], unsent: list[QueuedMail]) -> None:
+        now = self.clock()
+        lines = []
+        with self._lock, self.store.transaction() as tx:
+            for queued in unsent:
+                tx.release(queued.id)
+            for queued, result in outcomes:
+                if result.delivery is Delivery.SENT:
+                    status, when = "sent", now
+                    if result.refused:
+                        self._undeliverable(tx, queued, tuple(result.refused), now)
+                elif result.delivery is Delivery.TEMPORARY and now - queued.created_at < self.config.smtp.retry_for:
+                    status, when = "retried", now + retry_delay(queued.attempts)
+                else:
+                    status, when = "failed", now
+                    self._undeliverable(tx, queued, (), now)
+                tx.set_outbox_status(queued.id, "queued" if status == "retried" else status, when,
+                                     None if status == "sent" else result.detail)
+                tx.count(status)
+                detail = "" if status == "sent" and not result.refused else f": {result.detail}"
+                lines.append((logging.INFO if status == "sent" else logging.WARNING,
+                              f"{status} {queued.mail.kind} (intro {queued.mail.intro_id or '-'}){detail}"))
+        for level, line in lines:
+            log.log(level, "%s", line)
+
+    def _undeliverable(self, tx: Transaction, queued: QueuedMail, recipients: tuple[str, ...], now: datetime) -> None:
+        """The message cannot reach `recipients` (or anyone): close its intro politely, telling the referrer once."""
+        mail = queued.mail
+        intro = self.store.intro(mail.intro_id) if mail.intro_id else None
+        if intro is None:
+            return
+        roles = [r for r in dict.fromkeys(intro.role_of(a) for a in (recipients or mail.recipients)) if r is not None]
+        if not roles:
+            return
+        after, effects = intro, []
+        for role in roles:
+            after, more = workflow.step(after, workflow.Undeliverable(role), now, self.rules, self.rng)
+            effects += more
+        self._apply(tx, Decision("delivery", "", f"undeliverable: {', '.join(r.value for r in roles)}",
+                                 after, effects), now)
+
+
+class _SentCopies:
+    """Copies of accepted messages on their way to the Sent folder, over its one connection.
+
+    A copy leaves right after its 250, in a worker thread (imapclient blocks), while the next message
+    is sent; copies accepted while one is on its way leave together next (MULTIAPPEND), so a slow
+    server does not set the drain's pace. But a message sent and not yet copied (nor recorded) is
+    one a crash would send twice: there are never more than UNCOPIED_AT_MOST of them. After a
+    failure, copies stop for this drain.
+    """
+
+    def __init__(self, folder: SentFolder | None):
+        self.folder = folder
+        self._waiting: list[bytes] = []
+        self._copying = 0  # copies in the command on its way
+        self._leaving: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        """Connect before the first send, so that after each 250 the copy is one command."""
+        await self._call(SentFolder.open)
+
+    async def keep(self, raw: bytes) -> None:
+        if self.folder is None:
+            return
+        self._waiting.append(raw)
+        if self._leaving is None or self._leaving.done():
+            self._leaving = asyncio.create_task(self._leave())
+        if len(self._waiting) + self._copying >= UNCOPIED_AT_MOST:
+            await self.settle()
+
+    async def _leave(self) -> None:
+        while self._waiting and self.folder is not None:
+            group, self._waiting = self._waiting, []
+            self._copying = len(group)
+            await self._call(SentFolder.append, *group)
+            self._copying = 0
+            crash_point("after-sent-copy")
+
+    async def settle(self) -> None:
+        """Wait until every copy kept so far is in the folder (or copies failed)."""
+        if self._leaving is not None:
+            await self._leaving
+            self._leaving = None
+
+    async def _call(self, method, *args) -> None:
+        if self.folder is None:
+            return
+        try:
+            await asyncio.to_thread(method, self.folder, *args)
+        except ImapError as error:
+            log.warning("cannot keep copies in the Sent folder for now (%s); a crash before they are recorded "
+                        "would send them again", error)
+            self.folder = None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The wait before the next try of a temporary failure: 1 min, doubling per attempt, at most 1 h."""
+    return min(timedelta(minutes=1) * (2 ** min(attempts, 10)), timedelta(hours=1))
 
 
 def _status_line(intro: Intro, now: datetime) -> dict:

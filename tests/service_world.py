@@ -100,9 +100,10 @@ class Desk:
 
     def send_all(self) -> None:
         """Mark everything queued as sent, as a drain that reached the server would."""
-        for row in self.mail():
-            if row.status == "queued":
-                self.store.mark_sent(row.id, self.now)
+        with self.store.transaction() as tx:
+            for row in self.mail():
+                if row.status == "queued":
+                    tx.set_outbox_status(row.id, "sent", self.now)
 
     def answer(self, mail: Mail, writer: tuple[str, str], text: str) -> str:
         """`writer` replies to `mail` (to its Reply-To, quoting it, threaded) and introbot reads the reply."""

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from introbot.config import (DURATION_UNITS, NO_SECRET, BotSettings, ConfigError, ConsentSettings,
-                             ImapSettings, OAuth2Settings, Person, Secret, SmtpSettings, TrustSettings,
-                             default_config_path, format_duration, load_config, parse_config,
+                             ImapSettings, LimitsSettings, OAuth2Settings, Person, Secret, SmtpSettings,
+                             TrustSettings, default_config_path, format_duration, load_config, parse_config,
                              parse_duration)
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
@@ -97,7 +97,7 @@ def test_the_example_writes_every_setting_with_a_comment():
     document = tomllib.loads(example)
     for section, settings in [("bot", BotSettings), ("imap", ImapSettings), ("smtp", SmtpSettings),
                               ("consent", ConsentSettings), ("trust", TrustSettings),
-                              ("practitioners", Person)]:
+                              ("limits", LimitsSettings), ("practitioners", Person)]:
         table = document[section][0] if section == "practitioners" else document[section]
         for setting in dataclasses.fields(settings):
             if setting.name == "oauth2":  # only with auth = "oauth2": documented in comments, below
@@ -123,6 +123,10 @@ def test_the_minimal_file_fills_in_the_documented_defaults():
     assert config.smtp.password.configured is False
     assert config.consent == ConsentSettings()
     assert config.trust.require_authenticated is True
+    assert config.bot.heartbeat_file == Path("/srv/introbot/introbot.heartbeat")
+    assert config.smtp.copy_to_sent is True
+    assert config.limits == LimitsSettings(requests_per_referrer_per_day=50, mails_per_recipient_per_day=50,
+                                           mails_per_hour=600, message_time_budget=timedelta(seconds=30))
 
 
 def test_addresses_and_host_names_are_lower_cased():
@@ -280,6 +284,33 @@ RULES = [
     ("[colleagues]", ['email = "intro@collective.example"'], 'email = "maya@bodywork.example"',
      ["colleagues[1].email is introbot's own address (bot.address)"]),
 ]
+
+
+LIMITS = MINIMAL + "\n[limits]\n"
+
+
+@pytest.mark.parametrize("line, fragments", [
+    ("mails_per_hour = 0", ["limits.mails_per_hour must be a whole number of at least 1", "got 0"]),
+    ('mails_per_recipient_per_day = "50"', ["limits.mails_per_recipient_per_day must be a whole number", "got '50'"]),
+    ("requests_per_referrer_per_day = 7.5", ["limits.requests_per_referrer_per_day must be a whole number",
+                                             "got 7.5"]),
+    ("message_time_budget = 30", ["limits.message_time_budget must be a duration with a unit"]),
+    ("mails_per_day = 5", ["limits.mails_per_day is not a known key; did you mean limits.mails_per_hour?"]),
+])
+def test_each_limit_is_checked_with_its_key_and_fix(line, fragments):
+    problem = only_problem(with_keys("limits", line, text=LIMITS))
+    for fragment in fragments:
+        assert fragment in problem
+
+
+def test_limits_and_the_new_bot_and_smtp_keys_are_read():
+    text = with_keys("limits", "mails_per_hour = 5", 'message_time_budget = "2s"', text=LIMITS)
+    text = with_keys("bot", 'heartbeat_file = "/run/ib.beat"', text=text)
+    text = with_keys("smtp", "copy_to_sent = false", text=text)
+    config = parse_config(text, CONFIG)
+    assert config.limits.mails_per_hour == 5 and config.limits.message_time_budget == timedelta(seconds=2)
+    assert config.limits.mails_per_recipient_per_day == 50
+    assert config.smtp.copy_to_sent is False and config.bot.heartbeat_file == Path("/run/ib.beat")
 
 
 @pytest.mark.parametrize("section, add, remove, fragments", RULES,

@@ -40,7 +40,7 @@ _HEADER_END = re.compile(rb"\r?\n\r?\n")
 # A boundary declaration, or a line that may be a boundary delimiter ("--b" or "--b--").
 _STRUCTURE = re.compile(
     rb'boundary[ \t]*=[ \t]*(?:"(?P<quoted>[^"\r\n]{1,200})"|(?P<token>[^\s";]{1,200}))'
-    rb"|^--(?P<delimiter>[^\r\n]{1,202})$",
+    rb"|^--(?P<delimiter>[^\r\n]{1,202})\r?$",  # \r?: mail fetched over IMAP ends its lines with CRLF
     re.IGNORECASE | re.MULTILINE,
 )
 _MIME_PARAMETER_FIELD = re.compile(

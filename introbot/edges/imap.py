@@ -338,6 +338,16 @@ def _readable(client: IMAPClient, timeout: float) -> bool:
     return bool(poller.poll(max(0.0, timeout) * 1000))
 
 
+def _announced_meanwhile(client: IMAPClient) -> bool:
+    """Whether the server announced new mail (EXISTS) in the responses to the watcher's own commands.
+
+    imaplib files such untagged responses aside and imapclient never returns them, so this reads
+    imaplib's store directly; popping them means each announcement is acted on once.
+    """
+    untagged = client._imap.untagged_responses
+    return bool(untagged.pop("EXISTS", None)) | bool(untagged.pop("RECENT", None))
+
+
 def _announces_mail(responses: Sequence[tuple]) -> bool:
     return any(len(response) >= 2 and response[1] in _NEW_MAIL for response in responses)
 
@@ -391,8 +401,10 @@ class MailboxWatcher:
             return handled
 
     def run(self) -> None:
-        """Watch until `stop` is set: never raises; one log line per change of state."""
+        """Watch until `stop` is set: never raises; one log line per change of state (a failure that
+        repeats itself is logged once as a warning, then at debug level until something changes)."""
         attempt = 0
+        last_state: tuple[str, str] | None = None  # a repeat of the same failure is logged at debug level only
         while not self._stop.is_set():
             connected = False
             try:
@@ -414,8 +426,10 @@ class MailboxWatcher:
                 reason = f"unexpected {type(error).__name__} at {_where_raised(error)}"
             delay = backoff_delay(attempt, self._rng)
             attempt += 1
-            log.warning("%s: %s; %s in %.1f s", "disconnected" if connected else "cannot connect", reason,
-                        "reconnecting" if connected else "retrying", delay)
+            state = ("disconnected" if connected else "cannot connect", reason)
+            log.log(logging.WARNING if state != last_state else logging.DEBUG, "%s: %s; %s in %.1f s", *state,
+                    "reconnecting" if connected else "retrying", delay)
+            last_state = state
             self._stop.wait(delay)
 
     def _watching(self, mailbox: _Mailbox) -> str:
@@ -436,6 +450,7 @@ class MailboxWatcher:
         """
         renew = self._settings.idle_renew.total_seconds()
         while not self._stop.is_set():
+            highest = self._until_nothing_new(client, mailbox, highest)
             client.idle()
             news = self._wait_for_news(client, time.monotonic() + renew)
             _, responses = client.idle_done()  # times out on a dead connection
@@ -447,6 +462,19 @@ class MailboxWatcher:
                 client.noop()
                 _, latest = self._catch_up(client, mailbox)
             highest = max(highest, latest)
+
+    def _until_nothing_new(self, client: IMAPClient, mailbox: _Mailbox, highest: int) -> int:
+        """Handle mail that arrived while the watcher was busy, until a search finds none; the highest UID.
+
+        A server announces new mail in the responses to whatever command is running (the catch-up's
+        FETCH or MOVE), not again to the next IDLE, and some servers announce nothing that arrived
+        before IDLE began: without this look, such mail would wait for the next renewal.
+        """
+        previous = -1
+        while (highest != previous or _announced_meanwhile(client)) and not self._stop.is_set():
+            previous = highest
+            highest = max(highest, self._catch_up(client, mailbox, after_uid=highest)[1])
+        return highest
 
     def _wait_for_news(self, client: IMAPClient, deadline: float) -> bool:
         """Wait in IDLE, checking `stop` every second; True when the server announces new mail."""
@@ -550,23 +578,90 @@ def _special_folder(client: IMAPClient, special_use: str) -> str:
     return folder
 
 
+class SentFolder:
+    """The mailbox's Sent folder over one connection, opened on first use and kept for many calls.
+
+    introbot keeps a copy of each message it sent there (where the provider does not), and after a
+    crash looks there for messages it may already have sent. Use it from one thread at a time;
+    every method raises ImapError when the mailbox cannot be used, and the next call reconnects.
+    """
+
+    def __init__(self, settings: ImapSettings, special_use: str = SENT):
+        self._settings = settings
+        self._special_use = special_use
+        self._client: IMAPClient | None = None
+        self._folder = ""
+
+    def open(self) -> None:
+        """Connect and find the folder now, so that a later append is one command."""
+        with self._using():
+            pass
+
+    def append(self, *raws: bytes) -> None:
+        """Keep copies of sent messages, marked \\Seen: all in one command where the server can
+        (MULTIAPPEND, RFC 3502, which imapclient also sends without waiting between literals when
+        the server offers LITERAL+; its plain APPEND waits for the server's go-ahead)."""
+        with self._using() as client:
+            if client.has_capability("MULTIAPPEND"):
+                client.multiappend(self._folder, [{"msg": raw, "flags": [b"\\Seen"]} for raw in raws])
+                return
+            for raw in raws:
+                client.append(self._folder, raw, flags=[b"\\Seen"])
+
+    def find(self, message_ids: Sequence[str]) -> set[str]:
+        """Those of `message_ids` (ones introbot generated) that a message in the folder carries.
+
+        ValueError, before connecting, for a Message-ID of a shape introbot never generates.
+        """
+        for message_id in message_ids:
+            if not _MESSAGE_ID.fullmatch(message_id):
+                raise ValueError("message_id must look like <local@domain> with letters, digits and ._+- only")
+        if not message_ids:
+            return set()
+        with self._using() as client:
+            client.select_folder(self._folder, readonly=True)  # EXAMINE: looking changes nothing
+            return {message_id for message_id in message_ids if client.search(["HEADER", "Message-ID", message_id])}
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            _logout(client)
+
+    def __enter__(self) -> SentFolder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _using(self) -> Iterator[IMAPClient]:
+        if self._client is None:
+            self._client, self._folder = _open(self._settings), ""
+        try:
+            self._folder = self._folder or _special_folder(self._client, self._special_use)
+            yield self._client
+        except (ImapError, OSError, IMAPClientError) as error:
+            client, self._client = self._client, None
+            _drop(client)
+            if isinstance(error, ImapError):
+                raise
+            raise ImapError(_describe(_endpoint(self._settings), error)) from None
+
+
 def message_id_in_folder(settings: ImapSettings, message_id: str, folder_special_use: str = SENT) -> bool:
     """Whether a message with this Message-ID (one introbot generated) is in the Sent folder.
 
     Uses a short-lived connection and EXAMINE (read-only). Raises ImapError when the mailbox cannot be
     used, ValueError for a Message-ID of a shape introbot never generates.
     """
-    if not _MESSAGE_ID.fullmatch(message_id):
-        raise ValueError("message_id must look like <local@domain> with letters, digits and ._+- only")
-    with _connected(settings) as client:
-        client.select_folder(_special_folder(client, folder_special_use), readonly=True)
-        return bool(client.search(["HEADER", "Message-ID", message_id]))
+    with SentFolder(settings, folder_special_use) as folder:
+        return bool(folder.find([message_id]))
 
 
 def append_to_sent(settings: ImapSettings, raw: bytes) -> None:
     """Keep a copy of a sent message in the Sent folder, marked \\Seen, over a short-lived connection."""
-    with _connected(settings) as client:
-        client.append(_special_folder(client, SENT), raw, flags=[b"\\Seen"])
+    with SentFolder(settings) as folder:
+        folder.append(raw)
 
 
 def delete_matching(settings: ImapSettings, matches: Callable[[bytes], bool], batch: int = 50) -> int:

@@ -15,7 +15,7 @@ from typing import Iterator
 from introbot.core.tokens import token_digest
 from introbot.model import Intro, IntroState, Purpose, Role
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: outbox rows can be "sending" (claimed by a drain) and held by a limit; counters
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inbound (
@@ -54,14 +54,19 @@ CREATE TABLE IF NOT EXISTS outbox (
     envelope_from TEXT NOT NULL,
     recipients TEXT NOT NULL,          -- JSON list
     raw BLOB,                          -- purged once sent and the intro has ended
-    status TEXT NOT NULL,              -- queued, sent, failed, recorded (dry run)
+    -- queued; sending: claimed by a drain, and undecided until its outcome is recorded (after a
+    -- crash, the Sent folder decides); sent; failed; recorded (dry run)
+    status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     next_attempt_at TEXT NOT NULL,
     sent_at TEXT,
-    last_error TEXT
+    last_error TEXT,
+    held_by TEXT                       -- the sending limit it waits for (limits.*), or NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS outbox_sent ON outbox(sent_at) WHERE status = 'sent';
+CREATE INDEX IF NOT EXISTS outbox_intro ON outbox(intro_id);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY,
     intro_id TEXT NOT NULL,
@@ -77,9 +82,15 @@ CREATE TABLE IF NOT EXISTS purged (
     intro_id TEXT PRIMARY KEY,         -- an ended intro cut down to its consent record (bot.retention)
     at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS counters (
+    name TEXT PRIMARY KEY,             -- processed, ignored, quarantined, sent, retried, failed ...
+    value INTEGER NOT NULL             -- changed in the transaction of the event it counts
+);
 """
 # Outbox statuses after which a message's body is no longer needed (it is never sent again).
 FINISHED_MAIL = ("sent", "failed", "recorded")
+# Changes from one schema version to the next; the tables a version only adds come from SCHEMA.
+MIGRATIONS = {2: ("ALTER TABLE outbox ADD COLUMN held_by TEXT",)}
 
 
 def stamp(moment: datetime) -> str:
@@ -181,14 +192,53 @@ class Transaction:
     def set_outbox_status(self, mail_id: int, status: str, when: datetime, error: str | None = None) -> None:
         """Record an attempt: sent (at `when`), failed, or queued again (for another try at `when`)."""
         if status == "queued":
-            self._db.execute("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?"
-                             " WHERE id = ?", (stamp(when), error, mail_id))
+            self._db.execute("UPDATE outbox SET status = 'queued', attempts = attempts + 1, next_attempt_at = ?,"
+                             " last_error = ? WHERE id = ?", (stamp(when), error, mail_id))
         else:
             self._db.execute("UPDATE outbox SET status = ?, attempts = attempts + 1, sent_at = ?, last_error = ?"
                              " WHERE id = ?", (status, stamp(when) if status == "sent" else None, error, mail_id))
 
+    def claim(self, mail_ids: list[int]) -> None:
+        """Mark rows as being sent, before the first byte goes out: after a crash they are undecided."""
+        self._db.executemany("UPDATE outbox SET status = 'sending', held_by = NULL WHERE id = ?",
+                             [(mail_id,) for mail_id in mail_ids])
+
+    def release(self, mail_id: int) -> None:
+        """A claimed row goes back to the queue unchanged: it was not sent, or will be sent again."""
+        self._db.execute("UPDATE outbox SET status = 'queued' WHERE id = ? AND status = 'sending'", (mail_id,))
+
+    def hold(self, mail_id: int, until: datetime, limit: str) -> None:
+        """Keep a row waiting for a sending limit, without counting an attempt: it is never dropped."""
+        self._db.execute("UPDATE outbox SET next_attempt_at = ?, held_by = ? WHERE id = ?",
+                         (stamp(until), limit, mail_id))
+
+    def count(self, name: str, by: int = 1) -> None:
+        """Add to an operator counter, in the same transaction as what it counts."""
+        self._db.execute("INSERT INTO counters (name, value) VALUES (?, ?)"
+                         " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value", (name, by))
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._db.execute("INSERT INTO meta (key, value) VALUES (?, ?)"
+                             " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
     def log(self, intro_id: str, now: datetime, what: str) -> None:
         self._db.execute("INSERT INTO events (intro_id, at, what) VALUES (?, ?, ?)", (intro_id, stamp(now), what))
+
+
+# SQLite's result codes for a database that cannot be written now (but may be later).
+_CANNOT_WRITE = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_BUSY")
+
+
+def _roll_back(db: sqlite3.Connection) -> None:
+    """Undo an open transaction; SQLite may have ended it already (it does on a full disk)."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # the error that brought us here is the one to report
 
 
 class Store:
@@ -208,12 +258,20 @@ class Store:
         os.close(fd)
         os.chmod(self.path, 0o600)
         db = self._connection()
-        with db:
-            db.executescript(SCHEMA)
-            db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        version = int(db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer introbot (schema {version}); upgrade introbot")
+        try:
+            db.executescript(SCHEMA)  # creates what is missing; every statement is IF NOT EXISTS
+        except sqlite3.OperationalError as error:
+            raise self._cannot_write(error) from None
+        with self.transaction():
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else SCHEMA_VERSION  # a new file has every table already
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer introbot (schema {version}); upgrade introbot")
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS.get(step, ()):
+                    db.execute(statement)
+            db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
 
     def _connection(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -224,10 +282,14 @@ class Store:
                 db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as error:
                 raise StoreError(f"cannot open the database {self.path}: {error}; check bot.database") from None
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss before mail goes out
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA secure_delete = ON")  # forgotten data does not linger in free pages
+            try:
+                db.execute("PRAGMA journal_mode = WAL")  # writes the -shm file: fails on a full disk
+                db.execute("PRAGMA synchronous = FULL")  # a commit survives power loss before mail goes out
+                db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA secure_delete = ON")  # forgotten data does not linger in free pages
+            except sqlite3.OperationalError as error:
+                db.close()
+                raise self._cannot_write(error) from None
             self._local.db = db
             with self._lock:
                 self._all.append(db)
@@ -242,14 +304,30 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
+        """What the block writes is committed together, or not at all.
+
+        When the file cannot be written (a full disk, a read-only file, a failing disk) nothing of the
+        block is kept and StoreError says so: the work is redone from the last saved state.
+        """
         db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
         try:
-            yield Transaction(db)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield Transaction(db)
+            except BaseException:
+                _roll_back(db)
+                raise
+            db.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            _roll_back(db)
+            raise self._cannot_write(error) from None
+
+    def _cannot_write(self, error: sqlite3.OperationalError) -> Exception:
+        """StoreError for a database that cannot be written now (a full disk, a read-only file); else the error."""
+        if not (error.sqlite_errorname or "").startswith(_CANNOT_WRITE):
+            return error
+        return StoreError(f"cannot write the database {self.path} ({error}); free disk space or fix the file's "
+                          f"permissions: introbot carries on from its last saved state")
 
     # Inbound ledger
 
@@ -323,25 +401,77 @@ class Store:
     # Outbox
 
     def outbox_due(self, now: datetime, limit: int = 100) -> list[QueuedMail]:
+        return self._queued_mail("status = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                                 (stamp(now), limit))
+
+    def in_flight(self) -> list[QueuedMail]:
+        """Rows a drain claimed and never recorded: a run that stopped mid-send left them undecided."""
+        return self._queued_mail("status = 'sending' ORDER BY id", ())
+
+    def _queued_mail(self, where: str, args: tuple) -> list[QueuedMail]:
         rows = self._connection().execute(
             "SELECT id, message_id, intro_id, kind, role, envelope_from, recipients, raw, attempts, created_at"
-            " FROM outbox WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-            (stamp(now), limit)).fetchall()
+            f" FROM outbox WHERE {where}", args).fetchall()
         return [QueuedMail(r[0], Outgoing(r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])), r[7]), r[8],
                            unstamp(r[9])) for r in rows]
+
+    # What the sending limits count: sent mail in a window, per recipient and per referrer
+
+    def sent_since(self, since: datetime) -> int:
+        return self._connection().execute("SELECT count(*) FROM outbox WHERE status = 'sent' AND sent_at >= ?",
+                                          (stamp(since),)).fetchone()[0]
+
+    def sent_to_since(self, addresses: set[str], since: datetime) -> dict[str, int]:
+        """How many sent messages each of `addresses` was an envelope recipient of since `since`."""
+        return self._counts(
+            "SELECT recipient.value, count(*) FROM outbox, json_each(outbox.recipients) AS recipient"
+            " WHERE recipient.value IN ({marks}) AND outbox.status = 'sent' AND outbox.sent_at >= ?"
+            " GROUP BY recipient.value", addresses, since)
+
+    def requests_started_since(self, referrers: set[str], since: datetime) -> dict[str, int]:
+        """Per referrer, the intros whose first mail to a client or colleague went out since `since`."""
+        return self._counts(
+            "SELECT referrer, count(*) FROM (SELECT intros.referrer AS referrer FROM outbox"
+            " JOIN intros ON intros.id = outbox.intro_id WHERE intros.referrer IN ({marks})"
+            " AND outbox.status = 'sent' AND outbox.role IS NOT NULL"
+            " GROUP BY outbox.intro_id HAVING min(outbox.sent_at) >= ?) GROUP BY referrer", referrers, since)
+
+    def _counts(self, query: str, values: set[str], since: datetime) -> dict[str, int]:
+        """{value: count} from a GROUP BY query whose {marks} stands for `values`, counted from `since`."""
+        if not values:
+            return {}
+        query = query.format(marks=",".join("?" * len(values)))
+        return dict(self._connection().execute(query, (*values, stamp(since))).fetchall())
+
+    def intros_started(self, intro_ids: set[str]) -> dict[str, str | None]:
+        """Each intro's referrer, or None once mail of that intro reached a client or colleague."""
+        if not intro_ids:
+            return {}
+        marks = ",".join("?" * len(intro_ids))
+        db = self._connection()
+        referrers = dict(db.execute(f"SELECT id, referrer FROM intros WHERE id IN ({marks})", tuple(intro_ids)))
+        started = {row[0] for row in db.execute(
+            f"SELECT DISTINCT intro_id FROM outbox WHERE intro_id IN ({marks}) AND status IN ('sent', 'sending')"
+            " AND role IS NOT NULL", tuple(intro_ids))}
+        return {intro_id: None if intro_id in started else referrer for intro_id, referrer in referrers.items()}
+
+    def held_by(self, limit: str) -> int:
+        """How many queued messages wait for this limit."""
+        return self._connection().execute("SELECT count(*) FROM outbox WHERE status = 'queued' AND held_by = ?",
+                                          (limit,)).fetchone()[0]
+
+    def meta(self, key: str) -> str | None:
+        row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def counters(self) -> dict[str, int]:
+        """The operator counters: processed, ignored, quarantined, sent, retried, failed, held, ..."""
+        return dict(self._connection().execute("SELECT name, value FROM counters ORDER BY name").fetchall())
 
     def next_outbox_attempt(self) -> datetime | None:
         row = self._connection().execute(
             "SELECT min(next_attempt_at) FROM outbox WHERE status = 'queued'").fetchone()
         return unstamp(row[0]) if row and row[0] else None
-
-    def mark_sent(self, mail_id: int, now: datetime) -> None:
-        with self.transaction() as tx:
-            tx.set_outbox_status(mail_id, "sent", now)
-
-    def mark_retry(self, mail_id: int, next_attempt: datetime, error: str) -> None:
-        with self.transaction() as tx:
-            tx.set_outbox_status(mail_id, "queued", next_attempt, error)
 
     def outbox_status(self) -> dict[str, int]:
         rows = self._connection().execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()

@@ -260,11 +260,13 @@ def test_a_wrong_password_names_the_fix_and_retries_with_growing_pauses(mail, ca
                                         "imap.password_env"):
         MailboxWatcher(wrong, Recorder(), stop=threading.Event()).run_once()
 
-    caplog.set_level(logging.INFO, logger="introbot.imap")
+    caplog.set_level(logging.DEBUG, logger="introbot.imap")
     stop, seed = threading.Event(), 1234
     with watching(MailboxWatcher(wrong, Recorder(), stop=stop, rng=random.Random(seed)), stop):
         time.sleep(3)
     attempts = imap_records(caplog, "cannot connect")
+    warnings = [r for r in caplog.records if r.name == "introbot.imap" and r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "cannot connect" in warnings[0].getMessage()  # one line per change of state
     expected = random.Random(seed)
     pauses = [backoff_delay(attempt, expected) for attempt in range(len(attempts))]
     assert [line.rsplit("retrying in ", 1)[1] for line in attempts] == [f"{pause:.1f} s" for pause in pauses]

@@ -1,7 +1,8 @@
 """`introbot forget ADDRESS`: its answers, refusals and the reminder about the config."""
 
 from introbot.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
-from introbot.daemon import InstanceLock
+from introbot.config import load_config
+from introbot.daemon import database_lock
 from tests.conversation import ADA, World
 
 
@@ -14,7 +15,7 @@ def test_an_address_that_is_not_one_plain_address_is_a_usage_error(mail, tmp_pat
 
 def test_it_waits_for_the_daemon_to_stop(mail, tmp_path, capsys):
     world = World(mail, tmp_path)
-    with InstanceLock(world.database):
+    with database_lock(load_config(world.config_path)):
         assert main(["forget", "sam@client.example", "--config", str(world.config_path)]) == EXIT_FAILURE
     assert "another introbot" in capsys.readouterr().err
 

@@ -1,0 +1,76 @@
+"""What operators and supervisors see: systemd's notify protocol and watchdog, the heartbeat file, the
+counters behind `introbot status`, and the example systemd unit."""
+
+from __future__ import annotations
+
+import pytest
+
+import configparser
+import json
+import shutil
+import socket
+import subprocess
+import sys
+
+from introbot.cli import EXIT_USAGE
+from introbot.config import load_config
+from introbot.daemon import BEAT_EVERY, LOCK_DIRECTORY, status
+from tests.conversation import ADA, KIM, SAM, new_message
+from tests.reliability.test_intake import poison
+from tests.reliability.world import REPO, authenticated, direct_request, drop_into_inbox, new_world
+
+world = pytest.fixture(new_world, name="world")
+
+UNIT = REPO / "deploy" / "introbot.service"
+
+
+def test_under_systemd_the_daemon_says_ready_beats_the_watchdog_works_and_stops_cleanly(world, tmp_path):
+    address = str(tmp_path / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+        notify.bind(address)
+        notify.settimeout(30)
+        with world.daemon(environment={"NOTIFY_SOCKET": address}) as daemon:
+            said = [notify.recv(100), notify.recv(100)]
+            beat = json.loads((world.folder / "introbot.heartbeat").read_text())
+            world.deliver(direct_request(SAM, "Maya Chen"), ADA)  # work in both threads before stopping
+            world.wait_inbox(SAM, 1)
+            daemon.process.terminate()
+            while said[-1] != b"STOPPING=1":
+                said.append(notify.recv(100))
+            assert daemon.process.wait(timeout=60) == 0
+    assert said[:2] == [b"READY=1", b"WATCHDOG=1"] and set(said[2:-1]) <= {b"WATCHDOG=1"}
+    assert beat["pid"] == daemon.process.pid and beat["state"] == "running"
+    assert json.loads((world.folder / "introbot.heartbeat").read_text())["state"] == "stopped"
+
+
+def test_the_counters_and_the_heartbeat_show_what_happened_without_personal_data(world):
+    drop_into_inbox(world.mail, direct_request(SAM, "Maya Chen"))
+    drop_into_inbox(world.mail, authenticated(new_message(KIM, ("Intro", "intro@collective.example"), "Hi",
+                                                          "Please introduce me to Maya Chen.\n"), KIM))
+    drop_into_inbox(world.mail, poison("20,000 recipients"))
+
+    assert world.process().returncode == 0
+
+    shown = status(load_config(world.config_path))
+    assert shown["counters"] == {"processed": 1, "ignored": 1, "quarantined": 1, "sent": 1}
+    assert shown["outbox"] == {"sent": 1}
+    assert shown["heartbeat"]["state"] == "once" and 0 <= shown["heartbeat_age_seconds"] < 3600
+    assert "@" not in json.dumps(shown) and ADA[0] not in json.dumps(shown)
+
+
+def test_the_systemd_unit_restarts_on_failure_watches_the_beat_and_verifies(tmp_path):
+    unit = configparser.ConfigParser(interpolation=None, strict=False)
+    unit.optionxform = str
+    unit.read(UNIT)
+    service = unit["Service"]
+    assert service["Type"] == "notify" and " run --config " in service["ExecStart"]
+    assert service["Restart"] == "on-failure" and service["RestartPreventExitStatus"] == str(EXIT_USAGE)
+    assert int(service["WatchdogSec"]) >= 3 * BEAT_EVERY.total_seconds()
+    assert str(LOCK_DIRECTORY) in service["ReadWritePaths"].split()
+    analyze = shutil.which("systemd-analyze")
+    assert analyze, "systemd-analyze (package systemd) checks the unit; install it"
+    runnable = UNIT.read_text().replace("/usr/local/bin/introbot", f"{sys.executable} -m introbot")
+    checked = tmp_path / "introbot.service"
+    checked.write_text(runnable)
+    verified = subprocess.run([analyze, "verify", str(checked)], capture_output=True, text=True)
+    assert (verified.returncode, verified.stderr) == (0, "")
