@@ -28,7 +28,8 @@ def make_config(folder: Path, trust: TrustSettings | None = None, maya: Person =
                 **bot: object) -> Config:
     """The conversation tests' people, in a Config built in code; `maya` may be described otherwise."""
     return Config(
-        bot=BotSettings(address=BOT, database=folder / "introbot.sqlite3", **bot),
+        bot=BotSettings(address=BOT, database=folder / "introbot.sqlite3",
+                        heartbeat_file=folder / "introbot.heartbeat", **bot),
         imap=ImapSettings(host="127.0.0.1"), smtp=SmtpSettings(host="127.0.0.1"),
         trust=trust or TrustSettings(authserv_id=AUTHSERV_ID),
         practitioners=(Person(ADA[0], ADA[1], website="https://clinic.example", specialty="acupuncture"),

@@ -44,9 +44,17 @@ def emails(output: str) -> list[Shown]:
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple[int, str]:
-    out = io.StringIO()
-    return demo_main(serve=False, out=out), out.getvalue()
+def demo(tmp_path_factory) -> tuple[int, str]:
+    """The demo run from an empty working directory, which it must leave empty (a newcomer's home)."""
+    here, out = tmp_path_factory.mktemp("cwd"), io.StringIO()
+    before = os.getcwd()
+    os.chdir(here)
+    try:
+        status = demo_main(serve=False, out=out)
+    finally:
+        os.chdir(before)
+    assert list(here.iterdir()) == [], "the demo left files in the directory it was run from"
+    return status, out.getvalue()
 
 
 def test_the_demo_succeeds_and_shows_every_email_in_story_order(demo):

@@ -68,7 +68,8 @@ def demo_config(mail: EmbeddedMailSystem, folder: Path) -> Config:
     """introbot's settings for the demo, in code: the embedded mail system, a database in `folder`."""
     password = Secret(key="demo password", literal=mail.password)
     return Config(
-        bot=BotSettings(address=BOT.email, name=BOT.name, database=folder / "introbot.sqlite3"),
+        bot=BotSettings(address=BOT.email, name=BOT.name, database=folder / "introbot.sqlite3",
+                        heartbeat_file=folder / "introbot.heartbeat"),
         imap=ImapSettings(host=mail.host, port=mail.imap_port, security="none", username=BOT.email,
                           password=password),
         smtp=SmtpSettings(host=mail.host, port=mail.smtp_port, security="none", username=BOT.email,
