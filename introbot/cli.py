@@ -7,15 +7,15 @@ import json
 import os
 import sys
 import tempfile
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Sequence
 
 from introbot import __version__
-from introbot.config import Config, ConfigError, default_config_path, load_config
+from introbot.config import Config, ConfigError, default_config_path, format_duration, load_config, parse_duration
 from introbot.core.render import TemplateError
-from introbot.daemon import Daemon, build_service, database_lock
+from introbot.daemon import BEAT_EVERY, Daemon, build_service, database_lock, status
 from introbot.demo import demo_main
 from introbot.doctor import connect_checks
 from introbot.edges.imap import delete_matching
@@ -26,6 +26,8 @@ from introbot.privacy import forget, mail_mentions, spellings
 from introbot.samples import render_sample
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+# The systemd unit's watchdog waits six beats before calling the daemon stuck; so does `status --check`.
+STALE_AFTER = 6 * BEAT_EVERY
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +62,22 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument("--mailbox", action="store_true",
                         help="also delete every message from, to or mentioning the address from intro@'s watched "
                              "folder, its introbot/* folders and its Sent folder")
+    health = commands.add_parser("status", parents=[common], help="counters, outbox and heartbeat, for operators "
+                                                                   "and health checks")
+    health.add_argument("--json", action="store_true", help="JSON instead of lines of text")
+    health.add_argument("--check", action="store_true",
+                        help="exit 1 unless the daemon beat within --max-age (for a container HEALTHCHECK or cron)")
+    health.add_argument("--max-age", type=_duration_argument, default=STALE_AFTER, metavar="DURATION",
+                        help=f"with --check: the oldest acceptable heartbeat, such as 90s or 5m (default "
+                             f"{format_duration(STALE_AFTER)}, six beats)")
     return parser
+
+
+def _duration_argument(text: str) -> timedelta:
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,7 +151,11 @@ def _preview(config: Config, args: argparse.Namespace) -> int:
 
 
 def _age(since: datetime) -> str:
-    seconds = (datetime.now(timezone.utc) - since).total_seconds()
+    return _seconds((datetime.now(timezone.utc) - since).total_seconds())
+
+
+def _seconds(seconds: float) -> str:
+    """A short age in its largest whole unit: 3d, 5h, 12m, 40s."""
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             return f"{int(seconds // size)}{unit}"
@@ -226,5 +247,41 @@ def _forget(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _status(config: Config, args: argparse.Namespace) -> int:
+    if not config.bot.database.exists():
+        print(f"introbot: no database at {config.bot.database} yet: introbot has not run with this config",
+              file=sys.stderr)
+        return EXIT_FAILURE
+    shown = status(config)
+    if args.json:
+        print(json.dumps(shown, indent=2, sort_keys=True))
+    else:
+        beat, age = shown["heartbeat"], shown["heartbeat_age_seconds"]
+        print(f"heartbeat: {beat['state']} (pid {beat['pid']}), {_seconds(age)} ago" if beat and age is not None
+              else f"heartbeat: none yet in {config.bot.heartbeat_file}")
+        for title, numbers in (("counters", shown["counters"]), ("outbox", shown["outbox"])):
+            print(f"{title}: " + (", ".join(f"{name} {count}" for name, count in sorted(numbers.items()))
+                                  or "nothing yet"))
+    if args.check:
+        problem = _unhealthy(shown, args.max_age)
+        if problem:
+            print(f"introbot: unhealthy: {problem}", file=sys.stderr)
+            return EXIT_FAILURE
+    return EXIT_OK
+
+
+def _unhealthy(shown: dict, max_age: timedelta) -> str:
+    """Why a supervisor should worry, or "": no beat, a stopped daemon, or a beat older than max_age."""
+    beat, age = shown["heartbeat"], shown["heartbeat_age_seconds"]
+    if beat is None or age is None:
+        return "no heartbeat yet; is `introbot run` started, and is bot.heartbeat_file the file it writes?"
+    if beat.get("state") == "stopped":
+        return f"the daemon (pid {beat.get('pid')}) stopped {_seconds(age)} ago"
+    if age > max_age.total_seconds():
+        return (f"the last beat is {_seconds(age)} old (more than {format_duration(max_age)}): the daemon is "
+                f"stuck or gone; its log says why")
+    return ""
+
+
 COMMANDS = {"run": _run, "once": _once, "check": _check, "preview": _preview, "intros": _intros,
-            "show": _show, "cancel": _cancel, "forget": _forget}
+            "show": _show, "cancel": _cancel, "forget": _forget, "status": _status}

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 
-from introbot.cli import EXIT_USAGE
+from introbot.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from introbot.config import load_config
 from introbot.daemon import BEAT_EVERY, LOCK_DIRECTORY, status
 from tests.conversation import ADA, KIM, SAM, new_message
@@ -74,3 +74,30 @@ def test_the_systemd_unit_restarts_on_failure_watches_the_beat_and_verifies(tmp_
     checked.write_text(runnable)
     verified = subprocess.run([analyze, "verify", str(checked)], capture_output=True, text=True)
     assert (verified.returncode, verified.stderr) == (0, "")
+
+
+def test_introbot_status_shows_the_numbers_and_check_fails_on_a_stale_or_stopped_daemon(world, capsys):
+    config = ["--config", str(world.config_path)]
+    assert main(["status", "--check", *config]) == EXIT_FAILURE
+    assert "no database" in capsys.readouterr().err
+
+    drop_into_inbox(world.mail, direct_request(SAM, "Maya Chen"))
+    assert world.process().returncode == 0
+    assert main(["status", "--check", *config]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "heartbeat: once (pid " in out and "counters: processed 1, sent 1" in out and "outbox: sent 1" in out
+    assert main(["status", "--json", *config]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["counters"] == {"processed": 1, "sent": 1}
+
+    heartbeat = world.folder / "introbot.heartbeat"
+    beat = json.loads(heartbeat.read_text())
+    heartbeat.write_text(json.dumps({**beat, "at": "2026-01-01T00:00:00+00:00"}))
+    assert main(["status", "--check", *config]) == EXIT_FAILURE
+    assert "the last beat is" in capsys.readouterr().err
+    assert main(["status", "--check", "--max-age", "5000w", *config]) == EXIT_OK
+    heartbeat.write_text(json.dumps({**beat, "state": "stopped"}))
+    assert main(["status", "--check", *config]) == EXIT_FAILURE
+    assert "stopped" in capsys.readouterr().err
+    heartbeat.unlink()
+    assert main(["status", "--check", *config]) == EXIT_FAILURE
+    assert "no heartbeat yet" in capsys.readouterr().err
