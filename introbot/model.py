@@ -116,6 +116,8 @@ class Intro:
     intro_message_id: str = ""
     notified: tuple[Outcome, ...] = ()  # outcomes the referrer was told about
     language: str = "en"
+    # When a party who said yes hears that the introduction is not going ahead (None: nobody waits).
+    closing_note_at: datetime | None = None
 
     def party(self, role: Role) -> Party:
         party = self.client if role is Role.CLIENT else self.colleague
@@ -177,6 +179,8 @@ def _decode_intro(data: dict) -> Intro:
     values["state"] = IntroState(values["state"])
     values["created_at"] = datetime.fromisoformat(values["created_at"])
     values["updated_at"] = datetime.fromisoformat(values["updated_at"])
+    if values.get("closing_note_at"):
+        values["closing_note_at"] = datetime.fromisoformat(values["closing_note_at"])
     values["client"] = _decode_party(values.get("client"))
     values["colleague"] = _decode_party(values.get("colleague"))
     values["candidates"] = tuple(values.get("candidates", ()))
@@ -204,6 +208,8 @@ class Kind(str, Enum):
     STATUS = "status"  # a practitioner's list of their open requests, asked for by email
     CANCELLED = "cancelled"  # confirms a practitioner's "cancel <id>" by email
     CONFIRM_REQUEST = "confirm_request"  # "did you just ask me to introduce ...?" for an unauthenticated request
+    NOT_GOING_AHEAD = "not_going_ahead"  # to a party who said yes, when the introduction ends without happening
+    PARTY_UNREACHABLE = "party_unreachable"  # to one party, when the introduction did not reach the other
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,7 @@ class Send:
 
     kind: Kind
     to: Role | None = None
-    detail: str = ""  # kind-specific: the clarification question's gap, the refusal's reason
+    detail: str = ""  # kind-specific: the clarification question's gap, the refusal's reason, who was unreachable
     in_reply_to: str = ""  # Message-ID this answers, when it continues a thread
 
 

@@ -43,9 +43,11 @@ def sample_effect(kind: Kind) -> Send:
     """The effect that writes `kind`, addressed as it would be in a real intro."""
     to = {Kind.ASK_CLIENT: Role.CLIENT, Kind.REMIND_CLIENT: Role.CLIENT, Kind.UNCLEAR_ANSWER: Role.CLIENT,
           Kind.ASK_COLLEAGUE: Role.COLLEAGUE, Kind.REMIND_COLLEAGUE: Role.COLLEAGUE,
-          Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT}.get(kind)
+          Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
+          Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)
     detail = {Kind.CLARIFY: "colleague",
-              Kind.REFUSED: "the same person was named twice; name the client and the colleague"}.get(kind, "")
+              Kind.REFUSED: "the same person was named twice; name the client and the colleague",
+              Kind.REFERRER_FAILED: "colleague", Kind.PARTY_UNREACHABLE: "colleague"}.get(kind, "")
     return Send(kind, to=to, detail=detail)
 
 
@@ -53,7 +55,9 @@ def sample_state(intro: Intro, kind: Kind) -> Intro:
     """The intro as it stands when `kind` is written (who said what so far)."""
     if kind is Kind.REFERRER_DECLINED:
         return intro.with_party(replace(intro.party(Role.COLLEAGUE), consent=Consent.NO))
-    if kind in (Kind.INTRODUCTION, Kind.REFERRER_SENT, Kind.PASS_ON, Kind.STEPPED_OUT):
+    if kind is Kind.NOT_GOING_AHEAD:
+        return replace(intro, state=IntroState.EXPIRED)
+    if kind in (Kind.INTRODUCTION, Kind.REFERRER_SENT, Kind.PASS_ON, Kind.STEPPED_OUT, Kind.PARTY_UNREACHABLE):
         return replace(intro.with_party(replace(intro.party(Role.COLLEAGUE), consent=Consent.YES)),
                        state=IntroState.INTRODUCED)
     return intro

@@ -580,10 +580,16 @@ class Service:
             silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
             context["silent"] = " and ".join(silent) or "nobody"
         if effect.kind is Kind.REFERRER_FAILED:
-            unreachable = [p for p in (client, colleague) if p and p.consent is Consent.ASKED] or \
-                [p for p in (client, colleague) if p]
-            context["unreachable"] = unreachable[0].name or unreachable[0].email if unreachable else "someone"
-            context["address"] = unreachable[0].email if unreachable else ""
+            unreachable = intro.party(Role(effect.detail))
+            context["unreachable"] = unreachable.name or unreachable.email
+            context["address"] = unreachable.email
+            reached = intro.party(unreachable.role.other) if intro.state is IntroState.INTRODUCED else None
+            context["reached"] = (reached.name or reached.email) if reached else ""
+        if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
+            assert effect.to is not None
+            context["party"] = _person_context(intro.party(effect.to))
+        if effect.kind is Kind.PARTY_UNREACHABLE:
+            context["unreachable"] = _person_context(intro.party(Role(effect.detail)))
         if effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
             assert effect.to is not None
             writer_role = effect.to.other if effect.kind is Kind.PASS_ON else effect.to

@@ -12,6 +12,7 @@ from introbot.config import load_config
 from introbot.daemon import Daemon
 from tests.conversation import (ADA, BEN, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message,
                                 recipients_of, reply)
+from tests.mailhost import UNDELIVERABLE_DOMAIN
 
 CLIENT_EMAIL = """\
 Hi Dr. Lee,
@@ -267,6 +268,34 @@ def test_one_reminder_then_quiet_expiry_survive_restarts(world):
     assert "didn't answer" in plain(note)
     Daemon(config, clock=lambda: start + timedelta(days=30)).once()
     assert len(world.inbox(SAM)) == 2 and len(world.inbox(ADA)) == 1 and world.inbox(MAYA) == []
+
+
+def test_a_client_who_said_yes_is_not_left_hanging_when_the_colleague_cannot_be_reached(mail, tmp_path):
+    """The colleague's ask bounces: Ada hears at once; Sam hears, when the request would have expired
+    anyway, one neutral line that reads the same as after a colleague's no or silence."""
+    gone = ("Gus Gone", f"gus@{UNDELIVERABLE_DOMAIN}")
+    world = World(mail, tmp_path, extra_config=f'\n[[colleagues]]\nname = "{gone[0]}"\nemail = "{gone[1]}"\n')
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
+                           f"Please introduce Sam Rivera <{SAM[1]}> to {gone[0]}.\n"), sender=ADA, authenticated=True)
+    start = datetime.now(timezone.utc)
+    config = load_config(world.config_path)
+    Daemon(config, clock=lambda: start).once()
+    [ask] = world.wait_inbox(SAM, 1)
+    world.send(reply(ask, SAM, "Yes please"), sender=SAM)
+    Daemon(config, clock=lambda: start + timedelta(minutes=1)).once()
+    world.mail.wait_for_messages(BOT, 1)  # the colleague's ask came back
+    Daemon(config, clock=lambda: start + timedelta(minutes=2)).once()
+    [failed] = world.wait_inbox(ADA, 1)
+    assert gone[0] in plain(failed) and "could not be delivered" in plain(failed)
+    assert len(world.inbox(SAM)) == 1  # nothing yet: a note now would tell Sam more than a no would
+
+    Daemon(config, clock=lambda: start + timedelta(days=7, minutes=2)).once()
+    [closing] = world.wait_inbox(SAM, 2)[1:]
+    text = plain(closing)
+    assert "isn't going ahead" in text and "Dr. Ada Lee" in text
+    assert gone[0] not in closing.as_string() and "deliver" not in text and "refused" not in text
+    Daemon(config, clock=lambda: start + timedelta(days=30)).once()
+    assert len(world.inbox(SAM)) == 2 and len(world.inbox(ADA)) == 1
 
 
 def test_the_database_is_private_to_its_owner(world):

@@ -3,7 +3,9 @@
 `step(intro, event, now, rules, rng)` returns the new intro and the messages to send, as data; it
 never reads the clock, never sends and never stores. Privacy order: the client is asked first
 (unless `order` is parallel), a "no" is never revealed to the other party, and the referrer hears
-about each outcome at most once.
+about each outcome at most once. Nobody is left hanging: a party who said yes to an introduction
+that then ends without happening hears so once, in words and at a time that are the same whether
+the other party said no, never answered or could not be reached.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
     if isinstance(event, Tick):
         return _tick(intro, now, rules)
     if isinstance(event, Undeliverable):
-        return _undeliverable(intro, event, now)
+        return _undeliverable(intro, event, now, rules)
     if isinstance(event, Cancelled):
         return (_close(intro, IntroState.CANCELLED, now), []) if intro.state.open else (intro, [])
     if isinstance(event, ThreadReply):
@@ -121,6 +123,8 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
 
 def next_due(intro: Intro, rules: Rules) -> datetime | None:
     """When a Tick would next change this intro, so the sweep only looks at intros that are due."""
+    if intro.closing_note_at is not None:
+        return intro.closing_note_at
     if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
         return intro.created_at + rules.expire_after
     if intro.state is not IntroState.ASKING:
@@ -167,20 +171,29 @@ def _introduce(intro: Intro, effects: list[Send], now: datetime, rules: Rules, r
     return replace(intro, note=""), effects
 
 
-def _notify(intro: Intro, outcome: Outcome, effects: list[Send]) -> Intro:
-    """The referrer's private one-line note, at most once per outcome."""
+def _notify(intro: Intro, outcome: Outcome, effects: list[Send], about: Role | None = None) -> Intro:
+    """The referrer's private one-line note, at most once per outcome (`about`: whose mail failed)."""
     if outcome in intro.notified:
         return intro
-    effects.append(Send(OUTCOME_KIND[outcome]))
+    effects.append(Send(OUTCOME_KIND[outcome], detail=about.value if about else ""))
     return replace(intro, notified=intro.notified + (outcome,))
 
 
 def _close(intro: Intro, state: IntroState, now: datetime, effects: list[Send] | None = None,
-           outcome: Outcome | None = None) -> Intro:
+           outcome: Outcome | None = None, rules: Rules | None = None, about: Role | None = None) -> Intro:
     if outcome is not None and effects is not None:
-        intro = _notify(intro, outcome, effects)
+        intro = _notify(intro, outcome, effects, about)
+    if rules is not None and any(p.consent is Consent.YES for p in _parties(intro)):
+        intro = replace(intro, closing_note_at=_natural_end(intro, now, rules))
     # The referrer's note may carry clinical detail: it is kept only while it is needed.
     return replace(intro, state=state, note="", updated_at=now)
+
+
+def _natural_end(intro: Intro, now: datetime, rules: Rules) -> datetime:
+    """When the request would have expired had the other party stayed silent: a note sent then says
+    nothing about whether they said no, never answered, or could not be reached."""
+    asked = [p.asked_at for p in _parties(intro) if p.consent is not Consent.YES and p.asked_at is not None]
+    return max([now] + [at + rules.expire_after for at in asked])
 
 
 def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: RandomBits) -> Step:
@@ -199,12 +212,17 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
     intro = intro.with_party(answered)
     if not event.agrees:
         # The other party never learns of a no; only the referrer is told, privately.
-        return _close(intro, IntroState.DECLINED, now, effects, Outcome.DECLINED), effects
+        return _close(intro, IntroState.DECLINED, now, effects, Outcome.DECLINED, rules), effects
     return _advance(intro, effects, now, rules, rng)
 
 
 def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
+    if intro.closing_note_at is not None:
+        if now < intro.closing_note_at:
+            return intro, effects
+        effects.extend(Send(Kind.NOT_GOING_AHEAD, to=p.role) for p in _parties(intro) if p.consent is Consent.YES)
+        return replace(intro, closing_note_at=None, updated_at=now), effects
     if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
         if now >= intro.created_at + rules.expire_after:
             return _close(intro, IntroState.EXPIRED, now), effects  # the referrer never answered us
@@ -213,7 +231,8 @@ def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
         return intro, effects
     pending = [p for p in _parties(intro) if p.pending]
     if any(now >= p.asked_at + rules.expire_after for p in pending if p.asked_at):
-        return _close(intro, IntroState.EXPIRED, now, effects, Outcome.EXPIRED), effects
+        intro, notes = _tick(_close(intro, IntroState.EXPIRED, now, effects, Outcome.EXPIRED, rules), now, rules)
+        return intro, effects + notes
     for party in pending:
         if party.reminded_at is None and party.asked_at and now >= party.asked_at + rules.remind_after:
             effects.append(Send(REMIND_KIND[party.role], to=party.role))
@@ -221,12 +240,16 @@ def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     return (replace(intro, updated_at=now) if effects else intro), effects
 
 
-def _undeliverable(intro: Intro, event: Undeliverable, now: datetime) -> Step:
+def _undeliverable(intro: Intro, event: Undeliverable, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
     if intro.state.open:
-        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED), effects
-    if intro.state is IntroState.INTRODUCED:
-        return replace(_notify(intro, Outcome.FAILED, effects), updated_at=now), effects
+        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, rules, event.role), effects
+    if intro.state is IntroState.INTRODUCED and Outcome.FAILED not in intro.notified:
+        # Both agreed, so nothing private is revealed by telling the one it reached that the other
+        # never got it: otherwise they would write into a void and wait.
+        intro = _notify(intro, Outcome.FAILED, effects, event.role)
+        effects.append(Send(Kind.PARTY_UNREACHABLE, to=event.role.other, detail=event.role.value))
+        return replace(intro, updated_at=now), effects
     return intro, effects
 
 

@@ -50,7 +50,11 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     if kind is Kind.REFERRER_EXPIRED:
         context["silent"] = "Maya Chen"
     if kind is Kind.REFERRER_FAILED:
-        context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example"}
+        context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example", "reached": ""}
+    if kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
+        context["party"] = dict(CLIENT)
+    if kind is Kind.PARTY_UNREACHABLE:
+        context["unreachable"] = dict(COLLEAGUE)
     if kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
         context |= {"writer": dict(CLIENT), "reader": dict(COLLEAGUE),
                     "text": "Hi Maya, thank you! Would Thursday afternoon work for a first session?"}

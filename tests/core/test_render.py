@@ -115,6 +115,14 @@ def test_every_kind_renders_in_every_language_from_its_own_files(kind, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_a_failure_after_the_introduction_tells_the_referrer_who_it_did_reach(language):
+    stopped = Renderer(SHIPPED).render(Kind.REFERRER_FAILED, language, sample_context(Kind.REFERRER_FAILED)).text
+    reached = Renderer(SHIPPED).render(Kind.REFERRER_FAILED, language,
+                                       sample_context(Kind.REFERRER_FAILED, reached="Sam Rivera")).text
+    assert "Sam Rivera" in reached and "Sam Rivera" not in stopped
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("missing, options", [("colleague", []), ("client", [])])
 def test_every_question_to_the_referrer_renders(language, missing, options):
     context = sample_context(Kind.CLARIFY, missing=missing, options=options)

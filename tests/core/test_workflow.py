@@ -127,9 +127,46 @@ def test_the_colleague_clock_starts_when_the_colleague_is_asked(now, rng):
 def test_a_bounce_fails_an_open_intro_and_tells_the_referrer_once(now, rng):
     intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
     intro, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
-    assert intro.state is IntroState.FAILED and kinds(effects) == [(Kind.REFERRER_FAILED, None)]
+    assert intro.state is IntroState.FAILED and effects == [Send(Kind.REFERRER_FAILED, detail="client")]
     _, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
     assert effects == []
+
+
+@pytest.mark.parametrize("ending", ["no", "silence", "bounce"])
+def test_a_client_who_said_yes_hears_the_same_words_at_the_same_time_however_it_ended(now, rng, ending):
+    """Not left hanging, and no no revealed: when and what the waiting client hears is the same
+    whether the colleague declined, never answered or could not be reached."""
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    asked = now + timedelta(days=1)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), asked, RULES, rng)
+    event = {"no": Answered(Role.COLLEAGUE, False), "silence": Tick(), "bounce": Undeliverable(Role.COLLEAGUE)}
+    intro, effects = workflow.step(intro, event[ending], asked + timedelta(hours=2), RULES, rng)
+    told = {"no": Kind.REFERRER_DECLINED, "silence": None, "bounce": Kind.REFERRER_FAILED}[ending]
+    assert [e.kind for e in effects] == ([told] if told else [])
+    natural_end = asked + RULES.expire_after
+    heard: list[tuple[datetime, list[Send]]] = []
+    while (due := workflow.next_due(intro, RULES)) is not None:  # the sweep wakes each intro when it is due
+        intro, effects = workflow.step(intro, Tick(), due, RULES, rng)
+        heard.append((due, [e for e in effects if e.to is Role.CLIENT]))
+    notes = [(when, sends) for when, sends in heard if sends]
+    assert notes == [(natural_end, [Send(Kind.NOT_GOING_AHEAD, to=Role.CLIENT)])]
+
+
+def test_a_failed_introduction_tells_the_one_it_reached_and_the_referrer_once(now, rng):
+    intro, _ = workflow.begin(new_intro(now, standing=True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, effects = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    assert effects == [Send(Kind.REFERRER_FAILED, detail="colleague"),
+                       Send(Kind.PARTY_UNREACHABLE, to=Role.CLIENT, detail="colleague")]
+    assert intro.state is IntroState.INTRODUCED
+    _, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert effects == []
+
+
+def test_nobody_who_did_not_say_yes_gets_a_closing_note(now, rng):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    intro, effects = workflow.step(intro, Tick(), now + RULES.expire_after, RULES, rng)
+    assert kinds(effects) == [(Kind.REFERRER_EXPIRED, None)] and intro.closing_note_at is None
 
 
 def test_reply_all_that_reached_the_other_party_sends_nothing(now, rng):
@@ -175,6 +212,8 @@ def test_intro_survives_a_round_trip_through_json(now, rng):
     intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
     intro, _ = workflow.step(intro, Answered(Role.CLIENT, True, "<m@x.example>"), now, RULES, rng)
     assert Intro.from_json(intro.to_json()) == intro
+    intro, _ = workflow.step(intro, Answered(Role.COLLEAGUE, False), now, RULES, rng)
+    assert intro.closing_note_at is not None and Intro.from_json(intro.to_json()) == intro
 
 
 EVENTS = st.one_of(
@@ -213,3 +252,7 @@ def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed)
         assert [(e.kind, e.to) for e in sent].count((ask, role)) <= 1
     if Kind.INTRODUCTION in sent_kinds:
         assert intro.client.consent.agreed and intro.colleague.consent.agreed
+    closing = [e.to for e in sent if e.kind is Kind.NOT_GOING_AHEAD]
+    assert len(closing) == len(set(closing)) and (not closing or Kind.INTRODUCTION not in sent_kinds)
+    assert all(intro.party(role).consent is Consent.YES for role in closing)
+    assert sent_kinds.count(Kind.PARTY_UNREACHABLE) <= 1
