@@ -243,7 +243,9 @@ def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
 def _undeliverable(intro: Intro, event: Undeliverable, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
     if intro.state.open:
-        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, rules, event.role), effects
+        # A party whose own mail bounced cannot be sent a closing note; the other one, if waiting, can.
+        waiting = None if intro.party(event.role).consent is Consent.YES else rules
+        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, waiting, event.role), effects
     if intro.state is IntroState.INTRODUCED and Outcome.FAILED not in intro.notified:
         # Both agreed, so nothing private is revealed by telling the one it reached that the other
         # never got it: otherwise they would write into a void and wait.

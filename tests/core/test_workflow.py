@@ -163,6 +163,13 @@ def test_a_failed_introduction_tells_the_one_it_reached_and_the_referrer_once(no
     assert effects == []
 
 
+def test_no_closing_note_goes_to_an_address_that_bounced(now, rng):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, effects = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert kinds(effects) == [(Kind.REFERRER_FAILED, None)] and workflow.next_due(intro, RULES) is None
+
+
 def test_nobody_who_did_not_say_yes_gets_a_closing_note(now, rng):
     intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
     intro, effects = workflow.step(intro, Tick(), now + RULES.expire_after, RULES, rng)
@@ -234,9 +241,12 @@ def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed)
     intro, effects = workflow.begin(new_intro(now, order, standing), now, RULES, rng)
     sent = list(effects)
     clock = now
+    bounced: set[Role] = set()
     for event, days in events:
         clock += timedelta(days=days)
         client_agreed_before = intro.client.consent.agreed
+        if isinstance(event, Undeliverable) and intro.state.open:
+            bounced.add(event.role)
         intro, effects = workflow.step(intro, event, clock, RULES, rng)
         if order == "client-first" and (Kind.ASK_COLLEAGUE, Role.COLLEAGUE) in kinds(effects):
             assert client_agreed_before or intro.client.consent.agreed
@@ -255,4 +265,5 @@ def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed)
     closing = [e.to for e in sent if e.kind is Kind.NOT_GOING_AHEAD]
     assert len(closing) == len(set(closing)) and (not closing or Kind.INTRODUCTION not in sent_kinds)
     assert all(intro.party(role).consent is Consent.YES for role in closing)
+    assert not set(closing) & bounced, "a closing note went to an address that bounced"
     assert sent_kinds.count(Kind.PARTY_UNREACHABLE) <= 1
