@@ -110,32 +110,31 @@ class OAuth2Settings:
 
 
 @dataclass(frozen=True)
-class ImapSettings:
+class ServerSettings:
+    """What IMAP and SMTP settings share: where the server is, how to reach it and how to sign in."""
+
     host: str
-    port: int = 993
+    port: int
     security: str = "tls"  # tls | starttls | none (loopback only)
     username: str = ""
     password: Secret = NO_SECRET
     auth: str = "password"  # password | oauth2
     oauth2: OAuth2Settings | None = None  # set exactly when auth is oauth2
     ca_file: Path | None = None
-    folder: str = "INBOX"
-    idle_renew: timedelta = timedelta(minutes=4)  # re-issue IDLE this often: at most 29m (RFC 2177), <= 5m behind NAT
-    poll_interval: timedelta = timedelta(seconds=60)  # when the server lacks IDLE
     timeout: timedelta = timedelta(seconds=30)  # every network step
 
 
 @dataclass(frozen=True)
-class SmtpSettings:
-    host: str
+class ImapSettings(ServerSettings):
+    port: int = 993
+    folder: str = "INBOX"
+    idle_renew: timedelta = timedelta(minutes=4)  # re-issue IDLE this often: at most 29m (RFC 2177), <= 5m behind NAT
+    poll_interval: timedelta = timedelta(seconds=60)  # when the server lacks IDLE
+
+
+@dataclass(frozen=True)
+class SmtpSettings(ServerSettings):
     port: int = 465
-    security: str = "tls"  # tls | starttls | none (loopback only)
-    username: str = ""
-    password: Secret = NO_SECRET
-    auth: str = "password"  # password | oauth2
-    oauth2: OAuth2Settings | None = None  # set exactly when auth is oauth2
-    ca_file: Path | None = None
-    timeout: timedelta = timedelta(seconds=30)
     retry_for: timedelta = timedelta(days=2)  # give up on temporary failures after this long
     copy_to_sent: bool = True  # keep a copy of each sent message in the Sent folder (Gmail, Microsoft 365 do it)
 

@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from introbot.config import Config, ImapSettings, SmtpSettings
+from introbot.config import Config, ImapSettings, ServerSettings
 from introbot.edges.imap import ImapError, connect, ensure_folders, log_in
 from introbot.edges.oauth import OAuth2Error, token_provider
 from introbot.edges.smtp import Delivery, SmtpConfigError, SmtpSender
@@ -198,7 +198,7 @@ def _test_message(config: Config, recipient: str) -> bytes:
 
 # --- shared --------------------------------------------------------------------------------------------
 
-def _token_ready(label: str, settings: ImapSettings | SmtpSettings, service: str, report: _Report) -> bool:
+def _token_ready(label: str, settings: ServerSettings, service: str, report: _Report) -> bool:
     """Ask for an OAuth2 token now, so that a token problem is not mistaken for a login problem."""
     try:
         token_provider(settings.oauth2, service, settings.timeout.total_seconds()).token()
@@ -211,5 +211,5 @@ def _token_ready(label: str, settings: ImapSettings | SmtpSettings, service: str
     return True
 
 
-def _credential(settings: ImapSettings | SmtpSettings) -> str:
+def _credential(settings: ServerSettings) -> str:
     return "with an OAuth2 token" if settings.auth == "oauth2" else f"with the password in {settings.password.key}"

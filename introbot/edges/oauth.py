@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from introbot.config import ImapSettings, OAuth2Settings, Secret, SmtpSettings
+from introbot.config import OAuth2Settings, Secret, ServerSettings
 from introbot.edges.tls import Endpoint, client_context, find_cause, is_loopback, scrub
 
 log = logging.getLogger("introbot.oauth")
@@ -246,7 +246,7 @@ def token_provider(settings: OAuth2Settings | None, service: str, timeout: float
 
 
 def explain_refusal(endpoint: Endpoint, reply: str, challenge: str,
-                    settings: ImapSettings | SmtpSettings) -> str:
+                    settings: ServerSettings) -> str:
     """Why a server refused to log in, and the fix, for password and OAuth2 sign-in alike.
 
     `reply` is the server's final answer; `challenge` the JSON an XOAUTH2 server sends before it
