@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import logging
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -28,12 +29,13 @@ from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
                                    resolve_clarification, understand)
 from introbot.core.robots import AutoKind, detect_automatic
+from introbot.core.screening import HeaderScreen
 from introbot.core.text import body_text
 from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
                                   tokens_in_addresses, tokens_in_message_ids)
 from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched, ImapError, SentFolder
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
-from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch, Transaction
+from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
 from introbot.privacy import Purged, purge
@@ -44,6 +46,8 @@ MAX_TRIES = 3  # a message that fails (or crashes the process) this often is qua
 MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
 UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
+SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
+SCREENED_VERDICT = "not from a listed practitioner and no live token of ours"
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.CONFIRM_REQUEST, Kind.STATUS,
@@ -72,6 +76,15 @@ class Decision:
     effects: list[Send] = field(default_factory=list)
     message: EmailMessage | None = None
     referrer: Person | None = None  # for a refusal, which has no intro
+
+
+def _mailbox_key(fetched: Fetched) -> str:
+    """Where a message is in the watched folder, as the inbound ledger keeps it."""
+    return f"{fetched.uidvalidity}:{fetched.uid}"
+
+
+def _log_decision(decision: Decision) -> None:
+    log.info("%s: %s%s", decision.kind, decision.verdict, f" (intro {decision.intro.id})" if decision.intro else "")
 
 
 def safe_message_id(value: object) -> str:
@@ -113,6 +126,7 @@ class Service:
         self.bot = config.bot.address
         self.domain = self.bot.split("@", 1)[1]
         self.practitioners = {p.email: p for p in config.practitioners}
+        self.screen = HeaderScreen(self.practitioners)
         self.directory = Directory(config.practitioners + config.colleagues)
         self.rules = workflow.Rules(remind_after=config.consent.remind_after,
                                     expire_after=config.consent.expire_after,
@@ -125,15 +139,72 @@ class Service:
     # Inbound
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
-        """The IMAP watcher's handler: a folder for each message, or None to leave it for another try."""
+        """The IMAP watcher's handler: a folder for each message, or None to leave it for another try.
+
+        Every message's effects are committed before this returns, and so before the watcher moves it.
+        """
         crash_point("after-fetch")
-        folders = [self._handle_fetched(fetched) for fetched in batch]
+        keys = [message_key(fetched.raw) for fetched in batch]
+        priors = self.store.prior_folders([(_mailbox_key(fetched), key) for fetched, key in zip(batch, keys)])
+        in_hand_before = self.store.attempts([key for key, prior in zip(keys, priors) if prior is None])
+        if any(in_hand_before.values()):
+            # A run died (or a message failed) in this batch: one message at a time, each try committed
+            # before it starts, so that a message that kills the process again is the only one blamed.
+            folders = [prior or self._handle_alone(fetched, key) for fetched, key, prior in zip(batch, keys, priors)]
+        else:
+            folders = self._handle_together(batch, keys, priors)
         crash_point("before-move")
         return folders
 
-    def _handle_fetched(self, fetched: Fetched) -> str | None:
-        key = message_key(fetched.raw)
-        mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
+    def _handle_together(self, batch: list[Fetched], keys: list[str], priors: list[str | None]) -> list[str | None]:
+        """The batch in one transaction, a savepoint per message: one commit for the tries, one for the effects.
+
+        The tries of the whole batch are committed before any message is handled: after a crash they
+        are all counted, and the next run takes this batch one message at a time.
+        """
+        with self.store.transaction() as tx:
+            tx.count_attempts(list(dict.fromkeys(key for key, prior in zip(keys, priors) if prior is None)))
+        folders = list(priors)
+        decided: dict[str, Decision] = {}  # by message key: a second copy in the batch only needs moving
+        with self._lock, self.store.batch() as together:
+            for index, (fetched, key) in enumerate(zip(batch, keys)):
+                if folders[index] is not None:
+                    continue
+                decision = decided.get(key) or self._decide_in(together, fetched, key)
+                if decision is not None:
+                    decided[key] = decision
+                    folders[index] = decision.folder
+        crash_point("after-commit")
+        screened = 0
+        for decision in decided.values():
+            if decision.kind == SCREENED:
+                screened += 1
+            else:
+                _log_decision(decision)
+        if screened:
+            log.info("%d message(s) ignored by their header: %s", screened, SCREENED_VERDICT)
+        return folders
+
+    def _decide_in(self, together: Batch, fetched: Fetched, key: str) -> Decision | None:
+        """Decide one message of a batch and write its effects in a savepoint; None when it failed."""
+        now = self.clock()
+        try:
+            with together.event() as tx, self.budget.watch():
+                if fetched.size > MAX_MESSAGE_BYTES:
+                    decision = self._oversized()
+                else:
+                    stall_point(key)
+                    decision = self.decide(fetched.raw, now)
+                self._write_decision(tx, decision, _mailbox_key(fetched), key, now)
+        except (StoreError, sqlite3.OperationalError):
+            raise  # the database, not the message: nothing of the batch is kept, and it is all tried again
+        except Exception as error:  # one bad message must not stop the others; it is retried, then parked
+            log.error("could not handle a message (try 1 of %d): %s", MAX_TRIES, type(error).__name__)
+            return None
+        return decision
+
+    def _handle_alone(self, fetched: Fetched, key: str) -> str | None:
+        mailbox_key = _mailbox_key(fetched)
         prior = self.store.prior_folder(mailbox_key, key)
         if prior is not None:  # handled before a crash or a UIDVALIDITY change: it only needs moving
             return prior
@@ -143,7 +214,7 @@ class Service:
         if tries > MAX_TRIES:
             return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
         if fetched.size > MAX_MESSAGE_BYTES:
-            return self._park(mailbox_key, key, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+            return self._park(mailbox_key, key, self._oversized().verdict)
         try:
             with self.budget.watch():
                 stall_point(key)
@@ -151,6 +222,10 @@ class Service:
         except Exception as error:  # one bad message must not stop the others; it is retried, then parked
             log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
             return None
+
+    @staticmethod
+    def _oversized() -> Decision:
+        return Decision("quarantined", QUARANTINE, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
 
     def _park(self, mailbox_key: str, key: str, reason: str) -> str:
         with self._lock:
@@ -166,14 +241,30 @@ class Service:
             if prior is not None:
                 return prior
             now = self.clock()
-            decision = self._decide(raw, now)
+            decision = self.decide(raw, now)
             self._commit(decision, mailbox_key, key, now)
         crash_point("after-commit")
-        log.info("%s: %s%s", decision.kind, decision.verdict,
-                 f" (intro {decision.intro.id})" if decision.intro else "")
+        _log_decision(decision)
         return decision.folder
 
-    def _decide(self, raw: bytes, now: datetime) -> Decision:
+    def decide(self, raw: bytes, now: datetime) -> Decision:
+        """What one message means: from its header alone when it cannot matter, else from a full reading."""
+        return self.screened(raw) or self.read_in_full(raw, now)
+
+    def screened(self, raw: bytes) -> Decision | None:
+        """IGNORED when the header block shows the message cannot matter; None when it must be read in full.
+
+        It cannot matter when it is not from a listed practitioner and carries no live token of ours
+        (a stranger, a newsletter, a robot writing about mail long forgotten): read in full, it would
+        be ignored too. Its body is never parsed, so a malformed one goes to ignored, not quarantine.
+        """
+        screening = self.screen.screen(raw)
+        if screening.read_in_full or any(self.store.match_token(token) for token in screening.tokens):
+            return None
+        return Decision(SCREENED, IGNORED, SCREENED_VERDICT)
+
+    def read_in_full(self, raw: bytes, now: datetime) -> Decision:
+        """What one message means, from the MIME parse of the whole of it."""
         try:
             message = parse_message(raw)
         except UnreadableMessage as error:
@@ -455,11 +546,15 @@ class Service:
 
     def _commit(self, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
         with self.store.transaction() as tx:
-            tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
-                              verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
-                              now=now)
-            tx.count(FOLDER_COUNTERS[decision.folder])
-            self._apply(tx, decision, now)
+            self._write_decision(tx, decision, mailbox_key, key, now)
+
+    def _write_decision(self, tx: Transaction, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
+        """The message's claim, its counter and its effects, in the caller's transaction."""
+        tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
+                          verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
+                          now=now)
+        tx.count(FOLDER_COUNTERS[decision.folder])
+        self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:
         intro = decision.intro
