@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -35,6 +36,7 @@ HEADER_LIMIT = 64 * 1024
 BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 300.0
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
 _NEW_MAIL = (b"EXISTS", b"RECENT")
+T = TypeVar("T")
 
 
 class ImapError(ConnectionError):
@@ -352,6 +354,33 @@ def _announces_mail(responses: Sequence[tuple]) -> bool:
     return any(len(response) >= 2 and response[1] in _NEW_MAIL for response in responses)
 
 
+class _Helper(Generic[T]):
+    """`with _Helper(work) as helper:` runs `work` in a thread of its own while the block runs; on
+    leaving, waits for it, then `helper.result` is what it returned. When the block raised, that
+    exception wins; else the work's own exception is raised in the caller's thread."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._error: BaseException | None = None
+        self.result: T | None = None
+        self._thread = threading.Thread(target=self._run, name="introbot-imap-helper", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.result = self._work()
+        except BaseException as error:  # handed to the caller's thread
+            self._error = error
+
+    def __enter__(self) -> _Helper[T]:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
+        self._thread.join()
+        if kind is None and self._error is not None:
+            raise self._error
+
+
 def _where_raised(error: BaseException) -> str:
     """file:line of the innermost frame: enough to find a bug, without the exception's (possibly personal) text."""
     traceback = error.__traceback__
@@ -365,8 +394,10 @@ def _where_raised(error: BaseException) -> str:
 class MailboxWatcher:
     """Watches one folder and hands every message in it to `handle_batch`, then moves it out.
 
-    Run it in one dedicated thread (imapclient is synchronous). Reading never sets \\Seen (BODY.PEEK),
-    and only UIDs and configured folder names ever go into an IMAP command.
+    Run it in one dedicated thread (imapclient is synchronous); `handle_batch` is called in that
+    thread, while a short-lived helper thread moves the previous batch and fetches the next one, so
+    two batches (at most 2 x batch_bytes) are in memory at once. Reading never sets \\Seen
+    (BODY.PEEK), and only UIDs and configured folder names ever go into an IMAP command.
 
     A connection that dies silently (no FIN, e.g. a NAT or proxy dropping it) is noticed within
     idle_renew + timeout while idling (4 min 30 s with the defaults: each renewal's DONE and NOOP wait
@@ -377,7 +408,7 @@ class MailboxWatcher:
 
     def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
                  batch_size: int = 200, max_message_bytes: int = 10 * 1024 * 1024,
-                 batch_bytes: int = 64 * 1024 * 1024, rng: random.Random | None = None,
+                 batch_bytes: int = 32 * 1024 * 1024, rng: random.Random | None = None,
                  on_new_mail: Callable[[], None] | None = None):
         if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1:
             raise ValueError("batch_size, max_message_bytes and batch_bytes must be positive")
@@ -506,38 +537,68 @@ class MailboxWatcher:
 
         Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone. When
         `stop` is set, the batch in hand is finished and the rest waits for the next catch-up.
+
+        While the handler works on one batch (in this thread), a helper thread moves the batch
+        handled before it and fetches the next one: the server's time and the handler's overlap. A
+        batch is moved only once its handler has returned, so after its effects are committed.
         """
         criteria: list[str] = ["UNDELETED"] if not after_uid else ["UID", f"{after_uid + 1}:*", "UNDELETED"]
         uids = sorted(uid for uid in client.search(criteria) if uid > after_uid)
+        planned = self._planned(client, uids)
+        upcoming = self._fetch_next(client, mailbox, planned)
         handled = 0
+        to_move: dict[str, list[int]] = {}  # the batch handled last, per destination, not moved yet
+        while upcoming and not self._stop.is_set():
+            in_hand, moving = upcoming, to_move
+            with _Helper(lambda: self._move_then_fetch(client, mailbox, moving, planned)) as helper:
+                to_move = self._destinations(in_hand)
+            upcoming = helper.result or []
+            handled += len(in_hand)
+        self._move_all(client, mailbox, to_move)
+        return handled, max(uids, default=after_uid)
+
+    def _planned(self, client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], dict[int, int]]]:
+        """The batches to fetch, in UID order, with the sizes of their messages (asked for per chunk)."""
         for start in range(0, len(uids), self._batch_size):
             if self._stop.is_set():
-                break
+                return
             chunk = uids[start:start + self._batch_size]
             sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items()
                      if b"RFC822.SIZE" in data}
             present = [(uid, sizes[uid]) for uid in chunk if uid in sizes]  # others vanished meanwhile
             for batch in plan_batches(present, batch_size=self._batch_size, batch_bytes=self._batch_bytes,
                                       max_message_bytes=self._max_message_bytes):
-                if self._stop.is_set():
-                    break
-                handled += self._handle(client, mailbox, batch, sizes)
-        return handled, max(uids, default=after_uid)
+                yield batch, sizes
 
-    def _handle(self, client: IMAPClient, mailbox: _Mailbox, uids: list[int], sizes: dict[int, int]) -> int:
-        fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
-        if not fetched:
-            return 0
+    def _fetch_next(self, client: IMAPClient, mailbox: _Mailbox,
+                    planned: Iterator[tuple[list[int], dict[int, int]]]) -> list[Fetched]:
+        """The next batch that still has messages; [] when there is none, or when `stop` is set."""
+        for uids, sizes in planned:
+            if self._stop.is_set():
+                break
+            fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+            if fetched:
+                return fetched
+        return []
+
+    def _move_then_fetch(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]],
+                         planned: Iterator[tuple[list[int], dict[int, int]]]) -> list[Fetched]:
+        self._move_all(client, mailbox, grouped)
+        return self._fetch_next(client, mailbox, planned)
+
+    def _destinations(self, fetched: list[Fetched]) -> dict[str, list[int]]:
+        """The handler's folder for each message, as UIDs per destination."""
         try:
             destinations = self._handle_batch(fetched)
-            grouped = group_by_destination([message.uid for message in fetched], destinations)
+            return group_by_destination([message.uid for message in fetched], destinations)
         except Exception as error:
             raise _HandlerFailed() from error
+
+    def _move_all(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]]) -> None:
         for logical, moving in grouped.items():
             self._move(client, mailbox, moving, mailbox.folders[logical])
-        if self._on_new_mail is not None:
+        if grouped and self._on_new_mail is not None:
             self._on_new_mail()
-        return len(fetched)
 
     def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
         """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
