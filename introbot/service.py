@@ -29,7 +29,7 @@ from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
                                    resolve_clarification, understand)
 from introbot.core.robots import AutoKind, detect_automatic
-from introbot.core.screening import HeaderScreen
+from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
                                   tokens_in_addresses, tokens_in_message_ids)
@@ -335,6 +335,8 @@ class Service:
         addresses: list[str] = []
         for header in _RECIPIENT_HEADERS:
             for value in raw_header_values(message, header):
+                if not may_carry_token(value):  # spares the (slow) address parser a header with no token
+                    continue
                 try:
                     addresses.extend(a.email for a in parse_address_list(value))
                 except AddressError:

@@ -25,8 +25,9 @@ from introbot.core.mime import Limits, header_bytes, raw_header_values
 # the fields are exactly those the full parse sees, for a small part of its cost.
 _FIELDS = BytesHeaderParser(policy=policy.compat32)
 # A reply token where the full reading looks for one: a plus-address (intro+TOKEN@domain) or the
-# first dot-separated piece of a Message-ID (<TOKEN.nonce@domain>). Case-blind, and in any header:
-# a superset of the tokens that the address parser and the Message-ID reader find.
+# first dot-separated piece of a Message-ID (<TOKEN.nonce@domain>). In any header, and case-blind,
+# which also reads a Kelvin sign as the K that the address parser's NFC makes of it: a superset of
+# the tokens that the address parser and the Message-ID reader find.
 _TOKEN = re.compile(r"(?:\+|<)([a-z2-7]{26})(?=[.@])", re.IGNORECASE)
 # The local part right before an "@", as the strict address tokenizer delimits a word.
 _LOCAL_PART = re.compile(r'[^ \t\r\n"(),:;<>@\[\]\\]+(?=@)')
@@ -75,12 +76,14 @@ class HeaderScreen:
                    for local in _LOCAL_PART.findall(sender))
 
 
+def may_carry_token(text: str) -> bool:
+    """False when the text (a header value, say) holds no reply token that any reader could find."""
+    return _TOKEN.search(text) is not None
+
+
 def _tokens(header: bytes, fields: Message) -> tuple[str, ...]:
     """Every reply token the full reading could find in the header block, lower-cased, each once."""
-    text = header.decode("utf-8", "replace")
-    if not text.isascii():  # the address parser reads addresses in NFC, where a Kelvin sign is a K
-        text = unicodedata.normalize("NFC", text)
-    found = dict.fromkeys(token.lower() for token in _TOKEN.findall(text))
+    found = dict.fromkeys(token.lower() for token in _TOKEN.findall(header.decode("utf-8", "replace")))
     for name in _THREAD_HEADERS:
         for value in fields.get_all(name, []):
             if "=?" in value:  # the full reading decodes RFC 2047 words before looking for Message-IDs
