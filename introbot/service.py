@@ -550,7 +550,8 @@ class Service:
         with self.store.transaction() as tx:
             self._write_decision(tx, decision, mailbox_key, key, now)
 
-    def _write_decision(self, tx: Transaction, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
+    def _write_decision(self, tx: Transaction, decision: Decision, mailbox_key: str | None, key: str,
+                        now: datetime) -> None:
         """The message's claim, its counter and its effects, in the caller's transaction."""
         tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
                           verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,

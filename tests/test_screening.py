@@ -224,7 +224,8 @@ def header_blocks(draw, live: tuple[str, ...]) -> bytes:
     spelled = draw(st.sampled_from([token, token.upper(), token.capitalize()]))
     recipient = draw(st.sampled_from([BOT, f"intro+{spelled}@{DOMAIN}", f"Intro <intro+{spelled}@{DOMAIN}>",
                                       f"someone+{spelled}@other.example", f"x@y.example, intro+{spelled}@{DOMAIN}"]))
-    fields = [f"From: {draw(senders)}", f"{draw(st.sampled_from(['To', 'Cc', 'Delivered-To', 'Reply-To']))}: {recipient}"]
+    field = draw(st.sampled_from(["To", "Cc", "Delivered-To", "Reply-To"]))
+    fields = [f"From: {draw(senders)}", f"{field}: {recipient}"]
     if draw(st.booleans()):
         message_id = f"<{spelled}.{draw(st.sampled_from(['n0nce', 'x']))}@{DOMAIN}>"
         if draw(st.booleans()):

@@ -384,8 +384,8 @@ class Store:
         by_message: dict[str, str] = {}
         by_mailbox: dict[str, str] = {}
         for message_key, mailbox_key, folder in self._connection().execute(
-                "SELECT message_key, mailbox_key, folder FROM inbound"
-                " WHERE message_key IN (SELECT value FROM json_each(?)) OR mailbox_key IN (SELECT value FROM json_each(?))",
+                "SELECT message_key, mailbox_key, folder FROM inbound WHERE message_key IN"
+                " (SELECT value FROM json_each(?)) OR mailbox_key IN (SELECT value FROM json_each(?))",
                 (message_keys, mailbox_keys)):
             by_message[message_key] = folder
             if mailbox_key is not None:
