@@ -9,10 +9,9 @@ import select
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -33,10 +32,10 @@ SENT = "\\Sent"
 
 # Bytes of header fetched for a message over the size limit: enough to identify it for quarantine.
 HEADER_LIMIT = 64 * 1024
+MOVE_EVERY = 1000  # handled messages moved together
 BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 300.0
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
 _NEW_MAIL = (b"EXISTS", b"RECENT")
-T = TypeVar("T")
 
 
 class ImapError(ConnectionError):
@@ -103,6 +102,17 @@ def plan_batches(sizes: Sequence[tuple[int, int]], *, batch_size: int, batch_byt
     if current:
         batches.append(current)
     return batches
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """The UIDs as an IMAP sequence set of exactly them: runs of consecutive UIDs as "first:last"."""
+    runs: list[list[int]] = []
+    for uid in sorted(set(uids)):
+        if runs and uid == runs[-1][1] + 1:
+            runs[-1][1] = uid
+        else:
+            runs.append([uid, uid])
+    return ",".join(str(first) if first == last else f"{first}:{last}" for first, last in runs)
 
 
 def group_by_destination(uids: Sequence[int], destinations: Sequence[str | None]) -> dict[str, list[int]]:
@@ -354,33 +364,6 @@ def _announces_mail(responses: Sequence[tuple]) -> bool:
     return any(len(response) >= 2 and response[1] in _NEW_MAIL for response in responses)
 
 
-class _Helper(Generic[T]):
-    """`with _Helper(work) as helper:` runs `work` in a thread of its own while the block runs; on
-    leaving, waits for it, then `helper.result` is what it returned. When the block raised, that
-    exception wins; else the work's own exception is raised in the caller's thread."""
-
-    def __init__(self, work: Callable[[], T]):
-        self._work = work
-        self._error: BaseException | None = None
-        self.result: T | None = None
-        self._thread = threading.Thread(target=self._run, name="introbot-imap-helper", daemon=True)
-
-    def _run(self) -> None:
-        try:
-            self.result = self._work()
-        except BaseException as error:  # handed to the caller's thread
-            self._error = error
-
-    def __enter__(self) -> _Helper[T]:
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *exc_info: object) -> None:
-        self._thread.join()
-        if kind is None and self._error is not None:
-            raise self._error
-
-
 def _where_raised(error: BaseException) -> str:
     """file:line of the innermost frame: enough to find a bug, without the exception's (possibly personal) text."""
     traceback = error.__traceback__
@@ -394,10 +377,8 @@ def _where_raised(error: BaseException) -> str:
 class MailboxWatcher:
     """Watches one folder and hands every message in it to `handle_batch`, then moves it out.
 
-    Run it in one dedicated thread (imapclient is synchronous); `handle_batch` is called in that
-    thread, while a short-lived helper thread moves the previous batch and fetches the next one, so
-    two batches (at most 2 x batch_bytes) are in memory at once. Reading never sets \\Seen
-    (BODY.PEEK), and only UIDs and configured folder names ever go into an IMAP command.
+    Run it in one dedicated thread (imapclient is synchronous). Reading never sets \\Seen (BODY.PEEK),
+    and only UIDs and configured folder names ever go into an IMAP command.
 
     A connection that dies silently (no FIN, e.g. a NAT or proxy dropping it) is noticed within
     idle_renew + timeout while idling (4 min 30 s with the defaults: each renewal's DONE and NOOP wait
@@ -408,10 +389,10 @@ class MailboxWatcher:
 
     def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
                  batch_size: int = 200, max_message_bytes: int = 10 * 1024 * 1024,
-                 batch_bytes: int = 32 * 1024 * 1024, rng: random.Random | None = None,
-                 on_new_mail: Callable[[], None] | None = None):
-        if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1:
-            raise ValueError("batch_size, max_message_bytes and batch_bytes must be positive")
+                 batch_bytes: int = 64 * 1024 * 1024, rng: random.Random | None = None,
+                 on_new_mail: Callable[[], None] | None = None, move_every: int = MOVE_EVERY):
+        if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1 or move_every < 1:
+            raise ValueError("batch_size, max_message_bytes, batch_bytes and move_every must be positive")
         self._settings = settings
         self._handle_batch = handle_batch
         self._stop = stop
@@ -420,6 +401,7 @@ class MailboxWatcher:
         self._batch_bytes = batch_bytes
         self._rng = rng or random.Random()
         self._on_new_mail = on_new_mail
+        self._move_every = move_every
 
     def run_once(self) -> int:
         """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
@@ -538,22 +520,26 @@ class MailboxWatcher:
         Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone. When
         `stop` is set, the batch in hand is finished and the rest waits for the next catch-up.
 
-        While the handler works on one batch (in this thread), a helper thread moves the batch
-        handled before it and fetches the next one: the server's time and the handler's overlap. A
-        batch is moved only once its handler has returned, so after its effects are committed.
+        Handled messages are moved `move_every` at a time and at the end (a MOVE costs the server an
+        fsync however many messages it moves), always after their handler returned, so after their
+        effects are committed.
         """
         criteria: list[str] = ["UNDELETED"] if not after_uid else ["UID", f"{after_uid + 1}:*", "UNDELETED"]
         uids = sorted(uid for uid in client.search(criteria) if uid > after_uid)
         planned = self._planned(client, uids)
         upcoming = self._fetch_next(client, mailbox, planned)
         handled = 0
-        to_move: dict[str, list[int]] = {}  # the batch handled last, per destination, not moved yet
+        to_move: dict[str, list[int]] = {}  # handled, not moved yet, per destination
         while upcoming and not self._stop.is_set():
-            in_hand, moving = upcoming, to_move
-            with _Helper(lambda: self._move_then_fetch(client, mailbox, moving, planned)) as helper:
-                to_move = self._destinations(in_hand)
-            upcoming = helper.result or []
-            handled += len(in_hand)
+            for logical, moving in self._destinations(upcoming).items():
+                to_move.setdefault(logical, []).extend(moving)
+            if self._on_new_mail is not None:
+                self._on_new_mail()
+            handled += len(upcoming)
+            if sum(map(len, to_move.values())) >= self._move_every:
+                self._move_all(client, mailbox, to_move)
+                to_move = {}
+            upcoming = self._fetch_next(client, mailbox, planned)
         self._move_all(client, mailbox, to_move)
         return handled, max(uids, default=after_uid)
 
@@ -581,11 +567,6 @@ class MailboxWatcher:
                 return fetched
         return []
 
-    def _move_then_fetch(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]],
-                         planned: Iterator[tuple[list[int], dict[int, int]]]) -> list[Fetched]:
-        self._move_all(client, mailbox, grouped)
-        return self._fetch_next(client, mailbox, planned)
-
     def _destinations(self, fetched: list[Fetched]) -> dict[str, list[int]]:
         """The handler's folder for each message, as UIDs per destination."""
         try:
@@ -596,9 +577,7 @@ class MailboxWatcher:
 
     def _move_all(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]]) -> None:
         for logical, moving in grouped.items():
-            self._move(client, mailbox, moving, mailbox.folders[logical])
-        if grouped and self._on_new_mail is not None:
-            self._on_new_mail()
+            self._move(client, mailbox, uid_set(moving), mailbox.folders[logical])
 
     def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
         """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
@@ -617,7 +596,7 @@ class MailboxWatcher:
         return [Fetched(uidvalidity, uid, raw[uid], sizes[uid]) for uid in uids if uid in raw]
 
     @staticmethod
-    def _move(client: IMAPClient, mailbox: _Mailbox, uids: list[int], folder: str) -> None:
+    def _move(client: IMAPClient, mailbox: _Mailbox, uids: str, folder: str) -> None:
         """UID MOVE (RFC 6851), else UID COPY + \\Deleted + UID EXPUNGE (RFC 4315) of exactly these UIDs."""
         if mailbox.can_move:
             client.move(uids, folder)
