@@ -343,8 +343,8 @@ def parse(argv: Sequence[str]) -> tuple[Settings, argparse.Namespace]:
     settings = replace(Settings(), **(QUICK if args.quick else {}))
     chosen = {name: getattr(args, name) for name in ("requests", "backlog", "big_backlog", "drain", "idle_seconds")
               if getattr(args, name) is not None}
-    settings = replace(settings, **chosen, references_only=args.references_only,
-                       only=tuple(args.only) if args.only else DEFAULT_SCENARIOS + (("profile",) if args.profile else ()))
+    only = tuple(dict.fromkeys([*(args.only or DEFAULT_SCENARIOS), *(["profile"] if args.profile else [])]))
+    settings = replace(settings, **chosen, references_only=args.references_only, only=only)
     return settings, args
 
 
