@@ -61,9 +61,9 @@ DnsTxt = Callable[[str], "bytes | None"]
 
 @dataclass
 class Decision:
-    """What one inbound message leads to; committed in one transaction with its claim."""
+    """What one inbound message leads to; committed with its claim, in a transaction (or a savepoint of its batch's)."""
 
-    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, refused, quarantined
+    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, screened, refused, quarantined
     folder: str
     verdict: str  # the logged reason: never personal data
     intro: Intro | None = None
