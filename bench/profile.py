@@ -3,9 +3,7 @@
 Steps are cumulative times of introbot's own functions (a step includes what it calls, so steps
 overlap: "decide" contains "parse"). Areas split the same run's own time (tottime) by the code that
 spent it, so they add up to the whole. cProfile slows pure-Python code more than C and I/O waits:
-read the shares, not the absolute seconds. It sees only the main thread: the watcher's helper
-thread, which fetches the next batch and moves the last one while the handler works, is not in it,
-and C calls that let the helper run (SQLite's, the sockets') show the wait for it in their own time.
+read the shares, not the absolute seconds.
 """
 
 from __future__ import annotations
@@ -22,8 +20,8 @@ from bench.procstat import Usage, Watched
 STEPS = (
     ("whole run", "introbot/cli.py", "main"),
     ("IMAP: the catch-up, handler included", "introbot/edges/imap.py", "_catch_up"),
-    ("IMAP: fetch bodies (the first batch; the helper thread's are not seen)", "introbot/edges/imap.py", "_fetch"),
-    ("IMAP: move to folders (the last batch; the helper thread's are not seen)", "introbot/edges/imap.py", "_move"),
+    ("IMAP: fetch (first 8 KB of each message; whole when the handler asks)", "introbot/edges/imap.py", "_fetch"),
+    ("IMAP: move to folders (1,000 messages at a time)", "introbot/edges/imap.py", "_move"),
     ("handler: every batch, commits included", "introbot/service.py", "handle_batch"),
     ("store: every transaction with its commit (tries, batches, outbox)", "introbot/edges/store.py", "transaction"),
     ("decide: screen, or read in full", "introbot/service.py", "decide"),

@@ -30,7 +30,7 @@ from introbot.core.robots import AutoKind, detect_automatic
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched, ImapError, SentFolder
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, ImapError, SentFolder
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
@@ -45,6 +45,7 @@ MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their h
 UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
+MESSAGE_ID_KEY = "mid:"  # the start of a claim key made from a Message-ID
 SCREENED_VERDICT = "not from a listed practitioner and no live token of ours"
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
@@ -77,6 +78,28 @@ def _mailbox_key(fetched: Fetched) -> str:
     return f"{fetched.uidvalidity}:{fetched.uid}"
 
 
+def _in_full(fetched: Fetched) -> bool:
+    """Whether the message will be read (it is whole, or too large, and so parked by its size)."""
+    return fetched.whole or fetched.size > MAX_MESSAGE_BYTES
+
+
+def _claim_key(fetched: Fetched) -> str | None:
+    """The message's claim key, or None when only its first bytes are in hand and they cannot give it:
+    its header goes on past them, or it has no clean Message-ID (the key is then a digest of it all)."""
+    if _in_full(fetched):
+        return message_key(fetched.raw)
+    header = header_bytes(fetched.raw)
+    if len(header) + 4 > len(fetched.raw):  # the empty line that ends it may not be in hand in full
+        return None
+    key = message_key(header)
+    return key if key.startswith(MESSAGE_ID_KEY) else None
+
+
+def _read_whole() -> Decision:
+    """Not a decision: the header in hand does not settle the message, which must be read whole."""
+    return Decision("whole", WHOLE, "its header does not settle it: to be read whole")
+
+
 def _log_decision(decision: Decision) -> None:
     log.info("%s: %s%s", decision.kind, decision.verdict, f" (intro {decision.intro.id})" if decision.intro else "")
 
@@ -102,7 +125,7 @@ def message_key(raw: bytes) -> str:
 
 def message_id_key(message_id: str) -> str:
     """The ledger key of a message with this (clean) Message-ID."""
-    return "mid:" + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
+    return MESSAGE_ID_KEY + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
 
 
 class Service:
@@ -133,36 +156,41 @@ class Service:
     # Inbound
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
-        """The IMAP watcher's handler: a folder for each message, or None to leave it for another try.
+        """The IMAP watcher's handler: a folder for each message, None to leave it for another try, or
+        WHOLE for a message handed over as its first bytes only, when its header does not settle it.
 
         Every message's effects are committed before this returns, and so before the watcher moves it.
         """
         crash_point("after-fetch")
-        keys = [message_key(fetched.raw) for fetched in batch]
-        priors = self.store.prior_folders([(_mailbox_key(fetched), key) for fetched, key in zip(batch, keys)])
-        in_hand_before = self.store.attempts([key for key, prior in zip(keys, priors) if prior is None])
-        if any(in_hand_before.values()):
+        keys = [_claim_key(fetched) for fetched in batch]
+        priors = iter(self.store.prior_folders([(_mailbox_key(fetched), key)
+                                                for fetched, key in zip(batch, keys) if key is not None]))
+        folders = [next(priors) if key is not None else WHOLE for key in keys]
+        readable = [key for fetched, key, folder in zip(batch, keys, folders) if folder is None and _in_full(fetched)]
+        if any(self.store.attempts(readable).values()):
             # A run died (or a message failed) in this batch: one message at a time, each try committed
             # before it starts, so that a message that kills the process again is the only one blamed.
-            folders = [prior or self._handle_alone(fetched, key) for fetched, key, prior in zip(batch, keys, priors)]
+            folders = [folder or self._handle_alone(fetched, key) for fetched, key, folder in zip(batch, keys, folders)]
         else:
-            folders = self._handle_together(batch, keys, priors)
+            folders = self._handle_together(batch, keys, folders, readable)
         crash_point("before-move")
         return folders
 
-    def _handle_together(self, batch: list[Fetched], keys: list[str], priors: list[str | None]) -> list[str | None]:
+    def _handle_together(self, batch: list[Fetched], keys: list[str | None], folders: list[str | None],
+                         readable: list[str]) -> list[str | None]:
         """The batch in one transaction, a savepoint per message: one commit for the tries, one for the effects.
 
-        The tries of the whole batch are committed before any message is handled: after a crash they
-        are all counted, and the next run takes this batch one message at a time.
+        The tries of the messages to be read are committed before any is handled: after a crash they
+        are all counted, and the next run takes this batch one message at a time. (Only a header is
+        screened, of a message in hand by its first bytes: bounded work, no try counted.)
         """
         with self.store.transaction() as tx:
-            tx.count_attempts(list(dict.fromkeys(key for key, prior in zip(keys, priors) if prior is None)))
-        folders = list(priors)
+            tx.count_attempts(list(dict.fromkeys(readable)))
+        folders = list(folders)
         decided: dict[str, Decision] = {}  # by message key: a second copy in the batch only needs moving
         with self._lock, self.store.batch() as together:
             for index, (fetched, key) in enumerate(zip(batch, keys)):
-                if folders[index] is not None:
+                if folders[index] is not None or key is None:  # handled before, or to be handed over whole
                     continue
                 decision = decided.get(key) or self._decide_in(together, fetched, key)
                 if decision is not None:
@@ -173,7 +201,7 @@ class Service:
         for decision in decided.values():
             if decision.kind == SCREENED:
                 screened += 1
-            else:
+            elif decision.folder != WHOLE:
                 _log_decision(decision)
         if screened:
             log.info("%d message(s) ignored by their header: %s", screened, SCREENED_VERDICT)
@@ -186,10 +214,13 @@ class Service:
             with together.event() as tx, self.budget.watch():
                 if fetched.size > MAX_MESSAGE_BYTES:
                     decision = self._oversized()
+                elif not fetched.whole:
+                    decision = self.screened(fetched.raw) or _read_whole()
                 else:
                     stall_point(key)
                     decision = self.decide(fetched.raw, now)
-                self._write_decision(tx, decision, _mailbox_key(fetched), key, now)
+                if decision.folder != WHOLE:
+                    self._write_decision(tx, decision, _mailbox_key(fetched), key, now)
         except (StoreError, sqlite3.OperationalError):
             raise  # the database, not the message: nothing of the batch is kept, and it is all tried again
         except Exception as error:  # one bad message must not stop the others; it is retried, then parked
@@ -197,11 +228,20 @@ class Service:
             return None
         return decision
 
-    def _handle_alone(self, fetched: Fetched, key: str) -> str | None:
+    def _handle_alone(self, fetched: Fetched, key: str | None) -> str | None:
+        if key is None:
+            return WHOLE
         mailbox_key = _mailbox_key(fetched)
         prior = self.store.prior_folder(mailbox_key, key)
         if prior is not None:  # handled before a crash or a UIDVALIDITY change: it only needs moving
             return prior
+        if not _in_full(fetched) and fetched.size <= MAX_MESSAGE_BYTES:
+            decision = self.screened(fetched.raw)
+            if decision is None:
+                return WHOLE
+            with self._lock:
+                self._commit(decision, mailbox_key, key, self.clock())
+            return decision.folder
         # Counted and committed before handling, one message at a time, so that a message that kills
         # the process is recognised after the restart, and only the message in hand is blamed.
         tries = self.store.note_attempts([key])[key]

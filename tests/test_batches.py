@@ -18,7 +18,7 @@ import pytest
 
 from introbot import faults
 from introbot.core.render import Renderer
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched
 from introbot.edges.store import Store
 from introbot.paths import shipped_templates
 from introbot.service import Service, message_key
@@ -138,3 +138,38 @@ def test_an_oversized_message_is_quarantined_in_the_batch_without_being_read(ser
     assert service.handle_batch([huge, *fetched(request_for(SAM))]) == [QUARANTINE, PROCESSED]
     assert rows(service, "SELECT verdict FROM inbound WHERE kind = 'quarantined'") == [
         ("larger than 10 MB; parked unread",)]
+
+
+def first_bytes(raw: bytes, uid: int, length: int = 1200) -> Fetched:
+    return Fetched(1, uid, raw[:length], len(raw), whole=False)
+
+
+def padded(raw: bytes) -> bytes:
+    """The message with a long body, so that its first bytes are not all of it."""
+    return raw + b"x" * 3000 + b"\r\n"
+
+
+def test_first_bytes_settle_what_the_header_settles_and_the_rest_is_asked_for_whole(service):
+    request, stranger = padded(request_for(SAM)), padded(STRANGER)
+    no_message_id = padded(b"From: lou@client.example\r\nTo: intro@collective.example\r\nSubject: hi\r\n\r\nhello\r\n")
+    cut_header = padded(STRANGER.replace(b"Subject:", b"X-Padding: " + b"p" * 1500 + b"\r\nSubject:"))
+    batch = [first_bytes(request, 1), first_bytes(stranger, 2), first_bytes(no_message_id, 3),
+             first_bytes(cut_header, 4)]
+
+    assert service.handle_batch(batch) == [WHOLE, IGNORED, WHOLE, WHOLE]
+    assert rows(service, "SELECT count(*) FROM attempts") == [(0,)]  # a screened header counts no try
+    assert rows(service, "SELECT kind FROM inbound") == [("screened",)]
+
+    assert service.handle_batch(fetched(request)) == [PROCESSED]
+    assert service.handle_batch([first_bytes(request, 1), first_bytes(stranger, 2)]) == [PROCESSED, IGNORED]
+
+
+def test_a_message_whose_full_reading_failed_is_still_screened_by_its_first_bytes(service):
+    hanging, stranger = padded(request_for(KIM)), padded(STRANGER)
+    faults.arm("", stall_on=message_key(hanging))
+    assert service.handle_batch(fetched(hanging)) == [None]
+
+    # In the one-at-a-time pass that follows, first bytes are still only screened, and count no try.
+    batch = [first_bytes(stranger, 2), Fetched(1, 1, hanging, len(hanging))]
+    assert service.handle_batch(batch) == [IGNORED, None]
+    assert rows(service, "SELECT count FROM attempts") == [(2,)]

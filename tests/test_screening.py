@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from bench.corpus import Generator
 from introbot.core.mime import header_bytes
 from introbot.core.screening import HeaderScreen
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE
-from introbot.service import Decision
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched
+from introbot.service import Decision, _claim_key, message_key
 from tests.conftest import corpus_index, corpus_or_skip
 from tests.conversation import ADA, BEN, BOT, MAYA, SAM, new_message, reply
 from tests.service_world import Desk, as_received, our_results
@@ -252,3 +252,38 @@ def test_practitioners_are_known_by_their_normalised_local_part():
     screen = HeaderScreen(["ada@clinic.example"])
     assert screen.screen(b"From: ADA@elsewhere.example\r\n\r\nx").read_in_full  # a superset: any domain
     assert not screen.screen(b"From: adam@clinic.example\r\n\r\nx").read_in_full
+
+
+# ------------------------------------------------------------------ from the first bytes only
+
+def settled_by_first_bytes(desk: Desk, messages: list[bytes], length: int) -> int:
+    """How many messages their first `length` bytes settle; each exactly as the whole message would."""
+    settled = 0
+    for raw in messages:
+        first = Fetched(1, 1, raw[:length], len(raw), whole=len(raw) < length)
+        key = _claim_key(first)
+        if first.whole or key is None:
+            continue  # whole already, or handed over again whole
+        settled += 1
+        assert key == message_key(raw)
+        assert (desk.service.screened(first.raw) is None) == (desk.service.screened(raw) is None)
+    return settled
+
+
+@pytest.mark.parametrize("length", [64, 512, 1500, 4096, 8192])
+def test_the_first_bytes_settle_a_message_as_the_whole_would_or_ask_for_the_whole(desk, tokens, length):
+    messages = [raw for _, raw in Generator(11).backlog(300)]
+    messages += [f"Delivered-To: intro+{token}@{DOMAIN}\r\n".encode() + raw  # a live token first, or last
+                 for token, raw in zip(tokens.all(), messages)]
+    messages += [f"Message-ID: <{number}@first.example>\n".encode() + header_bytes(raw)
+                 + f"\nReferences: <{token}.x@{DOMAIN}>".encode() + raw[len(header_bytes(raw)):]
+                 for number, (token, raw) in enumerate(zip(tokens.all() * 20, messages))]
+    settled = settled_by_first_bytes(desk, messages, length)
+    assert settled >= (len(messages) // 4 if length >= 4096 else 0)
+
+
+def test_on_the_corpus_the_first_bytes_settle_a_message_as_the_whole_would(desk):
+    messages = [raw for _, raw in corpus_messages()]
+    assert settled_by_first_bytes(desk, messages, 8192) > 50
+    for length in (100, 1000, 3000):
+        settled_by_first_bytes(desk, messages, length)

@@ -47,17 +47,22 @@ class Fetched:
     """One message as the server holds it: where it is (UIDVALIDITY, UID), its bytes and its size.
 
     `raw` is only the first HEADER_LIMIT bytes of the header when `size` is over the watcher's
-    max_message_bytes, so that the handler can quarantine it without holding it all.
+    max_message_bytes, so that the handler can quarantine it without holding it all; and, when the
+    watcher hands mail over header first, only the first `header_first` bytes of a message longer
+    than that. `whole` says whether `raw` is all of the message.
     """
 
     uidvalidity: int
     uid: int
     raw: bytes
     size: int
+    whole: bool = True
 
 
-# Per message, the logical destination folder, or None to leave it in place and try again later.
+# Per message, the logical destination folder, None to leave it in place and try again later, or (for
+# a message handed over as its first bytes only) WHOLE, to have it handed over again whole.
 BatchHandler = Callable[[list[Fetched]], list[str | None]]
+WHOLE = "whole"
 
 
 @dataclass(frozen=True)
@@ -390,9 +395,13 @@ class MailboxWatcher:
     def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
                  batch_size: int = 200, max_message_bytes: int = 10 * 1024 * 1024,
                  batch_bytes: int = 64 * 1024 * 1024, rng: random.Random | None = None,
-                 on_new_mail: Callable[[], None] | None = None, move_every: int = MOVE_EVERY):
-        if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1 or move_every < 1:
-            raise ValueError("batch_size, max_message_bytes, batch_bytes and move_every must be positive")
+                 on_new_mail: Callable[[], None] | None = None, move_every: int = MOVE_EVERY,
+                 header_first: int | None = None):
+        """`header_first`: hand messages longer than this many bytes over as their first bytes, and
+        fetch whole only those the handler answers WHOLE for (most mail is decided by its header)."""
+        if min(batch_size, max_message_bytes, batch_bytes, move_every, header_first or 1) < 1:
+            raise ValueError("batch_size, max_message_bytes, batch_bytes, move_every and header_first must be "
+                             "positive")
         self._settings = settings
         self._handle_batch = handle_batch
         self._stop = stop
@@ -402,6 +411,7 @@ class MailboxWatcher:
         self._rng = rng or random.Random()
         self._on_new_mail = on_new_mail
         self._move_every = move_every
+        self._header_first = header_first
 
     def run_once(self) -> int:
         """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
@@ -531,7 +541,7 @@ class MailboxWatcher:
         handled = 0
         to_move: dict[str, list[int]] = {}  # handled, not moved yet, per destination
         while upcoming and not self._stop.is_set():
-            for logical, moving in self._destinations(upcoming).items():
+            for logical, moving in self._destinations(client, mailbox, upcoming).items():
                 to_move.setdefault(logical, []).extend(moving)
             if self._on_new_mail is not None:
                 self._on_new_mail()
@@ -567,33 +577,55 @@ class MailboxWatcher:
                 return fetched
         return []
 
-    def _destinations(self, fetched: list[Fetched]) -> dict[str, list[int]]:
-        """The handler's folder for each message, as UIDs per destination."""
+    def _destinations(self, client: IMAPClient, mailbox: _Mailbox, fetched: list[Fetched]) -> dict[str, list[int]]:
+        """The handler's folder for each message, as UIDs per destination; messages it wants whole are
+        fetched whole and handed over again."""
+        grouped, wanted = self._handled(fetched)
+        sizes = {message.uid: message.size for message in fetched}
+        for batch in plan_batches([(uid, sizes[uid]) for uid in wanted], batch_size=self._batch_size,
+                                  batch_bytes=self._batch_bytes, max_message_bytes=self._max_message_bytes):
+            again, _ = self._handled(self._fetch(client, mailbox.uidvalidity, batch, sizes, whole=True))
+            for logical, moving in again.items():
+                grouped.setdefault(logical, []).extend(moving)
+        return grouped
+
+    def _handled(self, fetched: list[Fetched]) -> tuple[dict[str, list[int]], list[int]]:
+        """What the handler chose: UIDs per destination, and the UIDs it wants handed over whole."""
         try:
             destinations = self._handle_batch(fetched)
-            return group_by_destination([message.uid for message in fetched], destinations)
+            wants_whole = [destination == WHOLE and not message.whole
+                           for message, destination in zip(fetched, destinations)]
+            grouped = group_by_destination([message.uid for message in fetched],
+                                           [None if wants else destination
+                                            for wants, destination in zip(wants_whole, destinations)])
         except Exception as error:
             raise _HandlerFailed() from error
+        return grouped, [message.uid for message, wants in zip(fetched, wants_whole) if wants]
 
     def _move_all(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]]) -> None:
         for logical, moving in grouped.items():
             self._move(client, mailbox, uid_set(moving), mailbox.folders[logical])
 
-    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
-        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
-        whole = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
+    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int],
+               whole: bool = False) -> list[Fetched]:
+        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only and,
+        header first (unless `whole`), longer ones by their first bytes."""
+        readable = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
         oversized = [uid for uid in uids if sizes[uid] > self._max_message_bytes]
-        raw: dict[int, bytes] = {}
-        if whole:
-            for uid, data in client.fetch(whole, ["BODY.PEEK[]"]).items():
-                if data.get(b"BODY[]") is not None:
-                    raw[uid] = bytes(data[b"BODY[]"])
+        fetched: dict[int, Fetched] = {}
+        first = self._header_first if not whole else None
+        if readable:
+            part, answer = (f"BODY.PEEK[]<0.{first}>", b"BODY[]<0>") if first else ("BODY.PEEK[]", b"BODY[]")
+            for uid, data in client.fetch(readable, [part]).items():
+                if data.get(answer) is not None:
+                    raw = bytes(data[answer])
+                    fetched[uid] = Fetched(uidvalidity, uid, raw, sizes[uid], whole=not first or len(raw) < first)
         if oversized:
             for uid, data in client.fetch(oversized, [f"BODY.PEEK[HEADER]<0.{HEADER_LIMIT}>"]).items():
                 header = data.get(b"BODY[HEADER]<0>")
                 if header is not None:
-                    raw[uid] = bytes(header)
-        return [Fetched(uidvalidity, uid, raw[uid], sizes[uid]) for uid in uids if uid in raw]
+                    fetched[uid] = Fetched(uidvalidity, uid, bytes(header), sizes[uid], whole=False)
+        return [fetched[uid] for uid in uids if uid in fetched]
 
     @staticmethod
     def _move(client: IMAPClient, mailbox: _Mailbox, uids: str, folder: str) -> None:
