@@ -8,6 +8,7 @@ import logging
 import re
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -196,6 +197,10 @@ class Service:
                 if decision is not None:
                     decided[key] = decision
                     folders[index] = decision.folder
+            handled = {key: decision for key, decision in decided.items() if decision.folder != WHOLE}
+            for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in handled.values()).items():
+                together.transaction.count(name, count)
+            together.transaction.forget_attempts(list(handled))
         crash_point("after-commit")
         screened = 0
         for decision in decided.values():
@@ -576,14 +581,16 @@ class Service:
     def _commit(self, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
         with self.store.transaction() as tx:
             self._write_decision(tx, decision, mailbox_key, key, now)
+            tx.count(FOLDER_COUNTERS[decision.folder])
+            tx.forget_attempts([key])
 
     def _write_decision(self, tx: Transaction, decision: Decision, mailbox_key: str | None, key: str,
                         now: datetime) -> None:
-        """The message's claim, its counter and its effects, in the caller's transaction."""
+        """The message's claim and its effects, in the caller's transaction (its counter and the end of
+        its tries are the caller's to write: a batch writes them once for all its messages)."""
         tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
                           verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
                           now=now)
-        tx.count(FOLDER_COUNTERS[decision.folder])
         self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:

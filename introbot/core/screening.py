@@ -16,14 +16,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email import policy
-from email.message import Message
 from email.parser import BytesHeaderParser
 
-from introbot.core.mime import Limits, header_bytes, raw_header_values
+from introbot.core.mime import Limits, header_bytes
 
 # The stdlib's own header splitter (the feedparser), with the policy that leaves values as they came:
 # the fields are exactly those the full parse sees, for a small part of its cost.
-_FIELDS = BytesHeaderParser(policy=policy.compat32)
+_FEEDPARSER = BytesHeaderParser(policy=policy.compat32)
 # A reply token where the full reading looks for one: a plus-address (intro+TOKEN@domain) or the
 # first dot-separated piece of a Message-ID (<TOKEN.nonce@domain>). In any header, and case-blind,
 # which also reads a Kelvin sign as the K that the address parser's NFC makes of it: a superset of
@@ -32,7 +31,7 @@ _TOKEN = re.compile(r"(?:\+|<)([a-z2-7]{26})(?=[.@])", re.IGNORECASE)
 # The local part right before an "@", as the strict address tokenizer delimits a word.
 _LOCAL_PART = re.compile(r'[^ \t\r\n"(),:;<>@\[\]\\]+(?=@)')
 # Headers whose Message-IDs the full reading takes from the decoded text (RFC 2047 words decoded).
-_THREAD_HEADERS = ("In-Reply-To", "References")
+_THREAD_HEADERS = ("in-reply-to", "references")
 
 
 @dataclass(frozen=True)
@@ -57,13 +56,13 @@ class HeaderScreen:
         if not raw.strip() or len(header) > self._max_header_bytes:
             return Screening("the full reading refuses it")  # and says why, in its own words
         try:
-            fields = _FIELDS.parsebytes(header + b"\r\n\r\n")
-        except Exception:  # the splitter never raised on anything tried, but it is the stdlib's
+            fields = header_fields(header)
+        except Exception:  # the feedparser never raised on anything tried, but it is the stdlib's
             return Screening("the header block could not be split into fields")
-        senders = raw_header_values(fields, "From")
+        senders = [value for name, value in fields if name.lower() == "from"]
         if len(senders) != 1:  # none or several: the full reading refuses it, or reads a delivery report
             return Screening(f"{len(senders)} From fields")
-        if self._names_practitioner(senders[0]):
+        if self._names_practitioner(_as_read(senders[0])):
             return Screening("from a listed practitioner, perhaps")
         try:
             return Screening("", _tokens(header, fields))
@@ -76,17 +75,28 @@ class HeaderScreen:
                    for local in _LOCAL_PART.findall(sender))
 
 
+def header_fields(header: bytes) -> list[tuple[str, str]]:
+    """The (name, value) fields of a header block (mime.header_bytes) exactly as the full parse's
+    `raw_items()` gives them: its bytes read as ASCII with surrogate escapes, values as they came."""
+    return list(_FEEDPARSER.parsebytes(header + b"\r\n\r\n").raw_items())
+
+
 def may_carry_token(text: str) -> bool:
     """False when the text (a header value, say) holds no reply token that any reader could find."""
     return _TOKEN.search(text) is not None
 
 
-def _tokens(header: bytes, fields: Message) -> tuple[str, ...]:
+def _as_read(value: str) -> str:
+    """A raw header value as introbot's readers see it: its bytes read as UTF-8 (mime.raw_header_values)."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _tokens(header: bytes, fields: list[tuple[str, str]]) -> tuple[str, ...]:
     """Every reply token the full reading could find in the header block, lower-cased, each once."""
     found = dict.fromkeys(token.lower() for token in _TOKEN.findall(header.decode("utf-8", "replace")))
-    for name in _THREAD_HEADERS:
-        for value in fields.get_all(name, []):
-            if "=?" in value:  # the full reading decodes RFC 2047 words before looking for Message-IDs
-                decoded = str(policy.default.header_fetch_parse(name, value))
-                found.update(dict.fromkeys(token.lower() for token in _TOKEN.findall(decoded)))
+    for name, value in fields:
+        if name.lower() in _THREAD_HEADERS and "=?" in value:
+            # The full reading decodes RFC 2047 words before looking for Message-IDs.
+            decoded = str(policy.default.header_fetch_parse(name, value))
+            found.update(dict.fromkeys(token.lower() for token in _TOKEN.findall(decoded)))
     return tuple(found)

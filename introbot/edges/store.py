@@ -158,8 +158,10 @@ class Transaction:
                              " ON CONFLICT(message_key) DO UPDATE SET count = count + 1",
                              [(key,) for key in message_keys])
 
-    def forget_attempts(self, message_key: str) -> None:
-        self._db.execute("DELETE FROM attempts WHERE message_key = ?", (message_key,))
+    def forget_attempts(self, message_keys: list[str]) -> None:
+        """The messages are handled: their tries are no longer counted."""
+        self._db.execute("DELETE FROM attempts WHERE message_key IN (SELECT value FROM json_each(?))",
+                         (json.dumps(message_keys),))
 
     def record_inbound(self, *, mailbox_key: str | None, message_key: str, kind: str, folder: str,
                        verdict: str, intro_id: str | None, now: datetime) -> None:
@@ -168,7 +170,6 @@ class Transaction:
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(message_key) DO UPDATE SET mailbox_key = excluded.mailbox_key",
             (mailbox_key, message_key, kind, folder, verdict, intro_id, stamp(now)))
-        self.forget_attempts(message_key)
 
     def save_intro(self, intro: Intro, next_due: datetime | None) -> None:
         self._db.execute(
@@ -236,6 +237,7 @@ class Batch:
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self._db = connection
         self._path = path
+        self.transaction = Transaction(connection)  # the batch's own writes, outside any event's savepoint
 
     @contextmanager
     def event(self) -> Iterator[Transaction]:
