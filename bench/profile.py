@@ -19,19 +19,22 @@ from bench.procstat import Usage, Watched
 # (label, file suffix, function name): introbot's steps, from the fetch to the send.
 STEPS = (
     ("whole run", "introbot/cli.py", "main"),
-    ("IMAP: search, sizes, fetch and move (all of the catch-up but the handler)", "introbot/edges/imap.py", "_catch_up"),
-    ("IMAP: fetch bodies (BODY.PEEK[])", "introbot/edges/imap.py", "_fetch"),
-    ("IMAP: move to folders", "introbot/edges/imap.py", "_move"),
+    ("IMAP: the catch-up, handler included", "introbot/edges/imap.py", "_catch_up"),
+    ("IMAP: fetch (first 8 KB of each message; whole when the handler asks)", "introbot/edges/imap.py", "_fetch"),
+    ("IMAP: move to folders (1,000 messages at a time)", "introbot/edges/imap.py", "_move"),
     ("handler: every batch, commits included", "introbot/service.py", "handle_batch"),
-    ("attempt ledger: one commit per batch", "introbot/edges/store.py", "note_attempts"),
-    ("decide: parse, classify, understand, workflow", "introbot/service.py", "_decide"),
+    ("store: every transaction with its commit (tries, batches, outbox)", "introbot/edges/store.py", "transaction"),
+    ("decide: screen, or read in full", "introbot/service.py", "decide"),
+    ("screen the header block (no live token, not a practitioner)", "introbot/service.py", "screened"),
+    ("read in full: parse, classify, understand, workflow", "introbot/service.py", "read_in_full"),
     ("parse the message (email, policy.default)", "introbot/core/mime.py", "parse_message"),
     ("automatic-mail rules", "introbot/core/robots.py", "detect_automatic"),
-    ("reply-token lookup", "introbot/service.py", "_token_match"),
+    ("reply-token lookup of a message read in full", "introbot/service.py", "_token_match"),
     ("understand a request", "introbot/core/request.py", "understand"),
-    ("render and address outgoing mail", "introbot/service.py", "outgoing"),
-    ("commit: claim, state and outbox in one transaction", "introbot/service.py", "_commit"),
-    ("drain the outbox over SMTP", "introbot/service.py", "drain_outbox"),
+    ("render and address outgoing mail", "introbot/outgoing.py", "write"),
+    ("write: claim, counters, state and outbox (in the batch's transaction)", "introbot/service.py",
+     "_write_decision"),
+    ("drain the outbox over SMTP (after the backlog)", "introbot/service.py", "drain_outbox"),
 )
 
 # (label, fragments of a file path or of a built-in's name): the first that matches takes the time.

@@ -199,8 +199,8 @@ def _show(config: Config, args: argparse.Namespace) -> int:
                 print(f"  {party.role.value}: {party.name} <{party.email}>: {party.consent.value}{asked}{answered}")
         for at, what in store.events(intro.id):
             print(f"  {at:%Y-%m-%d %H:%M:%S}  {what}")
-        for kind, role, status in store.sent_mail(intro.id):
-            print(f"  mail: {kind} to {role}: {status}")
+        for kind, role, outcome in store.sent_mail(intro.id):
+            print(f"  mail: {kind} to {role}: {outcome}")
     finally:
         store.close()
     return EXIT_OK

@@ -33,6 +33,9 @@ logging.getLogger("apscheduler").setLevel(logging.WARNING)
 # The daemon's beat: sweep, drain, heartbeat. deploy/introbot.service sets WatchdogSec=60 s, six beats.
 BEAT_EVERY = timedelta(seconds=10)
 LOCK_DIRECTORY = Path("/run/lock")  # shared by every service on the machine (PrivateTmp hides /tmp)
+# Bytes of each message fetched first: most mail is decided by its header, which (Received lines, DKIM
+# and ARC signatures included) fits in this; the rest is fetched whole when the service asks for it.
+HEADER_FIRST = 8 * 1024
 
 
 class AlreadyRunning(RuntimeError):
@@ -200,7 +203,7 @@ class Daemon:
 
     def _watcher(self, service: Service, stop: threading.Event, **options) -> MailboxWatcher:
         return MailboxWatcher(self.config.imap, service.handle_batch, stop=stop, rng=self.rng,
-                              max_message_bytes=MAX_MESSAGE_BYTES, **options)
+                              max_message_bytes=MAX_MESSAGE_BYTES, header_first=HEADER_FIRST, **options)
 
     def once(self) -> int:
         """Catch up with the mailbox, run due sweeps, drain the outbox, exit.

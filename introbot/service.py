@@ -6,7 +6,9 @@ import asyncio
 import hashlib
 import logging
 import re
+import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -19,23 +21,22 @@ from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
-from introbot.core.compose import LOOP_HEADER, Headers, Mailbox, compose
+from introbot.core.compose import LOOP_HEADER
 from introbot.core.forwards import strip_subject_prefixes
-from introbot.core.headers import envelope_address
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
-from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
-                                   resolve_clarification, understand)
+from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
 from introbot.core.robots import AutoKind, detect_automatic
+from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
-from introbot.core.tokens import (RandomBits, new_intro_id, new_message_id, new_token, plus_address,
-                                  tokens_in_addresses, tokens_in_message_ids)
-from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, Fetched, ImapError, SentFolder
+from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
+from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, ImapError, SentFolder
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
-from introbot.edges.store import Outgoing, QueuedMail, Store, TokenMatch, Transaction
+from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
-from introbot.model import Consent, Intro, IntroState, Kind, Party, Purpose, Role, Send
+from introbot.model import Intro, IntroState, Kind, Party, Purpose, Role, Send
+from introbot.outgoing import MailWriter, directory_party
 from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
@@ -44,12 +45,11 @@ MAX_TRIES = 3  # a message that fails (or crashes the process) this often is qua
 MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
 UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
+SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
+MESSAGE_ID_KEY = "mid:"  # the start of a claim key made from a Message-ID
+SCREENED_VERDICT = "not from a listed practitioner and no live token of ours"
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
-AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.CONFIRM_REQUEST, Kind.STATUS,
-                Kind.CANCELLED}
-TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
-               Kind.CLARIFY, Kind.REFUSED, Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
 _STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
 _CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
 # A forger who cannot authenticate as a practitioner can make introbot write to that practitioner's
@@ -63,15 +63,46 @@ DnsTxt = Callable[[str], "bytes | None"]
 
 @dataclass
 class Decision:
-    """What one inbound message leads to; committed in one transaction with its claim."""
+    """What one inbound message leads to; committed with its claim, in a transaction (or a savepoint of its batch's)."""
 
-    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, refused, quarantined
+    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, screened, refused, quarantined
     folder: str
     verdict: str  # the logged reason: never personal data
     intro: Intro | None = None
     effects: list[Send] = field(default_factory=list)
     message: EmailMessage | None = None
     referrer: Person | None = None  # for a refusal, which has no intro
+
+
+def _mailbox_key(fetched: Fetched) -> str:
+    """Where a message is in the watched folder, as the inbound ledger keeps it."""
+    return f"{fetched.uidvalidity}:{fetched.uid}"
+
+
+def _in_full(fetched: Fetched) -> bool:
+    """Whether the message will be read (it is whole, or too large, and so parked by its size)."""
+    return fetched.whole or fetched.size > MAX_MESSAGE_BYTES
+
+
+def _claim_key(fetched: Fetched) -> str | None:
+    """The message's claim key, or None when only its first bytes are in hand and they cannot give it:
+    its header goes on past them, or it has no clean Message-ID (the key is then a digest of it all)."""
+    if _in_full(fetched):
+        return message_key(fetched.raw)
+    header = header_bytes(fetched.raw)
+    if len(header) + 4 > len(fetched.raw):  # the empty line that ends it may not be in hand in full
+        return None
+    key = message_key(header)
+    return key if key.startswith(MESSAGE_ID_KEY) else None
+
+
+def _read_whole() -> Decision:
+    """Not a decision: the header in hand does not settle the message, which must be read whole."""
+    return Decision("whole", WHOLE, "its header does not settle it: to be read whole")
+
+
+def _log_decision(decision: Decision) -> None:
+    log.info("%s: %s%s", decision.kind, decision.verdict, f" (intro {decision.intro.id})" if decision.intro else "")
 
 
 def safe_message_id(value: object) -> str:
@@ -95,7 +126,7 @@ def message_key(raw: bytes) -> str:
 
 def message_id_key(message_id: str) -> str:
     """The ledger key of a message with this (clean) Message-ID."""
-    return "mid:" + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
+    return MESSAGE_ID_KEY + hashlib.sha256(message_id.encode("utf-8")).hexdigest()
 
 
 class Service:
@@ -107,13 +138,14 @@ class Service:
         self.config = config
         self.dns_txt = dns_txt
         self.store = store
-        self.renderer = renderer
         self.rng = rng
         self.clock = clock
         self.bot = config.bot.address
         self.domain = self.bot.split("@", 1)[1]
         self.practitioners = {p.email: p for p in config.practitioners}
+        self.screen = HeaderScreen(self.practitioners)
         self.directory = Directory(config.practitioners + config.colleagues)
+        self.mail = MailWriter(config, renderer, store, rng, clock, self.directory)
         self.rules = workflow.Rules(remind_after=config.consent.remind_after,
                                     expire_after=config.consent.expire_after,
                                     note_when_sent=config.bot.referrer_notes == "each")
@@ -125,25 +157,103 @@ class Service:
     # Inbound
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
-        """The IMAP watcher's handler: a folder for each message, or None to leave it for another try."""
+        """The IMAP watcher's handler: a folder for each message, None to leave it for another try, or
+        WHOLE for a message handed over as its first bytes only, when its header does not settle it.
+
+        Every message's effects are committed before this returns, and so before the watcher moves it.
+        """
         crash_point("after-fetch")
-        folders = [self._handle_fetched(fetched) for fetched in batch]
+        keys = [_claim_key(fetched) for fetched in batch]
+        priors = iter(self.store.prior_folders([(_mailbox_key(fetched), key)
+                                                for fetched, key in zip(batch, keys) if key is not None]))
+        folders = [next(priors) if key is not None else WHOLE for key in keys]
+        readable = [key for fetched, key, folder in zip(batch, keys, folders) if folder is None and _in_full(fetched)]
+        if any(self.store.attempts(readable).values()):
+            # A run died (or a message failed) in this batch: one message at a time, each try committed
+            # before it starts, so that a message that kills the process again is the only one blamed.
+            folders = [folder or self._handle_alone(fetched, key) for fetched, key, folder in zip(batch, keys, folders)]
+        else:
+            folders = self._handle_together(batch, keys, folders, readable)
         crash_point("before-move")
         return folders
 
-    def _handle_fetched(self, fetched: Fetched) -> str | None:
-        key = message_key(fetched.raw)
-        mailbox_key = f"{fetched.uidvalidity}:{fetched.uid}"
+    def _handle_together(self, batch: list[Fetched], keys: list[str | None], folders: list[str | None],
+                         readable: list[str]) -> list[str | None]:
+        """The batch in one transaction, a savepoint per message: one commit for the tries, one for the effects.
+
+        The tries of the messages to be read are committed before any is handled: after a crash they
+        are all counted, and the next run takes this batch one message at a time. (Only a header is
+        screened, of a message in hand by its first bytes: bounded work, no try counted.)
+        """
+        with self.store.transaction() as tx:
+            tx.count_attempts(list(dict.fromkeys(readable)))
+        folders = list(folders)
+        decided: dict[str, Decision] = {}  # by message key: a second copy in the batch only needs moving
+        with self._lock, self.store.batch() as together:
+            for index, (fetched, key) in enumerate(zip(batch, keys)):
+                if folders[index] is not None or key is None:  # handled before, or to be handed over whole
+                    continue
+                decision = decided.get(key) or self._decide_in(together, fetched, key)
+                if decision is not None:
+                    decided[key] = decision
+                    folders[index] = decision.folder
+            handled = {key: decision for key, decision in decided.items() if decision.folder != WHOLE}
+            for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in handled.values()).items():
+                together.transaction.count(name, count)
+            together.transaction.forget_attempts(list(handled))
+        crash_point("after-commit")
+        screened = 0
+        for decision in decided.values():
+            if decision.kind == SCREENED:
+                screened += 1
+            elif decision.folder != WHOLE:
+                _log_decision(decision)
+        if screened:
+            log.info("%d message(s) ignored by their header: %s", screened, SCREENED_VERDICT)
+        return folders
+
+    def _decide_in(self, together: Batch, fetched: Fetched, key: str) -> Decision | None:
+        """Decide one message of a batch and write its effects in a savepoint; None when it failed."""
+        now = self.clock()
+        try:
+            with together.event() as tx, self.budget.watch():
+                if fetched.size > MAX_MESSAGE_BYTES:
+                    decision = self._oversized()
+                elif not fetched.whole:
+                    decision = self.screened(fetched.raw) or _read_whole()
+                else:
+                    stall_point(key)
+                    decision = self.decide(fetched.raw, now)
+                if decision.folder != WHOLE:
+                    self._write_decision(tx, decision, _mailbox_key(fetched), key, now)
+        except (StoreError, sqlite3.OperationalError):
+            raise  # the database, not the message: nothing of the batch is kept, and it is all tried again
+        except Exception as error:  # one bad message must not stop the others; it is retried, then parked
+            log.error("could not handle a message (try 1 of %d): %s", MAX_TRIES, type(error).__name__)
+            return None
+        return decision
+
+    def _handle_alone(self, fetched: Fetched, key: str | None) -> str | None:
+        if key is None:
+            return WHOLE
+        mailbox_key = _mailbox_key(fetched)
         prior = self.store.prior_folder(mailbox_key, key)
         if prior is not None:  # handled before a crash or a UIDVALIDITY change: it only needs moving
             return prior
+        if not _in_full(fetched) and fetched.size <= MAX_MESSAGE_BYTES:
+            decision = self.screened(fetched.raw)
+            if decision is None:
+                return WHOLE
+            with self._lock:
+                self._commit(decision, mailbox_key, key, self.clock())
+            return decision.folder
         # Counted and committed before handling, one message at a time, so that a message that kills
         # the process is recognised after the restart, and only the message in hand is blamed.
         tries = self.store.note_attempts([key])[key]
         if tries > MAX_TRIES:
             return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
         if fetched.size > MAX_MESSAGE_BYTES:
-            return self._park(mailbox_key, key, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+            return self._park(mailbox_key, key, self._oversized().verdict)
         try:
             with self.budget.watch():
                 stall_point(key)
@@ -151,6 +261,10 @@ class Service:
         except Exception as error:  # one bad message must not stop the others; it is retried, then parked
             log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
             return None
+
+    @staticmethod
+    def _oversized() -> Decision:
+        return Decision("quarantined", QUARANTINE, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
 
     def _park(self, mailbox_key: str, key: str, reason: str) -> str:
         with self._lock:
@@ -166,14 +280,30 @@ class Service:
             if prior is not None:
                 return prior
             now = self.clock()
-            decision = self._decide(raw, now)
+            decision = self.decide(raw, now)
             self._commit(decision, mailbox_key, key, now)
         crash_point("after-commit")
-        log.info("%s: %s%s", decision.kind, decision.verdict,
-                 f" (intro {decision.intro.id})" if decision.intro else "")
+        _log_decision(decision)
         return decision.folder
 
-    def _decide(self, raw: bytes, now: datetime) -> Decision:
+    def decide(self, raw: bytes, now: datetime) -> Decision:
+        """What one message means: from its header alone when it cannot matter, else from a full reading."""
+        return self.screened(raw) or self.read_in_full(raw, now)
+
+    def screened(self, raw: bytes) -> Decision | None:
+        """IGNORED when the header block shows the message cannot matter; None when it must be read in full.
+
+        It cannot matter when it is not from a listed practitioner and carries no live token of ours
+        (a stranger, a newsletter, a robot writing about mail long forgotten): read in full, it would
+        be ignored too. Its body is never parsed, so a malformed one goes to ignored, not quarantine.
+        """
+        screening = self.screen.screen(raw)
+        if screening.read_in_full or any(self.store.match_token(token) for token in screening.tokens):
+            return None
+        return Decision(SCREENED, IGNORED, SCREENED_VERDICT)
+
+    def read_in_full(self, raw: bytes, now: datetime) -> Decision:
+        """What one message means, from the MIME parse of the whole of it."""
         try:
             message = parse_message(raw)
         except UnreadableMessage as error:
@@ -244,6 +374,8 @@ class Service:
         addresses: list[str] = []
         for header in _RECIPIENT_HEADERS:
             for value in raw_header_values(message, header):
+                if not may_carry_token(value):  # spares the (slow) address parser a header with no token
+                    continue
                 try:
                     addresses.extend(a.email for a in parse_address_list(value))
                 except AddressError:
@@ -397,14 +529,7 @@ class Service:
                      candidates=tuple(c.email for c in understood.options) if understood.missing else ())
 
     def _party(self, role: Role, candidate: Candidate, language: str | None = None) -> Party:
-        """A party from a candidate: directory details when known, else what the request said."""
-        person = candidate.person
-        standing = role is Role.COLLEAGUE and person is not None and person.standing_consent
-        return Party(role=role, email=candidate.email, name=candidate.name,
-                     website=person.website if person else "", specialty=person.specialty if person else "",
-                     language=person.language if person else (language or self.config.bot.language),
-                     in_directory=person is not None,
-                     consent=Consent.STANDING if standing else Consent.NOT_ASKED)
+        return directory_party(role, candidate, language or self.config.bot.language)
 
     # Sweep
 
@@ -455,11 +580,18 @@ class Service:
 
     def _commit(self, decision: Decision, mailbox_key: str | None, key: str, now: datetime) -> None:
         with self.store.transaction() as tx:
-            tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
-                              verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
-                              now=now)
+            self._write_decision(tx, decision, mailbox_key, key, now)
             tx.count(FOLDER_COUNTERS[decision.folder])
-            self._apply(tx, decision, now)
+            tx.forget_attempts([key])
+
+    def _write_decision(self, tx: Transaction, decision: Decision, mailbox_key: str | None, key: str,
+                        now: datetime) -> None:
+        """The message's claim and its effects, in the caller's transaction (its counter and the end of
+        its tries are the caller's to write: a batch writes them once for all its messages)."""
+        tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
+                          verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
+                          now=now)
+        self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:
         intro = decision.intro
@@ -482,121 +614,8 @@ class Service:
                                       f"{effect.kind.value}")
 
     def outgoing(self, effect: Send, decision: Decision, now: datetime) -> Outgoing:
-        """Render and address one message; headers come from code, words from the templates."""
-        intro = decision.intro
-        referrer = decision.referrer or (self.practitioners.get(intro.referrer_email) if intro else None)
-        referrer_name = referrer.name if referrer else (intro.referrer_name if intro else "")
-        referrer_email = referrer.email if referrer else intro.referrer_email
-        context = self._context(effect, intro, referrer_name, referrer_email, decision.message)
-        language = self._language(effect, intro)
-        rendered = self.renderer.render(effect.kind, language, context, practitioner=referrer_email)
-        bot_name = self.config.bot.name
-        on_behalf = f"{referrer_name} via {bot_name}" if referrer_name else bot_name
-        reply_to: list[Mailbox] = []
-        if effect.kind is Kind.INTRODUCTION:
-            assert intro is not None
-            parties = [intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)]
-            to = reply_to = [Mailbox(p.email, p.name) for p in parties]
-            token, role, from_name = intro.thread_token, "both", on_behalf
-        elif effect.kind in TO_REFERRER:
-            to = [Mailbox(referrer_email, referrer_name)]
-            token = intro.referrer_token if intro else ""
-            role, from_name = None, bot_name
-            if token:
-                reply_to = [Mailbox(plus_address(self.bot, token), bot_name)]
-        elif effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
-            assert intro is not None and effect.to is not None
-            party = intro.party(effect.to)
-            writer = intro.party(effect.to.other if effect.kind is Kind.PASS_ON else effect.to)
-            to = [Mailbox(party.email, party.name)]
-            if effect.kind is Kind.PASS_ON:
-                reply_to = [Mailbox(writer.email, writer.name)]
-                from_name = f"{writer.name or writer.email} via {bot_name}"
-            else:
-                from_name = on_behalf
-            token, role = intro.thread_token, effect.to.value
-        else:
-            assert intro is not None and effect.to is not None
-            party = intro.party(effect.to)
-            to = [Mailbox(party.email, party.name)]
-            reply_to = [Mailbox(plus_address(self.bot, party.token), bot_name)]
-            token, role, from_name = party.token, effect.to.value, on_behalf
-        recipients = [envelope_address(m.email) for m in to]  # the spelling To carries (RELIABILITY 26)
-        if effect.kind is Kind.INTRODUCTION and self.config.bot.bcc_referrer:
-            recipients.append(envelope_address(referrer_email))
-        message_id = new_message_id(self.rng, self.domain, token)
-        in_reply_to = effect.in_reply_to
-        if effect.kind is Kind.PASS_ON and intro is not None:
-            in_reply_to = ""  # the reader never saw the writer's message; start from the introduction
-        headers = Headers(from_name=from_name, from_address=self.bot, to=to, reply_to=reply_to,
-                          message_id=message_id, date=now, in_reply_to=in_reply_to,
-                          auto_submitted="auto-replied" if effect.kind in AUTO_REPLIED else "auto-generated",
-                          language=language)
-        raw = compose(rendered, headers).as_bytes()
-        envelope_from = plus_address(self.bot, token) if token else self.bot
-        return Outgoing(message_id=message_id, intro_id=intro.id if intro else None, kind=effect.kind.value,
-                        role=role, envelope_from=envelope_from, recipients=tuple(recipients), raw=raw)
-
-    def _language(self, effect: Send, intro: Intro | None) -> str:
-        if intro is not None and effect.to is not None and effect.kind not in TO_REFERRER:
-            return intro.party(effect.to).language
-        if intro is not None and effect.kind is Kind.INTRODUCTION:
-            client, colleague = intro.party(Role.CLIENT), intro.party(Role.COLLEAGUE)
-            if client.language == colleague.language:  # one email to both: their shared language, if any
-                return client.language
-        referrer = self.practitioners.get(intro.referrer_email) if intro else None
-        return referrer.language if referrer else self.config.bot.language
-
-    def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
-                 message: EmailMessage | None) -> dict:
-        referrer = {"name": referrer_name, "first_name": _first_name(referrer_name), "email": referrer_email}
-        context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
-                         "intro_id": intro.id if intro else ""}
-        if effect.kind is Kind.REFUSED:
-            context["reason"] = effect.detail
-            return context
-        if effect.kind is Kind.STATUS:
-            context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
-                                   if i.state.open]
-            return context
-        assert intro is not None
-        client, colleague = intro.client, intro.colleague
-        context["client"] = _person_context(client) if client else {"first_name": _first_name(intro.client_hint),
-                                                                     "name": intro.client_hint, "email": ""}
-        context["colleague"] = _person_context(colleague) if colleague else None
-        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
-            # Before the client agreed to be introduced, the colleague learns only their first name.
-            context["client"] = {"first_name": context["client"]["first_name"]}
-            context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
-        if effect.kind is Kind.CLARIFY:
-            context["missing"] = effect.detail
-            context["client_label"] = (client.name or client.email) if client else (intro.client_hint or "your client")
-            context["options"] = [_person_context(self._party(Role.COLLEAGUE, self.directory.candidate(e)))
-                                  for e in intro.candidates]
-        if effect.kind is Kind.REFERRER_DECLINED:
-            said_no = next((p for p in (client, colleague) if p and p.consent is Consent.NO), None)
-            context["declined_by"] = said_no.name or said_no.email if said_no else "one of them"
-        if effect.kind is Kind.REFERRER_EXPIRED:
-            silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
-            context["silent"] = " and ".join(silent) or "nobody"
-        if effect.kind is Kind.REFERRER_FAILED:
-            unreachable = intro.party(Role(effect.detail))
-            context["unreachable"] = unreachable.name or unreachable.email
-            context["address"] = unreachable.email
-            reached = intro.party(unreachable.role.other) if intro.state is IntroState.INTRODUCED else None
-            context["reached"] = (reached.name or reached.email) if reached else ""
-        if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
-            assert effect.to is not None
-            context["party"] = _person_context(intro.party(effect.to))
-        if effect.kind is Kind.PARTY_UNREACHABLE:
-            context["unreachable"] = _person_context(intro.party(Role(effect.detail)))
-        if effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
-            assert effect.to is not None
-            writer_role = effect.to.other if effect.kind is Kind.PASS_ON else effect.to
-            context["writer"] = _person_context(intro.party(writer_role))
-            context["reader"] = _person_context(intro.party(writer_role.other))
-            context["text"] = body_text(message).strip() if message is not None else ""
-        return context
+        """Render and address one message a decision calls for (see MailWriter)."""
+        return self.mail.write(effect, decision.intro, decision.referrer, decision.message, now)
 
     # Outbox
 
@@ -794,24 +813,3 @@ class _SentCopies:
 def retry_delay(attempts: int) -> timedelta:
     """The wait before the next try of a temporary failure: 1 min, doubling per attempt, at most 1 h."""
     return min(timedelta(minutes=1) * (2 ** min(attempts, 10)), timedelta(hours=1))
-
-
-def _status_line(intro: Intro, now: datetime) -> dict:
-    waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
-    client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
-    colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
-    return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
-            "age_days": (now - intro.created_at).days}
-
-
-def _first_name(name: str) -> str:
-    return Party(role=Role.CLIENT, email="", name=name).first_name
-
-
-def _person_context(party: Party) -> dict:
-    return {"name": party.name or party.email, "first_name": party.first_name or party.name or "",
-            "email": party.email, "website": party.website, "specialty": party.specialty}
-
-
-def _candidate(party: Party | None) -> Candidate | None:
-    return Candidate(party.email, party.name) if party else None

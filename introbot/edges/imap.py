@@ -9,7 +9,7 @@ import select
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -32,6 +32,7 @@ SENT = "\\Sent"
 
 # Bytes of header fetched for a message over the size limit: enough to identify it for quarantine.
 HEADER_LIMIT = 64 * 1024
+MOVE_EVERY = 1000  # handled messages moved together
 BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 300.0
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
 _NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -46,17 +47,22 @@ class Fetched:
     """One message as the server holds it: where it is (UIDVALIDITY, UID), its bytes and its size.
 
     `raw` is only the first HEADER_LIMIT bytes of the header when `size` is over the watcher's
-    max_message_bytes, so that the handler can quarantine it without holding it all.
+    max_message_bytes, so that the handler can quarantine it without holding it all; and, when the
+    watcher hands mail over header first, only the first `header_first` bytes of a message longer
+    than that. `whole` says whether `raw` is all of the message.
     """
 
     uidvalidity: int
     uid: int
     raw: bytes
     size: int
+    whole: bool = True
 
 
-# Per message, the logical destination folder, or None to leave it in place and try again later.
+# Per message, the logical destination folder, None to leave it in place and try again later, or (for
+# a message handed over as its first bytes only) WHOLE, to have it handed over again whole.
 BatchHandler = Callable[[list[Fetched]], list[str | None]]
+WHOLE = "whole"
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,17 @@ def plan_batches(sizes: Sequence[tuple[int, int]], *, batch_size: int, batch_byt
     if current:
         batches.append(current)
     return batches
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """The UIDs as an IMAP sequence set of exactly them: runs of consecutive UIDs as "first:last"."""
+    runs: list[list[int]] = []
+    for uid in sorted(set(uids)):
+        if runs and uid == runs[-1][1] + 1:
+            runs[-1][1] = uid
+        else:
+            runs.append([uid, uid])
+    return ",".join(str(first) if first == last else f"{first}:{last}" for first, last in runs)
 
 
 def group_by_destination(uids: Sequence[int], destinations: Sequence[str | None]) -> dict[str, list[int]]:
@@ -378,9 +395,13 @@ class MailboxWatcher:
     def __init__(self, settings: ImapSettings, handle_batch: BatchHandler, *, stop: threading.Event,
                  batch_size: int = 200, max_message_bytes: int = 10 * 1024 * 1024,
                  batch_bytes: int = 64 * 1024 * 1024, rng: random.Random | None = None,
-                 on_new_mail: Callable[[], None] | None = None):
-        if batch_size < 1 or max_message_bytes < 1 or batch_bytes < 1:
-            raise ValueError("batch_size, max_message_bytes and batch_bytes must be positive")
+                 on_new_mail: Callable[[], None] | None = None, move_every: int = MOVE_EVERY,
+                 header_first: int | None = None):
+        """`header_first`: hand messages longer than this many bytes over as their first bytes, and
+        fetch whole only those the handler answers WHOLE for (most mail is decided by its header)."""
+        if min(batch_size, max_message_bytes, batch_bytes, move_every, header_first or 1) < 1:
+            raise ValueError("batch_size, max_message_bytes, batch_bytes, move_every and header_first must be "
+                             "positive")
         self._settings = settings
         self._handle_batch = handle_batch
         self._stop = stop
@@ -389,6 +410,8 @@ class MailboxWatcher:
         self._batch_bytes = batch_bytes
         self._rng = rng or random.Random()
         self._on_new_mail = on_new_mail
+        self._move_every = move_every
+        self._header_first = header_first
 
     def run_once(self) -> int:
         """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
@@ -506,57 +529,106 @@ class MailboxWatcher:
 
         Returns (messages handled, highest UID seen). Messages marked \\Deleted are left alone. When
         `stop` is set, the batch in hand is finished and the rest waits for the next catch-up.
+
+        Handled messages are moved `move_every` at a time and at the end (a MOVE costs the server an
+        fsync however many messages it moves), always after their handler returned, so after their
+        effects are committed.
         """
         criteria: list[str] = ["UNDELETED"] if not after_uid else ["UID", f"{after_uid + 1}:*", "UNDELETED"]
         uids = sorted(uid for uid in client.search(criteria) if uid > after_uid)
+        planned = self._planned(client, uids)
+        upcoming = self._fetch_next(client, mailbox, planned)
         handled = 0
+        to_move: dict[str, list[int]] = {}  # handled, not moved yet, per destination
+        while upcoming and not self._stop.is_set():
+            for logical, moving in self._destinations(client, mailbox, upcoming).items():
+                to_move.setdefault(logical, []).extend(moving)
+            if self._on_new_mail is not None:
+                self._on_new_mail()
+            handled += len(upcoming)
+            if sum(map(len, to_move.values())) >= self._move_every:
+                self._move_all(client, mailbox, to_move)
+                to_move = {}
+            upcoming = self._fetch_next(client, mailbox, planned)
+        self._move_all(client, mailbox, to_move)
+        return handled, max(uids, default=after_uid)
+
+    def _planned(self, client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], dict[int, int]]]:
+        """The batches to fetch, in UID order, with the sizes of their messages (asked for per chunk)."""
         for start in range(0, len(uids), self._batch_size):
             if self._stop.is_set():
-                break
+                return
             chunk = uids[start:start + self._batch_size]
             sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items()
                      if b"RFC822.SIZE" in data}
             present = [(uid, sizes[uid]) for uid in chunk if uid in sizes]  # others vanished meanwhile
             for batch in plan_batches(present, batch_size=self._batch_size, batch_bytes=self._batch_bytes,
                                       max_message_bytes=self._max_message_bytes):
-                if self._stop.is_set():
-                    break
-                handled += self._handle(client, mailbox, batch, sizes)
-        return handled, max(uids, default=after_uid)
+                yield batch, sizes
 
-    def _handle(self, client: IMAPClient, mailbox: _Mailbox, uids: list[int], sizes: dict[int, int]) -> int:
-        fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
-        if not fetched:
-            return 0
+    def _fetch_next(self, client: IMAPClient, mailbox: _Mailbox,
+                    planned: Iterator[tuple[list[int], dict[int, int]]]) -> list[Fetched]:
+        """The next batch that still has messages; [] when there is none, or when `stop` is set."""
+        for uids, sizes in planned:
+            if self._stop.is_set():
+                break
+            fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+            if fetched:
+                return fetched
+        return []
+
+    def _destinations(self, client: IMAPClient, mailbox: _Mailbox, fetched: list[Fetched]) -> dict[str, list[int]]:
+        """The handler's folder for each message, as UIDs per destination; messages it wants whole are
+        fetched whole and handed over again."""
+        grouped, wanted = self._handled(fetched)
+        sizes = {message.uid: message.size for message in fetched}
+        for batch in plan_batches([(uid, sizes[uid]) for uid in wanted], batch_size=self._batch_size,
+                                  batch_bytes=self._batch_bytes, max_message_bytes=self._max_message_bytes):
+            again, _ = self._handled(self._fetch(client, mailbox.uidvalidity, batch, sizes, whole=True))
+            for logical, moving in again.items():
+                grouped.setdefault(logical, []).extend(moving)
+        return grouped
+
+    def _handled(self, fetched: list[Fetched]) -> tuple[dict[str, list[int]], list[int]]:
+        """What the handler chose: UIDs per destination, and the UIDs it wants handed over whole."""
         try:
             destinations = self._handle_batch(fetched)
-            grouped = group_by_destination([message.uid for message in fetched], destinations)
+            wants_whole = [destination == WHOLE and not message.whole
+                           for message, destination in zip(fetched, destinations)]
+            grouped = group_by_destination([message.uid for message in fetched],
+                                           [None if wants else destination
+                                            for wants, destination in zip(wants_whole, destinations)])
         except Exception as error:
             raise _HandlerFailed() from error
-        for logical, moving in grouped.items():
-            self._move(client, mailbox, moving, mailbox.folders[logical])
-        if self._on_new_mail is not None:
-            self._on_new_mail()
-        return len(fetched)
+        return grouped, [message.uid for message, wants in zip(fetched, wants_whole) if wants]
 
-    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
-        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
-        whole = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
+    def _move_all(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]]) -> None:
+        for logical, moving in grouped.items():
+            self._move(client, mailbox, uid_set(moving), mailbox.folders[logical])
+
+    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int],
+               whole: bool = False) -> list[Fetched]:
+        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only and,
+        header first (unless `whole`), longer ones by their first bytes."""
+        readable = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
         oversized = [uid for uid in uids if sizes[uid] > self._max_message_bytes]
-        raw: dict[int, bytes] = {}
-        if whole:
-            for uid, data in client.fetch(whole, ["BODY.PEEK[]"]).items():
-                if data.get(b"BODY[]") is not None:
-                    raw[uid] = bytes(data[b"BODY[]"])
+        fetched: dict[int, Fetched] = {}
+        first = self._header_first if not whole else None
+        if readable:
+            part, answer = (f"BODY.PEEK[]<0.{first}>", b"BODY[]<0>") if first else ("BODY.PEEK[]", b"BODY[]")
+            for uid, data in client.fetch(readable, [part]).items():
+                if data.get(answer) is not None:
+                    raw = bytes(data[answer])
+                    fetched[uid] = Fetched(uidvalidity, uid, raw, sizes[uid], whole=not first or len(raw) < first)
         if oversized:
             for uid, data in client.fetch(oversized, [f"BODY.PEEK[HEADER]<0.{HEADER_LIMIT}>"]).items():
                 header = data.get(b"BODY[HEADER]<0>")
                 if header is not None:
-                    raw[uid] = bytes(header)
-        return [Fetched(uidvalidity, uid, raw[uid], sizes[uid]) for uid in uids if uid in raw]
+                    fetched[uid] = Fetched(uidvalidity, uid, bytes(header), sizes[uid], whole=False)
+        return [fetched[uid] for uid in uids if uid in fetched]
 
     @staticmethod
-    def _move(client: IMAPClient, mailbox: _Mailbox, uids: list[int], folder: str) -> None:
+    def _move(client: IMAPClient, mailbox: _Mailbox, uids: str, folder: str) -> None:
         """UID MOVE (RFC 6851), else UID COPY + \\Deleted + UID EXPUNGE (RFC 4315) of exactly these UIDs."""
         if mailbox.can_move:
             client.move(uids, folder)

@@ -1,4 +1,5 @@
-"""SQLite store: intros, reply tokens, the inbound claim ledger and the outbox, one transaction per event."""
+"""SQLite store: intros, reply tokens, the inbound claim ledger and the outbox, one transaction per event
+(or one per batch of inbound messages, with a savepoint per message)."""
 
 from __future__ import annotations
 
@@ -157,8 +158,10 @@ class Transaction:
                              " ON CONFLICT(message_key) DO UPDATE SET count = count + 1",
                              [(key,) for key in message_keys])
 
-    def forget_attempts(self, message_key: str) -> None:
-        self._db.execute("DELETE FROM attempts WHERE message_key = ?", (message_key,))
+    def forget_attempts(self, message_keys: list[str]) -> None:
+        """The messages are handled: their tries are no longer counted."""
+        self._db.execute("DELETE FROM attempts WHERE message_key IN (SELECT value FROM json_each(?))",
+                         (json.dumps(message_keys),))
 
     def record_inbound(self, *, mailbox_key: str | None, message_key: str, kind: str, folder: str,
                        verdict: str, intro_id: str | None, now: datetime) -> None:
@@ -167,7 +170,6 @@ class Transaction:
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(message_key) DO UPDATE SET mailbox_key = excluded.mailbox_key",
             (mailbox_key, message_key, kind, folder, verdict, intro_id, stamp(now)))
-        self.forget_attempts(message_key)
 
     def save_intro(self, intro: Intro, next_due: datetime | None) -> None:
         self._db.execute(
@@ -226,6 +228,37 @@ class Transaction:
 
     def log(self, intro_id: str, now: datetime, what: str) -> None:
         self._db.execute("INSERT INTO events (intro_id, at, what) VALUES (?, ?, ?)", (intro_id, stamp(now), what))
+
+
+class Batch:
+    """One transaction for a batch of events, each in a savepoint of its own: an event that fails is
+    undone alone, and the others are committed together (one fsync for the batch)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self._db = connection
+        self._path = path
+        self.transaction = Transaction(connection)  # the batch's own writes, outside any event's savepoint
+
+    @contextmanager
+    def event(self) -> Iterator[Transaction]:
+        """What the block writes is kept with the batch, or, when the block raises, undone alone."""
+        self._still_open()
+        self._db.execute("SAVEPOINT event")
+        try:
+            yield Transaction(self._db)
+        except BaseException:
+            self._still_open()
+            self._db.execute("ROLLBACK TO event")
+            self._db.execute("RELEASE event")
+            raise
+        self._db.execute("RELEASE event")
+
+    def _still_open(self) -> None:
+        # On some errors (a full disk, an I/O error) SQLite ends the whole transaction by itself: going
+        # on would commit each later statement on its own, outside the batch.
+        if not self._db.in_transaction:
+            raise StoreError(f"the database {self._path} ended the batch's transaction after an error; "
+                             f"free disk space or check the disk: introbot carries on from its last saved state")
 
 
 # SQLite's result codes for a database that cannot be written now (but may be later).
@@ -322,6 +355,12 @@ class Store:
             _roll_back(db)
             raise self._cannot_write(error) from None
 
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for many events (see Batch); committed when the block ends, undone when it raises."""
+        with self.transaction():
+            yield Batch(self._connection(), self.path)
+
     def _cannot_write(self, error: sqlite3.OperationalError) -> Exception:
         """StoreError for a database that cannot be written now (a full disk, a read-only file); else the error."""
         if not (error.sqlite_errorname or "").startswith(_CANNOT_WRITE):
@@ -338,17 +377,37 @@ class Store:
             (message_key, mailbox_key)).fetchone()
         return row[0] if row else None
 
+    def prior_folders(self, messages: list[tuple[str | None, str]]) -> list[str | None]:
+        """prior_folder for each (mailbox key, message key) pair, in one query."""
+        if not messages:
+            return []
+        mailbox_keys = json.dumps([mailbox_key for mailbox_key, _ in messages if mailbox_key is not None])
+        message_keys = json.dumps([message_key for _, message_key in messages])
+        by_message: dict[str, str] = {}
+        by_mailbox: dict[str, str] = {}
+        for message_key, mailbox_key, folder in self._connection().execute(
+                "SELECT message_key, mailbox_key, folder FROM inbound WHERE message_key IN"
+                " (SELECT value FROM json_each(?)) OR mailbox_key IN (SELECT value FROM json_each(?))",
+                (message_keys, mailbox_keys)):
+            by_message[message_key] = folder
+            if mailbox_key is not None:
+                by_mailbox[mailbox_key] = folder
+        return [by_message.get(message_key) or (by_mailbox.get(mailbox_key) if mailbox_key is not None else None)
+                for mailbox_key, message_key in messages]
+
     def note_attempts(self, message_keys: list[str]) -> dict[str, int]:
         """Count one more try for each message before handling it, in one commit, so a message that
         crashes the process every time is recognised after a restart and quarantined."""
         with self.transaction() as tx:
             tx.count_attempts(message_keys)
-        counts: dict[str, int] = {}
-        db = self._connection()
-        for key in message_keys:
-            row = db.execute("SELECT count FROM attempts WHERE message_key = ?", (key,)).fetchone()
-            counts[key] = row[0] if row else 0
-        return counts
+        return self.attempts(message_keys)
+
+    def attempts(self, message_keys: list[str]) -> dict[str, int]:
+        """The tries counted for each message and not yet ended by its handling (0 for none)."""
+        counts = dict(self._connection().execute(
+            "SELECT message_key, count FROM attempts WHERE message_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(message_keys),)).fetchall())
+        return {key: counts.get(key, 0) for key in message_keys}
 
     def handled_as(self, message_ids: list[str], kind: str) -> str | None:
         """The intro (or "" for none) of an earlier message among `message_ids` handled as `kind`."""

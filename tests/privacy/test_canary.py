@@ -9,7 +9,6 @@ and with --mailbox neither does intro@'s mailbox, quarantine included.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 

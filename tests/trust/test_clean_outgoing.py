@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from introbot.config import Person
 from introbot.core.addresses import parse_address, parse_address_list
-from tests.conversation import ADA, BOT, MAYA, gmail_forward, new_message, reply
+from tests.conversation import ADA, BOT, MAYA, gmail_forward, new_message
 from tests.service_world import Desk, Mail, as_received, our_results
 
 ALLOWED_HEADERS = {"from", "to", "reply-to", "subject", "date", "message-id", "in-reply-to", "references",

@@ -1,0 +1,75 @@
+"""The watcher hands mail over header first when asked to (the first bytes of long messages; whole, the
+ones the handler asks for), and moves handled mail in groups (a MOVE costs the server an fsync however
+many messages it moves), never before the handler of a message returned, naming exactly its UIDs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from introbot.edges.imap import IGNORED, PROCESSED, WHOLE, Fetched, MailboxWatcher, uid_set
+from tests.edges.test_imap_watcher import INTRO, dovecot, message, subjects
+from tests.mailhost import MailHost
+
+
+def expand(sequence_set: str) -> list[int]:
+    found: list[int] = []
+    for part in sequence_set.split(","):
+        first, _, last = part.partition(":")
+        found += range(int(first), int(last or first) + 1)
+    return found
+
+
+@given(st.sets(st.integers(min_value=1, max_value=5000), min_size=1, max_size=300))
+def test_a_uid_set_names_exactly_the_uids_and_no_other(uids):
+    written = uid_set(sorted(uids, reverse=True))
+    assert expand(written) == sorted(uids)
+    assert written.count(",") < len(uids)
+
+
+def test_handled_mail_moves_in_groups_and_only_after_its_handler_returned(mail: MailHost):
+    for number in range(7):
+        mail.append(INTRO, message(number))
+    left_in_inbox: list[int] = []  # seen by each call of the handler, from another connection
+
+    def handler(batch: list[Fetched]) -> list[str | None]:
+        left_in_inbox.append(len(mail.messages(INTRO)))
+        return [IGNORED if fetched.uid % 2 else PROCESSED for fetched in batch]
+
+    watcher = MailboxWatcher(dovecot(mail), handler, stop=threading.Event(), batch_size=1, move_every=3)
+    assert watcher.run_once() == 7
+
+    # Moves of 3 messages after the 3rd and the 6th batches, and of the last one at the end.
+    assert left_in_inbox == [7, 7, 7, 4, 4, 4, 1]
+    assert mail.messages(INTRO) == []
+    assert len(subjects(mail, "introbot/processed")) + len(subjects(mail, "introbot/ignored")) == 7
+
+
+def test_header_first_hands_long_messages_over_as_their_first_bytes_then_whole_on_request(mail: MailHost):
+    short, long_kept, long_wanted = message(1), message(2, "k" * 3000), message(3, "w" * 3000)
+    for raw in (short, long_kept, long_wanted):
+        mail.append(INTRO, raw)
+    calls: list[list[tuple[bytes, bool]]] = []
+
+    def handler(batch: list[Fetched]) -> list[str | None]:
+        calls.append([(fetched.raw, fetched.whole) for fetched in batch])
+        return [WHOLE if not fetched.whole and b"request 3" in fetched.raw else PROCESSED for fetched in batch]
+
+    watcher = MailboxWatcher(dovecot(mail), handler, stop=threading.Event(), header_first=1000)
+    assert watcher.run_once() == 3
+
+    assert calls == [[(short, True), (long_kept[:1000], False), (long_wanted[:1000], False)], [(long_wanted, True)]]
+    assert subjects(mail, "introbot/processed") == ["request 1", "request 2", "request 3"]
+
+
+def test_whole_is_no_answer_for_a_message_handed_over_whole(mail: MailHost):
+    mail.append(INTRO, message(1))
+    watcher = MailboxWatcher(dovecot(mail), lambda batch: [WHOLE] * len(batch), stop=threading.Event(),
+                             header_first=1000)
+    with pytest.raises(Exception) as failed:
+        watcher.run_once()
+    assert "chose 'whole'" in str(failed.value.__cause__)
+    assert len(mail.messages(INTRO)) == 1
