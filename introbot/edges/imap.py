@@ -411,7 +411,7 @@ class MailboxWatcher:
         self._rng = rng or random.Random()
         self._on_new_mail = on_new_mail
         self._move_every = move_every
-        self._header_first = header_first
+        self._header_first = header_first or 0  # 0: every message is fetched whole
 
     def run_once(self) -> int:
         """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
@@ -576,10 +576,10 @@ class MailboxWatcher:
         for uids, sizes in planned:
             if self._stop.is_set():
                 break
-            if sizes is None:
-                fetched = self._fetch_first_bytes(client, mailbox.uidvalidity, uids)
-            else:
+            if sizes is not None:
                 fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+            else:  # header first: the sizes come with the first bytes
+                fetched = self._fetch_first_bytes(client, mailbox.uidvalidity, uids, self._header_first)
             if fetched:
                 return fetched
         return []
@@ -630,10 +630,9 @@ class MailboxWatcher:
         return [Fetched(uidvalidity, uid, raw[uid], sizes[uid], whole=uid not in oversized) for uid in uids
                 if uid in raw]
 
-    def _fetch_first_bytes(self, client: IMAPClient, uidvalidity: int, uids: list[int]) -> list[Fetched]:
-        """Header first: the size and the first `header_first` bytes of each message, in one command
-        (an oversized message is then fetched as its header only, as `_fetch` does)."""
-        first = self._header_first
+    def _fetch_first_bytes(self, client: IMAPClient, uidvalidity: int, uids: list[int], first: int) -> list[Fetched]:
+        """Header first: the size and the `first` bytes of each message, in one command (an oversized
+        message is then fetched as its header only, as `_fetch` does)."""
         fetched: dict[int, Fetched] = {}
         sizes: dict[int, int] = {}
         for uid, data in client.fetch(uids, ["RFC822.SIZE", f"BODY.PEEK[]<0.{first}>"]).items():
