@@ -21,7 +21,7 @@ STEPS = (
     ("whole run", "introbot/cli.py", "main"),
     ("IMAP: the catch-up, handler included", "introbot/edges/imap.py", "_catch_up"),
     ("IMAP: fetch (first 8 KB of each message; whole when the handler asks)", "introbot/edges/imap.py", "_fetch"),
-    ("IMAP: move to folders (1,000 messages at a time)", "introbot/edges/imap.py", "_move"),
+    ("IMAP: move to folders (5,000 messages at a time)", "introbot/edges/imap.py", "_move"),
     ("handler: every batch, commits included", "introbot/service.py", "handle_batch"),
     ("store: every transaction with its commit (tries, batches, outbox)", "introbot/edges/store.py", "transaction"),
     ("decide: screen, or read in full", "introbot/service.py", "decide"),

@@ -32,7 +32,7 @@ SENT = "\\Sent"
 
 # Bytes of header fetched for a message over the size limit: enough to identify it for quarantine.
 HEADER_LIMIT = 64 * 1024
-MOVE_EVERY = 1000  # handled messages moved together
+MOVE_EVERY = 5000  # handled messages moved together
 BACKOFF_FIRST, BACKOFF_CEILING = 1.0, 300.0
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+>")
 _NEW_MAIL = (b"EXISTS", b"RECENT")
@@ -411,7 +411,7 @@ class MailboxWatcher:
         self._rng = rng or random.Random()
         self._on_new_mail = on_new_mail
         self._move_every = move_every
-        self._header_first = header_first
+        self._header_first = header_first or 0  # 0: every message is fetched whole
 
     def run_once(self) -> int:
         """Connect, handle everything waiting, move it, disconnect; return how many messages were handled.
@@ -553,12 +553,16 @@ class MailboxWatcher:
         self._move_all(client, mailbox, to_move)
         return handled, max(uids, default=after_uid)
 
-    def _planned(self, client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], dict[int, int]]]:
-        """The batches to fetch, in UID order, with the sizes of their messages (asked for per chunk)."""
+    def _planned(self, client: IMAPClient, uids: list[int]) -> Iterator[tuple[list[int], dict[int, int] | None]]:
+        """The batches to fetch, in UID order, with the sizes of their messages (asked for per chunk);
+        header first, no sizes: they come with the first bytes, which no batch limit needs to know."""
         for start in range(0, len(uids), self._batch_size):
             if self._stop.is_set():
                 return
             chunk = uids[start:start + self._batch_size]
+            if self._header_first:
+                yield chunk, None
+                continue
             sizes = {uid: int(data[b"RFC822.SIZE"]) for uid, data in client.fetch(chunk, ["RFC822.SIZE"]).items()
                      if b"RFC822.SIZE" in data}
             present = [(uid, sizes[uid]) for uid in chunk if uid in sizes]  # others vanished meanwhile
@@ -567,12 +571,15 @@ class MailboxWatcher:
                 yield batch, sizes
 
     def _fetch_next(self, client: IMAPClient, mailbox: _Mailbox,
-                    planned: Iterator[tuple[list[int], dict[int, int]]]) -> list[Fetched]:
+                    planned: Iterator[tuple[list[int], dict[int, int] | None]]) -> list[Fetched]:
         """The next batch that still has messages; [] when there is none, or when `stop` is set."""
         for uids, sizes in planned:
             if self._stop.is_set():
                 break
-            fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+            if sizes is not None:
+                fetched = self._fetch(client, mailbox.uidvalidity, uids, sizes)
+            else:  # header first: the sizes come with the first bytes
+                fetched = self._fetch_first_bytes(client, mailbox.uidvalidity, uids, self._header_first)
             if fetched:
                 return fetched
         return []
@@ -584,7 +591,7 @@ class MailboxWatcher:
         sizes = {message.uid: message.size for message in fetched}
         for batch in plan_batches([(uid, sizes[uid]) for uid in wanted], batch_size=self._batch_size,
                                   batch_bytes=self._batch_bytes, max_message_bytes=self._max_message_bytes):
-            again, _ = self._handled(self._fetch(client, mailbox.uidvalidity, batch, sizes, whole=True))
+            again, _ = self._handled(self._fetch(client, mailbox.uidvalidity, batch, sizes))
             for logical, moving in again.items():
                 grouped.setdefault(logical, []).extend(moving)
         return grouped
@@ -606,25 +613,34 @@ class MailboxWatcher:
         for logical, moving in grouped.items():
             self._move(client, mailbox, uid_set(moving), mailbox.folders[logical])
 
-    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int],
-               whole: bool = False) -> list[Fetched]:
-        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only and,
-        header first (unless `whole`), longer ones by their first bytes."""
-        readable = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
+    def _fetch(self, client: IMAPClient, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[Fetched]:
+        """Fetch with BODY.PEEK so nothing becomes \\Seen; oversized messages by their header only."""
+        whole = [uid for uid in uids if sizes[uid] <= self._max_message_bytes]
         oversized = [uid for uid in uids if sizes[uid] > self._max_message_bytes]
-        fetched: dict[int, Fetched] = {}
-        first = self._header_first if not whole else None
-        if readable:
-            part, answer = (f"BODY.PEEK[]<0.{first}>", b"BODY[]<0>") if first else ("BODY.PEEK[]", b"BODY[]")
-            for uid, data in client.fetch(readable, [part]).items():
-                if data.get(answer) is not None:
-                    raw = bytes(data[answer])
-                    fetched[uid] = Fetched(uidvalidity, uid, raw, sizes[uid], whole=not first or len(raw) < first)
+        raw: dict[int, bytes] = {}
+        if whole:
+            for uid, data in client.fetch(whole, ["BODY.PEEK[]"]).items():
+                if data.get(b"BODY[]") is not None:
+                    raw[uid] = bytes(data[b"BODY[]"])
         if oversized:
             for uid, data in client.fetch(oversized, [f"BODY.PEEK[HEADER]<0.{HEADER_LIMIT}>"]).items():
                 header = data.get(b"BODY[HEADER]<0>")
                 if header is not None:
-                    fetched[uid] = Fetched(uidvalidity, uid, bytes(header), sizes[uid], whole=False)
+                    raw[uid] = bytes(header)
+        return [Fetched(uidvalidity, uid, raw[uid], sizes[uid], whole=uid not in oversized) for uid in uids
+                if uid in raw]
+
+    def _fetch_first_bytes(self, client: IMAPClient, uidvalidity: int, uids: list[int], first: int) -> list[Fetched]:
+        """Header first: the size and the `first` bytes of each message, in one command (an oversized
+        message is then fetched as its header only, as `_fetch` does)."""
+        fetched: dict[int, Fetched] = {}
+        sizes: dict[int, int] = {}
+        for uid, data in client.fetch(uids, ["RFC822.SIZE", f"BODY.PEEK[]<0.{first}>"]).items():
+            if b"RFC822.SIZE" in data and data.get(b"BODY[]<0>") is not None:
+                sizes[uid], raw = int(data[b"RFC822.SIZE"]), bytes(data[b"BODY[]<0>"])
+                fetched[uid] = Fetched(uidvalidity, uid, raw, sizes[uid], whole=len(raw) < first)
+        oversized = [uid for uid, size in sizes.items() if size > self._max_message_bytes]
+        fetched.update((message.uid, message) for message in self._fetch(client, uidvalidity, oversized, sizes))
         return [fetched[uid] for uid in uids if uid in fetched]
 
     @staticmethod

@@ -372,10 +372,7 @@ class Store:
 
     def prior_folder(self, mailbox_key: str | None, message_key: str) -> str | None:
         """Where an already-handled message belongs, so a re-seen copy is only moved, never redone."""
-        row = self._connection().execute(
-            "SELECT folder FROM inbound WHERE message_key = ? OR (mailbox_key IS NOT NULL AND mailbox_key = ?)",
-            (message_key, mailbox_key)).fetchone()
-        return row[0] if row else None
+        return self.prior_folders([(mailbox_key, message_key)])[0]
 
     def prior_folders(self, messages: list[tuple[str | None, str]]) -> list[str | None]:
         """prior_folder for each (mailbox key, message key) pair, in one query."""

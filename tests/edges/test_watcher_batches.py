@@ -73,3 +73,20 @@ def test_whole_is_no_answer_for_a_message_handed_over_whole(mail: MailHost):
         watcher.run_once()
     assert "chose 'whole'" in str(failed.value.__cause__)
     assert len(mail.messages(INTRO)) == 1
+
+
+def test_header_first_an_oversized_message_is_still_handed_over_as_its_header_only(mail: MailHost):
+    big = message(1, body="x" * 5000)
+    mail.append(INTRO, big)
+    seen: list[Fetched] = []
+
+    def handler(batch: list[Fetched]) -> list[str | None]:
+        seen.extend(batch)
+        return [IGNORED] * len(batch)
+
+    MailboxWatcher(dovecot(mail), handler, stop=threading.Event(), header_first=1000,
+                   max_message_bytes=2000).run_once()
+
+    [fetched] = seen
+    assert (fetched.raw, fetched.size, fetched.whole) == (big.split(b"\r\n\r\n")[0] + b"\r\n\r\n", len(big), False)
+    assert subjects(mail, "introbot/ignored") == ["request 1"]
