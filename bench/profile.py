@@ -20,7 +20,8 @@ from bench.procstat import Usage, Watched
 STEPS = (
     ("whole run", "introbot/cli.py", "main"),
     ("IMAP: the catch-up, handler included", "introbot/edges/imap.py", "_catch_up"),
-    ("IMAP: fetch (first 8 KB of each message; whole when the handler asks)", "introbot/edges/imap.py", "_fetch"),
+    ("IMAP: fetch each message's size and first 8 KB", "introbot/edges/imap.py", "_fetch_first_bytes"),
+    ("IMAP: fetch whole what the handler asks for (and oversized headers)", "introbot/edges/imap.py", "_fetch"),
     ("IMAP: move to folders (5,000 messages at a time)", "introbot/edges/imap.py", "_move"),
     ("handler: every batch, commits included", "introbot/service.py", "handle_batch"),
     ("store: every transaction with its commit (tries, batches, outbox)", "introbot/edges/store.py", "transaction"),

@@ -195,18 +195,18 @@ class Service:
                     continue
                 decision = decided.get(key) or self._decide_in(together, fetched, key)
                 if decision is not None:
-                    decided[key] = decision
                     folders[index] = decision.folder
-            handled = {key: decision for key, decision in decided.items() if decision.folder != WHOLE}
-            for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in handled.values()).items():
+                    if decision.folder != WHOLE:
+                        decided[key] = decision
+            for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in decided.values()).items():
                 together.transaction.count(name, count)
-            together.transaction.forget_attempts(list(handled))
+            together.transaction.forget_attempts(list(decided))
         crash_point("after-commit")
         screened = 0
         for decision in decided.values():
             if decision.kind == SCREENED:
                 screened += 1
-            elif decision.folder != WHOLE:
+            else:
                 _log_decision(decision)
         if screened:
             log.info("%d message(s) ignored by their header: %s", screened, SCREENED_VERDICT)

@@ -173,3 +173,8 @@ def test_a_message_whose_full_reading_failed_is_still_screened_by_its_first_byte
     batch = [first_bytes(stranger, 2), Fetched(1, 1, hanging, len(hanging))]
     assert service.handle_batch(batch) == [IGNORED, None]
     assert rows(service, "SELECT count FROM attempts") == [(2,)]
+
+
+def test_a_copy_in_hand_whole_is_decided_even_when_another_copy_needs_reading_whole(service):
+    request = padded(request_for(SAM))
+    assert service.handle_batch([first_bytes(request, 1), Fetched(1, 2, request, len(request))]) == [WHOLE, PROCESSED]
