@@ -19,9 +19,10 @@ from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import AddressError, parse_address, parse_address_list
-from introbot.core.answers import Answer, read_answer
+from introbot.core.answers import Answer, Reading, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
+from introbot.core.echo import without_echo
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
@@ -418,7 +419,7 @@ class Service:
             assert match.role is not None
             if sender != intro.party(match.role).email:
                 return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
-            reading = read_answer(split_reply(body_text(message)).new_text)
+            reading = self._read_answer(message, intro, match.role)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
             if reading.language:  # answer people in the language they answered in
                 intro = intro.with_party(replace(intro.party(match.role), language=reading.language))
@@ -443,7 +444,7 @@ class Service:
         if sender != intro.referrer_email:
             return Decision("ignored", IGNORED, "a reply to mail for the referrer, from someone else", intro)
         if intro.state is IntroState.CONFIRMING:
-            reading = read_answer(split_reply(body_text(message)).new_text)
+            reading = self._read_answer(message, intro, None)
             if reading.answer is Answer.UNCLEAR:
                 return Decision("ignored", IGNORED, f"the practitioner's answer to the confirmation is unclear "
                                                     f"({reading.reason})", intro)
@@ -465,6 +466,12 @@ class Service:
         party = self._party(role, replace(found, name=name))
         after, effects = workflow.step(intro, workflow.Clarified(party), now, self.rules, self.rng)
         return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
+
+    def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
+        """The answer in a reply from a party (`role`) or the referrer (None), not counting what it
+        repeats of our own mail to them."""
+        ours = [body_text(parse_message(raw)) for raw in self.store.mail_to(intro.id, role)]
+        return read_answer(without_echo(split_reply(body_text(message)).new_text, ours))
 
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()

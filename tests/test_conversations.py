@@ -226,6 +226,17 @@ def test_an_out_of_office_reply_to_an_ask_is_not_an_answer_and_gets_none(world):
     assert folder_counts(world)["introbot/ignored"] == 1
 
 
+def test_a_yes_above_an_unmarked_copy_of_the_ask_counts_and_the_copy_does_not(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "Yes please!", marked=False), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(colleague_ask, MAYA, "", marked=False), sender=MAYA)  # sent by mistake, nothing written
+    world.once()
+    [note] = world.wait_inbox(MAYA, 2)[1:]
+    assert "YES or NO" in plain(note) and len(world.inbox(SAM)) == 1
+
+
 def test_an_unclear_answer_gets_one_short_note(world):
     ask = ask_sam(world)
     world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)

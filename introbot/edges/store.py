@@ -539,6 +539,14 @@ class Store:
             "SELECT kind, coalesce(role, 'referrer'), status FROM outbox WHERE intro_id = ? ORDER BY id",
             (intro_id,)).fetchall()
 
+    def mail_to(self, intro_id: str, role: Role | None) -> list[bytes]:
+        """The bytes of every message of an intro still held for one party (None: for the referrer), so a
+        reply that quotes them can be told apart from the person's own words."""
+        rows = self._connection().execute(
+            "SELECT raw FROM outbox WHERE intro_id = ? AND role IS ? AND raw IS NOT NULL ORDER BY id",
+            (intro_id, role.value if role else None)).fetchall()
+        return [row[0] for row in rows]
+
     # Privacy: purging bodies, keeping only consent records, forgetting a person
 
     def purge_bodies(self, before: datetime) -> int:
