@@ -153,7 +153,10 @@ _FORWARD_INTROS = frozenset({
     "začiatok preposlanej správy", "vidarebefordrat mejl", "ileti başlangıcı",
     "початок листа, що пересилається", "以下为转发邮件", "転送されたメッセージ",
 })
-_FRAMED = re.compile(r"^[ \t*]*[-–—_=~]{2,}[ \t]*(?P<title>[^-–—_=~ \t].{0,80}?)[ \t]*[-–—_=~]{2,}[ \t*]*$")
+# Dashes of every width: Proton Mail frames "Original Message" with U+2010 hyphens.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_FRAMED = re.compile(
+    rf"^[ \t*]*[{_DASHES}_=~]{{2,}}[ \t]*(?P<title>[^{_DASHES}_=~ \t].{{0,80}}?)[ \t]*[{_DASHES}_=~]{{2,}}[ \t*]*$")
 _RULE_LINE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,}|—{10,})[ \t]*$")
 
 

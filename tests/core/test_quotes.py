@@ -52,6 +52,8 @@ def test_nothing_new_above_an_outlook_header_block_means_no_new_text():
     "On Mon, Mar 2, 2026 at 9:30 AM, Intro\n<intro@collective.example>\nwrote:",
     "2026-03-02 9:30 GMT+01:00 Intro <intro@collective.example>:",
     "---------- Forwarded message ---------\nFrom: Intro <intro@collective.example>\nDate: Mon, 2 Mar 2026",
+    "\u2010\u2010\u2010\u2010\u2010\u2010\u2010 Original Message \u2010\u2010\u2010\u2010\u2010\u2010\u2010\n"
+    "On Monday, March 2nd, 2026 at 9:30 AM, Intro <intro@collective.example> wrote:",  # Proton Mail
 ])
 def test_reply_headers_in_many_styles_and_languages_end_the_new_text(header):
     for ask in (ASK, "> " + ASK):
