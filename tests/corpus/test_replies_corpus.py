@@ -45,12 +45,13 @@ from introbot.core.text import body_text, html_to_text
 OVERALL_FLOOR = 0.955
 WHY = {
     "discourse-email_reply_trimmer/test/emails/embedded_email_1.txt":
-        "discourse drops text written below a quote ('99% a signature'); answers written below a quote count",
+        "discourse drops text written below a quote ('99% a signature'); answers written below a quote count "
+        "(talon keeps them too)",
     "discourse-email_reply_trimmer/test/emails/embedded_email_17.txt":
-        "discourse never returns an empty reply; here the text after an unquoted 'On ... wrote:' at the top is "
-        "kept by discourse, while introbot treats it as quoted so that an empty reply never reads as an answer",
+        "an unmarked 'On ... wrote:' opening the message: what follows starts with the quoted author's words, "
+        "so introbot (like talon) reads it all as quote, and a request never takes names from it; discourse keeps it",
     "discourse-email_reply_trimmer/test/emails/embedded_email_18.txt":
-        "same: an 'On ... wrote:' at the top followed by indented text is how Outlook for Mac quotes",
+        "same shape: the (indented) text under the opening 'On ... wrote:' is the quoted message",
     "discourse-email_reply_trimmer/test/emails/forwarded_message.txt":
         "a bare forward has no new text for introbot; discourse shows the forwarded text",
     "mailgun-talon/tests/fixtures/reply-separated-by-hr.html":
