@@ -63,6 +63,11 @@ def table(rows: Sequence[Row]) -> str:
     lines = [(r.figure, number(r.introbot, r.unit),
               f"{number(r.reference, r.unit)} ({r.reference_is})" if r.reference_is else number(r.reference, r.unit),
               r.target or "—", r.verdict) for r in rows]
+    return markdown(header, lines)
+
+
+def markdown(header: Sequence[str], lines: Sequence[Sequence[str]]) -> str:
+    """Cells as a Markdown table, each column as wide as its widest cell."""
     widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h) for i, h in enumerate(header)]
     out = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
            "| " + " | ".join("-" * w for w in widths) + " |"]

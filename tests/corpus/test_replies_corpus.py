@@ -23,6 +23,9 @@ trailing lines made only of rule characters such as "-----" dropped):
 
 Cases whose manifest has no assertion ("note" only) are still run (they must not raise) and are
 counted in the "unscored" column.
+
+run_case takes the splitter as a parameter so that bench/rivals.py scores other reply parsers by
+exactly these rules.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from conftest import corpus_manifest, corpus_or_skip
+from tests.conftest import corpus_manifest, corpus_or_skip
 from introbot.core.quotes import ReplyParts, split_reply
 from introbot.core.text import body_text, html_to_text
 
@@ -72,6 +76,8 @@ MANIFESTS = (
     "reply.talon-inline-cases",
     "reply.zapier-email-reply-parser",
 )
+
+Splitter = Callable[[str], ReplyParts]
 
 
 @dataclass
@@ -161,16 +167,22 @@ def talon_text(path: Path) -> str:
 _DEVICE_OR_DELIMITED = re.compile(r"^(?:--|—|–|_{5,}|-{5,})\s*$|^(?:sent|envoy|von meinem|get outlook)", re.I)
 
 
-def run_case(manifest: str, case: dict, corpus: Path) -> Outcome:
+def run_case(manifest: str, case: dict, corpus: Path, split: Splitter = split_reply,
+             split_html: Splitter | None = None) -> Outcome:
+    """Score one case with `split`; talon's .html fixtures go to `split_html` as HTML when it is given,
+    else to `split` as text (html_to_text)."""
     outcome = Outcome(manifest, case.get("file") or case.get("id") or "?")
     if manifest == "reply.talon-inline-cases":
-        parts = split_reply(case["input"])
+        parts = split(case["input"])
         joined = "\n".join(part for part in (parts.new_text, parts.signature) if part)
         outcome.checks.append(("expected_reply", norm(joined) == norm(case["expected_reply"])))
         return outcome
     path = corpus / case["file"]
     if manifest == "reply.mailgun-talon":
-        parts = split_reply(talon_text(path))
+        if split_html is not None and path.suffix == ".html":
+            parts = split_html(read_text(path))
+        else:
+            parts = split(talon_text(path))
         joined = norm("\n".join(part for part in (parts.new_text, parts.signature) if part))
         for key, value in case["expected"].items():
             if key == "reply_equals_after_strip":
@@ -185,7 +197,7 @@ def run_case(manifest: str, case: dict, corpus: Path) -> Outcome:
                 outcome.checks.append((key, all(item not in joined for item in value)))
         return outcome
     source = read_text(path)
-    parts = split_reply(source)
+    parts = split(source)
     if manifest == "reply.discourse-email_reply_trimmer":
         trimmed = read_text(corpus / case["expected_files"]["trimmed"])
         expected = "\n".join(line for line in trimmed.split("\n") if not line.lstrip().startswith(">"))
