@@ -15,6 +15,7 @@ import argparse
 import json
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -275,6 +276,37 @@ def compare(corpus: Path, seconds: float, say: Callable[[str], None]) -> Results
     return Results(outcomes, guards, missing)
 
 
+# Bodies that cost a forward parser more than their size: long runs of spaces (a pasted table, an
+# HTML-to-text conversion) and a "From:" header line with no address.
+HOSTILE_BODIES = (("one 7 KB line of spaces", " " * 7_000 + "x"), ("one 14 KB line of spaces", " " * 14_000 + "x"),
+                  ("'From:' then 7 KB of spaces", "From:" + " " * 7_000 + "x"))
+
+
+def hostile_timings(seconds: float) -> list[str]:
+    """How long each installed forward parser takes on each hostile body, or how it failed."""
+    parsers = [ForwardParser(INTROBOT, introbot_find_sender)]
+    for name, _, load in RIVALS:
+        try:
+            parser = load()
+        except ImportError:
+            continue
+        if isinstance(parser, ForwardParser):
+            parsers.append(parser)
+    lines = []
+    for label, body in HOSTILE_BODIES:
+        cells = []
+        for parser in parsers:
+            guard = Guard(seconds)
+            started = time.perf_counter()
+            with guard.limit():
+                parser.find_sender(body, "Fwd: hello")
+            took = time.perf_counter() - started
+            verdict = ("ran out of time" if guard.timed_out else "raised") if guard.failed else f"{took:.3f} s"
+            cells.append(f"{parser.name} {verdict}")
+        lines.append(f"  {label}: " + ", ".join(cells))
+    return lines
+
+
 # ------------------------------------------------------------------------------------------ report
 
 def figure(cell: tuple[int, int] | None, with_rate: bool = False) -> str:
@@ -331,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     results = compare(corpus, args.time_limit, lambda line: print(line, file=sys.stderr, flush=True))
     print(report(results))
+    print("\nforward parsers on hostile bodies:\n" + "\n".join(hostile_timings(args.time_limit)))
     if args.json:
         args.json.write_text(json.dumps(as_json(results), indent=2))
     return 0

@@ -49,8 +49,8 @@ from introbot.core.text import body_text, html_to_text
 OVERALL_FLOOR = 0.955
 WHY = {
     "discourse-email_reply_trimmer/test/emails/embedded_email_1.txt":
-        "discourse drops text written below a quote ('99% a signature'); answers written below a quote count "
-        "(talon keeps them too)",
+        "discourse (and talon, email_reply_parser, mail-parser-reply) drop text written below a quote when text "
+        "stands above it ('99% a signature'); for introbot an answer written below the quote counts",
     "discourse-email_reply_trimmer/test/emails/embedded_email_17.txt":
         "an unmarked 'On ... wrote:' opening the message: what follows starts with the quoted author's words, "
         "so introbot (like talon) reads it all as quote, and a request never takes names from it; discourse keeps it",
