@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
+from introbot.core.quotes import WRITING_VERB
+
 # How a reply is read, rule by rule (each rule has a test in tests/core/test_answers.py):
 #  1. Only the person's own text counts. Lines quoted with ">", "... wrote:" attributions and the quote
 #     under them are skipped; an Outlook/Samsung header block, "-----Original Message-----", a "-- "
@@ -390,9 +392,6 @@ _UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "
 _STRETCHED = re.compile(r"(.)\1{2,}")
 
 # Where the person's own text ends or a quote begins (rule 1).
-_ATTRIBUTION_VERB = re.compile(
-    r"\b(?:wrote|a écrit|schrieb|escribió|escribio|ha scritto|scrisse|escreveu|schreef|geschreven|skrev|"
-    r"pisze|napisał|napisała|napisana|geschrieben)\b", re.IGNORECASE)
 _HEADER_FIELD = re.compile(r"^\*?(?:from|de|von|van|från|fra|od|da)\s*:", re.IGNORECASE)
 _HEADER_NEXT_FIELD = re.compile(
     r"^\*?(?:sent|date|envoyé|gesendet|datum|enviado|fecha|inviato|data|verzonden|skickat|sendt|dato|"
@@ -517,7 +516,7 @@ def _own_lines(text: str) -> list[tuple[int, str]]:
         if _END_OF_OWN_TEXT.match(stripped) or _starts_header_block(lines, index) or (
                 _MOBILE_SIGN_OFF.match(stripped) and len(stripped.split()) <= 8):
             break
-        is_attribution = stripped.endswith(":") and len(stripped) < 400 and _ATTRIBUTION_VERB.search(stripped)
+        is_attribution = stripped.endswith(":") and len(stripped) < 400 and WRITING_VERB.search(stripped)
         if is_attribution and not _quote_follows(lines, index):
             break  # an unmarked quote (Yahoo, Outlook on the web) runs to the end
         if stripped.startswith(">") or is_attribution:

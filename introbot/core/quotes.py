@@ -190,16 +190,16 @@ def separator_kind(line: str) -> str | None:
 _VERBS = (
     "wrote", "writes", "schrieb", "geschrieben", "a écrit", "a ecrit", "escribió", "escribio", "escreveu",
     "ha scritto", "scrisse", "schreef", "geschreven", "skrev", "kirjoitti", "kirjutas", "napisał", "napisała",
-    "napisal", "napisala", "napisao", "napsal(a)", "napsal", "napsala", "napísal", "napísala", "написал",
-    "написала", "написав", "написала", "пише", "ezt írta", "írta", "yazdı", "đã viết", "a scris",
+    "napisal", "napisala", "napisana", "pisze", "napisao", "napsal(a)", "napsal", "napsala", "napísal",
+    "napísala", "написал", "написала", "написав", "пише", "ezt írta", "írta", "yazdı", "đã viết", "a scris",
     "έγραψε", "rašė", "rakstīja", "写道", "寫道", "escrigué",
 )
-_VERB = re.compile(
+WRITING_VERB = re.compile(
     r"(?<!\w)(?:" + "|".join(re.escape(verb) for verb in sorted(_VERBS, key=len, reverse=True)) + r")(?!\w)",
     re.IGNORECASE,
 )
 # Only after an "On <date>" opening is "sent:" an attribution rather than ordinary prose.
-_VERB_OR_SENT = re.compile(_VERB.pattern + r"|(?<!\w)sent(?!\w)", re.IGNORECASE)
+_VERB_OR_SENT = re.compile(WRITING_VERB.pattern + r"|(?<!\w)sent(?!\w)", re.IGNORECASE)
 _STARTER = re.compile(
     r"^[ \t*_\-–—]*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dňa|Dnia|W dniu|В|Vào|At|Kl\.|På|Pada|Dana|D\.)"
     r"(?=[ \t])"
@@ -216,7 +216,7 @@ def _last_verb(window: str, opened: bool) -> tuple[int, int] | None:
     every candidate line, and a scan with the whole alternation is several times slower)."""
     lowered = window.lower()
     if len(lowered) != len(window):  # a few characters change length when lower-cased
-        matches = list((_VERB_OR_SENT if opened else _VERB).finditer(window))
+        matches = list((_VERB_OR_SENT if opened else WRITING_VERB).finditer(window))
         return (matches[-1].start(), matches[-1].end()) if matches else None
     best: tuple[int, int] | None = None
     for verb in _VERBS_LOWER + (("sent",) if opened else ()):
@@ -252,14 +252,14 @@ def _attribution_text_ok(window: str, opened: bool) -> bool:
 def _continues(line: str) -> bool:
     """A line that an attribution visibly continues below ("... Name <", "... schrieb am Fr., 28.")."""
     stripped = line.rstrip()
-    return stripped.endswith(("<", "(", "«", "=")) or _VERB.search(stripped) is not None
+    return stripped.endswith(("<", "(", "«", "=")) or WRITING_VERB.search(stripped) is not None
 
 
 def _fragment_like(line: str) -> bool:
     """A short piece of a wrapped attribution: an address, a bracket, a verb or a date part."""
     stripped = line.strip()
     return len(stripped) <= 100 and (
-        any(char in stripped for char in "@<>()\"«»") or _VERB.search(stripped) is not None
+        any(char in stripped for char in "@<>()\"«»") or WRITING_VERB.search(stripped) is not None
         or any(char.isdigit() for char in stripped) or len(stripped.split()) <= 3
     )
 

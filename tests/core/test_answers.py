@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from introbot.core.answers import Answer, Reading, read_answer
+from introbot.core.quotes import split_reply
 
 CASES_FILE = Path(__file__).resolve().parent.parent / "data" / "consent_replies.jsonl"
 LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"}
@@ -72,6 +73,12 @@ def test_every_labelled_reply_is_read_right():
              for case, reading in results if reading.answer.value != case["answer"]]
     assert false_yes == [], f"not-yes replies read as yes: {false_yes}"
     assert wrong == [], f"{table}\nmisread: {wrong}"
+
+
+def test_every_labelled_reply_is_read_right_from_its_whole_body_as_the_service_reads_it():
+    wrong = [(case["id"], reading.answer.value, reading.reason) for case in CASES
+             if (reading := read_answer(split_reply(case["body"]).new_text)).answer.value != case["answer"]]
+    assert wrong == []
 
 
 def test_a_detected_language_is_never_the_wrong_one():
