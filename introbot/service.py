@@ -457,7 +457,7 @@ class Service:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
         excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
-        answer = split_reply(body_text(message)).new_text
+        answer = self._own_words(message, intro, None)
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if found is None:
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
@@ -468,10 +468,13 @@ class Service:
         return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
-        """The answer in a reply from a party (`role`) or the referrer (None), not counting what it
-        repeats of our own mail to them."""
+        return read_answer(self._own_words(message, intro, role))
+
+    def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
+        """The new text of a reply from a party (`role`) or the referrer (None), without the lines that
+        repeat our own mail to them: a quote without ">" must not answer our question for them."""
         ours = [body_text(parse_message(raw)) for raw in self.store.mail_to(intro.id, role)]
-        return read_answer(without_echo(split_reply(body_text(message)).new_text, ours))
+        return without_echo(split_reply(body_text(message)).new_text, ours)
 
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()

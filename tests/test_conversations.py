@@ -317,7 +317,9 @@ def test_the_database_is_private_to_its_owner(world):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
-def test_two_fitting_colleagues_are_listed_and_a_number_answers(mail, tmp_path):
+@pytest.mark.parametrize("answer, marked", [("2", True), ("Maya Alvarez please", False)],
+                         ids=["a number", "a name above the list quoted without marks"])
+def test_two_fitting_colleagues_are_listed_and_a_short_answer_picks_one(mail, tmp_path, answer, marked):
     world = World(mail, tmp_path, extra_config='\n[[colleagues]]\nname = "Maya Alvarez"\n'
                                                 'email = "alvarez@bodywork.example"\nspecialty = "yoga therapy"\n')
     forward_request(world, note="Maya would be great for Sam.")
@@ -325,7 +327,7 @@ def test_two_fitting_colleagues_are_listed_and_a_number_answers(mail, tmp_path):
     [question] = world.wait_inbox(ADA, 1)
     text = plain(question)
     assert "1. Maya Chen" in text and "2. Maya Alvarez" in text and world.inbox(SAM) == []
-    world.send(reply(question, ADA, "2"), sender=ADA, authenticated=True)
+    world.send(reply(question, ADA, answer, marked=marked), sender=ADA, authenticated=True)
     world.once()
     [ask] = world.wait_inbox(SAM, 1)
     assert "Maya Alvarez" in ask["Subject"]
