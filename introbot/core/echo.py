@@ -10,6 +10,9 @@ from collections.abc import Sequence
 # "Yes please" above it, and an operator's "Reply yes to go ahead" would turn an empty reply into a yes.
 # Matching words rather than lines survives re-wrapping and ">"-less indentation.
 _WORD = re.compile(r"\w+")
+# A delimiter or rule line ("-- ", "_____"): it goes with the quote it touches. An emoji line ("👍") has no
+# word either, but it is an answer.
+_RULE = re.compile(r"[\s\-–—_=*~.·•]+")
 _SPAN = 5       # words in a row that must match our text before they count as repeated
 _MIN_RUN = 8    # shorter repeated runs may be the person's own words ("I'd rather not, that's fine")
 
@@ -17,7 +20,7 @@ _MIN_RUN = 8    # shorter repeated runs may be the person's own words ("I'd rath
 def without_echo(text: str, sent: Sequence[str]) -> str:
     """`text` without its lines that only repeat, in runs of at least eight words, the `sent` texts.
 
-    A line without words ("--", "-------") next to a removed line goes with it: it belonged to the
+    A delimiter or rule line ("--", "-------") next to a removed line goes with it: it belonged to the
     quote (our signature's delimiter), and left alone it would end the person's text early.
     """
     grams = {tuple(words[start:start + _SPAN]) for words in (_words(t) for t in sent)
@@ -46,7 +49,7 @@ def without_echo(text: str, sent: Sequence[str]) -> str:
             echo_lines.discard(index)
     if not echo_lines:
         return text
-    removed = echo_lines | _wordless_neighbours(lines, line_words, echo_lines)
+    removed = echo_lines | _rules_beside(lines, echo_lines)
     return "\n".join(line for index, line in enumerate(lines) if index not in removed).strip()
 
 
@@ -54,10 +57,10 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _wordless_neighbours(lines: list[str], line_words: list[list[str]], echo_lines: set[int]) -> set[int]:
+def _rules_beside(lines: list[str], echo_lines: set[int]) -> set[int]:
     found = set()
     for index, line in enumerate(lines):
-        if not line.strip() or line_words[index]:
+        if not line.strip() or not _RULE.fullmatch(line):
             continue
         above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
         below = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)

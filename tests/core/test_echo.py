@@ -62,6 +62,12 @@ def test_our_signature_delimiter_goes_with_the_quote_and_does_not_end_the_answer
     assert read_answer(without_echo(reply, [ask])).answer is Answer.YES
 
 
+def test_a_one_emoji_answer_next_to_the_unmarked_ask_stays():
+    ask = rendered(Kind.ASK_CLIENT, "en")
+    assert without_echo(f"👍\n{ask}", [ask]) == "👍"
+    assert read_answer(without_echo(f"👍\n{ask}", [ask])).answer is Answer.YES
+
+
 def test_nothing_sent_leaves_the_text_alone():
     assert without_echo("Yes\n\nanything", []) == "Yes\n\nanything"
 
