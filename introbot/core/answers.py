@@ -13,7 +13,8 @@ from introbot.core.quotes import WRITING_VERB
 #  1. Only the person's own text counts. Lines quoted with ">", "... wrote:" attributions and the quote
 #     under them are skipped; an Outlook/Samsung header block, "-----Original Message-----", a "-- "
 #     signature delimiter or "Sent from my iPhone" ends the text. The quoted ask says "Reply YES or
-#     NO" and must never decide.
+#     NO" and must never decide. (Before reading, the service also drops the lines that repeat its own
+#     mail to the person, however they are quoted: core/echo.py.)
 #  2. The first sentence that says anything decides: a yes, a no, a hedge or a question. Greetings,
 #     thanks and pleasantries before it are skipped. A long text (over 300 words) must answer within
 #     its first 40 words, or it is UNCLEAR.

@@ -43,10 +43,8 @@ def without_echo(text: str, sent: Sequence[str]) -> str:
             if position - run_start >= _MIN_RUN:
                 echoed[run_start:position] = [True] * (position - run_start)
             run_start = None
-    echo_lines = {index for index, words in enumerate(line_words) if words}
-    for (index, _), is_echo in zip(stream, echoed):
-        if not is_echo:
-            echo_lines.discard(index)
+    echo_lines = ({index for index, words in enumerate(line_words) if words}
+                  - {index for (index, _), is_echo in zip(stream, echoed) if not is_echo})
     if not echo_lines:
         return text
     removed = echo_lines | _rules_beside(lines, echo_lines)
