@@ -326,8 +326,11 @@ def report(results: Results) -> str:
     if results.missing:
         lines.append(f"not installed, not scored: {', '.join(results.missing)}")
     better = results.rival_better()
-    lines += ["", "where a rival does better (it passes, introbot fails):" if better else
-              "where a rival does better: nowhere (no case a rival passes and introbot fails)"]
+    if len(results.outcomes) == 1:
+        lines += ["", "where a rival does better: no rival was scored"]
+    else:
+        lines += ["", "where a rival does better (it passes, introbot fails):" if better else
+                  "where a rival does better: nowhere (no case a rival passes and introbot fails)"]
     lines += [f"  {rival}: {manifest}: {case}" + (f" (introbot: {WHY[case]})" if case in WHY else "")
               for rival, manifest, case in better]
     return "\n".join(lines)
