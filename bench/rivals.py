@@ -77,7 +77,9 @@ class Guard:
             raise TimeLimit
 
         previous = signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        # A timer already running (pytest-timeout's, say) is put back, less the time this call took.
+        outer, _ = signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        started = time.monotonic()
         self.failed = False
         try:
             yield
@@ -86,6 +88,8 @@ class Guard:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if outer:
+                signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
         if expired:   # also when the rival caught TimeLimit itself and carried on
             self.failed = True
             self.timed_out += 1
