@@ -8,6 +8,7 @@ import email.policy
 import grp
 import os
 import pwd
+import random
 import shutil
 import signal
 import smtplib
@@ -95,11 +96,38 @@ def make_certificate(directory: Path) -> Certificate:
     return Certificate(ca_file=ca_file, cert_file=cert_file, key_file=key_file)
 
 
+_PORT_CHOOSER = random.SystemRandom()  # independent of tests that seed `random`
+_LOWEST_PORT = 10_000
+
+
+def _ephemeral_ports() -> range:
+    """The ports the kernel hands out as source ports of outgoing connections."""
+    try:
+        low, high = (int(part) for part in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now, outside the kernel's ephemeral range.
+
+    A port the kernel picked (bind to port 0) is an ephemeral one: before the server we configure
+    binds it, any outgoing connection on the machine may take it as its source port, and the server
+    fails with "Address already in use" (seen in CI while the benchmark test opened many connections).
+    """
+    ephemeral = _ephemeral_ports()
+    below, above = range(_LOWEST_PORT, ephemeral.start), range(ephemeral.stop, 65536)
+    candidates = below if len(below) >= len(above) else above
+    for _ in range(200):
+        port = _PORT_CHOOSER.choice(candidates)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise MailHostError(f"no free TCP port on 127.0.0.1 between {candidates[0]} and {candidates[-1]}")
 
 
 def check_prerequisites(programs: tuple[str, ...] = REQUIRED_PROGRAMS) -> None:
