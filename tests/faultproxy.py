@@ -7,7 +7,7 @@ import threading
 import time
 from enum import Enum
 
-from tests.mailhost import wait_until
+from tests.mailhost import free_port, wait_until
 
 CHUNK = 65536
 
@@ -61,7 +61,9 @@ class FaultProxy:
 
     # ------------------------------------------------------------------ life cycle
     def start(self) -> FaultProxy:
-        self._listener = self._listen(0)
+        # Not an ephemeral port: in REFUSE mode the listener closes and later binds the same port again,
+        # which an outgoing connection could have taken as its source port in between.
+        self._listener = self._listen(free_port())
         self.port = self._listener.getsockname()[1]
         self._spawn(self._accept_loop)
         return self
