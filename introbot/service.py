@@ -22,7 +22,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, Reading, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
-from introbot.core.echo import without_echo
+from introbot.core.echo import quote_echo
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
@@ -471,10 +471,11 @@ class Service:
         return read_answer(self._own_words(message, intro, role))
 
     def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
-        """The new text of a reply from a party (`role`) or the referrer (None), without the lines that
-        repeat our own mail to them: a quote without ">" must not answer our question for them."""
+        """The new text of a reply from a party (`role`) or the referrer (None), where any line that
+        repeats our own mail to them counts as quote: a quote without ">" must not answer our question
+        for them, and an answer typed into one (Gmail's "Respond inline") is still theirs."""
         ours = [body_text(parse_message(raw)) for raw in self.store.mail_to(intro.id, role)]
-        return without_echo(split_reply(body_text(message)).new_text, ours)
+        return split_reply(quote_echo(body_text(message), ours)).new_text
 
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()

@@ -170,13 +170,14 @@ def gmail_forward(forwarder: tuple[str, str], original: EmailMessage, note: str)
 
 def reply(to_message: EmailMessage, writer: tuple[str, str], text: str, *, reply_all: bool = False,
           to_from: bool = False, attribution: str = "On Mon, 2 Mar 2026 at 10:00, {sender} wrote:",
-          marked: bool = True) -> EmailMessage:
+          marked: bool = True, inline: bool = False) -> EmailMessage:
     """A reply as a mail client writes it: Re: subject, In-Reply-To/References, the quote below.
 
     Addressed to Reply-To (or From when there is none or `to_from`); `reply_all` adds the original
     To and Cc, minus the writer, as every mail client does. `attribution` is the client's line above
     the quote, in its language. Not `marked`: the quote has no ">" and no attribution line above it,
-    as some phone and webmail clients send it in plain text."""
+    as some phone and webmail clients send it in plain text. `inline`: Gmail's "Respond inline", the
+    attribution line, then the quote without ">", `text` typed under the paragraph that asks a question."""
     reply_to = to_message.get("Reply-To")
     target = to_message["From"] if to_from or reply_to is None else reply_to
     recipients = [(a.display_name, a.addr_spec.lower()) for a in target.addresses]
@@ -190,7 +191,12 @@ def reply(to_message: EmailMessage, writer: tuple[str, str], text: str, *, reply
             seen.add(address)
             unique.append((name, address))
     original_text = to_message.get_body(("plain",)).get_content()
-    if marked:
+    if inline:
+        paragraphs = original_text.replace("\r\n", "\n").split("\n\n")
+        question = next(index for index, paragraph in enumerate(paragraphs) if "?" in paragraph)
+        paragraphs.insert(question + 1, text)
+        body = attribution.format(sender=to_message["From"]) + "\n\n" + "\n\n".join(paragraphs) + "\n"
+    elif marked:
         quoted = "\n".join("> " + line if line else ">" for line in original_text.splitlines())
         body = f"{text}\n\n{attribution.format(sender=to_message['From'])}\n{quoted}\n"
     else:

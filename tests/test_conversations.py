@@ -237,6 +237,21 @@ def test_a_yes_above_an_unmarked_copy_of_the_ask_counts_and_the_copy_does_not(wo
     assert "YES or NO" in plain(note) and len(world.inbox(SAM)) == 1
 
 
+def test_answers_typed_into_gmails_respond_inline_quote_count_and_our_words_do_not(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "Yes, that would be lovely.", inline=True), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(colleague_ask, MAYA, "", inline=True), sender=MAYA)  # sent back with nothing typed
+    world.once()
+    [note] = world.wait_inbox(MAYA, 2)[1:]
+    assert "YES or NO" in plain(note) and len(world.inbox(SAM)) == 1
+    world.send(reply(colleague_ask, MAYA, "Happy to, thanks.", inline=True), sender=MAYA)
+    world.once()
+    [intro] = world.wait_inbox(SAM, 2)[1:]
+    assert MAYA[1] in str(intro["To"]) + str(intro.get("Cc", ""))
+
+
 def test_an_unclear_answer_gets_one_short_note(world):
     ask = ask_sam(world)
     world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)

@@ -1,14 +1,19 @@
-"""Removes from a reply the lines that only repeat mail introbot sent, so our own words never count as the person's."""
+"""Marks as quoted the lines of a reply that only repeat mail introbot sent, so our own words never count as the person's."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from introbot.core.quotes import quote_depth
+
 # Clients that quote without ">" and without a header we recognise (or any we recognise wrongly) leave
 # our ask in the reply as if the person had written it. Its "Just reply YES or NO" then spoils a real
 # "Yes please" above it, and an operator's "Reply yes to go ahead" would turn an empty reply into a yes.
-# Matching words rather than lines survives re-wrapping and ">"-less indentation.
+# Gmail's "Respond inline" sends the attribution, then our ask without ">", the answer typed into it.
+# Matching words rather than lines survives re-wrapping and ">"-less indentation. The lines are marked
+# rather than dropped so that the reply splitter still sees a quote where there was one: an answer
+# under it stays new text, and our "-- " delimiter in it does not turn that answer into a signature.
 _WORD = re.compile(r"\w+")
 # A delimiter or rule line ("-- ", "_____"): it goes with the quote it touches. An emoji line ("👍") has no
 # word either, but it is an answer.
@@ -17,10 +22,11 @@ _SPAN = 5       # words in a row that must match our text before they count as r
 _MIN_RUN = 8    # shorter repeated runs may be the person's own words ("I'd rather not, that's fine")
 
 
-def without_echo(text: str, sent: Sequence[str]) -> str:
-    """`text` without its lines that only repeat, in runs of at least eight words, the `sent` texts.
+def quote_echo(text: str, sent: Sequence[str]) -> str:
+    """`text` with its lines that only repeat, in runs of at least eight words, the `sent` texts
+    quoted with ">" (read it with split_reply next).
 
-    A delimiter or rule line ("--", "-------") next to a removed line goes with it: it belonged to the
+    A delimiter or rule line ("--", "-------") next to a repeated line goes with it: it belonged to the
     quote (our signature's delimiter), and left alone it would end the person's text early.
     """
     grams = {tuple(words[start:start + _SPAN]) for words in (_words(t) for t in sent)
@@ -47,8 +53,9 @@ def without_echo(text: str, sent: Sequence[str]) -> str:
                   - {index for (index, _), is_echo in zip(stream, echoed) if not is_echo})
     if not echo_lines:
         return text
-    removed = echo_lines | _rules_beside(lines, echo_lines)
-    return "\n".join(line for index, line in enumerate(lines) if index not in removed).strip()
+    marked = echo_lines | _rules_beside(lines, echo_lines)
+    return "\n".join("> " + line if index in marked and not quote_depth(line) else line
+                     for index, line in enumerate(lines))
 
 
 def _words(text: str) -> list[str]:

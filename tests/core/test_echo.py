@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from introbot.core.answers import Answer, read_answer
-from introbot.core.echo import without_echo
+from introbot.core.echo import quote_echo
+from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.model import Kind
 from tests.core.template_samples import CONSENT_ASKS, LANGUAGES, SHIPPED, sample_context
@@ -20,21 +21,58 @@ def rendered(kind: Kind, language: str, renderer: Renderer = Renderer(SHIPPED)) 
     return renderer.render(kind, language, sample_context(kind)).text
 
 
+def own_words(reply: str, sent: list[str]) -> str:
+    """What the service reads as the person's answer."""
+    return split_reply(quote_echo(reply, sent)).new_text
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", CONSENT_ASKS)
 def test_an_answer_above_or_below_an_unmarked_copy_of_our_ask_is_read_alone(kind, language):
     ask = rendered(kind, language)
     for said, expected in zip(ANSWERS[language], (Answer.YES, Answer.NO)):
         for reply in (f"{said}\n\n{ask}", f"{ask}\n\n{said}", f"{said}\n\n{textwrap.fill(ask, 38)}"):
-            assert without_echo(reply, [ask]) == said
-            assert read_answer(without_echo(reply, [ask])).answer is expected
+            assert own_words(reply, [ask]) == said
+            assert read_answer(own_words(reply, [ask])).answer is expected
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_unmarked_copy_of_the_ask_alone_says_nothing(language):
     ask = rendered(Kind.ASK_CLIENT, language)
-    assert without_echo(ask, [ask]) == ""
-    assert read_answer(without_echo("\n" + ask + "\n", [ask])).answer is Answer.UNCLEAR
+    assert own_words(ask, [ask]) == ""
+    assert read_answer(own_words("\n" + ask + "\n", [ask])).answer is Answer.UNCLEAR
+
+
+# Gmail's "Respond inline": the attribution, then our ask without ">", the answer typed under the question.
+INLINE_ATTRIBUTIONS = {"en": "On Mon, 2 Mar 2026 at 10:00, Intro <intro@example.org> wrote:",
+                       "fr": "Le lun. 2 mars 2026 à 10:00, Intro <intro@example.org> a écrit :",
+                       "de": "Am Mo., 2. März 2026 um 10:00 Uhr schrieb Intro <intro@example.org>:",
+                       "es": "El lun, 2 mar 2026 a las 10:00, Intro (<intro@example.org>) escribió:"}
+
+
+def answered_inline(ask: str, said: str, language: str) -> str:
+    paragraphs = ask.split("\n\n")
+    question = next(index for index, paragraph in enumerate(paragraphs) if "?" in paragraph)
+    paragraphs.insert(question + 1, said)
+    return INLINE_ATTRIBUTIONS[language] + "\n\n" + "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", CONSENT_ASKS)
+def test_an_answer_typed_into_an_unmarked_quote_of_our_ask_is_read_alone(kind, language):
+    ask = rendered(kind, language)
+    for said, expected in zip(ANSWERS[language], (Answer.YES, Answer.NO)):
+        reply = answered_inline(ask, said, language)
+        assert split_reply(reply).new_text == ""  # read as a plain reply, the answer is lost in the quote
+        assert own_words(reply, [ask]) == said
+        assert read_answer(own_words(reply, [ask])).answer is expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_our_ask_sent_back_inline_with_nothing_typed_says_nothing(language):
+    ask = rendered(Kind.ASK_CLIENT, language)
+    reply = INLINE_ATTRIBUTIONS[language] + "\n\n" + ask
+    assert own_words(reply, [ask]) == ""
 
 
 def test_an_operators_ask_that_says_yes_is_not_a_yes_when_quoted_back(tmp_path):
@@ -44,32 +82,33 @@ def test_an_operators_ask_that_says_yes_is_not_a_yes_when_quoted_back(tmp_path):
         "{{ colleague.name }} could help you with your back. Reply and I will introduce you.{% endblock %}")
     ask = rendered(Kind.ASK_CLIENT, "en", Renderer(SHIPPED, tmp_path))
     assert read_answer(ask).answer is Answer.YES  # the danger: as text, the ask itself reads as a yes
-    assert read_answer(without_echo(ask, [ask])).answer is Answer.UNCLEAR
+    assert read_answer(own_words(ask, [ask])).answer is Answer.UNCLEAR
 
 
 def test_short_repeats_of_our_wording_stay_the_persons_own():
     ask = rendered(Kind.ASK_CLIENT, "en")
     for answer in ("If you'd rather not, that's fine: I'd rather not.", "Shall I introduce you? Yes!",
                    "Just reply YES or NO. OK: yes."):
-        assert without_echo(answer, [ask]) == answer
+        assert own_words(answer, [ask]) == answer
 
 
 def test_our_signature_delimiter_goes_with_the_quote_and_does_not_end_the_answer_below():
     ask = rendered(Kind.ASK_CLIENT, "en")
     assert "\n-- \n" in ask
-    reply = f"{ask}\n\nYes please\n\n--\nSam"
-    assert without_echo(reply, [ask]) == "Yes please\n\n--\nSam"
-    assert read_answer(without_echo(reply, [ask])).answer is Answer.YES
+    for reply in (f"{ask}\n\nYes please\n\n--\nSam", f"{ask}\n\nYes please\n"):
+        assert own_words(reply, [ask]) == "Yes please"
+        assert "Yes" not in split_reply(reply).new_text  # unmarked, our "-- " makes the answer a signature
+    assert split_reply(quote_echo(f"{ask}\n\nYes please\n\n--\nSam", [ask])).signature == "--\nSam"
 
 
 def test_a_one_emoji_answer_next_to_the_unmarked_ask_stays():
     ask = rendered(Kind.ASK_CLIENT, "en")
-    assert without_echo(f"👍\n{ask}", [ask]) == "👍"
-    assert read_answer(without_echo(f"👍\n{ask}", [ask])).answer is Answer.YES
+    assert own_words(f"👍\n{ask}", [ask]) == "👍"
+    assert read_answer(own_words(f"👍\n{ask}", [ask])).answer is Answer.YES
 
 
 def test_nothing_sent_leaves_the_text_alone():
-    assert without_echo("Yes\n\nanything", []) == "Yes\n\nanything"
+    assert quote_echo("Yes\n\nanything", []) == "Yes\n\nanything"
 
 
 _LINE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude_characters="\n"), max_size=60)
@@ -79,15 +118,16 @@ ASK = rendered(Kind.ASK_COLLEAGUE, "en")
 
 
 @given(st.lists(st.one_of(_LINE, st.sampled_from(ASK.split("\n"))), max_size=30))
-def test_only_whole_lines_are_removed_and_the_rest_keeps_its_order(lines):
+def test_lines_are_only_ever_marked_as_quoted_never_changed_or_moved(lines):
     text = "\n".join(lines)
-    kept = [line.strip() for line in without_echo(text, [ASK]).split("\n") if line.strip()]
-    remaining = iter(line.strip() for line in lines if line.strip())
-    assert all(any(line == candidate for candidate in remaining) for line in kept)
+    marked = quote_echo(text, [ASK]).split("\n")
+    assert len(marked) == len(text.split("\n"))
+    assert all(after in (before, "> " + before) for before, after in zip(text.split("\n"), marked))
 
 
 @given(st.lists(st.sampled_from(["Sam", "yes", "please", "tomorrow", "ok", "maybe", "we", "talk"]),
                 min_size=1, max_size=30))
-def test_the_persons_words_survive_when_they_share_no_run_with_our_ask(words):
+def test_the_persons_words_are_not_marked_when_they_share_no_run_with_our_ask(words):
     mine = " ".join(words)
-    assert without_echo(f"{mine}\n\n{ASK}", [ASK]) == mine
+    assert quote_echo(f"{mine}\n\n{ASK}", [ASK]) == f"{mine}\n\n" + "\n".join(
+        "> " + line if line.strip() else line for line in ASK.split("\n"))
