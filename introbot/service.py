@@ -22,7 +22,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, Reading, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
-from introbot.core.echo import quote_echo
+from introbot.core.echo import own_words
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
@@ -475,7 +475,7 @@ class Service:
         repeats our own mail to them counts as quote: a quote without ">" must not answer our question
         for them, and an answer typed into one (Gmail's "Respond inline") is still theirs."""
         ours = [body_text(parse_message(raw)) for raw in self.store.mail_to(intro.id, role)]
-        return split_reply(quote_echo(body_text(message), ours)).new_text
+        return own_words(body_text(message), ours)
 
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from introbot.core.quotes import quote_depth
+from introbot.core.quotes import quote_depth, split_reply
 
 # Clients that quote without ">" and without a header we recognise (or any we recognise wrongly) leave
 # our ask in the reply as if the person had written it. Its "Just reply YES or NO" then spoils a real
@@ -20,6 +20,11 @@ _WORD = re.compile(r"\w+")
 _RULE = re.compile(r"[\s\-–—_=*~.·•]+")
 _SPAN = 5       # words in a row that must match our text before they count as repeated
 _MIN_RUN = 8    # shorter repeated runs may be the person's own words ("I'd rather not, that's fine")
+
+
+def own_words(text: str, sent: Sequence[str]) -> str:
+    """The new text of the reply `text`, where every line repeating the `sent` texts counts as quote."""
+    return split_reply(quote_echo(text, sent)).new_text
 
 
 def quote_echo(text: str, sent: Sequence[str]) -> str:

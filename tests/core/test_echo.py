@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from introbot.core.answers import Answer, read_answer
-from introbot.core.echo import quote_echo
+from introbot.core.echo import own_words, quote_echo
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.model import Kind
@@ -19,11 +19,6 @@ ANSWERS = {"en": ("Yes please!", "No thank you."), "fr": ("Oui avec plaisir", "N
 
 def rendered(kind: Kind, language: str, renderer: Renderer = Renderer(SHIPPED)) -> str:
     return renderer.render(kind, language, sample_context(kind)).text
-
-
-def own_words(reply: str, sent: list[str]) -> str:
-    """What the service reads as the person's answer."""
-    return split_reply(quote_echo(reply, sent)).new_text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
