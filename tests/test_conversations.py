@@ -252,6 +252,21 @@ def test_answers_typed_into_gmails_respond_inline_quote_count_and_our_words_do_n
     assert MAYA[1] in str(intro["To"]) + str(intro.get("Cc", ""))
 
 
+CLINIC_DISCLAIMER = ("CONFIDENTIALITY NOTICE: This e-mail message, including any attachments, is for the sole use of "
+                     "the intended recipient(s) and may contain confidential and privileged information. If you are "
+                     "not the intended recipient, please contact the sender by reply e-mail and destroy all copies.")
+
+
+def test_a_yes_from_a_mailbox_that_appends_a_disclaimer_below_the_quote_counts(world):
+    ask = ask_sam(world)
+    answer = reply(ask, SAM, "Yes please!")
+    answer.set_content(plain(answer) + "\n" + CLINIC_DISCLAIMER + "\n")
+    world.send(answer, sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    assert len(world.inbox(SAM)) == 1  # no "please answer YES or NO" note
+
+
 def test_an_unclear_answer_gets_one_short_note(world):
     ask = ask_sam(world)
     world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)

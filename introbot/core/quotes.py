@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from introbot.core.notices import notice_lines
 from introbot.core.text import normalize_newlines
 
 # Lines longer than this are prose or junk, never a header, separator or signature line.
@@ -566,7 +567,7 @@ def _strong_signature_start(segment: list[str]) -> int | None:
 class ReplyParts:
     new_text: str       # what the writer wrote now, signature removed, stripped
     quoted: str         # the quoted part ("" if none)
-    signature: str      # "" if none
+    signature: str      # "" if none; also holds any notice the mail system added (disclaimer, warning)
 
 
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u1427"  # BOM, zero-width marks, and Streak's tracking dot
@@ -578,7 +579,7 @@ def clean_lines(text: str) -> list[str]:
     return [line.rstrip() for line in cleaned.replace("\xa0", " ").split("\n")]
 
 
-_NEW, _QUOTED = 0, 1
+_NEW, _QUOTED, _NOTICE = 0, 1, 2
 
 
 def split_reply(text: str) -> ReplyParts:
@@ -637,6 +638,10 @@ def _wrapped_quote_line(previous: str, line: str) -> bool:
 
 
 def _assemble(lines: list[str], roles: list[int]) -> ReplyParts:
+    # A disclaimer or warning the mail system added is set aside first: it is no one's words, and
+    # between a sign-off and the end of the text it would hide the sign-off.
+    notices = notice_lines(lines, [role == _NEW for role in roles])
+    roles = [_NOTICE if index in notices else role for index, role in enumerate(roles)]
     segments: list[list[int]] = []
     for index, role in enumerate(roles):
         if role == _NEW:
@@ -662,5 +667,5 @@ def _assemble(lines: list[str], roles: list[int]) -> ReplyParts:
     return ReplyParts(
         new_text="\n".join(new).strip("\n").strip(),
         quoted="\n".join(quote).strip("\n").strip(),
-        signature="\n".join(lines[index] for index in sorted(signature)).strip(),
+        signature="\n".join(lines[index] for index in sorted(signature | notices)).strip(),
     )
