@@ -102,6 +102,9 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Hi Intro Assistant, yes please, thanks!", YES),
     ("Hello,\n\nThanks for thinking of me.\n\nYes please.", YES),
     ("Dzień dobry, tak.", YES),
+    ("That’d be lovely", YES),  # "that'd", "it'd": the would is inside the first word
+    ("It'd be great, thanks!", YES),
+    ("It would be perfect if she took my insurance", UNCLEAR),
     # rule 3: ambiguity is never a yes
     ("yes and no", UNCLEAR),
     ("maybe", UNCLEAR),
