@@ -190,6 +190,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "es": {
         _Kind.YES: "sí, sí por favor, sí gracias, sí claro, claro, claro que sí, por supuesto, desde luego, "
                    "con gusto, con mucho gusto, encantado, encantada, vale, de acuerdo, adelante, "
+                   "me parece bien, me parece perfecto, me parece genial, me parece estupendo, "
                    "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
                    "interesado, interesada, venga, dale, ok, okey, buena idea",
         _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien",
@@ -239,6 +240,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "pt": {
         _Kind.YES: "sim, sim obrigado, sim obrigada, sim por favor, sim claro, claro, claro que sim, "
                    "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
+                   "tá bom, está bom, combinado, "
                    "certo, sem problema, sem problemas, nenhum problema, ok, okay, adoraria, gostaria, "
                    "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
                    "boa ideia",
@@ -263,6 +265,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "nl": {
         _Kind.YES: "ja, ja graag, graag, heel graag, graag zelfs, ja hoor, jazeker, ja zeker, zeker, "
                    "zeker weten, natuurlijk, tuurlijk, uiteraard, akkoord, is goed, dat is goed, oké, oke, "
+                   "lijkt me fijn, lijkt me goed, lijkt me prima, lijkt me leuk, "
                    "ok, okay, doe maar, ga je gang, ga uw gang, geen probleem, geen bezwaar, met plezier, "
                    "lijkt me leuk, lijkt me goed, goed idee, geïnteresseerd, helemaal goed, ja dank je, "
                    "ja dank u, ja bedankt",

@@ -105,6 +105,8 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("That’d be lovely", YES),  # "that'd", "it'd": the would is inside the first word
     ("It'd be great, thanks!", YES),
     ("It would be perfect if she took my insurance", UNCLEAR),
+    ("Me parece bien", YES), ("Tá bom, combinado", YES), ("Dat lijkt me fijn", YES),
+    ("No me parece bien", UNCLEAR), ("Dat lijkt me niet goed", UNCLEAR),
     # rule 3: ambiguity is never a yes
     ("yes and no", UNCLEAR),
     ("maybe", UNCLEAR),
