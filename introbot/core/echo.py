@@ -20,6 +20,8 @@ _WORD = re.compile(r"\w+")
 _RULE = re.compile(r"[\s\-–—_=*~.·•]+")
 _SPAN = 5       # words in a row that must match our text before they count as repeated
 _MIN_RUN = 8    # shorter repeated runs may be the person's own words ("I'd rather not, that's fine")
+_MIN_CUT_RUN = 12  # to cut our words out of a line that also holds the person's, a longer run: a person
+                   # may quote a phrase of ours in their own sentence ("If you'd rather not, that's fine: ...")
 
 
 def own_words(text: str, sent: Sequence[str]) -> str:
@@ -28,8 +30,9 @@ def own_words(text: str, sent: Sequence[str]) -> str:
 
 
 def quote_echo(text: str, sent: Sequence[str]) -> str:
-    """`text` with its lines that only repeat, in runs of at least eight words, the `sent` texts
-    quoted with ">" (read it with split_reply next).
+    """`text` with what only repeats, in runs of at least eight words, the `sent` texts quoted with ">"
+    (read it with split_reply next). A line holding both our words and the person's (an answer typed
+    at the end of our question's line) is cut in two where one gives way to the other.
 
     A delimiter or rule line ("--", "-------") next to a repeated line goes with it: it belonged to the
     quote (our signature's delimiter), and left alone it would end the person's text early.
@@ -39,32 +42,68 @@ def quote_echo(text: str, sent: Sequence[str]) -> str:
     if not grams or not text:
         return text
     lines = text.split("\n")
-    line_words = [_words(line) for line in lines]
-    stream = [(index, word) for index, words in enumerate(line_words) for word in words]
+    line_words = [[(match.start(), match.end(), match.group().casefold()) for match in _WORD.finditer(line)]
+                  for line in lines]
+    stream = [word for words in line_words for _, _, word in words]
     covered = [False] * len(stream)
     for start in range(len(stream) - _SPAN + 1):
-        if tuple(word for _, word in stream[start:start + _SPAN]) in grams:
+        if tuple(stream[start:start + _SPAN]) in grams:
             covered[start:start + _SPAN] = [True] * _SPAN
-    echoed = [False] * len(stream)
+    run_of = [0] * len(stream)  # the length of the repeated run each word is part of (0: none)
     run_start = None
     for position, is_covered in enumerate(covered + [False]):
         if is_covered and run_start is None:
             run_start = position
         elif not is_covered and run_start is not None:
             if position - run_start >= _MIN_RUN:
-                echoed[run_start:position] = [True] * (position - run_start)
+                run_of[run_start:position] = [position - run_start] * (position - run_start)
             run_start = None
-    echo_lines = ({index for index, words in enumerate(line_words) if words}
-                  - {index for (index, _), is_echo in zip(stream, echoed) if not is_echo})
-    if not echo_lines:
+    runs: list[list[int]] = []
+    position = 0
+    for words in line_words:
+        runs.append(run_of[position:position + len(words)])
+        position += len(words)
+    if not any(run_of):
         return text
+    salutations = {tuple(_words(_first_line(t))) for t in sent} - {()}
+    echo_lines = {index for index, line_runs in enumerate(runs) if line_runs and all(line_runs)} | {
+        index for index, words in enumerate(line_words) if tuple(word for _, _, word in words) in salutations}
     marked = echo_lines | _rules_beside(lines, echo_lines)
-    return "\n".join("> " + line if index in marked and not quote_depth(line) else line
-                     for index, line in enumerate(lines))
+    result: list[str] = []
+    for index, line in enumerate(lines):
+        if quote_depth(line):
+            result.append(line)
+        elif index in marked:
+            result.append("> " + line)
+        elif any(run >= _MIN_CUT_RUN for run in runs[index]):
+            result += _cut_where_echo_changes(line, line_words[index], [run >= _MIN_CUT_RUN for run in runs[index]])
+        else:
+            result.append(line)
+    return "\n".join(result)
+
+
+def _cut_where_echo_changes(line: str, words: list[tuple[int, int, str]], flags: list[bool]) -> list[str]:
+    """The pieces of a line holding both our words and the person's, ours quoted with ">". A cut falls
+    in the space before the first word of a piece, so "¿" or "(" stays with the word it opens."""
+    cuts, piece_flags = [0], [flags[0]]
+    for (start, _, _), (_, previous_end, _), flag, before in zip(words[1:], words, flags[1:], flags):
+        if flag != before:
+            while start > previous_end and not line[start - 1].isspace():
+                start -= 1
+            cuts.append(start)
+            piece_flags.append(flag)
+    ends = cuts[1:] + [len(line)]
+    return [("> " if is_echo else "") + line[start:end].strip()
+            for start, end, is_echo in zip(cuts, ends, piece_flags)]
+
+
+def _first_line(text: str) -> str:
+    """Our salutation ("Hi Sam,"): too short for a run, but never what the person writes themself."""
+    return next((line for line in text.split("\n") if line.strip()), "")
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    return [match.group().casefold() for match in _WORD.finditer(text)]
 
 
 def _rules_beside(lines: list[str], echo_lines: set[int]) -> set[int]:

@@ -64,6 +64,22 @@ def test_an_answer_typed_into_an_unmarked_quote_of_our_ask_is_read_alone(kind, l
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", CONSENT_ASKS)
+def test_an_answer_typed_on_the_line_of_our_question_is_cut_from_it(kind, language):
+    ask = rendered(kind, language)
+    lines = ask.split("\n")
+    question = next(index for index, line in enumerate(lines) if "?" in line)
+    for said, expected in zip(ANSWERS[language], (Answer.YES, Answer.NO)):
+        after = "\n".join(lines[:question] + [f"{lines[question]} {said}"] + lines[question + 1:])
+        before = "\n".join(lines[:question] + [f"{said} {lines[question]}"] + lines[question + 1:])
+        # Not tested: an answer typed first thing under "On ... wrote:", before our first line: an
+        # attribution over unmarked text is a quote, whoever wrote its first line.
+        for text in (after, before, f"{INLINE_ATTRIBUTIONS[language]}\n\n{after}"):
+            assert own_words(text, [ask]) == said
+            assert read_answer(own_words(text, [ask])).answer is expected
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_our_ask_sent_back_inline_with_nothing_typed_says_nothing(language):
     ask = rendered(Kind.ASK_CLIENT, language)
     reply = INLINE_ATTRIBUTIONS[language] + "\n\n" + ask
@@ -112,12 +128,20 @@ _LINE = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",), exclude
 ASK = rendered(Kind.ASK_COLLEAGUE, "en")
 
 
-@given(st.lists(st.one_of(_LINE, st.sampled_from(ASK.split("\n"))), max_size=30))
-def test_lines_are_only_ever_marked_as_quoted_never_changed_or_moved(lines):
+_ASK_PIECES = st.sampled_from(ASK.split("\n") + ASK.replace("\n", " ").split(". "))
+
+
+@given(st.lists(st.one_of(_LINE, _ASK_PIECES, st.tuples(_LINE, _ASK_PIECES, _LINE).map(" ".join)), max_size=30))
+def test_text_is_only_ever_marked_as_quoted_or_cut_never_lost_or_moved(lines):
     text = "\n".join(lines)
     marked = quote_echo(text, [ASK]).split("\n")
-    assert len(marked) == len(text.split("\n"))
-    assert all(after in (before, "> " + before) for before, after in zip(text.split("\n"), marked))
+    unmarked = [line[2:] if line.startswith("> ") and not text_line_quoted(line, text) else line for line in marked]
+    assert " ".join("\n".join(unmarked).split()) == " ".join(text.split())
+
+
+def text_line_quoted(line: str, text: str) -> bool:
+    """A line that was quoted already (quote_echo leaves those as they are)."""
+    return line in text.split("\n")
 
 
 @given(st.lists(st.sampled_from(["Sam", "yes", "please", "tomorrow", "ok", "maybe", "we", "talk"]),
