@@ -602,6 +602,11 @@ def split_reply(text: str) -> ReplyParts:
             index += 1
             continue
         following = finder.next_nonblank[marker.end] if marker.end < len(lines) else None
+        # A separator over a header block ("________" then "From: ... Subject: ..."): the embedded
+        # mail starts under the block, and whether it is ">"-quoted is read there.
+        header = finder.marker_at(following) if following is not None and not quoted[following] else None
+        if header is not None and header.kind in ("fields", "attribution"):
+            following = finder.next_nonblank[header.end] if header.end < len(lines) else None
         if following is not None and quoted[following]:
             block_end = _quote_block_end(lines, quoted, finder.next_nonblank, following)
             roles[marker.start:block_end] = [_QUOTED] * (block_end - marker.start)

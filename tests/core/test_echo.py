@@ -45,11 +45,14 @@ INLINE_ATTRIBUTIONS = {"en": "On Mon, 2 Mar 2026 at 10:00, Intro <intro@example.
                        "es": "El lun, 2 mar 2026 a las 10:00, Intro (<intro@example.org>) escribió:"}
 
 
-def answered_inline(ask: str, said: str, language: str) -> str:
+def typed_under_the_question(ask: str, said: str) -> str:
     paragraphs = ask.split("\n\n")
     question = next(index for index, paragraph in enumerate(paragraphs) if "?" in paragraph)
-    paragraphs.insert(question + 1, said)
-    return INLINE_ATTRIBUTIONS[language] + "\n\n" + "\n\n".join(paragraphs)
+    return "\n\n".join(paragraphs[:question + 1] + [said] + paragraphs[question + 1:])
+
+
+def answered_inline(ask: str, said: str, language: str) -> str:
+    return INLINE_ATTRIBUTIONS[language] + "\n\n" + typed_under_the_question(ask, said)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -77,6 +80,23 @@ def test_an_answer_typed_on_the_line_of_our_question_is_cut_from_it(kind, langua
         for text in (after, before, f"{INLINE_ATTRIBUTIONS[language]}\n\n{after}"):
             assert own_words(text, [ask]) == said
             assert read_answer(own_words(text, [ask])).answer is expected
+
+
+OUTLOOK_HEADERS = {"en": "From: Intro <intro@example.org>\nSent: Monday, March 2, 2026 10:00 AM\nTo: Sam\nSubject: Intro",
+                   "fr": "De : Intro <intro@example.org>\nEnvoyé : lundi 2 mars 2026 10:00\nÀ : Sam\nObjet : Intro",
+                   "de": "Von: Intro <intro@example.org>\nGesendet: Montag, 2. März 2026 10:00\nAn: Sam\nBetreff: Intro",
+                   "es": "De: Intro <intro@example.org>\nEnviado: lunes, 2 de marzo de 2026 10:00\nPara: Sam\nAsunto: Intro"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("rule", ["", "________________________________\n", "-----Original Message-----\n"])
+def test_an_answer_written_into_outlooks_quote_under_its_header_block_is_read(rule, language):
+    """Outlook's "inline comments": the header block, our ask without ">", the answer typed into it."""
+    ask = rendered(Kind.ASK_CLIENT, language)
+    for said, expected in zip(ANSWERS[language], (Answer.YES, Answer.NO)):
+        reply = f"\n{rule}{OUTLOOK_HEADERS[language]}\n\n{typed_under_the_question(ask, said)}"
+        assert own_words(reply, [ask]) == said
+        assert read_answer(own_words(reply, [ask])).answer is expected
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

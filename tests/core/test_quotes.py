@@ -133,6 +133,15 @@ def test_a_forward_inside_a_reply_is_not_new_text():
     assert split_reply(text).new_text == "FYI"
 
 
+@pytest.mark.parametrize("separator", ["________________________________", "-----Original Message-----"])
+def test_under_a_separator_and_a_header_block_a_quote_can_still_have_answers_between(separator):
+    text = (f"{separator}\nFrom: Intro <intro@collective.example>\nSent: Monday, March 2, 2026 9:30 AM\n"
+            f"To: Sam\nSubject: Intro\n\n> {ASK}\nYes please.\n> Thanks!\n")
+    assert split_reply(text).new_text == "Yes please."
+    unmarked = text.replace("> ", "")
+    assert split_reply(unmarked).new_text == ""  # without ">", all of the embedded mail is quote
+
+
 def test_quoted_decoration_and_wrapped_links_are_handled():
     assert split_reply(">>> http://example.org <<<\nVisit us").new_text == ">>> http://example.org <<<\nVisit us"
     text = "Blah\n\nOn Monday, 24 September, 2012 at 3:46 PM, bob wrote:\n\n> see (http://example.org/a\n_b=1)\n>\n"
