@@ -1,4 +1,4 @@
-"""Marks as quoted the lines of a reply that only repeat mail introbot sent, so our own words never count as the person's."""
+"""Marks as quoted what a reply repeats of mail introbot sent, so our own words never count as the person's."""
 
 from __future__ import annotations
 
