@@ -69,19 +69,49 @@ class Directory:
 
     def candidate(self, email: str, name: str = "") -> Candidate:
         person = self.by_email(email)
-        return Candidate(email=email.lower(), name=person.name if person else name, person=person)
+        return Candidate(email=email.lower(), name=person.name if person else natural_order(name), person=person)
 
-    def named_in(self, text: str) -> list[Person]:
-        """Directory people a text names: by full name first; else by first name (several people
-        may share it); else by their website's domain ("Maya at bodywork.example")."""
+    def named_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
+        """Directory people a text names, leaving out the `excluded` addresses: by full name, and by a
+        first name that is not followed by another surname ("Sam Rivera" is not Sam Okafor), several
+        people may share it; only when none of those, by their website's domain ("at bodywork.example").
+
+        Every full name is taken out of the text before first names are looked for, so "Maya Chen"
+        does not also name Maya Alvarez, and an excluded person's name (the referrer signing the note)
+        names nobody else."""
         folded = text.casefold()
         full = [p for p in self.people if _mentions(folded, _name_without_title(p.name).casefold())]
-        if full:
-            return full
-        first = [p for p in self.people if _mentions(text, p.first_name, case=True)]
-        if first:
-            return first
-        return [p for p in self.people if any(_mentions(folded, d) for d in _domains_of(p))]
+        rest = text
+        for person in full:
+            rest = re.sub(_mention_pattern(_name_without_title(person.name)), " ", rest, flags=re.IGNORECASE)
+        first = [p for p in self.people if p not in full and _mentions_first_name(rest, p.first_name)]
+        found = [p for p in full + first if p.email not in excluded]
+        if found:
+            return found
+        return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
+
+
+def natural_order(name: str) -> str:
+    """ "Rivera, Sam" (as corporate address books write it) as "Sam Rivera"; other names as they are."""
+    match = re.fullmatch(r"\s*([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}),\s*([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2})\s*",
+                         name)
+    return f"{match.group(2)} {match.group(1)}" if match else name.strip()
+
+
+def _domain(address: str | None) -> str:
+    return (address or "").rpartition("@")[2]
+
+
+def _without_signature_of(referrer: Person, note: str) -> str:
+    """The note without the referrer's own signature block: from a line that starts with their name
+    ("Ada Lee, L.Ac.", "Dr. Ada Lee") or is their first name alone, near the end, to the end."""
+    lines = note.split("\n")
+    names = {_name_without_title(referrer.name).casefold(), referrer.name.casefold()}
+    for index in range(max(1, len(lines) - 8), len(lines)):
+        line = lines[index].strip().casefold()
+        if any(line.startswith(name) for name in names if name) or line.strip(",.-– ") == referrer.first_name.casefold():
+            return "\n".join(lines[:index]).strip()
+    return note
 
 
 def _name_without_title(name: str) -> str:
@@ -91,11 +121,19 @@ def _name_without_title(name: str) -> str:
     return " ".join(words)
 
 
-def _mentions(text: str, phrase: str, case: bool = False) -> bool:
-    if not phrase:
-        return False
-    flags = 0 if case else re.IGNORECASE
-    return re.search(rf"(?<![\w@.]){re.escape(phrase)}(?![\w@])", text, flags) is not None
+def _mention_pattern(phrase: str) -> str:
+    return rf"(?<![\w@.]){re.escape(phrase)}(?![\w@])"
+
+
+def _mentions(text: str, phrase: str) -> bool:
+    return bool(phrase) and re.search(_mention_pattern(phrase), text, re.IGNORECASE) is not None
+
+
+def _mentions_first_name(text: str, first_name: str) -> bool:
+    """A capitalised first name (or in capitals: "LIO"), not followed by a capitalised word: "Sam
+    Rivera" is someone else. Lower case is not a name: "may", "will" and "hope" are words."""
+    return bool(first_name) and any(re.search(_mention_pattern(form) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])", text)
+                                    for form in {first_name, first_name.upper()})
 
 
 def _domains_of(person: Person) -> set[str]:
@@ -103,12 +141,13 @@ def _domains_of(person: Person) -> set[str]:
     website = re.sub(r"^[a-z]+://", "", person.website.lower()).split("/")[0]
     if website:
         domains.add(website.removeprefix("www."))
+        domains.add("www." + website.removeprefix("www."))  # as people paste it
     return {d for d in domains if "." in d}
 
 
 # "introduce Sam Rivera <sam@...> to Maya Chen", "connect Sam with Maya", "Sam, meet Maya".
 _DIRECT = re.compile(
-    r"(?:introduce|connect|put)\s+(?P<first>.+?)\s+(?:to|with|and|in touch with)\s+(?P<second>[^\n]+)"
+    r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|and|&|in touch with)\s+(?P<second>[^\n]+)"
     r"|(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
     re.IGNORECASE,
 )
@@ -122,7 +161,7 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         result = _from_forward(forward, referrer, directory, bot_address)
     else:
         own_text = split_reply(body_text(message)).new_text
-        others = _other_recipients(message, referrer, bot_address)
+        others = _other_recipients(message, referrer, directory, bot_address)
         if others:
             result = _from_cc(others, own_text, referrer, directory, bot_address)
         else:
@@ -134,17 +173,23 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str) -> Understood:
     original = forward.messages[0]
-    note = split_reply(forward.note).new_text or forward.note.strip()
+    note = _without_signature_of(referrer, split_reply(forward.note).new_text or forward.note.strip())
     client: Candidate | None = None
-    hint = original.sender_name or ""
-    if original.sender_address and original.sender_address != referrer.email:
+    hint = natural_order(original.sender_name or "")
+    # A forward of a forward written at the practitioner's own practice (the front desk passing on a
+    # client's email): the client is further in, and which message is theirs is asked, not guessed.
+    passed_on = len(forward.messages) > 1 and _domain(original.sender_address) == _domain(referrer.email)
+    if passed_on:
+        hint = next((natural_order(m.sender_name or "") for m in forward.messages[1:]
+                     if _domain(m.sender_address) != _domain(referrer.email)), hint)
+    if original.sender_address and original.sender_address != referrer.email and not passed_on:
         client = directory.candidate(original.sender_address, original.sender_name or "")
     elif original.sender_address == referrer.email:
         # The practitioner forwarded a message they wrote themselves: the client is who they wrote to.
         recipients = [a for a in original.to if a not in (referrer.email, bot_address)]
         if len(recipients) == 1:
             client = directory.candidate(recipients[0])
-    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
+    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, hint)
     return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
                       client_language=guess_language(original.body))
 
@@ -154,81 +199,144 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
     outsiders = [c for c in others if not c.in_directory]
     insiders = [c for c in others if c.in_directory]
     client = outsiders[0] if len(outsiders) == 1 else None
-    if client is None and not outsiders and len(insiders) == 1:
-        client = insiders[0]
-        insiders = []
-    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client)
-    if colleague is None and not options and len(insiders) == 1:
-        colleague = insiders[0]
-    return Understood("cc", client, colleague, _trim(note), options=options, client_language=guess_language(note))
+    if client is None and not outsiders:
+        client = _only_outsider_in(note, referrer, directory, bot_address)  # "my client sam@..."
+    # The colleagues written to are addressed by name ("Hi Maya,"): that names no one else.
+    addressed = " ".join(insider.name for insider in insiders)
+    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, addressed)
+    recipient = insiders[0] if len(insiders) == 1 else None
+    if recipient is not None and client is None:
+        if colleague is not None and colleague.email != recipient.email and _named_surely(note, colleague):
+            client = recipient  # "Sam, meet Lio Park": written to one colleague about another
+        else:
+            colleague, options = recipient, ()  # "Hi Maya, could you see Sam?": written to the colleague
+    elif recipient is not None and colleague is None and not options:
+        colleague = recipient
+    return Understood("cc", client, colleague, _trim(_without_signature_of(referrer, note)), options=options,
+                      client_language=guess_language(note))
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
     match = _DIRECT.search(text)
     if match is None:
-        colleague, options = _colleague_from_note(text, referrer, directory, bot_address, None)
-        return Understood("direct", None, colleague, _trim(text), options=options)
+        # Not worded as we know ("Pls intro ...", another language): an address outside the directory
+        # is the client, and the colleague is looked for among the rest.
+        client = _only_outsider_in(text, referrer, directory, bot_address)
+        colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
+        return Understood("direct", client, colleague, _trim(_without_signature_of(referrer, text)), options=options)
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
-    first_party, first_hint = _resolve_phrase(first, directory)
-    second_party, _ = _resolve_phrase(_first_sentence(second), directory)
+    first_party, first_hint, first_sure = _resolve_phrase(first, directory)
+    second_party, _, _ = _resolve_phrase(_first_sentence(second), directory)
+    options: tuple[Candidate, ...] = ()
+    if second_party is None and first_party is not None and not first_party.in_directory:
+        # "to Maya (massage) at bodywork.example", "to a colleague? I think Lio Park would suit."
+        second_party, options = _colleague_from_note(second, referrer, directory, bot_address, first_party)
     client, colleague = first_party, second_party
     # The person outside the directory is the client, whichever way round the sentence put them.
     if client is not None and colleague is not None and client.in_directory and not colleague.in_directory:
         client, colleague = colleague, client
+    elif client is not None and client.in_directory and not first_sure:
+        # "introduce Sam to Lio": a client who shares a colleague's first name is not that colleague.
+        client, first_hint = None, first.strip(" .,:;!?\"'")
     if client is None and first_party is None and second_party is not None and second_party.in_directory:
         colleague = second_party
-    return Understood("direct", client, colleague, _trim(text), client_hint=first_hint)
+    return Understood("direct", client, colleague, _trim(_without_signature_of(referrer, text)),
+                      client_hint=first_hint, options=options)
 
 
 def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[a-z\]>)])[.!?;](?:\s|$)", text, maxsplit=1)[0]
 
 
-def _resolve_phrase(phrase: str, directory: Directory) -> tuple[Candidate | None, str]:
-    """A phrase of a direct line as a candidate, or as a bare name to ask the referrer about."""
+def _resolve_phrase(phrase: str, directory: Directory) -> tuple[Candidate | None, str, bool]:
+    """A phrase of a direct line as a candidate, or as a bare name to ask the referrer about; and
+    whether it is sure (an address or a full name, not a first name that someone else may share)."""
     addresses = addresses_in_text(phrase)
     if addresses:
         found = addresses[0]
-        return directory.candidate(found.email, found.name or _name_before(phrase, found.email)), ""
+        name = _without_request_words(found.name) or _name_just_before(phrase, found.email)
+        return directory.candidate(found.email, name), "", True
     named = directory.named_in(phrase)
     if len(named) == 1:
-        return directory.candidate(named[0].email), ""
+        sure = _mentions(phrase.casefold(), _name_without_title(named[0].name).casefold())
+        return directory.candidate(named[0].email), "", sure
     cleaned = phrase.strip(" .,:;!?\"'")
-    return None, cleaned if _NAME_ONLY.match(cleaned) else ""
+    return None, cleaned if _NAME_ONLY.match(cleaned) else "", False
 
 
-def _name_before(phrase: str, email: str) -> str:
-    before = phrase.lower().split(email)[0]
-    return phrase[: len(before)].strip(" <(\"'[:").strip()
+def _name_just_before(text: str, email: str) -> str:
+    """ "my client Sam Rivera, sam@..." -> "Sam Rivera": up to three capitalised words before the address."""
+    before = text[: text.lower().find(email)]
+    match = re.search(r"((?:[A-Z][\w'’.-]*[ \t]+){0,2}[A-Z][\w'’.-]*)[ \t]*[,:(<\[\"']*[ \t]*$", before)
+    return _without_request_words(match.group(1)) if match else ""
+
+
+# Words of a request that stand before a name without being part of it ("Please introduce Sam Rivera <...>").
+_REQUEST_WORDS = frozenset({
+    "please", "pls", "kindly", "introduce", "intro", "connect", "refer", "meet", "my", "our", "client",
+    "patient", "new", "hi", "hello", "dear", "and", "to", "with", "could", "can", "you", "would",
+    "bitte", "mein", "meine", "meinen", "svp", "stp", "mon", "ma", "por", "favor", "per", "favore", "mi",
+    "mio", "mia", "cliente", "paciente", "paziente", "klient", "klientin", "patientin",
+})
+
+
+def _without_request_words(name: str) -> str:
+    words = name.split()
+    while words and words[0].casefold().strip(",.:") in _REQUEST_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _named_surely(text: str, candidate: Candidate) -> bool:
+    """Named by address or full name, not by a first name the unknown client may share."""
+    return candidate.email in text.lower() or (candidate.person is not None and _mentions(
+        text.casefold(), _name_without_title(candidate.person.name).casefold()))
+
+
+def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_address: str) -> Candidate | None:
+    """The one address in `text` of someone outside the directory (the client), if there is exactly one."""
+    outside = _unique([directory.candidate(a.email, _without_request_words(a.name) or _name_just_before(text, a.email))
+                       for a in addresses_in_text(text)
+                       if a.email != referrer.email and not _is_bot_alias(a.email, bot_address)
+                       and directory.by_email(a.email) is None])
+    return outside[0] if len(outside) == 1 else None
 
 
 def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None) -> tuple[Candidate | None, tuple[Candidate, ...]]:
-    excluded = {referrer.email, bot_address} | ({client.email} if client else set())
+                         client: Candidate | None, client_hint: str = "") -> tuple[Candidate | None, tuple[Candidate, ...]]:
+    """The colleague a note names by address, name or website; several who fit are options to ask about."""
+    excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
     by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(note)
                   if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
-    by_address = _unique(by_address)
-    if len(by_address) == 1:
-        return by_address[0], ()
-    if len(by_address) > 1:
-        return None, tuple(by_address)
-    # The client's own name must not make a namesake in the directory look like the colleague.
-    for word in (client.name.split() if client else []):
-        note = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", " ", note)
-    named = _unique([directory.candidate(p.email) for p in directory.named_in(note) if p.email not in excluded])
-    if len(named) > 1:
-        named = _narrow(named, note)
-    if len(named) == 1:
-        return named[0], ()
-    return None, tuple(named)
+    # The client's own name must not make a namesake in the directory look like the colleague: not
+    # their display name, not the name in their address ("sam@..."), not a short form ("Sam" for Samantha).
+    forms = set(client_hint.split())
+    if client is not None:
+        forms |= set(client.name.split()) | set(re.split(r"[._+\-\d]+", client.email.split("@")[0]))
+    for word in (w for w in forms if len(w) > 1):
+        note = re.sub(rf"(?<![\w@.])(?i:{re.escape(word[:3])}\w*)(?![\w@])",
+                      lambda m, w=word: " " if w.lower().startswith(m.group().lower()) else m.group(), note)
+    named = [directory.candidate(p.email) for p in directory.named_in(note, excluded)]
+    # An address and a name for different people ("Lio could see her; her own address is ...") are
+    # two candidates, not an address that wins.
+    found = _unique(by_address + named)
+    if len(found) > 1:
+        found = _narrow(found, note)
+    if len(found) == 1:
+        return found[0], ()
+    return None, tuple(found)
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
     """Among people sharing a first name, those whose specialty or website the note also mentions."""
     folded = note.casefold()
     for clue in (lambda p: [w for w in p.specialty.casefold().split() if len(w) > 3], _domains_of):
-        fitting = [c for c in candidates if c.person and any(_mentions(folded, word) for word in clue(c.person))]
+        # A word every candidate's clue has ("therapy" in "massage therapy" and "movement therapy")
+        # tells them apart from nobody.
+        clues = {c.email: set(clue(c.person)) if c.person else set() for c in candidates}
+        shared = set.intersection(*clues.values()) if clues else set()
+        fitting = [c for c in candidates if any(_mentions(folded, word) for word in clues[c.email] - shared)]
         if len(fitting) == 1:
             return fitting
         if fitting:
@@ -248,7 +356,8 @@ def _is_bot_alias(email: str, bot_address: str) -> bool:
     return email.endswith("@" + domain) and email.split("@")[0].split("+")[0] == local
 
 
-def _other_recipients(message: EmailMessage, referrer: Person, bot_address: str) -> list[Candidate]:
+def _other_recipients(message: EmailMessage, referrer: Person, directory: Directory,
+                      bot_address: str) -> list[Candidate]:
     """Who else the practitioner wrote to (a CC to intro@): To and Cc minus themselves and the bot."""
     found: list[Candidate] = []
     for header in ("To", "Cc"):
@@ -257,7 +366,7 @@ def _other_recipients(message: EmailMessage, referrer: Person, bot_address: str)
                 addresses = parse_address_list(value)
             except AddressError:
                 continue
-            found.extend(Candidate(a.email, a.name) for a in addresses
+            found.extend(directory.candidate(a.email, a.name) for a in addresses
                          if a.email != referrer.email and not _is_bot_alias(a.email, bot_address))
     return _unique(found)
 
@@ -288,7 +397,7 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     among_options = [o for o in options if o.person and o.person in directory.named_in(answer)]
     if len(among_options) == 1:
         return among_options[0]
-    named = [p for p in directory.named_in(answer) if p.email not in excluded]
+    named = directory.named_in(answer, frozenset(excluded))
     return directory.candidate(named[0].email) if len(named) == 1 else None
 
 
@@ -307,7 +416,7 @@ def redact_for_colleague(note: str, client: Candidate | None, client_hint: str =
     if len(words) > 1:
         first = words[0]  # a function, not a template: a backslash in a name is only text
         text = re.sub(re.escape(full_name), lambda _: first, text, flags=re.IGNORECASE)
-        for surname in words[1:]:
+        for surname in {part for word in words[1:] for part in (word, *word.split("-"))}:
             if len(surname) > 1:
                 text = re.sub(rf"\b{re.escape(surname)}\b", "[…]", text, flags=re.IGNORECASE)
     return text

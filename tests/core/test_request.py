@@ -85,7 +85,9 @@ def test_no_colleague_named_means_a_question_with_no_options():
     ("Please connect kim@client.example with lio@craniosacral.example", "kim@client.example", LIO.email, ""),
     ("Introduce Maya Chen to Kim Novak <kim@client.example>", "kim@client.example", MAYA.email, ""),
     ("Please introduce Kim to Maya Chen", None, MAYA.email, "Kim"),
-    ("Please introduce Sam to Maya Chen", SAM_OKAFOR.email, MAYA.email, ""),  # Sam is a colleague's first name
+    # Sam is also a colleague's first name (Sam Okafor): a client called Sam is asked about, not guessed.
+    ("Please introduce Sam to Maya Chen", None, MAYA.email, "Sam"),
+    ("Please introduce Sam Okafor to Maya Chen", SAM_OKAFOR.email, MAYA.email, ""),
     ("Sam Rivera <sam@client.example>, meet Lio Park", "sam@client.example", LIO.email, ""),
 ])
 def test_a_direct_line_names_both_people_either_way_round(line, client, colleague, hint):
@@ -140,3 +142,94 @@ def test_the_colleague_sees_no_surname_address_or_phone_of_the_client():
     redacted = redact_for_colleague(note, Candidate("sam@client.example", "Sam Rivera"))
     assert "Rivera" not in redacted and "sam@client.example" not in redacted and "7700" not in redacted
     assert redacted.startswith("Sam ") and "back pain" in redacted
+
+
+# Found by writing requests the way busy practitioners do (an adversarial review of 219 requests).
+
+@pytest.mark.parametrize("line", [
+    "Pls intro Sam Rivera sam@client.example to Lio",
+    "Introduce Sam Rivera <sam@client.example> & Lio Park",
+    "sam@client.example -> Lio Park please",
+    "Peux-tu présenter Sam Rivera <sam@client.example> à Lio Park ?",
+    "Bitte Sam Rivera (sam@client.example) mit Lio Park bekannt machen.",
+    "CONNECT SAM@CLIENT.EXAMPLE WITH LIO",
+])
+def test_a_direct_line_in_any_wording_never_makes_the_client_the_colleague(line):
+    result = understood(message(line + "\n"))
+    assert result.client.email == "sam@client.example" and result.colleague.email == LIO.email
+    assert result.client.name in ("Sam Rivera", "")
+
+
+def test_a_request_written_to_the_colleague_with_intro_in_cc_keeps_the_roles():
+    result = understood(message("Hi Maya, could you see my client Sam Rivera (sam@client.example)?\n",
+                                to="Maya Chen <maya@bodywork.example>", cc=f"Intro <{BOT}>"))
+    assert result.client.email == "sam@client.example" and result.colleague.email == MAYA.email
+    asked = understood(message("Hi Maya, could you see Sam?\n", to="Maya Chen <maya@bodywork.example>",
+                               cc=f"Intro <{BOT}>"))
+    assert asked.colleague.email == MAYA.email and asked.missing == "client"  # not Maya as the client
+
+
+def test_a_cc_to_one_colleague_about_another_makes_the_first_the_client():
+    result = understood(message("Sam, meet Lio Park; my assistant will ask you both.\n",
+                                to="Sam Okafor <okafor@mindful.example>", cc=f"Intro <{BOT}>"))
+    assert result.client.email == SAM_OKAFOR.email and result.colleague.email == LIO.email
+
+
+@pytest.mark.parametrize("note", [
+    "Maya Chen is on leave, could Lio see Sam instead?",
+    "Lio? (not Maya Chen, she's full)",
+])
+def test_a_full_name_does_not_hide_another_colleague_named_in_the_note(note):
+    result = understood(forward(note))
+    assert result.colleague is None and sorted(emails(result.options)) == sorted([MAYA.email, LIO.email])
+
+
+def test_the_referrer_signing_the_note_names_nobody_and_their_signature_stays_out_of_the_note():
+    result = understood(forward("Lio, could you see Sam?\n\nAda Lee, L.Ac.\nClinic Example | 4 Harbour Rd\n"
+                                "T: 020 7946 0000\nwww.clinic.example"))
+    assert result.colleague.email == LIO.email and result.note == "Lio, could you see Sam?"
+
+
+def test_an_unknown_address_beside_a_named_colleague_is_asked_about_not_taken():
+    result = understood(forward("Lio, could you see Sam? Use her personal address sam.r@home.example"))
+    assert result.colleague is None and LIO.email in emails(result.options)
+
+
+@pytest.mark.parametrize("line", ["Please introduce Sam Rivera to Lio", "Please introduce Sam Rivera to Lio Park"])
+def test_a_client_whose_first_name_a_colleague_shares_is_not_that_colleague(line):
+    result = understood(message(line + "\n"))
+    assert result.client is None and result.client_hint == "Sam Rivera" and result.colleague.email == LIO.email
+
+
+@pytest.mark.parametrize("sender, note", [
+    ("sam@client.example", "Lio, could you see Sam?"),  # no display name: "sam" in the address
+    ("Samantha Rivera <sam@client.example>", "Lio, could you see Sam?"),  # a short form of her name
+])
+def test_the_client_s_name_in_any_form_does_not_make_a_namesake_a_candidate(sender, note):
+    msg = message(f"{note}\n\n---------- Forwarded message ---------\nFrom: {sender}\n"
+                  "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: Dr. Ada Lee <ada@clinic.example>\n\n"
+                  "Hi, my back hurts.\n", subject="Fwd: Back pain")
+    assert understood(msg).colleague.email == LIO.email
+
+
+@pytest.mark.parametrize("note", ["She should see Maya (massage therapy).", "Maya at www.bodywork.example"])
+def test_a_clue_every_namesake_shares_does_not_hide_the_one_that_decides(note):
+    assert understood(forward(note)).colleague.email == MAYA.email
+
+
+def test_a_forward_of_a_forward_from_the_practitioner_s_own_practice_asks_for_the_client():
+    inner = ("---------- Forwarded message ---------\nFrom: Sam Rivera <sam@client.example>\n"
+             "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: desk@clinic.example\n\nHi, my back hurts.\n")
+    msg = message("Lio, could you see Sam?\n\n---------- Forwarded message ---------\n"
+                  "From: Front Desk <desk@clinic.example>\nDate: Mon, 2 Mar 2026 at 10:00\nSubject: Fwd: Back pain\n"
+                  f"To: Dr. Ada Lee <ada@clinic.example>\n\nFor you.\n\n{inner}", subject="Fwd: Fwd: Back pain")
+    result = understood(msg)
+    assert result.client is None and result.colleague.email == LIO.email
+
+
+def test_a_name_written_last_name_first_is_read_first_name_first_and_redacted():
+    client = DIRECTORY.candidate("sam@client.example", "Rivera, Sam")
+    assert client.name == "Sam Rivera"
+    redacted = redact_for_colleague("Sam Rivera-Lopez asked; Lopez prefers mornings.",
+                                    Candidate("sam@client.example", "Sam Rivera-Lopez"))
+    assert "Lopez" not in redacted and "Rivera" not in redacted and redacted.startswith("Sam ")
