@@ -19,22 +19,25 @@ from introbot.core.quotes import WRITING_VERB
 #     thanks and pleasantries before it are skipped. A long text (over 300 words) must answer within
 #     its first 40 words, or it is UNCLEAR.
 #  3. Anything ambiguous is not a yes. In the deciding sentence: yes and no together ("yes and no",
-#     "yes, but not now"), a hedge ("maybe", "not sure", "tell me more"), a negated answer word
-#     ("I can't say no", "I wouldn't say no": a double negative may be a yes, we don't gamble on it),
+#     "yes, but not now"), a hedge ("maybe", "not sure", "tell me more", "probably", "I'll let you
+#     know"), a negated answer word ("I don't decline": a double negative may be a
+#     yes, we don't gamble on it; and a yes with a negation anywhere in its clause: "Sicher nicht"),
 #     a condition ("yes if she takes insurance"), a "but" after a yes, or a question mark after a
 #     yes ("Yes?") all give UNCLEAR.
 #  4. After a yes, the next sentences (up to a sign-off, at most 60 words) may still take it back:
 #     a no, a hedge or a sentence that opens with "but"/"if" gives UNCLEAR. A later question does
 #     not ("Yes please. Does she do home visits?" is a yes; the question is for the colleague).
 #     After a no, later sentences are not read: a no is safe and stays a no.
-#  5. Idioms: "no problem", "no worries", "no objection" are yes; "why not" (with or without "?") and
+#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("how could I say
+#     no", "nein sagen") is not given; "why not" (with or without "?") and
 #     "I don't see why not" are yes; "maybe later" is a no (not now); "not at all" is a no;
 #     "pode ser"/"puede ser" (could be) are hedges.
 #  6. Praise words ("Great!", "Perfect, thanks", "Super") are a yes only when they are all their
 #     clause says: "a great therapist already" is not a yes.
 #  7. "si" is a yes when it stands alone ("Si, claro") and a condition ("if") inside a clause ("oui
 #     si elle accepte"). "tak" opening a sentence is the Polish yes ("Tak, chętnie"); after other
-#     words it is the Danish "thanks" ("Ikke lige nu, tak"). So a Danish "Tak!" alone reads as yes.
+#     words, or with Danish or Norwegian words in the reply ("Tak, jeg har allerede en"), it is their
+#     "thanks". So a Danish "Tak!" alone reads as yes.
 #  8. Emoji: 👍 👌 ✅ ✔ ☑ 🆗 are a yes (a one-tap reply on phones); 👎 ❌ ✖ 🚫 ⛔ 🙅 a no; 🤔 🤷 a hedge.
 #  9. Case, punctuation, missing accents ("si", "nao", "gerne"), and stretched words ("yesss",
 #     "noooo") do not matter.
@@ -82,7 +85,9 @@ _SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.NO, _Kind.HEDGE}  # once resolved, w
 _LEXICON: dict[str, dict[_Kind, str]] = {
     "en": {
         _Kind.YES: "yes, yeah, yea, yep, yup, aye, yes please, sure, sure thing, for sure, of course, "
-                   "absolutely, definitely, certainly, gladly, happily, happy to, glad to, love to, "
+                   "absolutely, definitely, certainly, gladly, happily, love to, happy to be introduced, "
+                   "happy to meet, happy to connect, happy to go ahead, happy for you to, glad to be introduced, "
+                   "looking forward, look forward, "
                    "i'd love that, i would love that, i'd like that, i would like that, i'd like to, "
                    "i would like to, please do, please go ahead, go ahead, go for it, sounds good, "
                    "sounds great, sounds lovely, sounds perfect, sounds like a plan, that would be great, "
@@ -91,13 +96,16 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "it'd be great, it'd be lovely, it'd be wonderful, it'd be helpful, "
                    "would be great, would be lovely, would be helpful, would be wonderful, would be perfect, "
                    "that's great, that's fine, "
-                   "fine by me, works for me, that works, ok, okay, okey, okie, alright, all right, "
+                   "fine by me, works for me, that works, "
+                   "don't mind, do not mind, wouldn't mind, would not mind, feel free, would be amazing, "
                    "agreed, i agree, count me in, i'm in, by all means, introduce us, connect us, "
                    "interested, let's do it, let's do this, good idea, great idea, no problem, "
                    "no worries, not a problem, with pleasure, my pleasure, please introduce, delighted, "
                    "no objection, no objections, don't see why not, can't see why not",
+        # "ok" alone is a yes; "It's ok, I already have a therapist" is not.
         _Kind.SOFT_YES: "great, perfect, lovely, wonderful, fantastic, excellent, brilliant, fine, cool, "
-                        "please, awesome, amazing, super, yes yes",
+                        "please, awesome, amazing, super, yes yes, ok, okay, okey, okie, alright, all right, "
+                        "happy to, glad to",
         _Kind.WHY_NOT: "why not",
         _Kind.NO: "no, nope, nah, no thanks, no thank you, no thx, not now, not right now, "
                   "not at the moment, not at this time, not this time, not for now, not today, not yet, "
@@ -110,14 +118,19 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "don't want, do not want, decline, no need, not necessary, not needed, not looking, "
                   "no longer, maybe later, perhaps later, maybe another time, perhaps another time, "
                   "maybe next time, maybe in the future, not at present, hold off, unsubscribe, remove me, "
-                  "opt out",
+                  "opt out, not at this stage, already have, already has, already see, already seeing, "
+                  "already working with, stick with, stay with, keep seeing",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
                      "let you know, tell me more, know more, more info, more information, more details, "
-                     "hmm, hm, undecided, not decided",
-        _Kind.CONDITION: "if, unless, only if, provided that, providing that, as long as, assuming, "
-                         "on condition",
+                     "hmm, hm, undecided, not decided, probably, presumably, in principle, in theory, "
+                     "let me check, check with, run it by, sleep on it, have a think, consider, "
+                     "get back to you, i'll let you know, learn more, hear more, find out more, have a look, "
+                     "take a look, look into, look at it, will check, revert, discuss with, talk to my, "
+                     "speak to my, talk with my, before deciding, a few days, wait and see, tentatively",
+        _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
+                         "as long as, so long as, assuming, on condition, subject to, pending, in case",
         _Kind.CONTRAST: "but, however, though, although, except",
         _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
@@ -134,9 +147,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "certainement, carrément, tout à fait, sans problème, pas de problème, pas de souci, "
                    "pas de soucis, aucun problème, avec joie, bonne idée, excellente idée, intéressé, "
                    "intéressée, partant, partante, c'est d'accord, ce serait super, ce serait génial, "
-                   "ok, okay",
+                   "aucun souci, avec grand plaisir",
         _Kind.SOFT_YES: "parfait, super, génial, top, excellent, nickel, impeccable, très bien, "
-                        "s'il vous plaît, svp, stp, oui oui",
+                        "s'il vous plaît, svp, stp, oui oui, ok, okay",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "pourquoi pas",
         _Kind.NO: "non, non merci, nan, pas maintenant, pas pour l'instant, pas pour le moment, "
@@ -145,11 +158,15 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "ne souhaite pas, ne veux pas, pas le temps, complet, complète, pas de place, "
                   "plus de place, ne prends pas, ne prends plus, ne prend pas, décline, malheureusement non, "
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
-                  "bien sûr que non, absolument pas, pas du tout, pas besoin",
+                  "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
+                  "je suis déjà suivie",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
-                     "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof",
-        _Kind.CONDITION: "à condition, sauf si, pourvu que, à moins que, seulement si, uniquement si",
+                     "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
+                     "probablement, en principe, je vous tiens au courant, je reviens vers vous, je vais voir, "
+                     "je vous dirai, je vous redis, à voir",
+        _Kind.CONDITION: "à condition, sauf si, pourvu que, à moins que, seulement si, uniquement si, "
+                         "pour autant que, pour autant, sous réserve",
         _Kind.CONTRAST: "mais, cependant, toutefois, par contre, sauf, néanmoins, pourtant",
         _Kind.NEGATOR: "ne, pas, jamais",
         _Kind.COURTESY: "bonjour, bonsoir, salut, coucou, cher, chère, madame, monsieur, oh, ah, très",
@@ -162,23 +179,28 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "sehr gerne, sehr gern, gerne doch, klar, na klar, klar doch, natürlich, "
                    "selbstverständlich, sicher, sicherlich, auf jeden fall, unbedingt, einverstanden, "
                    "passt, das passt, passt gut, machen sie das, mach das, gute idee, kein problem, "
-                   "klingt gut, hört sich gut an, keine einwände, interessiert, ja danke, okay, ok, in ordnung, "
+                   "klingt gut, hört sich gut an, keine einwände, interessiert, ja danke, in ordnung, "
+                   "nichts dagegen, das wäre schön, wäre schön, "
                    "geht klar, "
                    "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei",
-        _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja",
+        _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja, okay, ok",
         _Kind.WHY_NOT: "warum nicht, wieso nicht",
         _Kind.NO: "nein, nö, nee, nein danke, leider nicht, leider nein, lieber nicht, eher nicht, "
                   "jetzt nicht, momentan nicht, derzeit nicht, zurzeit nicht, aktuell nicht, "
                   "im moment nicht, gerade nicht, kein interesse, nicht interessiert, ausgebucht, "
                   "keine kapazität, keine kapazitäten, keine zeit, keine neuen, möchte ich nicht, "
                   "möchte nicht, will nicht, bitte nicht, natürlich nicht, auf keinen fall, keinesfalls, "
-                  "vielleicht später, nicht nötig, danke nein",
+                  "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
+                  "hab schon, bin schon, bin bereits",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
                      "mehr infos, mehr details, womöglich, "
-                     "möglicherweise",
-        _Kind.CONDITION: "wenn, falls, sofern, vorausgesetzt, unter der bedingung, nur wenn",
+                     "möglicherweise, wahrscheinlich, vermutlich, im prinzip, grundsätzlich, ich melde mich, "
+                     "melde mich, bescheid geben, gebe bescheid, sage bescheid, sage ihnen bescheid, "
+                     "sage dir bescheid, schaue mir das an, schau mir das an, denke drüber nach, "
+                     "denke darüber nach",
+        _Kind.CONDITION: "wenn, falls, sofern, vorausgesetzt, unter der bedingung, nur wenn, solange, soweit",
         _Kind.CONTRAST: "aber, jedoch, allerdings, außer, sondern",
         _Kind.NEGATOR: "nicht, kein, keine, niemals",
         _Kind.COURTESY: "hi, hallo, liebe, lieber, guten tag, guten morgen, moin, servus, grüezi, oh, ah, "
@@ -192,19 +214,24 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "con gusto, con mucho gusto, encantado, encantada, vale, de acuerdo, adelante, "
                    "me parece bien, me parece perfecto, me parece genial, me parece estupendo, "
                    "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
-                   "interesado, interesada, venga, dale, ok, okey, buena idea",
-        _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien",
+                   "interesado, interesada, venga, dale, buena idea, no hay inconveniente, "
+                   "ningún inconveniente, sin inconveniente",
+        _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien, ok, okey",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
         _Kind.NO: "no, no gracias, ahora no, de momento no, por ahora no, ahora mismo no, prefiero que no, "
                   "prefiero no, mejor no, no me interesa, no estoy interesado, no estoy interesada, no creo, "
                   "lamentablemente no, desafortunadamente no, por desgracia no, agenda llena, completo, "
                   "no acepto, no puedo, claro que no, por supuesto que no, para nada, en absoluto, "
-                  "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias",
+                  "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
+                  "ya tengo",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
-                     "más información, más detalles, más info",
-        _Kind.CONDITION: "siempre que, siempre y cuando, a menos que, con tal de que, solo si, sólo si",
+                     "más información, más detalles, más info, probablemente, eventualmente, en principio, "
+                     "te aviso, le aviso, ya te diré, ya le diré, te digo algo, lo consulto, lo miro, te digo, "
+                     "igual",
+        _Kind.CONDITION: "siempre que, siempre y cuando, a menos que, con tal de que, solo si, sólo si, "
+                         "en caso de que",
         _Kind.CONTRAST: "pero, sin embargo, aunque, excepto, salvo",
         _Kind.NEGATOR: "nunca, jamás, tampoco",
         _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
@@ -214,23 +241,24 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     },
     "it": {
         _Kind.YES: "sì, sì grazie, sì certo, certo, certamente, certo che sì, volentieri, ben volentieri, "
-                   "molto volentieri, con piacere, va bene, va benissimo, d'accordo, okay, ok, "
+                   "molto volentieri, con piacere, va bene, va benissimo, d'accordo, non c'è problema, "
                    "assolutamente sì, assolutamente, sicuro, sicuramente, senz'altro, senza dubbio, "
                    "nessun problema, non è un problema, proceda, procedi, vai pure, vada pure, "
                    "mi farebbe piacere, mi piacerebbe, interessato, interessata, mi interessa, ottima idea, "
                    "buona idea",
-        _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene",
+        _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene, okay, ok",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "perché no, perché non",
         _Kind.NO: "no, no grazie, non grazie, non, non ora, non adesso, non per ora, per ora no, "
                   "per il momento no, al momento no, adesso no, preferisco di no, preferisco no, "
                   "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
                   "non posso, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
-                  "forse più tardi, forse più avanti, al completo",
+                  "forse più tardi, forse più avanti, al completo, ho già",
         _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
-                     "più dettagli",
-        _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se",
+                     "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
+                     "vi faccio sapere, ci sentiamo",
+        _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se, sempre che, qualora",
         _Kind.CONTRAST: "ma, però, tuttavia, anche se, tranne, eccetto",
         _Kind.NEGATOR: "mai",
         _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto",
@@ -241,20 +269,22 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.YES: "sim, sim obrigado, sim obrigada, sim por favor, sim claro, claro, claro que sim, "
                    "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
                    "tá bom, está bom, combinado, "
-                   "certo, sem problema, sem problemas, nenhum problema, ok, okay, adoraria, gostaria, "
+                   "certo, sem problema, sem problemas, nenhum problema, não tem problema, não há problema, "
+                   "adoraria, gostaria, "
                    "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
                    "boa ideia",
-        _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim",
+        _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim, ok, okay",
         _Kind.WHY_NOT: "por que não, porque não, porquê não",
         _Kind.NO: "não, não obrigado, não obrigada, agora não, por agora não, de momento não, "
                   "neste momento não, prefiro não, prefiro que não, melhor não, não tenho interesse, "
                   "não me interessa, não estou interessado, não estou interessada, infelizmente não, "
                   "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, agenda cheia, "
-                  "sem vagas, não aceito, completo",
+                  "sem vagas, não aceito, completo, já tenho",
         _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
-                     "vou pensar, pode ser, saber mais, mais informações, mais detalhes",
+                     "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
+                     "eventualmente, em princípio, te aviso, depois te digo, vou ver",
         _Kind.CONDITION: "se, desde que, a não ser que, contanto que, só se, somente se, apenas se, "
-                         "a menos que",
+                         "a menos que, caso",
         _Kind.CONTRAST: "mas, porém, contudo, embora, exceto",
         _Kind.NEGATOR: "nunca, jamais, nem",
         _Kind.COURTESY: "olá, oi, bom dia, boa tarde, boa noite, caro, cara, prezado, prezada, oh, ah, "
@@ -266,22 +296,25 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.YES: "ja, ja graag, graag, heel graag, graag zelfs, ja hoor, jazeker, ja zeker, zeker, "
                    "zeker weten, natuurlijk, tuurlijk, uiteraard, akkoord, is goed, dat is goed, oké, oke, "
                    "lijkt me fijn, lijkt me goed, lijkt me prima, lijkt me leuk, "
-                   "ok, okay, doe maar, ga je gang, ga uw gang, geen probleem, geen bezwaar, met plezier, "
+                   "doe maar, ga je gang, ga uw gang, geen probleem, geen bezwaar, met plezier, dat is prima, "
                    "lijkt me leuk, lijkt me goed, goed idee, geïnteresseerd, helemaal goed, ja dank je, "
                    "ja dank u, ja bedankt",
-        _Kind.SOFT_YES: "prima, goed, leuk, top, super, fijn, perfect, heel goed, alsjeblieft, alstublieft",
+        _Kind.SOFT_YES: "prima, goed, leuk, top, super, fijn, perfect, heel goed, alsjeblieft, alstublieft, ok, "
+                        "okay",
         _Kind.WHY_NOT: "waarom niet",
         _Kind.NO: "nee, neen, nee dank je, nee dank u, nee bedankt, liever niet, nu niet, nu even niet, "
                   "op dit moment niet, momenteel niet, voorlopig niet, helaas niet, helaas nee, "
                   "geen interesse, niet geïnteresseerd, geen tijd, geen ruimte, zit vol, helemaal vol, "
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
-                  "geen nieuwe",
+                  "geen nieuwe, heb al, heb al een",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
-                     "meer weten",
-        _Kind.CONDITION: "alleen als, mits, tenzij, op voorwaarde, als ze, als hij, als zij, als het",
+                     "meer weten, waarschijnlijk, eventueel, in principe, laat het weten, laat het je weten, "
+                     "laat het u weten, kom erop terug",
+        _Kind.CONDITION: "alleen als, mits, tenzij, op voorwaarde, als ze, als hij, als zij, als het, indien, "
+                         "als de",
         _Kind.CONTRAST: "maar, echter, hoewel, behalve",
         _Kind.NEGATOR: "niet, geen, nooit",
         _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel",
@@ -291,17 +324,19 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "sv": {
         _Kind.YES: "ja, ja tack, ja gärna, gärna, mycket gärna, jättegärna, gärna det, absolut, "
                    "ja absolut, självklart, ja självklart, visst, javisst, ja visst, såklart, så klart, "
-                   "naturligtvis, okej, ok, det låter bra, låter bra, låter toppen, kör, kör på, gör det, "
+                   "naturligtvis, det låter bra, låter bra, låter toppen, kör, kör på, gör det, det låter jättebra, "
                    "inga problem, intresserad, bra idé",
-        _Kind.SOFT_YES: "toppen, perfekt, utmärkt, fint, super",
+        _Kind.SOFT_YES: "toppen, perfekt, utmärkt, fint, super, okej, ok",
         _Kind.WHY_NOT: "varför inte",
         _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
-                  "avstår",
+                  "avstår, har redan",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
-                     "fundera, mer information, mer info, veta mer",
-        _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag",
+                     "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
+                     "i princip, hör av mig, återkommer",
+        _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag, "
+                         "ifall, om",
         _Kind.CONTRAST: "men, dock, fast, förutom, även om",
         _Kind.NEGATOR: "inte, ej, aldrig",
         _Kind.COURTESY: "hej, hejsa, hallå, god morgon, oh, åh",
@@ -310,41 +345,44 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     },
     "da": {
         _Kind.YES: "ja, ja tak, ja gerne, gerne, meget gerne, ja meget gerne, selvfølgelig, absolut, "
-                   "helt sikkert, klart, ja klart, naturligvis, okay, ok, det lyder godt, lyder godt, "
+                   "helt sikkert, klart, ja klart, naturligvis, det lyder godt, lyder godt, "
                    "lyder fint, gør det, bare gør det, intet problem, ingen problem, interesseret, god idé, "
                    "det vil jeg gerne",
-        _Kind.SOFT_YES: "fint, super, perfekt, fedt",
+        _Kind.SOFT_YES: "fint, super, perfekt, fedt, okay, ok",
         _Kind.WHY_NOT: "hvorfor ikke",
         _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
-                  "det vil jeg ikke",
+                  "det vil jeg ikke, har allerede, ikke nødvendigt",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
-                     "overveje, tænke over, mere information, mere info, vide mere",
-        _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre",
+                     "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
+                     "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
+        _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre, såfremt",
         _Kind.CONTRAST: "men, dog, selvom, undtagen",
         _Kind.NEGATOR: "ikke, aldrig",
-        _Kind.COURTESY: "hej, hejsa, hallo, kære, goddag, godmorgen, åh",
+        _Kind.COURTESY: "hej, hejsa, hallo, kære, goddag, godmorgen, åh, jeg, hvem, hvad, hvor, hvordan",
         _Kind.YES_OR_THANKS: "tak",
         _Kind.CLOSING: "mange tak, tusind tak, tak for det, hilsen, venlig hilsen, med venlig hilsen, mvh, "
                        "kh, kærlig hilsen",
     },
     "no": {
         _Kind.YES: "ja, ja takk, ja gjerne, gjerne, veldig gjerne, ja veldig gjerne, kjempegjerne, "
-                   "selvfølgelig, selvsagt, absolutt, helt sikkert, klart, ja klart, naturligvis, okei, ok, "
+                   "selvfølgelig, selvsagt, absolutt, helt sikkert, klart, ja klart, naturligvis, "
                    "det høres bra ut, høres bra ut, høres fint ut, gjør det, bare gjør det, ingen problem, "
                    "interessert, god idé",
-        _Kind.SOFT_YES: "flott, fint, supert, perfekt, topp, kjempefint",
+        _Kind.SOFT_YES: "flott, fint, supert, perfekt, topp, kjempefint, okei, ok",
         _Kind.WHY_NOT: "hvorfor ikke",
         _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
-                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere",
+                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
-                     "tenke over, mer informasjon, mer info, vite mer",
-        _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det",
+                     "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
+                     "i prinsippet, kommer tilbake, gir beskjed, sier fra",
+        _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det, dersom, "
+                         "såfremt, om",
         _Kind.CONTRAST: "men, likevel, selv om, unntatt, derimot",
         _Kind.NEGATOR: "ikke, aldri",
-        _Kind.COURTESY: "hei, heisann, hallo, kjære, god morgen, åh",
+        _Kind.COURTESY: "hei, heisann, hallo, kjære, god morgen, åh, jeg, hvem, hva, hvor, hvordan",
         _Kind.CLOSING: "takk, tusen takk, mange takk, takk skal du ha, hilsen, vennlig hilsen, "
                        "med vennlig hilsen, mvh, beste hilsen",
     },
@@ -354,17 +392,20 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "z przyjemnością, oczywiście, oczywiście że tak, jasne, jasne że tak, pewnie, "
                    "pewnie że tak, no pewnie, no jasne, zgoda, zgadzam się, jak najbardziej, śmiało, "
                    "proszę bardzo, bardzo proszę, nie ma problemu, nie ma sprawy, świetny pomysł, "
-                   "dobry pomysł, zainteresowany, zainteresowana, byłoby super, w porządku, okej, ok",
-        _Kind.SOFT_YES: "dobrze, super, świetnie, spoko, proszę, bardzo dobrze, tak tak",
+                   "dobry pomysł, zainteresowany, zainteresowana, byłoby super, w porządku, no dobrze, "
+                   "no spoko, no tak",
+        _Kind.SOFT_YES: "dobrze, super, świetnie, spoko, proszę, bardzo dobrze, tak tak, okej, ok",
         _Kind.WHY_NOT: "dlaczego nie, czemu nie, czemu by nie",
         _Kind.NO: "nie, nie dziękuję, nie teraz, nie w tej chwili, nie w tym momencie, na razie nie, "
                   "teraz nie, raczej nie, wolę nie, wolałbym nie, wolałabym nie, niestety nie, "
                   "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
                   "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
-                  "absolutnie nie, w żadnym wypadku, może później, nie trzeba",
+                  "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam",
         _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
-                     "więcej szczegółów, dowiedzieć się więcej",
+                     "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
+                     "odezwę się, dam znać, dam ci znać, dam pani znać, dam panu znać, zastanowię, przemyśleć, "
+                     "muszę pomyśleć",
         _Kind.CONDITION: "jeśli, jeżeli, pod warunkiem, o ile, tylko jeśli, chyba że",
         _Kind.CONTRAST: "ale, jednak, chociaż, choć, oprócz",
         _Kind.NEGATOR: "nigdy",
@@ -377,7 +418,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
 # Short qualifiers that are ordinary words in another language we read ("men" in English, "se" as a
 # Spanish pronoun, "mais" = "more" in Portuguese): they count only when the reply may be in their language.
 _FALSE_FRIENDS = frozenset({"se", "men", "fast", "dog", "dock", "ale", "mas", "mais", "ma", "ne", "mai",
-                            "falls", "desde que"})
+                            "falls", "desde que", "caso", "om"})
 
 _EMOJI: dict[str, _Kind] = {
     "👍": _Kind.YES, "👌": _Kind.YES, "✅": _Kind.YES, "✔": _Kind.YES, "☑": _Kind.YES, "🆗": _Kind.YES,
@@ -576,8 +617,9 @@ def _match(words: list[_Word]) -> list[tuple[_Entry, int, int]]:
             span = words[index:index + length]
             if span[-1].sentence != span[0].sentence:
                 continue
-            entry = (_EXACT.get(tuple(w.spelling for w in span))
-                     or _FOLDED.get(tuple(w.folded for w in span)))
+            # Accents may be left out ("nao" for "não"), not added: "já" (already) is not "ja".
+            entry = _EXACT.get(tuple(w.spelling for w in span)) or (
+                _FOLDED.get(tuple(w.folded for w in span)) if all(w.spelling == w.folded for w in span) else None)
             if entry is not None:
                 found.append((entry, index, index + length))
                 index += length
@@ -592,10 +634,18 @@ def _covered(found: list[tuple[_Entry, int, int]], kinds: set[_Kind]) -> set[int
 
 
 def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
-    """Clauses in which every word belongs to a yes, praise, "si" or courtesy phrase ("Great, thanks")."""
+    """Clauses in which every word belongs to a yes, praise, "si" or courtesy phrase ("Great, thanks"),
+    in a sentence that says nothing else: its other clauses are such clauses too, or thanks or a greeting
+    with a name ("Happy to, thanks Ada"). "Ok, noted." and "Great, I'll look into it" are not yeses."""
     covered = _covered(found, _YES_KINDS | {_Kind.COURTESY, _Kind.CLOSING})
+    courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
     mixed = {word.clause for i, word in enumerate(words) if i not in covered}
-    return {word.clause for word in words} - mixed
+    first_word: dict[int, int] = {}
+    for index, word in enumerate(words):
+        first_word.setdefault(word.clause, index)
+    saying_more = {words[first_word[clause]].sentence for clause in mixed if first_word[clause] not in courtesy}
+    strong = {words[start].sentence for entry, start, _ in found if entry.kind in (_Kind.YES, _Kind.WHY_NOT)}
+    return {word.clause for word in words if word.sentence not in saying_more or word.sentence in strong} - mixed
 
 
 def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
@@ -610,13 +660,13 @@ def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return opening
 
 
-def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool) -> _Kind:
+def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool, nordic: bool) -> _Kind:
     if kind == _Kind.SOFT_YES:
         return _Kind.YES if whole_clause else _Kind.COURTESY
     if kind == _Kind.YES_OR_IF:
         return _Kind.YES if whole_clause else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
-        return _Kind.YES if opens_sentence else _Kind.CLOSING
+        return _Kind.YES if opens_sentence and not nordic else _Kind.CLOSING
     return kind
 
 
@@ -625,6 +675,11 @@ def _read(new_text: str) -> _Text:
     found = _match(words)
     whole = _whole_clauses(words, found)
     opening = _opening_words(words, found)
+    # "Tak, jeg har allerede ...": with Danish or Norwegian words around it, "tak" is their thanks.
+    nordic = any(entry.langs <= {"da", "no"} for entry, _, _ in found if entry.kind != _Kind.YES_OR_THANKS)
+    # "Ja dziękuję", "Ja się zastanowię": in Polish "ja" is "I".
+    polish = any(entry.langs == {"pl"} for entry, _, _ in found) and not any(
+        entry.langs & {"de", "nl", "sv", "da", "no"} for entry, _, _ in found if entry.phrase != "ja")
     sentences: dict[int, list[_Hit]] = {}
     sentence_start: dict[int, int] = {}
     sentence_length: dict[int, int] = {}
@@ -637,9 +692,24 @@ def _read(new_text: str) -> _Text:
     for entry, start, end in found:
         clause = words[start].clause
         opens = start == 0 or words[start - 1].clause != clause
-        hit = _Hit(_resolve(entry.kind, clause in whole, start in opening), entry, start, end, opens)
+        mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end)
+        kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
+            entry.kind, clause in whole, start in opening, nordic)
+        hit = _Hit(kind, entry, start, end, opens)
         sentences[words[start].sentence].append(hit)
     return _Text(words, sentences, sentence_start, sentence_length, line_length, questions)
+
+
+# "How could I say no!", "Comment dire non", "Wie könnte ich nein sagen": a no named, not given.
+_SAY = frozenset({"say", "saying", "said", "dire", "decir", "dizer", "sagen", "zeggen", "säga", "sige", "si",
+                  "powiedzieć", "mówić"})
+
+
+def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
+    before = [w.folded for w in words[max(0, start - 2):start] if w.sentence == words[start].sentence]
+    after = words[end].folded if end < len(words) and words[end].sentence == words[start].sentence else ""
+    return end - start == 1 and (bool(before) and (before[-1] in _SAY or before[-2:] in (["decir", "que"],
+                                 ["dizer", "que"])) or after in _SAY)
 
 
 def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
@@ -681,13 +751,17 @@ class _Sentence:
         self.contrasts: list[_Hit] = []
         self.asks = _asks(text, sentence, hits)
         negated_clauses: set[int] = set()
+        # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
+        # a no is negated only by a negator before it (a double negative), never by its own echo.
+        negated_anywhere = {text.words[hit.start].clause for hit in hits if hit.kind == _Kind.NEGATOR and (
+            hit.entry.phrase not in _FALSE_FRIENDS or hit.entry.langs & langs)}
         for hit in hits:
             clause = text.words[hit.start].clause
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.NO):
-                if clause in negated_clauses:
+                if clause in negated_clauses or (hit.kind != _Kind.NO and clause in negated_anywhere):
                     self.negated.append(hit)
                 else:
                     (self.no if hit.kind == _Kind.NO else self.yes).append(hit)

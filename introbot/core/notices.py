@@ -38,9 +38,18 @@ _SUBJECTS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
     r"\bvirus|\bmalware\b|\bscanned\b|\bthreats?\b",
     # outside the organisation: don't click
     r"\boriginated (?:from )?outside\b|\boutside (?:of )?(?:the|your|our) organi[sz]ation|\bexternal (?:sender|e-?mail)\b"
-    r"|\bextérieur de (?:l'|votre )organisation|\baußerhalb (?:ihrer|der) organisation|\bfuera de (?:la|su) organización",
+    r"|\bextérieur de (?:l'|votre )organisation|\baußerhalb (?:ihrer|der) organisation|\bfuera de (?:la|su) organización"
+    r"|\bexterne[rn]? (?:e-?mail|absender)|\b(?:e-?mail|correo|remitente|remetente) extern[oa]\b"
+    r"|\bfora da (?:sua )?organização|\b(?:e-?mail|mittente) estern[oa]|\bal di fuori dell"
+    r"|\bexterne (?:e-?mail|afzender)|\bbuiten (?:de|uw) organisatie|\bextern (?:e-?post|avsändare)"
+    r"|\butanför (?:din |er )?organisation|\bekstern (?:e-?mail|e-?post|afsender|avsender)"
+    r"|\buden for (?:din )?organisation|\butenfor (?:din )?organisasjon|\bzewnętrzn|\bspoza (?:\w+ )?organizacji",
     r"\bdo not click\b|\bdon't click\b|\bopen attachments\b|\brecogni[sz]e the sender\b|\bne cliquez pas\b"
-    r"|\bklicken sie nicht\b|\bno haga clic\b",
+    r"|\bklicken sie nicht\b|\bno haga clic\b|\bno hagas clic\b|\bnão clique\b|\bnon cliccare\b"
+    r"|\bnon fare clic\b|\bklik niet\b|\bklicka inte\b|\bklik ikke\b|\bikke klikk|\bnie klikaj\b",
+    # attachments
+    r"\battachments?\b|\bpièces jointes\b|\banhäng|\badjuntos?\b|\ballegat|\banexos?\b|\bbijlage|\bbilag"
+    r"|\bvedhæft|\bvedlegg|\bzałącznik",
     # this message
     r"\b(?:this|the) (?:e-?mail|message|communication|transmission)\b|\bce (?:message|courriel|mail|e-mail)\b"
     r"|\bdiese[rn]? (?:e-?mail|nachricht)|\beste (?:mensaje|correo)\b|\bquesto (?:messaggio|e-?mail)\b"
@@ -52,6 +61,7 @@ _SUBJECTS = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
 _NOTICE_SUBJECTS = 3
 _NEIGHBOUR_SUBJECTS = 2     # beside a notice, or under a label ("Disclaimer: ..."), two subjects are enough
 _MIN_WORDS = 10
+_MAX_ANSWER_LINE_WORDS = 8
 # Bounds on the work, whatever the message: notices are short, and they stand at either end.
 _MAX_NOTICE_CHARS = 5_000
 _MAX_EXAMINED_CHARS = 40_000
@@ -108,8 +118,25 @@ def notice_lines(lines: Sequence[str], candidate: Sequence[bool]) -> set[int]:
                         counts[other] >= _NEIGHBOUR_SUBJECTS or _is_heading(lines, paragraphs[other])):
                     notice[other] = True
                     other += step
-    found = {index for paragraph, is_notice in zip(paragraphs, notice) if is_notice for index in paragraph}
+    found = {index for paragraph, is_notice in zip(paragraphs, notice) if is_notice
+             for index in _without_answer_lines(lines, paragraph)}
     return found | {index for index in rules if index + 1 in found}
+
+
+def _without_answer_lines(lines: Sequence[str], paragraph: list[int]) -> list[int]:
+    """A notice paragraph without the short lines at its edges that are no part of it: a converted HTML
+    message may put "No thank you." on the line under a banner, with no blank line between."""
+    kept = list(paragraph)
+    while kept and _stands_apart(lines[kept[0]]):
+        kept.pop(0)
+    while kept and _stands_apart(lines[kept[-1]]):
+        kept.pop()
+    return kept
+
+
+def _stands_apart(line: str) -> bool:
+    return (len(line.split()) <= _MAX_ANSWER_LINE_WORDS and not _subjects(line) and not _HEADING.match(line)
+            and not _STAMPS.match(" ".join(line.split())))
 
 
 def _from_both_ends(count: int) -> list[int]:

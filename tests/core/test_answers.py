@@ -106,6 +106,22 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("It'd be great, thanks!", YES),
     ("It would be perfect if she took my insurance", UNCLEAR),
     ("Me parece bien", YES), ("Tá bom, combinado", YES), ("Dat lijkt me fijn", YES),
+    # found by an adversarial review of 2,311 replies: none of these is a yes
+    ("Sicher nicht.", UNCLEAR), ("Graag niet.", UNCLEAR), ("Gärna inte.", UNCLEAR),  # a negation after the yes
+    ("It's ok, I already have a massage therapist.", NO),  # "ok" is a yes only when it is all that is said
+    ("Ok, noted.", UNCLEAR), ("OK, let me check with my husband.", UNCLEAR), ("Ok, ich melde mich.", UNCLEAR),
+    ("Vale, te aviso.", UNCLEAR), ("Yes, probably.", UNCLEAR), ("Oui, éventuellement.", UNCLEAR),
+    ("Yes, provided she's not too expensive.", UNCLEAR), ("Ja, solange sie Hausbesuche macht.", UNCLEAR),
+    ("Sim, caso ela atenda aos sábados.", UNCLEAR), ("Ja, om prisen er grei.", UNCLEAR),
+    ("I'm happy to stick with my current therapist, thanks.", NO), ("Happy to wait and see.", UNCLEAR),
+    ("Já tenho uma massagista, obrigada.", NO),  # "já" (already) is not "ja": accents are not added
+    ("Ja dziękuję.", UNCLEAR),  # in Polish "ja" is "I"
+    ("Tak, jeg har allerede en massør.", NO),  # with Danish around it, "tak" is "thanks"
+    ("How could I say no!", UNCLEAR),  # a no named, not given
+    # and these are
+    ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
+    ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
+    ("Happy to be introduced", YES), ("Great, looking forward to it!", YES), ("Happy to, thanks Ada.", YES),
     ("No me parece bien", UNCLEAR), ("Dat lijkt me niet goed", UNCLEAR),
     # rule 3: ambiguity is never a yes
     ("yes and no", UNCLEAR),
@@ -158,7 +174,7 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     # rule 6: praise is a yes only when it is the whole clause
     ("Great!", YES),
     ("Perfect, thanks", YES),
-    ("I already have a great therapist.", UNCLEAR),
+    ("I already have a great therapist.", NO),  # "already have" says no need
     ("Lovely to hear from you! Not right now though.", NO),
     # rule 7: "si" and "tak"
     ("Si, claro", YES),
@@ -210,7 +226,9 @@ def test_tricky_rule(text: str, answer: Answer):
     ("Thank you!", "no answer word"),
     ("maybe", "hedge 'maybe'"),
     ("yes if she takes insurance", "yes with condition 'if'"),
-    ("I can't say no", "negated answer word 'no'"),
+    ("I don't decline", "negated answer word 'decline'"),
+    ("Sicher nicht.", "negated answer word 'sicher'"),
+    ("How could I say no!", "no answer word"),  # a no named, not given
     ("Who is she?", "a question without an answer"),
     ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
 ])
@@ -297,7 +315,7 @@ def test_a_long_text_must_answer_at_its_start():
     ("?" * 1_000_000, UNCLEAR),
     ("yes " * 250_000, YES),
     ("no, " * 250_000, NO),
-    ("great, " * 150_000, YES),
+    ("great, " * 150_000, UNCLEAR),  # read up to 20,000 characters: the sentence ends in "gre", not all praise
     ("tak " * 250_000, YES),
     ("👍" * 500_000, YES),
     ("> Reply YES or NO\n" * 60_000 + "Yes", UNCLEAR),  # the answer lies past what is read

@@ -61,6 +61,9 @@ BANNERS = (
     "This Message Is From an External Sender\nThis message came from outside your organization.",
     "ATTENTION : Ce courriel provient de l'extérieur de l'organisation. Ne cliquez pas sur les liens et n'ouvrez "
     "pas les pièces jointes à moins de connaître l'expéditeur.",
+    "ATENÇÃO: E-mail externo. Não clique em links nem abra anexos de remetentes desconhecidos.",
+    "ATTENZIONE: e-mail esterna. Non cliccare sui link e non aprire gli allegati se non conosci il mittente.",
+    "UWAGA: wiadomość zewnętrzna. Nie klikaj w linki ani nie otwieraj załączników od nieznanych nadawców.",
 )
 QUOTE = ("On Mon, 2 Mar 2026 at 09:30, Intro Assistant <intro@collective.example> wrote:\n"
          "> Dr. Ada Lee suggested Maya Chen for you. Shall I introduce you? Just reply YES or NO.\n")
@@ -144,3 +147,13 @@ def test_in_a_long_text_the_notices_at_either_end_are_found():
     parts = split_reply(f"{BANNERS[0]}\n\nYes please!\n\n{prose}\n\n{DISCLAIMERS['en']}\n")
     assert parts.new_text.startswith("Yes please!") and parts.new_text.endswith("by the river")
     assert parts.signature.startswith("CAUTION") and parts.signature.endswith("original message.")
+
+
+@pytest.mark.parametrize("banner", BANNERS)
+def test_an_answer_on_the_line_right_under_a_banner_stays_the_answer(banner):
+    """HTML turned into text may leave no blank line between a banner's block and the answer's."""
+    for said, expected in (("No thank you.", Answer.NO), ("Sure, happy to.", Answer.YES)):
+        parts = split_reply(f"{banner}\n{said}\n\n{QUOTE}")
+        assert parts.new_text == said and read_answer(parts.new_text).answer is expected
+    parts = split_reply(f"Yes please!\n{DISCLAIMERS['en']}\n")
+    assert parts.new_text == "Yes please!"
