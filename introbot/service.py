@@ -22,7 +22,7 @@ from introbot.core.addresses import AddressError, parse_address, parse_address_l
 from introbot.core.answers import Answer, Reading, read_answer
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
-from introbot.core.echo import own_words
+from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
@@ -468,7 +468,11 @@ class Service:
         return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
-        return read_answer(self._own_words(message, intro, role))
+        words = self._own_words(message, intro, role)
+        if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
+            ours = [str(parse_message(raw).get("Subject", "")) for raw in self.store.mail_to(intro.id, role)]
+            words = added_to_subject(str(message.get("Subject", "")), ours)
+        return read_answer(words)
 
     def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
         """The new text of a reply from a party (`role`) or the referrer (None), where any line that

@@ -267,6 +267,16 @@ def test_a_yes_from_a_mailbox_that_appends_a_disclaimer_below_the_quote_counts(w
     assert len(world.inbox(SAM)) == 1  # no "please answer YES or NO" note
 
 
+def test_a_yes_written_only_in_the_subject_line_counts(world):
+    ask = ask_sam(world)
+    answer = reply(ask, SAM, "")
+    answer.replace_header("Subject", f"{answer['Subject']} - YES")
+    world.send(answer, sender=SAM)
+    world.once()
+    world.wait_inbox(MAYA, 1)
+    assert len(world.inbox(SAM)) == 1
+
+
 def test_an_unclear_answer_gets_one_short_note(world):
     ask = ask_sam(world)
     world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)

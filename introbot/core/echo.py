@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.quotes import quote_depth, split_reply
 
 # Clients that quote without ">" and without a header we recognise (or any we recognise wrongly) leave
@@ -27,6 +28,23 @@ _MIN_CUT_RUN = 12  # to cut our words out of a line that also holds the person's
 def own_words(text: str, sent: Sequence[str]) -> str:
     """The new text of the reply `text`, where every line repeating the `sent` texts counts as quote."""
     return split_reply(quote_echo(text, sent)).new_text
+
+
+_TRAILING_REPLY_PREFIX = re.compile(r"(?:\b(?:re|aw|sv|antw|odp|rif|r|vs)\s*:\s*)+$", re.IGNORECASE)
+
+
+def added_to_subject(subject: str, sent_subjects: Sequence[str]) -> str:
+    """What a reply's subject says beyond the subject of our mail ("Re: Shall I introduce you? YES"
+    gives "YES"); "" when the subject is not ours with something added. For the one who answers in the
+    subject line and leaves the body empty."""
+    reply = " ".join(strip_subject_prefixes(subject).split())
+    for ours in sent_subjects:
+        ours = " ".join(strip_subject_prefixes(ours).split())
+        if ours and reply.casefold().startswith(ours.casefold()):
+            return reply[len(ours):].strip(" -–—:|")
+        if ours and reply.casefold().endswith(ours.casefold()):  # "YES - Re: Shall I introduce you?"
+            return _TRAILING_REPLY_PREFIX.sub("", reply[:-len(ours)]).strip(" -–—:|")
+    return ""
 
 
 def quote_echo(text: str, sent: Sequence[str]) -> str:

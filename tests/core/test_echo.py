@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from introbot.core.answers import Answer, read_answer
-from introbot.core.echo import own_words, quote_echo
+from introbot.core.echo import added_to_subject, own_words, quote_echo
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.model import Kind
@@ -170,3 +170,17 @@ def test_the_persons_words_are_not_marked_when_they_share_no_run_with_our_ask(wo
     mine = " ".join(words)
     assert quote_echo(f"{mine}\n\n{ASK}", [ASK]) == f"{mine}\n\n" + "\n".join(
         "> " + line if line.strip() else line for line in ASK.split("\n"))
+
+
+SUBJECT = "Dr. Ada Lee suggests Maya Chen: shall I introduce you?"
+
+
+@pytest.mark.parametrize("subject, added", [
+    (f"Re: {SUBJECT} YES", "YES"),
+    (f"YES - Re: {SUBJECT}", "YES"),
+    (f"AW: {SUBJECT} -- nein danke", "nein danke"),
+    (f"Re: Re: {SUBJECT}", ""),
+    ("Re: Back pain, yes", ""),  # not our subject: nothing is read from it
+])
+def test_an_answer_written_into_the_subject_line_is_what_was_added_to_ours(subject, added):
+    assert added_to_subject(subject, [SUBJECT]) == added
