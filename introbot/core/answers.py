@@ -77,6 +77,7 @@ class _Kind(Enum):
     CLOSING = "closing"          # a sign-off: the lines after the answer are read up to here
 
 
+_BARE_NO = frozenset({"no", "non", "não", "nie", "nein", "nee", "nej", "nei"})
 _YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT}
 _SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.NO, _Kind.HEDGE}  # once resolved, what makes a sentence decide
 
@@ -87,7 +88,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.YES: "yes, yeah, yea, yep, yup, aye, yes please, sure, sure thing, for sure, of course, "
                    "absolutely, definitely, certainly, gladly, happily, love to, happy to be introduced, "
                    "happy to meet, happy to connect, happy to go ahead, happy for you to, glad to be introduced, "
-                   "looking forward, look forward, "
+                   "looking forward, look forward, keen, would love, love an intro, would be really helpful, "
+                   "sounds wonderful, put us in touch, open to it, up for it, confirmed, "
                    "i'd love that, i would love that, i'd like that, i would like that, i'd like to, "
                    "i would like to, please do, please go ahead, go ahead, go for it, sounds good, "
                    "sounds great, sounds lovely, sounds perfect, sounds like a plan, that would be great, "
@@ -119,7 +121,11 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "no longer, maybe later, perhaps later, maybe another time, perhaps another time, "
                   "maybe next time, maybe in the future, not at present, hold off, unsubscribe, remove me, "
                   "opt out, not at this stage, already have, already has, already see, already seeing, "
-                  "already working with, stick with, stay with, keep seeing",
+                  "already working with, stick with, stay with, keep seeing, all set, practice is full, "
+                  "don't have capacity, do not have capacity, can't take anyone on, cannot take anyone on, "
+                  "not just now, not currently, can't at the moment, rather you didn't, please stop, "
+                  "stop emailing, i'm declining, fine for now, ok for now, okay for now, alright for now, "
+                  "all right for now, don't need, do not need, no way",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
@@ -135,7 +141,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
-                        "very, really, thanks so much, thank you so much",
+                        "very, really, thanks so much, thank you so much, no rush, no hurry",
         _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
                        "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
                        "best wishes, sincerely, yours",
@@ -147,7 +153,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "certainement, carrément, tout à fait, sans problème, pas de problème, pas de souci, "
                    "pas de soucis, aucun problème, avec joie, bonne idée, excellente idée, intéressé, "
                    "intéressée, partant, partante, c'est d'accord, ce serait super, ce serait génial, "
-                   "aucun souci, avec grand plaisir",
+                   "aucun souci, avec grand plaisir, ça me ferait plaisir, me ferait plaisir, aucun inconvénient",
         _Kind.SOFT_YES: "parfait, super, génial, top, excellent, nickel, impeccable, très bien, "
                         "s'il vous plaît, svp, stp, oui oui, ok, okay",
         _Kind.YES_OR_IF: "si",
@@ -159,7 +165,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "plus de place, ne prends pas, ne prends plus, ne prend pas, décline, malheureusement non, "
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
                   "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
-                  "je suis déjà suivie",
+                  "je suis déjà suivie, pas le bon moment, je ne pense pas, pas disponible, ça ira, décliner, "
+                  "m'en passer",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
@@ -168,7 +175,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.CONDITION: "à condition, sauf si, pourvu que, à moins que, seulement si, uniquement si, "
                          "pour autant que, pour autant, sous réserve",
         _Kind.CONTRAST: "mais, cependant, toutefois, par contre, sauf, néanmoins, pourtant",
-        _Kind.NEGATOR: "ne, pas, jamais",
+        _Kind.NEGATOR: "pas, jamais",  # not "ne": French negates twice ("je ne suis pas intéressée")
         _Kind.COURTESY: "bonjour, bonsoir, salut, coucou, cher, chère, madame, monsieur, oh, ah, très",
         _Kind.CLOSING: "merci, merci beaucoup, merci bien, mille mercis, cordialement, bien cordialement, "
                        "bien à vous, bonne journée, belle journée, à bientôt, bises, amicalement, "
@@ -180,7 +187,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "selbstverständlich, sicher, sicherlich, auf jeden fall, unbedingt, einverstanden, "
                    "passt, das passt, passt gut, machen sie das, mach das, gute idee, kein problem, "
                    "klingt gut, hört sich gut an, keine einwände, interessiert, ja danke, in ordnung, "
-                   "nichts dagegen, das wäre schön, wäre schön, "
+                   "nichts dagegen, das wäre schön, wäre schön, wäre sehr hilfreich, wäre hilfreich, "
                    "geht klar, "
                    "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei",
         _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja, okay, ok",
@@ -191,7 +198,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "keine kapazität, keine kapazitäten, keine zeit, keine neuen, möchte ich nicht, "
                   "möchte nicht, will nicht, bitte nicht, natürlich nicht, auf keinen fall, keinesfalls, "
                   "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
-                  "hab schon, bin schon, bin bereits",
+                  "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
@@ -215,14 +222,15 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "me parece bien, me parece perfecto, me parece genial, me parece estupendo, "
                    "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
                    "interesado, interesada, venga, dale, buena idea, no hay inconveniente, "
-                   "ningún inconveniente, sin inconveniente",
+                   "ningún inconveniente, sin inconveniente, no hay ningún problema, me vendría genial, "
+                   "me vendría muy bien, me vendría bien",
         _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien, ok, okey",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
         _Kind.NO: "no, no gracias, ahora no, de momento no, por ahora no, ahora mismo no, prefiero que no, "
                   "prefiero no, mejor no, no me interesa, no estoy interesado, no estoy interesada, no creo, "
                   "lamentablemente no, desafortunadamente no, por desgracia no, agenda llena, completo, "
-                  "no acepto, no puedo, claro que no, por supuesto que no, para nada, en absoluto, "
+                  "no acepto, no puedo, no quiero, no necesito, no lo necesito, claro que no, por supuesto que no, para nada, en absoluto, "
                   "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
                   "ya tengo",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
@@ -235,7 +243,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.CONTRAST: "pero, sin embargo, aunque, excepto, salvo",
         _Kind.NEGATOR: "nunca, jamás, tampoco",
         _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
-                        "oh, ah, muy, más",
+                        "oh, ah, muy, más, no hay prisa, sin prisa",
         _Kind.CLOSING: "gracias, muchas gracias, mil gracias, saludos, un saludo, un abrazo, atentamente, "
                        "cordialmente, abrazos, besos",
     },
@@ -244,7 +252,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "molto volentieri, con piacere, va bene, va benissimo, d'accordo, non c'è problema, "
                    "assolutamente sì, assolutamente, sicuro, sicuramente, senz'altro, senza dubbio, "
                    "nessun problema, non è un problema, proceda, procedi, vai pure, vada pure, "
-                   "mi farebbe piacere, mi piacerebbe, interessato, interessata, mi interessa, ottima idea, "
+                   "mi farebbe piacere, mi farebbe molto piacere, mi piacerebbe, interessato, interessata, "
+                   "mi interessa, ottima idea, ci sto, non vedo l'ora, "
                    "buona idea",
         _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene, okay, ok",
         _Kind.YES_OR_IF: "si",
@@ -252,8 +261,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "no, no grazie, non grazie, non, non ora, non adesso, non per ora, per ora no, "
                   "per il momento no, al momento no, adesso no, preferisco di no, preferisco no, "
                   "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
-                  "non posso, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
-                  "forse più tardi, forse più avanti, al completo, ho già",
+                  "non posso, non voglio, non mi serve, non ho bisogno, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
+                  "forse più tardi, forse più avanti, al completo, ho già, sono già seguita, sono già seguito, "
+                  "lascia stare",
         _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
@@ -261,7 +271,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se, sempre che, qualora",
         _Kind.CONTRAST: "ma, però, tuttavia, anche se, tranne, eccetto",
         _Kind.NEGATOR: "mai",
-        _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto",
+        _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto, non ho fretta",
         _Kind.CLOSING: "grazie, grazie mille, mille grazie, saluti, cordiali saluti, un saluto, a presto, "
                        "un abbraccio, distinti saluti",
     },
@@ -270,7 +280,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
                    "tá bom, está bom, combinado, "
                    "certo, sem problema, sem problemas, nenhum problema, não tem problema, não há problema, "
-                   "adoraria, gostaria, "
+                   "adoraria, gostaria, seria ótimo, pode mandar, bora, quero, não vejo a hora, "
                    "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
                    "boa ideia",
         _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim, ok, okay",
@@ -278,7 +288,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "não, não obrigado, não obrigada, agora não, por agora não, de momento não, "
                   "neste momento não, prefiro não, prefiro que não, melhor não, não tenho interesse, "
                   "não me interessa, não estou interessado, não estou interessada, infelizmente não, "
-                  "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, agenda cheia, "
+                  "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, não quero, "
+                  "não preciso, agenda cheia, "
                   "sem vagas, não aceito, completo, já tenho",
         _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
@@ -297,6 +308,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "zeker weten, natuurlijk, tuurlijk, uiteraard, akkoord, is goed, dat is goed, oké, oke, "
                    "lijkt me fijn, lijkt me goed, lijkt me prima, lijkt me leuk, "
                    "doe maar, ga je gang, ga uw gang, geen probleem, geen bezwaar, met plezier, dat is prima, "
+                   "is prima, lijkt me heel fijn, "
                    "lijkt me leuk, lijkt me goed, goed idee, geïnteresseerd, helemaal goed, ja dank je, "
                    "ja dank u, ja bedankt",
         _Kind.SOFT_YES: "prima, goed, leuk, top, super, fijn, perfect, heel goed, alsjeblieft, alstublieft, ok, "
@@ -307,7 +319,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "geen interesse, niet geïnteresseerd, geen tijd, geen ruimte, zit vol, helemaal vol, "
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
-                  "geen nieuwe, heb al, heb al een",
+                  "geen nieuwe, heb al, heb al een, hoeft niet",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
@@ -325,13 +337,14 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.YES: "ja, ja tack, ja gärna, gärna, mycket gärna, jättegärna, gärna det, absolut, "
                    "ja absolut, självklart, ja självklart, visst, javisst, ja visst, såklart, så klart, "
                    "naturligtvis, det låter bra, låter bra, låter toppen, kör, kör på, gör det, det låter jättebra, "
+                   "det vore toppen, vore toppen, vore bra, "
                    "inga problem, intresserad, bra idé",
         _Kind.SOFT_YES: "toppen, perfekt, utmärkt, fint, super, okej, ok",
         _Kind.WHY_NOT: "varför inte",
         _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
-                  "avstår, har redan",
+                  "avstår, har redan, har inte möjlighet, har fullt",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -345,7 +358,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     },
     "da": {
         _Kind.YES: "ja, ja tak, ja gerne, gerne, meget gerne, ja meget gerne, selvfølgelig, absolut, "
-                   "helt sikkert, klart, ja klart, naturligvis, det lyder godt, lyder godt, "
+                   "helt sikkert, klart, ja klart, naturligvis, det lyder godt, lyder godt, lyder dejligt, "
                    "lyder fint, gør det, bare gør det, intet problem, ingen problem, interesseret, god idé, "
                    "det vil jeg gerne",
         _Kind.SOFT_YES: "fint, super, perfekt, fedt, okay, ok",
@@ -353,7 +366,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
-                  "det vil jeg ikke, har allerede, ikke nødvendigt",
+                  "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, men nej",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -368,7 +381,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "no": {
         _Kind.YES: "ja, ja takk, ja gjerne, gjerne, veldig gjerne, ja veldig gjerne, kjempegjerne, "
                    "selvfølgelig, selvsagt, absolutt, helt sikkert, klart, ja klart, naturligvis, "
-                   "det høres bra ut, høres bra ut, høres fint ut, gjør det, bare gjør det, ingen problem, "
+                   "det høres bra ut, høres bra ut, høres fint ut, høres flott ut, hadde vært fint, gjør det, "
+                   "bare gjør det, ingen problem, "
                    "interessert, god idé",
         _Kind.SOFT_YES: "flott, fint, supert, perfekt, topp, kjempefint, okei, ok",
         _Kind.WHY_NOT: "hvorfor ikke",
@@ -392,7 +406,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "z przyjemnością, oczywiście, oczywiście że tak, jasne, jasne że tak, pewnie, "
                    "pewnie że tak, no pewnie, no jasne, zgoda, zgadzam się, jak najbardziej, śmiało, "
                    "proszę bardzo, bardzo proszę, nie ma problemu, nie ma sprawy, świetny pomysł, "
-                   "dobry pomysł, zainteresowany, zainteresowana, byłoby super, w porządku, no dobrze, "
+                   "dobry pomysł, zainteresowany, zainteresowana, byłoby super, byłoby świetnie, w porządku, "
+                   "no dobrze, "
                    "no spoko, no tak",
         _Kind.SOFT_YES: "dobrze, super, świetnie, spoko, proszę, bardzo dobrze, tak tak, okej, ok",
         _Kind.WHY_NOT: "dlaczego nie, czemu nie, czemu by nie",
@@ -400,7 +415,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "teraz nie, raczej nie, wolę nie, wolałbym nie, wolałabym nie, niestety nie, "
                   "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
                   "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
-                  "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam",
+                  "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam, mam już, nie chcę, "
+                  "nie potrzebuję",
         _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
@@ -409,7 +425,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.CONDITION: "jeśli, jeżeli, pod warunkiem, o ile, tylko jeśli, chyba że",
         _Kind.CONTRAST: "ale, jednak, chociaż, choć, oprócz",
         _Kind.NEGATOR: "nigdy",
-        _Kind.COURTESY: "cześć, hej, dzień dobry, witam, witaj, szanowna, szanowny, droga, drogi",
+        _Kind.COURTESY: "cześć, hej, dzień dobry, witam, witaj, szanowna, szanowny, droga, drogi, "
+                        "nie spieszy się",
         _Kind.CLOSING: "dziękuję, dzięki, bardzo dziękuję, pozdrawiam, pozdrowienia, serdecznie pozdrawiam, "
                        "z poważaniem, pozdr",
     },
@@ -750,6 +767,7 @@ class _Sentence:
         self.conditions: list[_Hit] = []
         self.contrasts: list[_Hit] = []
         self.asks = _asks(text, sentence, hits)
+        self._words = text.words
         negated_clauses: set[int] = set()
         # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
         # a no is negated only by a negator before it (a double negative), never by its own echo.
@@ -771,9 +789,16 @@ class _Sentence:
                 self.contrasts.append(hit)
 
     def takes_back_a_yes(self) -> _Hit | None:
-        """A later sentence that says no, hedges, or opens with "but"/"if"."""
+        """A later sentence that says no, hedges, or opens with "but"/"if". A bare "no" with more words
+        in its clause is ordinary negation there ("No hurry", "No sabía que...", "I have no details"),
+        not the answer taken back; "No." or "No, ..." is."""
         opening = [hit for hit in self.conditions + self.contrasts if hit.opens_clause]
-        return next(iter(self.no + self.negated + self.hedges + opening), None)
+        saying_no = [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
+        return next(iter(saying_no + self.negated + self.hedges + opening), None)
+
+    def _alone(self, hit: _Hit) -> bool:
+        words = self._words
+        return hit.end >= len(words) or words[hit.end].clause != words[hit.start].clause
 
 
 def _quoted(hit: _Hit) -> str:

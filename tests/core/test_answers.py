@@ -122,6 +122,10 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
     ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
     ("Happy to be introduced", YES), ("Great, looking forward to it!", YES), ("Happy to, thanks Ada.", YES),
+    # a bare "no" with more words in its clause is ordinary negation, not the yes taken back
+    ("Yes please! No hurry.", YES), ("Sí, gracias. No sabía que Maya trabajaba cerca.", YES),
+    ("Yes please. No.", UNCLEAR), ("Sí. No quiero.", UNCLEAR), ("Tak. Nie chcę.", UNCLEAR),
+    ("Je ne suis pas intéressée.", NO), ("I'm all set, thanks.", NO), ("Ça me ferait plaisir.", YES),
     ("No me parece bien", UNCLEAR), ("Dat lijkt me niet goed", UNCLEAR),
     # rule 3: ambiguity is never a yes
     ("yes and no", UNCLEAR),
