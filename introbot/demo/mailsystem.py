@@ -31,6 +31,9 @@ from pysasl.creds.server import ServerCredentials
 from pysasl.hashing import Cleartext
 from pymap.user import UserMetadata
 
+from introbot.core.addresses import AddressError, parse_address
+from introbot.core.mime import raw_header_values
+
 HOST = "127.0.0.1"
 DEMO_DOMAINS = ("collective.example", "clinic.example", "bodywork.example", "client.example")
 DEMO_PASSWORD = "demo"
@@ -70,15 +73,17 @@ def mailbox_of(address: str, domains: Sequence[str]) -> str | None:
 
 
 def from_domain(raw: bytes) -> str | None:
-    """The domain of a message's single From address, lower-case; None when there is not exactly one."""
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    """The domain of a message's single From address, lower-case; None when there is not exactly one.
+
+    Read with introbot's own address parser: the stdlib's raises on some malformed From lines
+    (HeaderParseError, even TypeError for "From: .["), and a sender's junk must not stop delivery."""
+    values = raw_header_values(email.message_from_bytes(raw, policy=email.policy.default), "From")
+    if len(values) != 1:
+        return None
     try:
-        senders = message["From"].addresses if message["From"] is not None else ()
-    except (IndexError, ValueError, AttributeError):  # an unparseable From header
+        return parse_address(values[0]).email.rpartition("@")[2].lower()
+    except AddressError:
         return None
-    if len(senders) != 1 or not senders[0].domain:
-        return None
-    return senders[0].domain.lower()
 
 
 def authentication_results(authserv_id: str, domain: str | None, authentic: bool) -> str:
