@@ -141,7 +141,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
-                        "very, really, thanks so much, thank you so much, no rush, no hurry",
+                        "very, really, thanks so much, thank you so much, no rush, no hurry, "
+                        # "No." as a number in a signature ("Reg No. PA12345", "Mob no: 07700 ...")
+                        "reg no, mob no, mobile no, tel no, phone no, ref no, reference no, licence no, "
+                        "license no, registration no, member no, patient no",
         _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
                        "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
                        "best wishes, sincerely, yours",
@@ -166,7 +169,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
                   "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
                   "je suis déjà suivie, pas le bon moment, je ne pense pas, pas disponible, ça ira, décliner, "
-                  "m'en passer",
+                  "m'en passer, évidemment pas, carrément pas, évidemment que non",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
@@ -188,6 +191,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "passt, das passt, passt gut, machen sie das, mach das, gute idee, kein problem, "
                    "klingt gut, hört sich gut an, keine einwände, interessiert, ja danke, in ordnung, "
                    "nichts dagegen, das wäre schön, wäre schön, wäre sehr hilfreich, wäre hilfreich, "
+                   "aber gerne, aber gern, aber sicher, aber klar, aber klar doch, aber natürlich, "
                    "geht klar, "
                    "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei",
         _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja, okay, ok",
@@ -198,7 +202,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "keine kapazität, keine kapazitäten, keine zeit, keine neuen, möchte ich nicht, "
                   "möchte nicht, will nicht, bitte nicht, natürlich nicht, auf keinen fall, keinesfalls, "
                   "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
-                  "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht",
+                  "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht, sicher nicht, "
+                  "sicherlich nicht, selbstverständlich nicht, absolut nicht, klar nicht",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
@@ -253,7 +258,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "assolutamente sì, assolutamente, sicuro, sicuramente, senz'altro, senza dubbio, "
                    "nessun problema, non è un problema, proceda, procedi, vai pure, vada pure, "
                    "mi farebbe piacere, mi farebbe molto piacere, mi piacerebbe, interessato, interessata, "
-                   "mi interessa, ottima idea, ci sto, non vedo l'ora, "
+                   "mi interessa, ottima idea, ci sto, non vedo l'ora, ma sì, ma certo, ma certamente, "
+                   "ma volentieri, si può fare, "
                    "buona idea",
         _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene, okay, ok",
         _Kind.YES_OR_IF: "si",
@@ -280,7 +286,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
                    "tá bom, está bom, combinado, "
                    "certo, sem problema, sem problemas, nenhum problema, não tem problema, não há problema, "
-                   "adoraria, gostaria, seria ótimo, pode mandar, bora, quero, não vejo a hora, "
+                   "adoraria, gostaria, seria ótimo, pode mandar, bora, quero, não vejo a hora, pode, "
                    "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
                    "boa ideia",
         _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim, ok, okay",
@@ -319,7 +325,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "geen interesse, niet geïnteresseerd, geen tijd, geen ruimte, zit vol, helemaal vol, "
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
-                  "geen nieuwe, heb al, heb al een, hoeft niet",
+                  "geen nieuwe, heb al, heb al een, hoeft niet, graag niet",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
@@ -337,14 +343,15 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.YES: "ja, ja tack, ja gärna, gärna, mycket gärna, jättegärna, gärna det, absolut, "
                    "ja absolut, självklart, ja självklart, visst, javisst, ja visst, såklart, så klart, "
                    "naturligtvis, det låter bra, låter bra, låter toppen, kör, kör på, gör det, det låter jättebra, "
-                   "det vore toppen, vore toppen, vore bra, "
+                   "det vore toppen, vore toppen, vore bra, ja men gärna, men gärna, ja men absolut, "
+                   "men absolut, men självklart, "
                    "inga problem, intresserad, bra idé",
         _Kind.SOFT_YES: "toppen, perfekt, utmärkt, fint, super, okej, ok",
         _Kind.WHY_NOT: "varför inte",
         _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
-                  "avstår, har redan, har inte möjlighet, har fullt",
+                  "avstår, har redan, har inte möjlighet, har fullt, gärna inte",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -359,6 +366,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
     "da": {
         _Kind.YES: "ja, ja tak, ja gerne, gerne, meget gerne, ja meget gerne, selvfølgelig, absolut, "
                    "helt sikkert, klart, ja klart, naturligvis, det lyder godt, lyder godt, lyder dejligt, "
+                   "ja men selvfølgelig, men selvfølgelig, men gerne, "
                    "lyder fint, gør det, bare gør det, intet problem, ingen problem, interesseret, god idé, "
                    "det vil jeg gerne",
         _Kind.SOFT_YES: "fint, super, perfekt, fedt, okay, ok",
@@ -366,7 +374,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
-                  "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, men nej",
+                  "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, men nej, naturligvis ikke, "
+                  "klart ikke",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -388,7 +397,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.WHY_NOT: "hvorfor ikke",
         _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
-                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig",
+                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
+                  "selvsagt ikke",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",

@@ -107,7 +107,10 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("It would be perfect if she took my insurance", UNCLEAR),
     ("Me parece bien", YES), ("Tá bom, combinado", YES), ("Dat lijkt me fijn", YES),
     # found by an adversarial review of 2,311 replies: none of these is a yes
-    ("Sicher nicht.", UNCLEAR), ("Graag niet.", UNCLEAR), ("Gärna inte.", UNCLEAR),  # a negation after the yes
+    ("Sicher nicht.", NO), ("Graag niet.", NO), ("Gärna inte.", NO),  # idioms: the yes-word negated after it
+    ("Gerne nicht.", UNCLEAR), ("Sure I can't", UNCLEAR),  # a negation after the yes, in its clause
+    ("Aber gerne!", YES), ("Ma certo!", YES), ("Ja men gärna!", YES),  # a "but" that only strengthens
+    ("Yes please\n\nSam\nMob no: 07700 900123", YES),  # "no" as a number, in a signature
     ("It's ok, I already have a massage therapist.", NO),  # "ok" is a yes only when it is all that is said
     ("Ok, noted.", UNCLEAR), ("OK, let me check with my husband.", UNCLEAR), ("Ok, ich melde mich.", UNCLEAR),
     ("Vale, te aviso.", UNCLEAR), ("Yes, probably.", UNCLEAR), ("Oui, éventuellement.", UNCLEAR),
@@ -231,7 +234,7 @@ def test_tricky_rule(text: str, answer: Answer):
     ("maybe", "hedge 'maybe'"),
     ("yes if she takes insurance", "yes with condition 'if'"),
     ("I don't decline", "negated answer word 'decline'"),
-    ("Sicher nicht.", "negated answer word 'sicher'"),
+    ("Sure I can't", "negated answer word 'sure'"),
     ("How could I say no!", "no answer word"),  # a no named, not given
     ("Who is she?", "a question without an answer"),
     ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
