@@ -468,18 +468,21 @@ class Service:
         return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
-        words = self._own_words(message, intro, role)
+        ours = self._mail_to(intro, role)
+        words = own_words(body_text(message), [body_text(sent) for sent in ours])
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
-            ours = [str(parse_message(raw).get("Subject", "")) for raw in self.store.mail_to(intro.id, role)]
-            words = added_to_subject(str(message.get("Subject", "")), ours)
+            words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
         return read_answer(words)
 
     def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
         """The new text of a reply from a party (`role`) or the referrer (None), where any line that
         repeats our own mail to them counts as quote: a quote without ">" must not answer our question
         for them, and an answer typed into one (Gmail's "Respond inline") is still theirs."""
-        ours = [body_text(parse_message(raw)) for raw in self.store.mail_to(intro.id, role)]
-        return own_words(body_text(message), ours)
+        return own_words(body_text(message), [body_text(sent) for sent in self._mail_to(intro, role)])
+
+    def _mail_to(self, intro: Intro, role: Role | None) -> list[EmailMessage]:
+        """Our messages of this intro to one party (None: the referrer), while the outbox keeps them."""
+        return [parse_message(raw) for raw in self.store.mail_to(intro.id, role)]
 
     def _visible_recipients(self, message: EmailMessage) -> set[str]:
         found = set()

@@ -13,8 +13,8 @@ from introbot.core.quotes import WRITING_VERB
 #  1. Only the person's own text counts. Lines quoted with ">", "... wrote:" attributions and the quote
 #     under them are skipped; an Outlook/Samsung header block, "-----Original Message-----", a "-- "
 #     signature delimiter or "Sent from my iPhone" ends the text. The quoted ask says "Reply YES or
-#     NO" and must never decide. (Before reading, the service also drops the lines that repeat its own
-#     mail to the person, however they are quoted: core/echo.py.)
+#     NO" and must never decide. (Before the reply is split, the service marks as quoted what repeats
+#     its own mail to the person, however it was quoted: core/echo.py.)
 #  2. The first sentence that says anything decides: a yes, a no, a hedge or a question. Greetings,
 #     thanks and pleasantries before it are skipped. A long text (over 300 words) must answer within
 #     its first 40 words, or it is UNCLEAR.
@@ -728,15 +728,20 @@ def _read(new_text: str) -> _Text:
 
 
 # "How could I say no!", "Comment dire non", "Wie könnte ich nein sagen": a no named, not given.
-_SAY = frozenset({"say", "saying", "said", "dire", "decir", "dizer", "sagen", "zeggen", "säga", "sige", "si",
-                  "powiedzieć", "mówić"})
+_SAY = frozenset(_fold(word) for word in (
+    "say", "saying", "said", "dire", "decir", "dizer", "sagen", "zeggen", "säga", "sige", "si", "powiedzieć", "mówić"))
 
 
 def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
-    before = [w.folded for w in words[max(0, start - 2):start] if w.sentence == words[start].sentence]
-    after = words[end].folded if end < len(words) and words[end].sentence == words[start].sentence else ""
-    return end - start == 1 and (bool(before) and (before[-1] in _SAY or before[-2:] in (["decir", "que"],
-                                 ["dizer", "que"])) or after in _SAY)
+    """A one-word no that is the object of "say": "how could I say no", "decir que no", "nein sagen"."""
+    if end - start != 1:
+        return False
+    sentence = words[start].sentence
+    before = [word.folded for word in words[max(0, start - 2):start] if word.sentence == sentence]
+    if before and before[-1] == "que":  # "decir que no", "dizer que não"
+        before.pop()
+    after = words[end].folded if end < len(words) and words[end].sentence == sentence else ""
+    return (bool(before) and before[-1] in _SAY) or after in _SAY
 
 
 def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:

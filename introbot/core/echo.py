@@ -1,4 +1,4 @@
-"""Marks as quoted what a reply repeats of mail introbot sent, so our own words never count as the person's."""
+"""Tells a person's own words from what their reply repeats of mail introbot sent (body and subject line)."""
 
 from __future__ import annotations
 

@@ -85,8 +85,9 @@ _STAMPS = re.compile(
 
 def notice_lines(lines: Sequence[str], candidate: Sequence[bool]) -> set[int]:
     """Indexes of the `candidate` lines that belong to a notice: paragraphs (runs of non-blank candidate
-    lines) touching three subjects of notices, the paragraphs beside them touching two, and a heading
-    line ("CONFIDENTIALITY NOTICE:") just above."""
+    lines) touching three subjects of notices or worded as a known banner, the paragraphs beside them
+    touching two, a heading line ("CONFIDENTIALITY NOTICE:") and a rule line just above; less any short
+    line at a notice's edge that touches no subject (an answer glued to it)."""
     paragraphs: list[list[int]] = []
     rules: set[int] = set()
     for index, line in enumerate(lines):

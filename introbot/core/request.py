@@ -267,8 +267,10 @@ def _resolve_phrase(phrase: str, directory: Directory) -> tuple[Candidate | None
 
 def _name_just_before(text: str, email: str) -> str:
     """ "my client Sam Rivera, sam@..." -> "Sam Rivera": up to three capitalised words before the address."""
-    before = text[: text.lower().find(email)]
-    match = re.search(r"((?:[A-Z][\w'’.-]*[ \t]+){0,2}[A-Z][\w'’.-]*)[ \t]*[,:(<\[\"']*[ \t]*$", before)
+    at = text.lower().find(email)
+    if at < 0:  # written in another form (an internationalised domain): no name to take
+        return ""
+    match = re.search(r"((?:[A-Z][\w'’.-]*[ \t]+){0,2}[A-Z][\w'’.-]*)[ \t]*[,:(<\[\"']*[ \t]*$", text[:at])
     return _without_request_words(match.group(1)) if match else ""
 
 

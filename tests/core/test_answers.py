@@ -121,6 +121,7 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Ja dziękuję.", UNCLEAR),  # in Polish "ja" is "I"
     ("Tak, jeg har allerede en massør.", NO),  # with Danish around it, "tak" is "thanks"
     ("How could I say no!", UNCLEAR),  # a no named, not given
+    ("Hur skulle jag kunna säga nej? Ja!", UNCLEAR), ("Jak mogę powiedzieć nie? Tak!", UNCLEAR),
     # and these are
     ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
     ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
