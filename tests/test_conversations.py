@@ -196,6 +196,18 @@ def test_an_unclear_request_asks_the_referrer_one_question_and_the_answer_comple
     assert "Maya Chen" in ask["Subject"]
 
 
+def test_a_colleague_only_guessed_at_is_offered_and_a_yes_completes_the_request(world):
+    forward_request(world, note="fyi - for lio")  # a lower-case name: "may" and "will" are words too
+    world.once()
+    [question] = world.wait_inbox(ADA, 1)
+    assert "Did you mean" in plain(question) and "Lio Park (craniosacral therapy) <lio@bodywork.example>?" in plain(question)
+    assert world.inbox(SAM) == [] and world.inbox(LIO) == []
+    world.send(reply(question, ADA, "Yes"), sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Lio Park" in ask["Subject"]
+
+
 def test_a_request_naming_the_practitioner_themself_is_refused_in_one_line(world):
     direct = new_message(BEN, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> to "
                                                        "ben@clinic.example\n")

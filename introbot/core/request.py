@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Iterable
 
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
+from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, find_forward
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
@@ -91,6 +93,31 @@ class Directory:
         return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
 
 
+    def guessed_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
+        """People a text may mean without naming them surely: a first name in lower case ("for lio"),
+        or their specialty ("the craniosacral therapist"). Only ever offered to the referrer as options:
+        "may" and "will" are words too. More than MAX_GUESSES is no guess at all."""
+        words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
+        people = [p for p in self.people if p.email not in excluded]
+        by_name = [p for p in people if _mentions(text, p.first_name)]
+        said = {p.email: {stem for stem in _specialty_stems(p) if any(w.startswith(stem) for w in words)}
+                for p in people}
+        # "craniosacral" is one person's word, "therapist" many people's: the rarer word decides.
+        holders = Counter(stem for p in self.people for stem in set(_specialty_stems(p)))
+        rarest = min((holders[stem] for stems in said.values() for stem in stems), default=0)
+        by_specialty = [p for p in people if any(holders[stem] == rarest for stem in said[p.email])]
+        guesses = by_name + [p for p in by_specialty if p not in by_name]
+        return guesses if len(guesses) <= MAX_GUESSES else []
+
+
+MAX_GUESSES = 4
+
+
+def _specialty_stems(person: Person) -> list[str]:
+    """ "craniosacral therapy" -> ["craniosacr", "thera"]: stems that "craniosacral therapist" also starts with."""
+    return [w if len(w) <= 5 else w[:-2] for w in re.findall(r"[^\W\d_]{4,}", person.specialty.casefold())]
+
+
 def natural_order(name: str) -> str:
     """ "Rivera, Sam" (as corporate address books write it) as "Sam Rivera"; other names as they are."""
     match = re.fullmatch(r"\s*([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2}),\s*([^\W\d_][\w'’.-]*(?: [^\W\d_][\w'’.-]*){0,2})\s*",
@@ -122,7 +149,8 @@ def _name_without_title(name: str) -> str:
 
 
 def _mention_pattern(phrase: str) -> str:
-    return rf"(?<![\w@.]){re.escape(phrase)}(?![\w@])"
+    # "@Lio Park" (a chat-style mention) names Lio; "sam@lio.example" does not.
+    return rf"(?<![\w.])(?<![\w.]@){re.escape(phrase)}(?![\w@])"
 
 
 def _mentions(text: str, phrase: str) -> bool:
@@ -157,11 +185,11 @@ _NAME_ONLY = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}$")
 def understand(message: EmailMessage, referrer: Person, directory: Directory, bot_address: str) -> Understood | Refusal:
     """Work out who should meet whom; never guesses between several people."""
     forward = find_forward(message)
+    others = _other_recipients(message, referrer, directory, bot_address)
     if forward is not None:
-        result = _from_forward(forward, referrer, directory, bot_address)
+        result = _from_forward(forward, referrer, directory, bot_address, others)
     else:
         own_text = split_reply(body_text(message)).new_text
-        others = _other_recipients(message, referrer, directory, bot_address)
         if others:
             result = _from_cc(others, own_text, referrer, directory, bot_address)
         else:
@@ -171,7 +199,8 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
     return result
 
 
-def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str) -> Understood:
+def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
+                  recipients: list[Candidate]) -> Understood:
     original = forward.messages[0]
     note = _without_signature_of(referrer, split_reply(forward.note).new_text or forward.note.strip())
     client: Candidate | None = None
@@ -182,14 +211,25 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     if passed_on:
         hint = next((natural_order(m.sender_name or "") for m in forward.messages[1:]
                      if _domain(m.sender_address) != _domain(referrer.email)), hint)
+    client_names = hint
     if original.sender_address and original.sender_address != referrer.email and not passed_on:
         client = directory.candidate(original.sender_address, original.sender_name or "")
     elif original.sender_address == referrer.email:
-        # The practitioner forwarded a message they wrote themselves: the client is who they wrote to.
-        recipients = [a for a in original.to if a not in (referrer.email, bot_address)]
-        if len(recipients) == 1:
-            client = directory.candidate(recipients[0])
-    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, hint)
+        # The practitioner forwarded a message they wrote themselves: the client is who they wrote to,
+        # and the name on it is the practitioner's own, no hint of the client's.
+        written_to = [a for a in original.to if a not in (referrer.email, bot_address)]
+        if len(written_to) == 1:
+            client = directory.candidate(written_to[0])
+        hint = ""
+        client_names = " ".join(a.split("@")[0] for a in written_to)  # "Sam" of sam@... is no colleague
+    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
+    if colleague is None:
+        # Forwarded to a colleague with intro@ copied ("Hi Maya, could you see Sam?"): the one colleague
+        # written to, when the note names no one else than them and their namesakes.
+        written = [c for c in recipients if c.in_directory and (client is None or c.email != client.email)]
+        if len(written) == 1 and all(o.person and o.person.first_name == written[0].person.first_name
+                                     for o in options):
+            colleague, options = written[0], ()
     return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
                       client_language=guess_language(original.body))
 
@@ -197,6 +237,9 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
 def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Directory,
              bot_address: str) -> Understood:
     outsiders = [c for c in others if not c.in_directory]
+    if len(outsiders) > 1:
+        # The practice's front desk or the practitioner's own other address, copied in, is not the client.
+        outsiders = [c for c in outsiders if not _on_referrer_side(c, referrer)] or outsiders
     insiders = [c for c in others if c.in_directory]
     client = outsiders[0] if len(outsiders) == 1 else None
     if client is None and not outsiders:
@@ -214,6 +257,11 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
         colleague = recipient
     return Understood("cc", client, colleague, _trim(_without_signature_of(referrer, note)), options=options,
                       client_language=guess_language(note))
+
+
+def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
+    return _domain(candidate.email) == _domain(referrer.email) or (
+        bool(candidate.name) and candidate.name.casefold() == _name_without_title(referrer.name).casefold())
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
@@ -324,10 +372,33 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     # two candidates, not an address that wins.
     found = _unique(by_address + named)
     if len(found) > 1:
+        found = [c for c in found if not _ruled_out(note, c)] or found
+    if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
         return found[0], ()
+    if not found:
+        found = [directory.candidate(p.email) for p in directory.guessed_in(note, excluded)]
     return None, tuple(found)
+
+
+# Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya").
+_RULING_OUT = re.compile(
+    r"(?<!\w)(?:not|rather than|instead of|nicht|statt|anstatt|pas|plutôt que|no|en vez de|en lugar de|non|"
+    r"invece di|não|em vez de|niet|in plaats van|inte|istället för|ikke|i stedet for|nie|zamiast)[ \t]+$",
+    re.IGNORECASE)
+
+
+def _ruled_out(note: str, candidate: Candidate) -> bool:
+    """Every mention of the candidate (address, full name, else first name) stands right after a "not"."""
+    person = candidate.person
+    forms = [candidate.email]
+    if person is not None:
+        full_name = _name_without_title(person.name)
+        forms.append(full_name if _mentions(note, full_name) else person.first_name)
+    starts = [m.start() for form in forms if form
+              for m in re.finditer(_mention_pattern(form), note, re.IGNORECASE)]
+    return bool(starts) and all(_RULING_OUT.search(note[:start]) for start in starts)
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -386,7 +457,8 @@ def _refuse_if_wrong_people(understood: Understood, referrer: Person, bot_addres
 
 def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, ...], directory: Directory,
                           excluded: set[str]) -> Candidate | None:
-    """The party named in the referrer's one-line answer: a number from the list, an address or a name."""
+    """The party named in the referrer's one-line answer: a number from the list, an address or a name,
+    or a yes to the one option offered."""
     first_line = answer.strip().splitlines()[0] if answer.strip() else ""
     number = re.fullmatch(r"\D{0,12}?(\d{1,2})\D{0,12}", first_line)
     if number and options and 1 <= int(number.group(1)) <= len(options):
@@ -400,7 +472,12 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     if len(among_options) == 1:
         return among_options[0]
     named = directory.named_in(answer, frozenset(excluded))
-    return directory.candidate(named[0].email) if len(named) == 1 else None
+    if named:
+        return directory.candidate(named[0].email) if len(named) == 1 else None
+    # "Did you mean Lio Park?" - "Yes"
+    if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
+        return options[0]
+    return None
 
 
 def _trim(note: str) -> str:

@@ -131,6 +131,14 @@ def test_every_question_to_the_referrer_renders(language, missing, options):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_one_colleague_offered_is_a_did_you_mean_question_without_a_number(language):
+    one = sample_context(Kind.CLARIFY)["options"][:1]
+    body = Renderer(SHIPPED).render(Kind.CLARIFY, language, sample_context(Kind.CLARIFY, options=one)).text
+    several = Renderer(SHIPPED).render(Kind.CLARIFY, language, sample_context(Kind.CLARIFY)).text
+    assert "maya@bodywork.example" in body and "1." not in body and "1." in several
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_asks_read_well_without_first_names(language):
     context = sample_context(Kind.ASK_COLLEAGUE, client={"first_name": ""}, note="",
                              colleague=dict(sample_context(Kind.ASK_COLLEAGUE)["colleague"], first_name=""))

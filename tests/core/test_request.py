@@ -132,6 +132,26 @@ def test_the_referrer_s_one_line_answer_completes_the_request(answer, expected):
     assert (found.email if found else None) == expected
 
 
+@pytest.mark.parametrize("answer, expected", [
+    ("Yes", LIO.email),
+    ("Yes please!", LIO.email),
+    ("Ja, genau.", LIO.email),
+    ("1", LIO.email),
+    ("No, Maya Chen", MAYA.email),
+    ("Yes, Maya Chen", MAYA.email),
+    ("No", None),
+    ("Hmm, not sure", None),
+])
+def test_a_yes_takes_the_one_colleague_offered_and_a_name_still_wins(answer, expected):
+    offered = (DIRECTORY.candidate(LIO.email),)
+    found = resolve_clarification(answer, "colleague", offered, DIRECTORY, {ADA.email, BOT})
+    assert (found.email if found else None) == expected
+
+
+def test_a_yes_is_no_answer_when_several_colleagues_were_offered():
+    assert resolve_clarification("Yes", "colleague", OPTIONS, DIRECTORY, {ADA.email, BOT}) is None
+
+
 def test_a_missing_client_address_is_taken_from_the_answer():
     found = resolve_clarification("It's sam.rivera@client.example", "client", (), DIRECTORY, {ADA.email, BOT})
     assert found == Candidate("sam.rivera@client.example")
@@ -175,13 +195,91 @@ def test_a_cc_to_one_colleague_about_another_makes_the_first_the_client():
     assert result.client.email == SAM_OKAFOR.email and result.colleague.email == LIO.email
 
 
-@pytest.mark.parametrize("note", [
-    "Maya Chen is on leave, could Lio see Sam instead?",
-    "Lio? (not Maya Chen, she's full)",
-])
-def test_a_full_name_does_not_hide_another_colleague_named_in_the_note(note):
-    result = understood(forward(note))
+def test_a_full_name_does_not_hide_another_colleague_named_in_the_note():
+    result = understood(forward("Maya Chen is on leave, could Lio see Sam instead?"))
     assert result.colleague is None and sorted(emails(result.options)) == sorted([MAYA.email, LIO.email])
+
+
+@pytest.mark.parametrize("note, colleague", [
+    ("Lio? (not Maya Chen, she's full)", LIO),
+    ("Please see Sam: Maya Chen, not Maya Alvarez.", MAYA),
+    ("Maya Alvarez rather than Maya Chen, please.", MAYA_A),
+    ("Lio statt Maya Chen, bitte.", LIO),
+    ("Plutôt Lio, pas Maya Chen.", LIO),
+])
+def test_a_colleague_ruled_out_with_a_not_leaves_the_other(note, colleague):
+    result = understood(forward(note))
+    assert result.colleague.email == colleague.email and result.options == ()
+
+
+def test_a_colleague_only_ever_named_after_a_not_is_still_asked_about():
+    result = understood(forward("Not Maya Chen, not Lio; who else is free?"))
+    assert result.colleague is None and sorted(emails(result.options)) == sorted([MAYA.email, LIO.email])
+
+
+@pytest.mark.parametrize("note", ["@Lio Park could you see Sam?", "cc @Lio: could you see Sam?"])
+def test_a_chat_style_mention_names_the_colleague(note):
+    assert understood(forward(note)).colleague.email == LIO.email
+
+
+def test_an_address_at_a_colleagues_first_name_domain_does_not_name_them():
+    directory = Directory([ADA, LIO])
+    result = understand(message("Please introduce sam@lio.example to someone\n"), ADA, directory, BOT)
+    assert result.colleague is None and result.options == ()
+
+
+def test_a_forward_sent_to_a_colleague_with_intro_copied_is_for_that_colleague():
+    msg = forward("Hi Maya, could you see Sam? I've copied our intro assistant.")
+    del msg["To"]
+    msg["To"], msg["Cc"] = "Maya Chen <maya@bodywork.example>", f"Intro <{BOT}>"
+    result = understood(msg)
+    assert result.client.email == "sam@client.example" and result.colleague.email == MAYA.email
+
+
+def test_a_forward_sent_to_a_colleague_does_not_override_the_colleague_the_note_names():
+    msg = forward("Lio, could you see Sam? Maya, for your information.")
+    del msg["To"]
+    msg["To"], msg["Cc"] = "Maya Chen <maya@bodywork.example>", f"Intro <{BOT}>"
+    assert understood(msg).colleague is None  # Lio and Maya both named: asked, not guessed
+
+
+@pytest.mark.parametrize("copied", ["Front Desk <desk@clinic.example>", "Ada Lee <ada.lee@gmail.example>"])
+def test_the_practices_front_desk_or_own_other_address_copied_in_is_not_the_client(copied):
+    result = understood(message("Hi Sam, meet Lio Park. Ada\n", to="Sam Rivera <sam@client.example>",
+                                cc=f"Intro <{BOT}>, {copied}"))
+    assert result.client.email == "sam@client.example" and result.colleague.email == LIO.email
+
+
+def test_two_clients_copied_in_are_asked_about_even_at_the_practitioners_own_mail_provider():
+    result = understood(message("Hi both, meet Lio Park. Ada\n", to="Sam <sam@clinic.example>, Jo <jo@clinic.example>",
+                                cc=f"Intro <{BOT}>"))
+    assert result.client is None
+
+
+@pytest.mark.parametrize("note, options", [
+    ("fyi - for lio", [LIO]),
+    ("Could the craniosacral therapist see Sam?", [LIO]),
+    ("a massage therapist, please", [MAYA]),
+    ("could a therapist see her?", [MAYA, MAYA_A, LIO]),
+])
+def test_a_colleague_only_guessed_at_is_offered_as_an_option_never_chosen(note, options):
+    result = understood(forward(note))
+    assert result.colleague is None and sorted(emails(result.options)) == sorted(p.email for p in options)
+
+
+def test_a_guess_fitting_too_many_colleagues_is_no_guess():
+    people = [Person(f"Pat Number{i}", f"pat{i}@team.example", specialty="massage") for i in range(6)]
+    result = understand(forward("A massage colleague, please."), ADA, Directory([ADA, *people]), BOT)
+    assert result.colleague is None and result.options == ()
+
+
+def test_a_forward_of_the_practitioners_own_mail_takes_no_hint_from_their_own_name():
+    msg = message("Lio, could you see Sam?\n\n---------- Forwarded message ---------\nFrom: Ada Lee <ada@clinic.example>\n"
+                  "Date: Mon, Mar 2, 2026 at 10:00 AM\nSubject: Re: Back pain\n"
+                  "To: Sam Rivera <sam@client.example>, Jo Rivera <jo@client.example>\n\nSam, I'll ask around.\n",
+                  subject="Fwd: Re: Back pain")
+    result = understood(msg)
+    assert result.client is None and result.client_hint == "" and result.colleague.email == LIO.email
 
 
 def test_the_referrer_signing_the_note_names_nobody_and_their_signature_stays_out_of_the_note():
