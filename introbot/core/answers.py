@@ -65,6 +65,7 @@ class Reading:
 class _Kind(Enum):
     YES = "yes-word"
     SOFT_YES = "praise"          # a yes only when it is the whole clause: "Great!" but not "great therapist"
+    SOFT_NO = "no-alone"         # a no only when it is the whole clause: "Pass." but not "pass it on"
     YES_OR_IF = "yes-or-if"      # "si": yes alone ("Si, claro"), "if" within a clause ("si elle accepte")
     YES_OR_THANKS = "yes-or-thanks"  # "tak": yes opening a sentence (Polish), "thanks" after words (Danish)
     WHY_NOT = "why-not"          # a yes, even with its question mark
@@ -109,6 +110,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                         "please, awesome, amazing, super, yes yes, ok, okay, okey, okie, alright, all right, "
                         "happy to, glad to",
         _Kind.WHY_NOT: "why not",
+        _Kind.SOFT_NO: "pass, stop",
         _Kind.NO: "no, nope, nah, no thanks, no thank you, no thx, not now, not right now, "
                   "not at the moment, not at this time, not this time, not for now, not today, not yet, "
                   "not interested, not for me, not really, not at all, rather not, prefer not, "
@@ -125,7 +127,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "don't have capacity, do not have capacity, can't take anyone on, cannot take anyone on, "
                   "not just now, not currently, can't at the moment, rather you didn't, please stop, "
                   "stop emailing, i'm declining, fine for now, ok for now, okay for now, alright for now, "
-                  "all right for now, don't need, do not need, no way",
+                  "all right for now, don't need, do not need, no way, absolutely no way",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
@@ -142,6 +144,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
                         "very, really, thanks so much, thank you so much, no rush, no hurry, "
+                        "i'm sure, i am sure, im sure, i'm certain, i am certain, "  # "I'm sure she's great, but..."
                         # "No." as a number in a signature ("Reg No. PA12345", "Mob no: 07700 ...")
                         "reg no, mob no, mobile no, tel no, phone no, ref no, reference no, licence no, "
                         "license no, registration no, member no, patient no",
@@ -232,11 +235,13 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien, ok, okey",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
+        _Kind.SOFT_NO: "paso",
         _Kind.NO: "no, no gracias, ahora no, de momento no, por ahora no, ahora mismo no, prefiero que no, "
                   "prefiero no, mejor no, no me interesa, no estoy interesado, no estoy interesada, no creo, "
                   "lamentablemente no, desafortunadamente no, por desgracia no, agenda llena, completo, "
                   "no acepto, no puedo, no quiero, no necesito, no lo necesito, claro que no, por supuesto que no, para nada, en absoluto, "
                   "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
+                  "más adelante, más tarde, quizás más adelante, tal vez más tarde, "  # "later": not "¡adelante!"
                   "ya tengo",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
@@ -579,6 +584,7 @@ class _Text:
     sentence_length: dict[int, int]
     line_length: dict[int, int]
     questions: dict[int, list[int]]    # sentence -> word index just before each "?"
+    naming_no: set[int]                # sentences that name a no without giving it ("why would I say no?")
 
 
 def _own_lines(text: str) -> list[tuple[int, str]]:
@@ -661,10 +667,10 @@ def _covered(found: list[tuple[_Entry, int, int]], kinds: set[_Kind]) -> set[int
 
 
 def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
-    """Clauses in which every word belongs to a yes, praise, "si" or courtesy phrase ("Great, thanks"),
+    """Clauses in which every word belongs to a yes, praise, "si", "pass" or courtesy phrase ("Great, thanks"),
     in a sentence that says nothing else: its other clauses are such clauses too, or thanks or a greeting
     with a name ("Happy to, thanks Ada"). "Ok, noted." and "Great, I'll look into it" are not yeses."""
-    covered = _covered(found, _YES_KINDS | {_Kind.COURTESY, _Kind.CLOSING})
+    covered = _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.COURTESY, _Kind.CLOSING})
     courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
     mixed = {word.clause for i, word in enumerate(words) if i not in covered}
     first_word: dict[int, int] = {}
@@ -690,6 +696,8 @@ def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
 def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool, nordic: bool) -> _Kind:
     if kind == _Kind.SOFT_YES:
         return _Kind.YES if whole_clause else _Kind.COURTESY
+    if kind == _Kind.SOFT_NO:
+        return _Kind.NO if whole_clause else _Kind.COURTESY
     if kind == _Kind.YES_OR_IF:
         return _Kind.YES if whole_clause else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
@@ -711,6 +719,7 @@ def _read(new_text: str) -> _Text:
     sentence_start: dict[int, int] = {}
     sentence_length: dict[int, int] = {}
     line_length: dict[int, int] = {}
+    naming_no: set[int] = set()
     for index, word in enumerate(words):
         sentences.setdefault(word.sentence, [])
         sentence_start.setdefault(word.sentence, index)
@@ -720,11 +729,13 @@ def _read(new_text: str) -> _Text:
         clause = words[start].clause
         opens = start == 0 or words[start - 1].clause != clause
         mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end)
+        if mentioned:
+            naming_no.add(words[start].sentence)
         kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
             entry.kind, clause in whole, start in opening, nordic)
         hit = _Hit(kind, entry, start, end, opens)
         sentences[words[start].sentence].append(hit)
-    return _Text(words, sentences, sentence_start, sentence_length, line_length, questions)
+    return _Text(words, sentences, sentence_start, sentence_length, line_length, questions, naming_no)
 
 
 # "How could I say no!", "Comment dire non", "Wie könnte ich nein sagen": a no named, not given.
@@ -751,7 +762,10 @@ def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
 
 
 def _says_something(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
-    return any(hit.kind in _SIGNALS for hit in hits) or _asks(text, sentence, hits)
+    """An answer word, or a question; not a question that only names a no ("Who would say no to that?")."""
+    if any(hit.kind in _SIGNALS for hit in hits):
+        return True
+    return _asks(text, sentence, hits) and sentence not in text.naming_no
 
 
 def _language(text: _Text, deciding: list[_Hit]) -> frozenset[str]:
@@ -877,7 +891,10 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
     """Why the deciding sentence is not a plain yes or no (rules 3 and 4 at the top), or None."""
     if said.yes and said.no:
         return "both yes and no"
-    doubts = [("negated answer word", said.negated), ("hedge", said.hedges)]
+    hedges = said.hedges
+    if said.no and not said.asks:  # "Not right now, maybe in a few months": the maybe is about later
+        hedges = [hit for hit in hedges if hit.start < said.no[0].start]
+    doubts = [("negated answer word", said.negated), ("hedge", hedges)]
     if said.no:
         doubts.append(("no with condition", said.conditions))
     elif said.yes:

@@ -121,7 +121,22 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Ja dziękuję.", UNCLEAR),  # in Polish "ja" is "I"
     ("Tak, jeg har allerede en massør.", NO),  # with Danish around it, "tak" is "thanks"
     ("How could I say no!", UNCLEAR),  # a no named, not given
-    ("Hur skulle jag kunna säga nej? Ja!", UNCLEAR), ("Jak mogę powiedzieć nie? Tak!", UNCLEAR),
+    # A question that only names a no says nothing; the answer after it decides.
+    ("Hur skulle jag kunna säga nej? Ja!", YES), ("Jak mogę powiedzieć nie? Tak!", YES),
+    ("Why would I say no? Yes!", YES), ("Wie könnte ich nein sagen? Ja!", YES),
+    ("¿Cómo voy a decir que no? ¡Sí!", YES), ("Why would I say no? Let me think.", UNCLEAR),
+    ("Can I say no? No thanks.", NO), ("Does she do home visits? Yes please.", UNCLEAR),
+    # A no then a "maybe" about later is a no for now; a "maybe" before the no is not.
+    ("Not right now, maybe in a few months.", NO), ("Pas maintenant, peut-être dans quelques mois.", NO),
+    ("Nein, vielleicht später.", NO), ("Maybe not.", UNCLEAR), ("No, ahora no, quizás más adelante.", NO),
+    ("Quizás más adelante.", NO), ("¡Adelante!", YES),
+    # "Pass" and "stop" are a no only when they are all the sentence says.
+    ("Pass.", NO), ("Pass, thanks Ada", NO), ("Paso, gracias.", NO), ("STOP", NO),
+    ("Please pass my thanks to Ada. Yes please!", YES), ("Stop by anytime. Yes!", YES),
+    ("Paso a paso, sí.", YES), ("Absolutely no way.", NO), ("Absolutely no problem!", YES),
+    # "I'm sure" is politeness, not "sure".
+    ("I'm sure she's great, but no thanks.", NO), ("I'm sure she's great. I'll pass though.", NO),
+    ("I'm sure!", UNCLEAR), ("Yes, I'm sure.", YES),
     # and these are
     ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
     ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
