@@ -16,14 +16,16 @@ from introbot.core.quotes import WRITING_VERB
 #     NO" and must never decide. (Before the reply is split, the service marks as quoted what repeats
 #     its own mail to the person, however it was quoted: core/echo.py.)
 #  2. The first sentence that says anything decides: a yes, a no, a hedge or a question. Greetings,
-#     thanks and pleasantries before it are skipped. A long text (over 300 words) must answer within
+#     thanks and pleasantries before it are skipped, and so is a question that only names a no ("Why
+#     would I say no? Yes!"). A long text (over 300 words) must answer within
 #     its first 40 words, or it is UNCLEAR.
 #  3. Anything ambiguous is not a yes. In the deciding sentence: yes and no together ("yes and no",
 #     "yes, but not now"), a hedge ("maybe", "not sure", "tell me more", "probably", "I'll let you
 #     know"), a negated answer word ("I don't decline": a double negative may be a
 #     yes, we don't gamble on it; and a yes with a negation anywhere in its clause: "Sicher nicht"),
 #     a condition ("yes if she takes insurance"), a "but" after a yes, or a question mark after a
-#     yes ("Yes?") all give UNCLEAR.
+#     yes ("Yes?") all give UNCLEAR. A hedge after a no is about later ("Not now, maybe in a few
+#     months"): it stays a no.
 #  4. After a yes, the next sentences (up to a sign-off, at most 60 words) may still take it back:
 #     a no, a hedge or a sentence that opens with "but"/"if" gives UNCLEAR. A later question does
 #     not ("Yes please. Does she do home visits?" is a yes; the question is for the colleague).
@@ -33,7 +35,8 @@ from introbot.core.quotes import WRITING_VERB
 #     "I don't see why not" are yes; "maybe later" is a no (not now); "not at all" is a no;
 #     "pode ser"/"puede ser" (could be) are hedges.
 #  6. Praise words ("Great!", "Perfect, thanks", "Super") are a yes only when they are all their
-#     clause says: "a great therapist already" is not a yes.
+#     clause says: "a great therapist already" is not a yes. Likewise "Pass." and "STOP" are a no
+#     ("pass my thanks on" is not), and "I'm sure she's great" is politeness, not "sure".
 #  7. "si" is a yes when it stands alone ("Si, claro") and a condition ("if") inside a clause ("oui
 #     si elle accepte"). "tak" opening a sentence is the Polish yes ("Tak, chętnie"); after other
 #     words, or with Danish or Norwegian words in the reply ("Tak, jeg har allerede en"), it is their
