@@ -230,8 +230,17 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
         if len(written) == 1 and all(o.person and o.person.first_name == written[0].person.first_name
                                      for o in options):
             colleague, options = written[0], ()
+    if colleague is None and not options and not note:
+        # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
+        # like the client's own words, so who it names is only offered, never taken.
+        tail = original.body[-_TAIL_CHARS:]
+        named, guesses = _colleague_from_note(tail, referrer, directory, bot_address, client, client_names)
+        options = tuple(c for c in ((named,) if named else guesses) if c.in_directory)
     return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
                       client_language=guess_language(original.body))
+
+
+_TAIL_CHARS = 600  # how much of the end of a forward a note typed below it is looked for in
 
 
 def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Directory,

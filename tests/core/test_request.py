@@ -267,6 +267,23 @@ def test_a_colleague_only_guessed_at_is_offered_as_an_option_never_chosen(note, 
     assert result.colleague is None and sorted(emails(result.options)) == sorted(p.email for p in options)
 
 
+@pytest.mark.parametrize("below", ["Lio - could you see Sam? Ada", "Maybe Maya Chen? A."])
+def test_a_note_typed_below_the_forward_is_only_offered(below):
+    msg = message("---------- Forwarded message ---------\nFrom: Sam Rivera <sam@client.example>\n"
+                  "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: Dr. Ada Lee <ada@clinic.example>\n\n"
+                  f"Hi, my back hurts. Sam\n\n{below}\n", subject="Fwd: Back pain")
+    result = understood(msg)
+    assert result.client.email == "sam@client.example" and result.colleague is None
+    assert len(result.options) == 1 and result.options[0].email in (LIO.email, MAYA.email)
+
+
+def test_an_address_at_the_end_of_a_bare_forward_is_never_offered_as_the_colleague():
+    msg = message("---------- Forwarded message ---------\nFrom: Sam Rivera <sam@client.example>\n"
+                  "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: Dr. Ada Lee <ada@clinic.example>\n\n"
+                  "Hi, my back hurts. Please copy my wife jo@client.example. Sam\n", subject="Fwd: Back pain")
+    assert understood(msg).options == ()
+
+
 def test_a_guess_fitting_too_many_colleagues_is_no_guess():
     people = [Person(f"Pat Number{i}", f"pat{i}@team.example", specialty="massage") for i in range(6)]
     result = understand(forward("A massage colleague, please."), ADA, Directory([ADA, *people]), BOT)
