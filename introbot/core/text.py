@@ -8,6 +8,7 @@ from email.errors import HeaderParseError
 from email.header import decode_header, make_header
 from email.message import Message
 from html import unescape
+from urllib.parse import unquote
 
 # Attached messages (message/rfc822, message/news...) are someone else's words: find_forward reads them.
 # Nesting deeper than this is hostile; real mail stays far below it.
@@ -174,7 +175,14 @@ def html_to_text(html: str) -> str:
             position = length if end is None else end.end()
         else:
             writer.start(name)
+            if name == "a":
+                mailto = _MAILTO.search(html, opening, closing)
+                writer.link_to(unquote(mailto.group(1))[:254] if mailto else "")
     return writer.text()
+
+
+# <a href="mailto:sam@client.example">Sam Rivera</a>: the address the name links to.
+_MAILTO = re.compile(r"""href\s*=\s*["']?\s*mailto:([^"'\s>?]+)""", re.IGNORECASE)
 
 
 _TAG_NAME = re.compile(r"(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})")
@@ -200,6 +208,11 @@ class _TextWriter:
         self._quote_depth = 0
         self._pre_depth = 0
         self._in_head = False
+        self._link_address = ""  # the mailto: address of the open <a>, whose text is in _link_text
+        self._link_text: list[str] = []
+
+    def link_to(self, address: str) -> None:
+        self._link_address, self._link_text = address, []
 
     def start(self, tag: str) -> None:
         if tag == "head":
@@ -227,6 +240,13 @@ class _TextWriter:
             self._current.append(" ")
 
     def end(self, tag: str) -> None:
+        if tag == "a" and self._link_address:
+            # A name linked to an address shows the address beside it, as plain-text mail writes it
+            # ("Sam Rivera <sam@client.example>"): the address is who a request names.
+            shown = "".join(self._link_text)
+            if shown.strip() and self._link_address.lower() not in shown.lower():
+                self._current.append(f" <{self._link_address}>")
+            self._link_address = ""
         if tag == "head":
             self._in_head = False
         elif tag == "blockquote":
@@ -249,6 +269,8 @@ class _TextWriter:
                 self._current.append(piece)
             return
         collapsed = _SPACES.sub(" ", text)
+        if self._link_address:
+            self._link_text.append(collapsed)
         if collapsed.strip(" ") or (self._current and not self._current[-1].endswith(" ")):
             self._current.append(collapsed)
 

@@ -348,3 +348,13 @@ def test_a_name_written_last_name_first_is_read_first_name_first_and_redacted():
     redacted = redact_for_colleague("Sam Rivera-Lopez asked; Lopez prefers mornings.",
                                     Candidate("sam@client.example", "Sam Rivera-Lopez"))
     assert "Lopez" not in redacted and "Rivera" not in redacted and redacted.startswith("Sam ")
+
+
+def test_an_html_request_naming_people_by_mailto_links_finds_their_addresses():
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Dr. Ada Lee <ada@clinic.example>", f"Intro <{BOT}>", "Intro"
+    msg.set_content('<p>Please introduce <a href="mailto:sam@client.example">Sam Rivera</a> to '
+                    '<a href="mailto:lio@craniosacral.example">Lio Park</a>.</p>', subtype="html")
+    result = understood(msg)
+    assert result.client.email == "sam@client.example" and result.client.name == "Sam Rivera"
+    assert result.colleague.email == LIO.email

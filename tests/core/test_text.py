@@ -158,3 +158,16 @@ HTML_PIECES = st.sampled_from(list("<>/=\"' abp&;#x\n!-?") + [
 @given(st.lists(HTML_PIECES, max_size=200))
 def test_html_to_text_never_raises(pieces):
     assert isinstance(html_to_text("".join(pieces)), str)
+
+
+@pytest.mark.parametrize("html, text", [
+    ('<p>Please introduce <a href="mailto:sam@client.example">Sam Rivera</a> to Lio.</p>',
+     "Please introduce Sam Rivera <sam@client.example> to Lio."),
+    ('<p>From: Sam &lt;<a href="mailto:sam@client.example">sam@client.example</a>&gt;</p>',
+     "From: Sam <sam@client.example>"),  # the address already shows: not written twice
+    ("<a href=mailto:sam%40client.example?subject=Hi>write to me</a>", "write to me <sam@client.example>"),
+    ('<a href="https://clinic.example">our site</a>', "our site"),
+    ('<a href="mailto:sam@client.example"></a>', ""),
+])
+def test_a_name_linked_to_an_address_shows_the_address_beside_it(html, text):
+    assert html_to_text(html) == text
