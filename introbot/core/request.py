@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Iterable
 
@@ -18,6 +18,7 @@ from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
 MAX_NOTE_CHARS = 600
+_MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,14 @@ class Directory:
             return found
         return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
 
-
     def guessed_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
-        """People a text may mean without naming them surely: a first name in lower case ("for lio"),
-        or their specialty ("the craniosacral therapist"). Only ever offered to the referrer as options:
-        "may" and "will" are words too. More than MAX_GUESSES is no guess at all."""
+        """People a text names or may mean: by name as named_in finds them, else by a first name in
+        lower case ("for lio") or their specialty ("the craniosacral therapist"). Only ever offered to
+        the referrer as options: "may" and "will" are words too. More than _MAX_GUESSES is no guess."""
+        guesses = self.named_in(text, excluded) or self._unsure_mentions(text, excluded)
+        return guesses if len(guesses) <= _MAX_GUESSES else []
+
+    def _unsure_mentions(self, text: str, excluded: frozenset[str]) -> list[Person]:
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
         people = [p for p in self.people if p.email not in excluded]
         by_name = [p for p in people if _mentions(text, p.first_name)]
@@ -106,11 +110,7 @@ class Directory:
         holders = Counter(stem for p in self.people for stem in set(_specialty_stems(p)))
         rarest = min((holders[stem] for stems in said.values() for stem in stems), default=0)
         by_specialty = [p for p in people if any(holders[stem] == rarest for stem in said[p.email])]
-        guesses = by_name + [p for p in by_specialty if p not in by_name]
-        return guesses if len(guesses) <= MAX_GUESSES else []
-
-
-MAX_GUESSES = 4
+        return by_name + [p for p in by_specialty if p not in by_name]
 
 
 def _specialty_stems(person: Person) -> list[str]:
@@ -194,6 +194,7 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
             result = _from_cc(others, own_text, referrer, directory, bot_address)
         else:
             result = _from_direct_line(own_text, referrer, directory, bot_address)
+        result = _with_guesses(result, result.note, referrer, directory, bot_address)
     if isinstance(result, Understood):
         return _refuse_if_wrong_people(result, referrer, bot_address)
     return result
@@ -230,14 +231,11 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
         if len(written) == 1 and all(o.person and o.person.first_name == written[0].person.first_name
                                      for o in options):
             colleague, options = written[0], ()
-    if colleague is None and not options and not note:
-        # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
-        # like the client's own words, so who it names is only offered, never taken.
-        tail = original.body[-_TAIL_CHARS:]
-        named, guesses = _colleague_from_note(tail, referrer, directory, bot_address, client, client_names)
-        options = tuple(c for c in ((named,) if named else guesses) if c.in_directory)
-    return Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
-                      client_language=guess_language(original.body))
+    understood = Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
+                            client_language=guess_language(original.body))
+    # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
+    # like the client's own words, so who it names is only offered, never taken.
+    return _with_guesses(understood, note or original.body[-_TAIL_CHARS:], referrer, directory, bot_address)
 
 
 _TAIL_CHARS = 600  # how much of the end of a forward a note typed below it is looked for in
@@ -368,14 +366,7 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
     by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(note)
                   if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
-    # The client's own name must not make a namesake in the directory look like the colleague: not
-    # their display name, not the name in their address ("sam@..."), not a short form ("Sam" for Samantha).
-    forms = set(client_hint.split())
-    if client is not None:
-        forms |= set(client.name.split()) | set(re.split(r"[._+\-\d]+", client.email.split("@")[0]))
-    for word in (w for w in forms if len(w) > 1):
-        note = re.sub(rf"(?<![\w@.])(?i:{re.escape(word[:3])}\w*)(?![\w@])",
-                      lambda m, w=word: " " if w.lower().startswith(m.group().lower()) else m.group(), note)
+    note = _without_client_names(note, client, client_hint)
     named = [directory.candidate(p.email) for p in directory.named_in(note, excluded)]
     # An address and a name for different people ("Lio could see her; her own address is ...") are
     # two candidates, not an address that wins.
@@ -386,9 +377,30 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
         found = _narrow(found, note)
     if len(found) == 1:
         return found[0], ()
-    if not found:
-        found = [directory.candidate(p.email) for p in directory.guessed_in(note, excluded)]
     return None, tuple(found)
+
+
+def _without_client_names(note: str, client: Candidate | None, client_hint: str) -> str:
+    """The note with the client's names blanked: their display name, the name in their address
+    ("sam@..."), a short form ("Sam" for Samantha) must not make a namesake in the directory look
+    like the colleague."""
+    forms = set(client_hint.split())
+    if client is not None:
+        forms |= set(client.name.split()) | set(re.split(r"[._+\-\d]+", client.email.split("@")[0]))
+    for word in (w for w in forms if len(w) > 1):
+        note = re.sub(rf"(?<![\w@.])(?i:{re.escape(word[:3])}\w*)(?![\w@])",
+                      lambda m, w=word: " " if w.lower().startswith(m.group().lower()) else m.group(), note)
+    return note
+
+
+def _with_guesses(result: Understood, text: str, referrer: Person, directory: Directory,
+                  bot_address: str) -> Understood:
+    """With no colleague named surely, the directory people `text` may mean are offered as options."""
+    if result.colleague is not None or result.options:
+        return result
+    excluded = frozenset({referrer.email, bot_address} | ({result.client.email} if result.client else set()))
+    text = _without_client_names(text, result.client, result.client_hint)
+    return replace(result, options=tuple(directory.candidate(p.email) for p in directory.guessed_in(text, excluded)))
 
 
 # Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya").
