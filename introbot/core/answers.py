@@ -343,7 +343,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                          "als de",
         _Kind.CONTRAST: "maar, echter, hoewel, behalve",
         _Kind.NEGATOR: "niet, geen, nooit",
-        _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel",
+        # "na" (after) is no Swedish "nä" with its accent dropped
+        _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel, na",
         _Kind.CLOSING: "bedankt, dank je, dank je wel, dank u, dank u wel, hartelijk dank, groeten, "
                        "groetjes, met vriendelijke groet, vriendelijke groet, mvg, hartelijke groet",
     },
@@ -444,7 +445,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.CONTRAST: "ale, jednak, chociaż, choć, oprócz",
         _Kind.NEGATOR: "nigdy",
         _Kind.COURTESY: "cześć, hej, dzień dobry, witam, witaj, szanowna, szanowny, droga, drogi, "
-                        "nie spieszy się",
+                        "nie spieszy się, na",  # "na" (on) is no Swedish "nä" with its accent dropped
         _Kind.CLOSING: "dziękuję, dzięki, bardzo dziękuję, pozdrawiam, pozdrowienia, serdecznie pozdrawiam, "
                        "z poważaniem, pozdr",
     },

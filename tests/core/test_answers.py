@@ -137,6 +137,8 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     # "I'm sure" is politeness, not "sure".
     ("I'm sure she's great, but no thanks.", NO), ("I'm sure she's great. I'll pass though.", NO),
     ("I'm sure!", UNCLEAR), ("Yes, I'm sure.", YES),
+    # Dutch "na" (after) and Polish "na" (on) are not the Swedish "nä" without its accent.
+    ("Na 25 maart ben ik terug.", UNCLEAR), ("Na razie jestem na urlopie.", UNCLEAR), ("Nä, tack.", NO),
     # and these are
     ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
     ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
