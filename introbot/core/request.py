@@ -11,7 +11,7 @@ from typing import Iterable
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
-from introbot.core.forwards import Forward, find_forward
+from introbot.core.forwards import Forward, ForwardedMessage, find_forward
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import split_reply
@@ -148,9 +148,14 @@ def _name_without_title(name: str) -> str:
     return " ".join(words)
 
 
+# A letter that would make a name part of a longer word. Not kana, CJK ideographs or Hangul: those
+# are written without spaces, so the name in "Maya Chenさん", "介绍给Maya Chen" or "田中先生" stands alone.
+_LETTER = "[^\\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+
+
 def _mention_pattern(phrase: str) -> str:
     # "@Lio Park" (a chat-style mention) names Lio; "sam@lio.example" does not.
-    return rf"(?<![\w.])(?<![\w.]@){re.escape(phrase)}(?![\w@])"
+    return rf"(?<!{_LETTER})(?<!\.)(?<!{_LETTER}@)(?<!\.@){re.escape(phrase)}(?!{_LETTER}|@)"
 
 
 def _mentions(text: str, phrase: str) -> bool:
@@ -202,27 +207,8 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
                   recipients: list[Candidate]) -> Understood:
-    original = forward.messages[0]
     note = _without_signature_of(referrer, split_reply(forward.note).new_text or forward.note.strip())
-    client: Candidate | None = None
-    hint = natural_order(original.sender_name or "")
-    # A forward of a forward written at the practitioner's own practice (the front desk passing on a
-    # client's email): the client is further in, and which message is theirs is asked, not guessed.
-    passed_on = len(forward.messages) > 1 and _domain(original.sender_address) == _domain(referrer.email)
-    if passed_on:
-        hint = next((natural_order(m.sender_name or "") for m in forward.messages[1:]
-                     if _domain(m.sender_address) != _domain(referrer.email)), hint)
-    client_names = hint
-    if original.sender_address and original.sender_address != referrer.email and not passed_on:
-        client = directory.candidate(original.sender_address, original.sender_name or "")
-    elif original.sender_address == referrer.email:
-        # The practitioner forwarded a message they wrote themselves: the client is who they wrote to,
-        # and the name on it is the practitioner's own, no hint of the client's.
-        written_to = [a for a in original.to if a not in (referrer.email, bot_address)]
-        if len(written_to) == 1:
-            client = directory.candidate(written_to[0])
-        hint = ""
-        client_names = " ".join(a.split("@")[0] for a in written_to)  # "Sam" of sam@... is no colleague
+    original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
     if colleague is None:
         # Forwarded to a colleague with intro@ copied ("Hi Maya, could you see Sam?"): the one colleague
@@ -239,6 +225,79 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
 
 
 _TAIL_CHARS = 600  # how much of the end of a forward a note typed below it is looked for in
+
+
+_ClientFound = tuple[ForwardedMessage, Candidate | None, str, str]  # the message, client, hint, their names
+
+
+def _client_of_forward(forward: Forward, note: str, referrer: Person, directory: Directory,
+                       bot_address: str) -> _ClientFound:
+    """Whose forwarded message it is: the client, how the question names them if they must be asked
+    about, and the names that are theirs (not a colleague's) in the note."""
+    original = forward.messages[0]
+    own_domain = _domain(referrer.email)
+    # Several messages attached, from different people outside the practice (the GP's letter and the
+    # client's email): the one the note names is the client's, else who it is is asked.
+    senders = _unique_senders([m for m in forward.messages if m.attached and m.sender_address
+                               and _domain(m.sender_address) != own_domain])
+    if len(senders) > 1:
+        named = [m for m in senders if _names_sender(note, m)]
+        if len(named) != 1:
+            return original, None, "", " ".join(_sender_names(m) for m in senders)
+        original = named[0]
+    hint = natural_order(original.sender_name or "")
+    # A forward of a forward written at the practitioner's own practice (the front desk passing on a
+    # client's email): the client is further in, and which message is theirs is asked, not guessed.
+    if len(forward.messages) > 1 and _domain(original.sender_address) == own_domain:
+        hint = next((natural_order(m.sender_name or "") for m in forward.messages[1:]
+                     if _domain(m.sender_address) != own_domain), hint)
+        return original, None, hint, hint
+    via = _VIA_GROUP.fullmatch(original.sender_name or "")
+    if via:  # "'Sam Rivera' via Front Desk": a group wrote over the client's address with its own
+        return original, None, natural_order(via.group(1)), via.group(1)
+    if original.sender_address == referrer.email:
+        # The practitioner forwarded a message they wrote themselves: the client is who they wrote to,
+        # and the name on it is the practitioner's own, no hint of the client's.
+        written_to = [a for a in original.to if a not in (referrer.email, bot_address)]
+        client = directory.candidate(written_to[0]) if len(written_to) == 1 else None
+        return original, client, "", " ".join(a.split("@")[0] for a in written_to)  # "sam" of sam@...
+    if original.sender_address and _ROBOT_SENDER.fullmatch(original.sender_address.split("@")[0]):
+        # A website form's or helpdesk's notification: the client is the one address in what it says.
+        client = _only_outsider_in(original.body, referrer, directory, bot_address,
+                                   also_excluded={original.sender_address})
+        name = _FORM_NAME.search(original.body)
+        hint = " ".join(name.group(1).split()) if name else ""
+        if client is not None and hint and not client.name:
+            client = replace(client, name=hint)
+        return original, client, hint, hint
+    client = directory.candidate(original.sender_address, original.sender_name or "") if original.sender_address else None
+    return original, client, hint, hint
+
+
+# "'Sam Rivera' via Front Desk" (Google Groups), "Sam Rivera via Calendly"
+_VIA_GROUP = re.compile(r"['\"]?(.+?)['\"]? via .+")
+# Local parts of the robots that pass on what a client typed into a website form or a helpdesk.
+_ROBOT_SENDER = re.compile(r"(?:.*[-_.])?(?:no|do[-_.]?not)[-_.]?reply(?:[-_.].*)?|form[-_.]?submissions?|forms?"
+                           r"|notifications?|notify|wordpress|webmaster|mailer|support|helpdesk|help", re.IGNORECASE)
+_FORM_NAME = re.compile(r"^[ \t]*(?:full[ \t]+)?name[ \t]*:[ \t]*([^\W\d_][^\n@:]{0,60})$", re.IGNORECASE | re.MULTILINE)
+
+
+def _unique_senders(messages: list[ForwardedMessage]) -> list[ForwardedMessage]:
+    seen: dict[str, ForwardedMessage] = {}
+    for message in messages:
+        seen.setdefault(message.sender_address or "", message)
+    return list(seen.values())
+
+
+def _sender_names(message: ForwardedMessage) -> str:
+    return " ".join(filter(None, [natural_order(message.sender_name or ""), (message.sender_address or "").split("@")[0]]))
+
+
+def _names_sender(note: str, message: ForwardedMessage) -> bool:
+    """The note names the sender of `message`: by address, full name, or a first name that is theirs."""
+    name = natural_order(message.sender_name or "")
+    forms = [message.sender_address or "", name, name.split()[0] if name.split() else ""]
+    return any(form and _mentions(note, form) for form in forms)
 
 
 def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Directory,
@@ -351,12 +410,13 @@ def _named_surely(text: str, candidate: Candidate) -> bool:
         text.casefold(), _name_without_title(candidate.person.name).casefold()))
 
 
-def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_address: str) -> Candidate | None:
+def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_address: str,
+                      also_excluded: frozenset[str] | set[str] = frozenset()) -> Candidate | None:
     """The one address in `text` of someone outside the directory (the client), if there is exactly one."""
     outside = _unique([directory.candidate(a.email, _without_request_words(a.name) or _name_just_before(text, a.email))
                        for a in addresses_in_text(text)
                        if a.email != referrer.email and not _is_bot_alias(a.email, bot_address)
-                       and directory.by_email(a.email) is None])
+                       and directory.by_email(a.email) is None and a.email not in also_excluded])
     return outside[0] if len(outside) == 1 else None
 
 

@@ -358,3 +358,56 @@ def test_an_html_request_naming_people_by_mailto_links_finds_their_addresses():
     result = understood(msg)
     assert result.client.email == "sam@client.example" and result.client.name == "Sam Rivera"
     assert result.colleague.email == LIO.email
+
+
+def forward_from(sender: str, body: str, note: str = "Could you introduce Sam to Maya Chen?") -> EmailMessage:
+    return message(f"{note}\n\n---------- Forwarded message ---------\nFrom: {sender}\n"
+                   "Date: Mon, 2 Mar 2026 at 09:00\nSubject: Back pain\nTo: Dr. Ada Lee <ada@clinic.example>\n\n"
+                   f"{body}\n", subject="Fwd: Back pain")
+
+
+def test_a_forward_of_a_group_that_wrote_over_the_clients_address_asks_for_it():
+    result = understood(forward_from("'Sam Rivera' via Front Desk <frontdesk@clinic.example>", "Hi, my back hurts. Sam"))
+    assert result.client is None and result.client_hint == "Sam Rivera" and result.colleague.email == MAYA.email
+
+
+@pytest.mark.parametrize("sender, body", [
+    ("Squarespace <form-submission@squarespace.example>",
+     "Sent via form submission from Lee Acupuncture\n\nName: Sam Rivera\n\nEmail Address: sam@client.example\n\n"
+     "Message: I have lower back pain, do you do massage?"),
+    ("Wix Forms <no-reply@wix.example>", "First name: Sam\nLast name: Rivera\nEmail: sam@client.example\nMessage: back pain"),
+    ("Clinic Support <support@clinic.zendesk.example>", "Sam Rivera (sam@client.example)\n\nHi Ada, my back hurts."),
+])
+def test_a_forwarded_form_or_helpdesk_notification_gives_the_client_in_its_text_not_the_robot(sender, body):
+    result = understood(forward_from(sender, body))
+    assert result.client.email == "sam@client.example" and result.colleague.email == MAYA.email
+
+
+def test_a_form_notification_without_one_clients_address_asks_for_it():
+    result = understood(forward_from("Wix Forms <no-reply@wix.example>", "Name: Sam Rivera\nPhone: 020 7946 0000"))
+    assert result.client is None and result.client_hint == "Sam Rivera"
+
+
+def attached(sender: str, body: str) -> EmailMessage:
+    inner = EmailMessage()
+    inner["From"], inner["To"], inner["Subject"] = sender, "Dr. Ada Lee <ada@clinic.example>", "Back pain"
+    inner.set_content(body)
+    return inner
+
+
+@pytest.mark.parametrize("note, client", [
+    ("Could you introduce Sam to Maya Chen? Her GP's letter is attached too.", "sam@client.example"),
+    ("Could you introduce this client to Maya Chen?", None),  # which of the two is the client is asked
+])
+def test_several_attached_messages_from_different_people_take_the_one_the_note_names(note, client):
+    msg = message(note)
+    for sender, body in [("Dr. Helen Grant <h.grant@practice.example>", "Dear Sam, I recommend massage."),
+                         ("Sam Rivera <sam@client.example>", "Hi Ada, my back hurts.")]:
+        msg.add_attachment(attached(sender, body))
+    result = understood(msg)
+    assert (result.client.email if result.client else None) == client and result.colleague.email == MAYA.email
+
+
+@pytest.mark.parametrize("note", ["Maya Chenさんを紹介してください", "请介绍给Maya Chen", "Maya Chen님께 소개해 주세요"])
+def test_a_name_written_against_kana_cjk_or_hangul_is_still_that_name(note):
+    assert understood(forward(note)).colleague.email == MAYA.email
