@@ -28,7 +28,7 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
-from introbot.core.robots import AutoKind, detect_automatic
+from introbot.core.robots import AutoKind, Automatic, detect_automatic
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
@@ -311,6 +311,8 @@ class Service:
             return Decision("quarantined", QUARANTINE, f"could not read: {error.reason}")
         automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot))
         match = self._token_match(message)
+        if match is None and automatic is not None and automatic.kind is AutoKind.BOUNCE:
+            match = self._returned_match(automatic)
         if automatic is not None:
             return self._automatic(automatic, match, message, now)
         try:
@@ -385,6 +387,15 @@ class Service:
         tokens += tokens_in_message_ids([str(message.get("In-Reply-To", "")), str(message.get("References", ""))],
                                         self.domain)
         for token in tokens:
+            match = self.store.match_token(token)
+            if match is not None:
+                return match
+        return None
+
+    def _returned_match(self, bounce: Automatic) -> TokenMatch | None:
+        """The intro of a bounce that reached intro@ without its plus-address (a relay rewrote our
+        envelope sender): our own Message-ID in the message it returns says which mail failed."""
+        for token in tokens_in_message_ids(bounce.original_message_ids, self.domain):
             match = self.store.match_token(token)
             if match is not None:
                 return match

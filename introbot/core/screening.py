@@ -3,8 +3,9 @@
 Most of what reaches intro@ cannot matter to introbot: newsletters, strangers, out-of-office replies
 and bounces of mail long forgotten. The full reading (the MIME parse with `email.policy.default`,
 the strict address parser, the robot rules) costs milliseconds a message; this costs tens of
-microseconds. A message can matter only when it comes from a listed practitioner or carries one of
-introbot's live reply tokens, so the screen looks for exactly those, and errs one way only: every
+microseconds. A message can matter only when it comes from a listed practitioner, carries one of
+introbot's live reply tokens, or is a delivery report with no token at all (a bounce of our mail
+whose plus-address a relay rewrote), so the screen looks for exactly those, and errs one way only: every
 practitioner address and every token the full reading would find, the screen finds too (and
 sometimes more, which only costs a full reading). Whether a token is live is the store's to say.
 """
@@ -65,14 +66,28 @@ class HeaderScreen:
         if self._names_practitioner(_as_read(senders[0])):
             return Screening("from a listed practitioner, perhaps")
         try:
-            return Screening("", _tokens(header, fields))
+            tokens = _tokens(header, fields)
         except Exception:  # the stdlib's decoder, on a hostile thread header: let the full reading fail on it
             return Screening("a thread header could not be decoded")
+        if not tokens and _delivery_report(senders[0], fields):
+            # Where a relay rewrote our envelope sender (a Gmail or Microsoft 365 account), the bounce
+            # carries no token in its header; our Message-ID in the message it returns still tells.
+            return Screening("a delivery report without a token, perhaps of our mail")
+        return Screening("", tokens)
 
     def _names_practitioner(self, sender: str) -> bool:
         # The full reading compares the address as email-validator normalises it: NFC, lower case.
         return any(unicodedata.normalize("NFC", local).lower() in self._local_parts
                    for local in _LOCAL_PART.findall(sender))
+
+
+_DAEMON_SENDER = re.compile(r"(?:mailer-?daemon|mail-?daemon|post_?master)@", re.IGNORECASE)
+_REPORT_TYPE = re.compile(r"^\s*multipart/report\b", re.IGNORECASE)
+
+
+def _delivery_report(sender: str, fields: list[tuple[str, str]]) -> bool:
+    return bool(_DAEMON_SENDER.search(sender)) or any(
+        name.lower() == "content-type" and _REPORT_TYPE.match(value) for name, value in fields)
 
 
 def header_fields(header: bytes) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ and reported once, caps that hold mail back without dropping it, and ping-pong w
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 
@@ -117,6 +118,28 @@ def test_a_bounce_is_matched_to_its_intro_never_answered_and_the_referrer_is_tol
         ("ask_client", f'["{nell[1]}"]'), ("referrer_failed", f'["{ADA[1]}"]')]
     assert world.database_rows("SELECT state FROM intros") == [("failed",)]
     assert world.folder_sizes() == {"introbot/processed": 1, "introbot/ignored": 2, "Sent": 2}
+
+
+def test_a_bounce_whose_plus_address_a_relay_rewrote_is_matched_by_our_message_id_it_returns(world):
+    nell = ("Nell North", f"nell@{UNDELIVERABLE_DOMAIN}")
+    drop_into_inbox(world.mail, direct_request(nell, "Maya Chen"))
+    run_at(world)
+    [dsn] = world.mail.wait_for_messages(BOT, 1)
+    # A relay that rewrites the envelope sender (a Gmail or Microsoft 365 account) returns the bounce to
+    # the account's own address: no plus-address anywhere in its header block.
+    header, separator, body = dsn.as_bytes().partition(b"\n\n")
+    rewritten = re.sub(rb"intro\+[a-z2-7]{26}@", b"intro@", header) + separator + body
+    assert b"intro+" in header and b"intro+" not in rewritten.partition(b"\n\n")[0]
+    with world.mail.imap(BOT) as imap:
+        imap.select_folder("INBOX")
+        imap.delete_messages(imap.search())
+        imap.expunge()
+    drop_into_inbox(world.mail, rewritten)
+    run_at(world)
+
+    [note] = world.received(ADA[1])
+    assert "Nell" in str(note["Subject"])
+    assert world.database_rows("SELECT state FROM intros") == [("failed",)]
 
 
 # --- 20: caps --------------------------------------------------------------------------------------
