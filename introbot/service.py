@@ -410,7 +410,9 @@ class Service:
 
     def _automatic(self, automatic, match: TokenMatch | None, message: EmailMessage, now: datetime) -> Decision:
         reasons = "; ".join(automatic.reasons)
-        if automatic.kind is not AutoKind.BOUNCE or automatic.permanent is False or match is None:
+        # A bounce, hard or with a temporary cause (a mailbox full until the MTA gave up), says our mail
+        # was not delivered; a delay says it may still be.
+        if automatic.kind is not AutoKind.BOUNCE or match is None:
             return Decision("automatic", IGNORED, f"automatic mail ({automatic.kind.value}): {reasons}")
         intro = match.intro
         role = match.role

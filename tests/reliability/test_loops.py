@@ -142,6 +142,27 @@ def test_a_bounce_whose_plus_address_a_relay_rewrote_is_matched_by_our_message_i
     assert world.database_rows("SELECT state FROM intros") == [("failed",)]
 
 
+@pytest.mark.parametrize("status, action, fails", [("4.4.1", "failed", True), ("5.1.1", "failed", True),
+                                                   ("4.4.1", "delayed", False)])
+def test_a_report_that_delivery_failed_fails_the_intro_even_for_a_temporary_cause_a_delay_does_not(
+        world, status, action, fails):
+    drop_into_inbox(world.mail, direct_request(SAM, "Maya Chen"))
+    run_at(world)
+    [(envelope_from,)] = world.database_rows("SELECT envelope_from FROM outbox WHERE kind = 'ask_client'")
+    subject = "Undelivered Mail Returned to Sender" if fails else "Delayed Mail (still being retried)"
+    report = (f"From: MAILER-DAEMON@mx.client.example (Mail Delivery System)\r\nTo: {envelope_from}\r\n"
+              f"Subject: {subject}\r\nReturn-Path: <>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; "
+              f'report-type=delivery-status; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n'
+              f"The mail system could not deliver your message.\r\n--b\r\nContent-Type: message/delivery-status\r\n"
+              f"\r\nReporting-MTA: dns; mx.client.example\r\n\r\nFinal-Recipient: rfc822; {SAM[1]}\r\n"
+              f"Action: {action}\r\nStatus: {status}\r\nDiagnostic-Code: smtp; connection timed out\r\n\r\n"
+              f"--b--\r\n").encode()
+    drop_into_inbox(world.mail, report)
+    run_at(world)
+    assert world.database_rows("SELECT state FROM intros") == [("failed",) if fails else ("asking",)]
+    assert len(world.received(ADA[1])) == (1 if fails else 0)
+
+
 # --- 20: caps --------------------------------------------------------------------------------------
 
 def outbox(world: ReliabilityWorld) -> list[tuple[str, str | None]]:
