@@ -321,7 +321,7 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
             colleague, options = recipient, ()  # "Hi Maya, could you see Sam?": written to the colleague
     elif recipient is not None and colleague is None and not options:
         colleague = recipient
-    return Understood("cc", client, colleague, _trim(_without_signature_of(referrer, note)), options=options,
+    return Understood("cc", client, colleague, _own_note(referrer, note), options=options,
                       client_language=guess_language(note))
 
 
@@ -337,7 +337,7 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         # is the client, and the colleague is looked for among the rest.
         client = _only_outsider_in(text, referrer, directory, bot_address)
         colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
-        return Understood("direct", client, colleague, _trim(_without_signature_of(referrer, text)), options=options)
+        return Understood("direct", client, colleague, _own_note(referrer, text), options=options)
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
     first_party, first_hint, first_sure = _resolve_phrase(first, directory)
@@ -355,7 +355,7 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         client, first_hint = None, first.strip(" .,:;!?\"'")
     if client is None and first_party is None and second_party is not None and second_party.in_directory:
         colleague = second_party
-    return Understood("direct", client, colleague, _trim(_without_signature_of(referrer, text)),
+    return Understood("direct", client, colleague, _own_note(referrer, text),
                       client_hint=first_hint, options=options)
 
 
@@ -559,6 +559,21 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
         return options[0]
     return None
+
+
+def _own_note(referrer: Person, text: str) -> str:
+    """What the referrer wrote, for the colleague's eyes: above any mail embedded in a form introbot
+    does not know (a forward header in a language it lacks: "보낸 사람: 김민지 <minji@...>"), without
+    their signature, trimmed. The client's own words must never pass for the referrer's note."""
+    lines = text.split("\n")
+    end = next((index for index, line in enumerate(lines) if index and _EMBEDDED_MAIL_LINE.match(line.strip())),
+               len(lines))
+    return _trim(_without_signature_of(referrer, "\n".join(lines[:end])))
+
+
+# A line that starts embedded mail in any language: a separator ("-------- Προωθημένο μήνυμα --------",
+# "________"), or a header field holding an address ("보낸 사람: 김민지 <minji@client.example>").
+_EMBEDDED_MAIL_LINE = re.compile(r"-{4,}.*-{4,}|_{10,}|[^\s:@][^:@]{0,40}[:：]\s*\S[^\n]*@[^\n]*")
 
 
 def _trim(note: str) -> str:

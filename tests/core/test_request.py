@@ -411,3 +411,15 @@ def test_several_attached_messages_from_different_people_take_the_one_the_note_n
 @pytest.mark.parametrize("note", ["Maya Chenさんを紹介してください", "请介绍给Maya Chen", "Maya Chen님께 소개해 주세요"])
 def test_a_name_written_against_kana_cjk_or_hangul_is_still_that_name(note):
     assert understood(forward(note)).colleague.email == MAYA.email
+
+
+@pytest.mark.parametrize("header", [
+    "보낸 사람: 김민지 <minji@client.example>\n보낸 날짜: 2025년 3월 3일 월요일 오전 9:31\n제목: 허리 통증",
+    "-------- Προωθημένο μήνυμα --------\nΘέμα: \tΠόνος στη μέση\nΑπό: \tΓιώργος <minji@client.example>",
+    "จาก: Minji Kim <minji@client.example>\nส่ง: 3 มีนาคม 2568 9:31\nเรื่อง: ปวดหลัง",
+])
+def test_mail_embedded_in_a_form_introbot_does_not_know_never_passes_for_the_referrers_note(header):
+    result = understood(message(f"Could Maya Chen see her? Lower back pain.\n\n{header}\n\n"
+                                "Hi Ada, I've had back pain for months and my knee hurts too.\n"))
+    assert result.client.email == "minji@client.example" and result.colleague.email == MAYA.email
+    assert result.note == "Could Maya Chen see her? Lower back pain."
