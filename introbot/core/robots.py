@@ -11,6 +11,8 @@ from functools import cached_property
 
 from flufl.bounce import all_failures
 
+from introbot.core.answers import Answer, read_answer
+
 
 class AutoKind(Enum):
     BOUNCE = "bounce"  # delivery failed
@@ -179,7 +181,8 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
 )
 # Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
 # ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
-# "upon my return"), so that "Yes please! I'm on holiday until Monday" stays a person's answer.
+# "upon my return"), so that "I'm on holiday until Monday, happy to meet Sam" stays a person's answer.
+# Either way a YES or NO written before the wording makes it a person's reply (_out_of_office_text).
 _AUTOMATIC_REPLY_SENTENCE = _phrases(
     r"this is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)"
     r"|ceci est une? (?:réponse|message) automatique"
@@ -231,6 +234,7 @@ _QUOTE_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n[ \t]*\n")
 
 _LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
                  "list-archive", "mailing-list", "x-mailing-list", "x-mlserver")
@@ -384,6 +388,18 @@ class _Facts:
             mark = _ORIGINAL_MESSAGE_MARK.search(text)
             texts.append(text[: mark.start()] if mark else text)
         return "\n\n".join(texts)[:_SCAN_LIMIT]
+
+    @cached_property
+    def new_text(self) -> str:
+        """The text the sender wrote above any quote, from the first plain (else HTML) part."""
+        parts = self.parts_of("text/plain", enclosed=False) or self.parts_of("text/html", enclosed=False)
+        if not parts:
+            return ""
+        text = _text_of(parts[0])[: _NEW_TEXT_LIMIT * 4]
+        if _content_type(parts[0]) == "text/html":
+            text = _strip_tags(text)
+        quote = _QUOTE_START.search(text)
+        return (text[: quote.start()] if quote else text)[:_NEW_TEXT_LIMIT]
 
     @cached_property
     def message_ids(self) -> tuple[str, ...]:
@@ -723,22 +739,39 @@ def _auto_generated(facts: _Facts) -> Automatic | None:
 
 
 def _out_of_office_text(facts: _Facts) -> Automatic | None:
-    """The last resort for autoresponders that send no telling header: their stock sentences."""
-    parts = facts.parts_of("text/plain", enclosed=False) or facts.parts_of("text/html", enclosed=False)
-    if not parts:
+    """The last resort for autoresponders that send no telling header: their stock sentences, unless the
+    person answered before them ("Yes, happy to. I am away until Monday; in my absence ...")."""
+    text = facts.new_text
+    found = _robot_wording(text)
+    if found is None:
         return None
-    text = _text_of(parts[0])[: _NEW_TEXT_LIMIT * 4]
-    if _content_type(parts[0]) == "text/html":
-        text = _strip_tags(text)
-    quote = _QUOTE_START.search(text)
-    text = (text[: quote.start()] if quote else text)[:_NEW_TEXT_LIMIT]
-    if _AUTOMATIC_REPLY_SENTENCE.search(text):
-        reason = "body: automatic-reply sentence"
-    elif _ABSENCE.search(text) and _AUTORESPONDER_STOCK_PHRASE.search(text):
-        reason = "body: out-of-office wording"
-    else:
+    reason, cut = found
+    if read_answer(text[:cut]).answer is not Answer.UNCLEAR:
         return None
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+def _robot_wording(text: str) -> tuple[str, int] | None:
+    """The first autoresponder wording in a text, as (reason, where the text before it ends): a robot's
+    sentence counts from its start ("Yes, we have received your email!" is all the robot's), an absence
+    from its first word ("Yes, I'm away until Monday" keeps the person's "Yes,")."""
+    found = []
+    sentence = _AUTOMATIC_REPLY_SENTENCE.search(text)
+    if sentence:
+        found.append(("body: automatic-reply sentence", _sentence_start(text, sentence.start())))
+    absence = _ABSENCE.search(text)
+    if absence and _AUTORESPONDER_STOCK_PHRASE.search(text):
+        found.append(("body: out-of-office wording", absence.start()))
+    return min(found, key=lambda reason_and_cut: reason_and_cut[1]) if found else None
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts: after the last full stop, "!" or "?" before it, or
+    after a blank line."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text, 0, position):
+        start = end.end()
+    return start
 
 
 _RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (

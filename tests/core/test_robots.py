@@ -333,6 +333,51 @@ def test_people_who_mention_absence_or_delivery_are_still_people(subject, body):
     assert detect(person(subject, body)) is None
 
 
+# A person who answers first and then mentions being away (or signs with a leave notice) is a person:
+# the body rule reads only up to the robot wording, and a YES or NO before it wins.
+@pytest.mark.parametrize("body", [
+    "Yes please! I'm on holiday until Monday with limited access to email, but very happy to meet Sam. "
+    "I'll get in touch with him upon my return.",
+    "Yes, happy to! I'm out of the office this week, but for urgent matters my mobile is 07700 900123.",
+    "No thank you. I'm on maternity leave and not taking new clients in my absence.",
+    "No, sorry — I'm on sick leave for a while. In case of urgent enquiries Sam could try Dr Park.",
+    "Yes, happy to be introduced to Sam.\n\nMaya Chen\nAcupuncturist\nPlease note: I am away on annual leave "
+    "from 1–12 April. In my absence please contact reception.",
+    "No thank you, my list is full at the moment.\n\nMaya Chen | Physiotherapist\nI will be on annual leave "
+    "from 29 March to 8 April; during my absence please contact reception.",
+    "Yes! (I thought at first this is an automated message, but happy to meet Sam.)",
+    "Oui, avec plaisir ! Je suis en vacances jusqu'au 20, je contacterai Sam dès mon retour.",
+    "Oui pour la mise en relation. Je suis absente demain ; en cas d'urgence, Sam peut m'appeler.",
+    "Oui, avec plaisir.\n\nMaya Chen\nJe serai absente du 1er au 12 avril. Pour toute urgence, merci de "
+    "contacter le cabinet.",
+    "Oui, avec plaisir. Je pensais que ceci est un message automatique, mais je réponds quand même !",
+    "Ja, sehr gerne! Ich bin zurzeit im Urlaub, melde mich aber nach meiner Rückkehr bei Sam.",
+    "Ja, gerne.\n\nMaya Chen\nHinweis: Ich bin vom 1. bis 12. April im Urlaub. In dringenden Fällen wenden "
+    "Sie sich bitte an die Praxis.",
+    "¡Sí, encantada! Estoy de vacaciones hasta el lunes; a mi regreso le escribo a Sam.",
+    "Sì, volentieri! Sono in ferie fino a lunedì, al mio rientro contatto Sam.",
+    "Sim, com todo o gosto! Estou de férias até segunda, no meu regresso falo com o Sam.",
+    "Ja, graag! Ik ben op vakantie tot maandag, na mijn terugkeer neem ik contact op met Sam.",
+    "Ja gärna! Jag är på semester till måndag men hör av mig till Sam vid återkomst.",
+    "Ja tak! Jeg er på ferie til mandag, men skriver til Sam ved hjemkomst.",
+    "Ja, gjerne! Jeg er på ferie til mandag, men tar kontakt med Sam når jeg er tilbake.",
+    "Tak, chętnie! Jestem na urlopie do poniedziałku, po powrocie napiszę do Sama.",
+], ids=["en-yes-holiday", "en-yes-urgent", "en-no-leave", "en-no-sick", "en-signature", "en-no-signature",
+        "en-automated", "fr-yes", "fr-urgence", "fr-signature", "fr-automatique", "de-yes", "de-signature", "es",
+        "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_answer_before_the_out_of_office_wording_is_a_persons_answer(body):
+    assert detect(person("Re: Introduction", body + "\n\nOn Mon, 2 Mar 2026, Intro wrote:\n> Reply YES or NO.")) is None
+
+
+@pytest.mark.parametrize("body", [
+    "Yes, this is an automatic reply: I am away until Monday.",
+    "Thank you for your email. I am out of the office until Monday with limited access to email.",
+    "Hello,\n\nI am on annual leave. In my absence please contact reception. Yes, I will reply to you.",
+])
+def test_a_robot_sentence_or_absence_before_any_answer_is_still_an_auto_reply(body):
+    assert detect(person("Re: Introduction", body)).kind is AutoKind.AUTO_REPLY
+
+
 def test_an_auto_reply_names_the_message_it_answers():
     text = person("Automatic reply: Introduction", "Away.", "In-Reply-To: <ask-5@collective.example>\n"
                   "References: <ask-1@collective.example> <ask-5@collective.example>\n")
