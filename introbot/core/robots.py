@@ -185,47 +185,140 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
 # Either way a YES or NO written before the wording makes it a person's reply (_out_of_office_text).
 _AUTOMATIC_REPLY_SENTENCE = _phrases(
     r"this is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)"
+    r"|(?:this|the) (?:e-?mail|message|reply|response|notification) (?:was|has been|is) (?:automatically"
+    r" (?:generated|created|sent)|generated automatically|sent automatically)|i apologi[sz]e for this automatic reply"
     r"|ceci est une? (?:réponse|message) automatique"
+    r"|(?:message|e-?mail|courriel|réponse) (?:a été |est )?(?:générée?|envoyée?) automatiquement"
     r"|(?:dies|das) ist eine automatische (?:antwort|nachricht|e-?mail|abwesenheitsnotiz)"
+    r"|(?:dies|das) ist eine automatisch (?:generierte|erstellte|erzeugte|versandte|versendete) (?:antwort"
+    r"|nachricht|e-?mail|mail)|(?:diese|die) (?:nachricht|e-?mail|mail|antwort) wurde automatisch (?:generiert"
+    r"|erstellt|erzeugt|versandt|versendet|verschickt)"
     r"|(?:esta|este) es (?:una respuesta|un mensaje|un correo) autom[áa]tic[oa]"
+    r"|(?:mensaje|correo|e-?mail|respuesta) (?:ha sido |fue |es )?(?:generad|enviad)[oa] autom[áa]ticamente"
     r"|questa è una risposta automatica|questo è un messaggio automatico"
+    r"|(?:messaggio|e-?mail|mail|risposta) (?:è stat[oa] )?(?:generat|inviat)[oa] automaticamente"
     r"|(?:esta|este) é (?:uma resposta|uma mensagem|um e-?mail) autom[áa]tic[ao]"
-    r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|detta är ett automatiskt (?:svar|meddelande)"
-    r"|dette er et automatisk (?:svar|genereret|generert)"
-    r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)",
+    r"|(?:mensagem|e-?mail|resposta) (?:foi |é )?(?:gerad|enviad)[oa] automaticamente"
+    r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|automatisch (?:gegenereerde?|verzonden|verstuurde?)"
+    r" (?:bericht|e-?mail|mail|antwoord)|(?:dit bericht|deze e-?mail) is automatisch (?:gegenereerd|verzonden"
+    r"|verstuurd)"
+    r"|detta är ett automatiskt (?:svar|meddelande)|automatiskt (?:genererat|skickat) (?:meddelande|mejl|mail"
+    r"|e-?postmeddelande|svar)|(?:meddelandet|mejlet) (?:är|har) (?:automatiskt genererat|skickats automatiskt"
+    r"|genererats automatiskt)"
+    r"|dette er (?:et|en) automatisk (?:svar|genereret|generert|besked|mail|e-?mail)"
+    r"|automatisk (?:genereret|afsendt) (?:e-?mail|mail|besked|meddelelse|svar)"
+    r"|automatisk (?:generert|sendt) (?:e-?post|e-?mail|melding|svar)"
+    r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)"
+    r"|(?:wiadomość|e-?mail|odpowiedź) (?:została |został |jest )?(?:wygenerowan|wysłan)[aey] automatycznie"
+    r"|automatycznie wygenerowan[aey] (?:wiadomość|e-?mail|odpowiedź)",
+)
+# "This mailbox is no longer monitored": an abandoned or weekend mailbox answering for itself.
+_UNMONITORED_MAILBOX = _phrases(
+    r"(?:this|the|my) (?:inbox|mailbox|e-?mail address|e-?mail account|e-?mail|address|account) is (?:currently )?"
+    r"(?:not|no longer)(?: being)? (?:monitored|checked|read)|(?:this|the) (?:inbox|mailbox) is unmonitored"
+    r"|cette (?:boîte(?: mail| aux lettres| e-?mail| de réception)?|adresse(?: e-?mail| mail)?) n'est (?:plus|pas)"
+    r" (?:consultée|surveillée|relevée|lue)"
+    r"|(?:dieses|das) (?:e-?mail-)?(?:postfach|konto) wird (?:nicht mehr|nicht) (?:überwacht|gelesen|abgerufen"
+    r"|betreut)|diese (?:e-?mail-)?adresse wird nicht (?:mehr )?(?:überwacht|gelesen|abgerufen|betreut)"
+    r"|(?:este buzón|esta (?:dirección|cuenta)(?: de correo(?: electrónico)?)?) (?:ya )?no (?:está|es|se)"
+    r" (?:monitorizad[oa]|supervisad[oa]|revisad[oa]|atendid[oa]|revisa|supervisa|monitoriza|atiende)"
+    r"|(?:questa casella|questo indirizzo)(?: di posta| e-?mail)? non è (?:più )?(?:monitorat[oa]|presidiat[oa]"
+    r"|controllat[oa])"
+    r"|(?:esta caixa(?: de correio| de e-?mail)?|este (?:endereço|e-?mail))(?: de e-?mail)? (?:já )?não (?:é|está)"
+    r" (?:monitorizad[oa]|monitorad[oa]|verificad[oa]|lid[oa])"
+    r"|(?:deze (?:mailbox|inbox|mailbox)|dit (?:e-?mailadres|adres)) wordt niet (?:meer )?(?:gelezen|gecontroleerd"
+    r"|bewaakt|gemonitord)"
+    r"|(?:denna|den här) (?:inkorg|brevlåda|e-?postadress|adress) (?:bevakas|läses|övervakas) (?:inte|ej)"
+    r"|(?:denne|den her) (?:indbakke|postkasse|e-?mailadresse|mailadresse|adresse) (?:bliver )?(?:overvåges|læses"
+    r"|tjekkes) ikke"
+    r"|(?:denne|den her) (?:innboksen|innboks|postkassen|e-?postadressen|adressen) (?:blir )?(?:overvåkes|leses"
+    r"|sjekkes) ikke"
+    r"|(?:ta skrzynka|ten adres)(?: pocztowa| e-?mail(?:owy)?)? (?:nie jest|już nie jest) (?:monitorowan[ya]"
+    r"|sprawdzan[ya])",
+)
+# A helpdesk's or clinic's acknowledgement, "we have received your message": a robot only together with
+# its promise of an answer ("we will get back to you within 2 working days"), since a receptionist may
+# well write the first half herself.
+_RECEIPT_ACKNOWLEDGED = _phrases(
+    r"we(?: have|['’]ve) (?:successfully )?received your (?:message|e-?mail|request|enquiry|inquiry|query)"
+    r"|your (?:message|e-?mail|request|enquiry|inquiry|query)(?: \(?#?[\w-]{1,20}\)?)? has been (?:successfully )?"
+    r"received|would like to acknowledge (?:that we have received|receipt)|thank(?:s| you) for contacting us"
+    r"|nous accusons (?:bonne )?réception|nous avons (?:bien )?reçu votre (?:message|e-?mail|courriel|demande|mail)"
+    r"|votre (?:message|demande|e-?mail|courriel) a (?:bien )?été (?:reçue?|enregistrée?)"
+    r"|wir haben ihre (?:nachricht|e-?mail|anfrage|mail) (?:erhalten|empfangen)"
+    r"|ihre (?:nachricht|e-?mail|anfrage) (?:ist|wurde) (?:bei uns )?(?:eingegangen|empfangen)"
+    r"|hemos recibido (?:correctamente )?su (?:mensaje|correo|e-?mail|solicitud|consulta)"
+    r"|su (?:mensaje|correo|solicitud|consulta) (?:ha sido|fue) recibid[oa]"
+    r"|abbiamo ricevuto (?:correttamente )?(?:la sua|il suo|la vostra|il vostro) (?:e-?mail|messaggio|richiesta"
+    r"|mail)|(?:la sua|il suo) (?:messaggio|richiesta|e-?mail) è stat[oa] ricevut[oa]"
+    r"|recebemos (?:a sua|o seu|sua|seu) (?:mensagem|e-?mail|pedido|contacto|contato)"
+    r"|(?:a sua|o seu|sua|seu) (?:mensagem|e-?mail|pedido) foi recebid[oa]"
+    r"|(?:wij|we) hebben uw (?:bericht|e-?mail|mail|aanvraag|vraag) (?:in goede orde )?ontvangen"
+    r"|in goede orde ontvangen"
+    r"|vi har (?:tagit emot|mottagit|fått) (?:ditt|din|ert|er) (?:meddelande|mejl|mail|e-?post|ärende|förfrågan)"
+    r"|vi har modtaget (?:din|dit|jeres) (?:mail|e-?mail|besked|henvendelse|forespørgsel)"
+    r"|vi har mottatt (?:din |ditt |e-?posten|meldingen|henvendelsen)"
+    r"|otrzymaliśmy (?:państwa |pani |pana |twoją |twój )?(?:wiadomość|e-?mail|zapytanie|zgłoszenie)",
+)
+_REPLY_PROMISED = _phrases(
+    r"\bwe(?: will|['’]ll) (?:get back to you|respond|reply|answer|be in touch|contact you)|will get back to you"
+    r"|(?:within|in) (?:\d+|one|two|three|four|five) (?:working |business )?(?:hours?|days?)"
+    r"|as soon as (?:possible|we can)|a member of (?:our|the) team|support (?:staff|team)|\bticket"
+    r"|vous (?:répondr(?:a|ons)|recontacter(?:a|ons))|reviendr(?:a|ons) vers vous|dans les (?:plus brefs|meilleurs)"
+    r" délais|sous \d+ ?(?:h\b|heures|jours)|dès que possible"
+    r"|melden uns|schnellstmöglich|so (?:schnell|bald) wie möglich|innerhalb von \d+"
+    r"|le (?:responderemos|contestaremos|contactaremos)|(?:lo antes|tan pronto como sea) posible"
+    r"|a la mayor brevedad|en un plazo (?:máximo )?de \d+"
+    r"|le risponderemo|al più presto|quanto prima|entro \d+"
+    r"|responderemos|entraremos em (?:contacto|contato)|o mais (?:breve|rapidamente) possível|no prazo de \d+"
+    r"|zo (?:spoedig|snel) mogelijk|binnen \d+"
+    r"|återkommer|så snart (?:vi kan|som möjligt)|inom \d+"
+    r"|vender tilbage|hurtigst muligt|snarest muligt|inden for \d+"
+    r"|så snart som mulig|innen \d+|vi svarer"
+    r"|odpowiemy|najszybciej|w ciągu \d+|skontaktujemy się",
 )
 _ABSENCE = _phrases(
-    r"\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away|on (?:annual "
-    r"|parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
+    r"\b(?:i am|i'm|i’m|i will be|i'll be|i’ll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away"
+    r"|on (?:annual |parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
+    r"|\bthe (?:clinic|practice|office|surgery|studio) (?:is|will be) (?:currently )?closed"
     r"|je suis (?:actuellement )?(?:absente?|en congés?|en vacances|hors du bureau)|je serai absente?"
-    r"|ich bin (?:derzeit |zurzeit |momentan |bis .{1,40} )?(?:nicht im büro|abwesend|im urlaub|außer haus"
-    r"|nicht erreichbar)"
-    r"|(?:estoy|me encuentro|estaré) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)"
-    r"|(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente|in vacanza)"
-    r"|(?:estou|estarei|encontro-me) (?:atualmente )?(?:fora do escritório|de férias|ausente)"
+    r"|ich bin (?:derzeit |zurzeit |momentan |bis .{1,40} )?(?:nicht im büro|nicht in der praxis|abwesend"
+    r"|im urlaub|außer haus|nicht erreichbar|in elternzeit|im mutterschutz)"
+    r"|(?:estoy|me encuentro|estaré) (?:actualmente )?(?:fuera de la (?:oficina|consulta)|de vacaciones|ausente"
+    r"|de baja)"
+    r"|(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente|in vacanza|in maternità)"
+    r"|(?:lo studio|l'ambulatorio|la clinica) (?:resterà|rimarrà|è|sarà) chius[oa]"
+    r"|(?:estou|estarei|encontro-me) (?:atualmente )?(?:fora do (?:escritório|consultório)|de férias|ausente"
+    r"|de licença)"
     r"|(?:ik ben|ben ik) (?:momenteel |op dit moment |tot .{1,40} )?(?:afwezig|niet op kantoor|met vakantie"
-    r"|op vakantie|niet aanwezig)"
+    r"|op vakantie|niet aanwezig|met (?:zwangerschaps|ouderschaps)?verlof)"
     r"|(?:jag är|är jag) (?:för närvarande |just nu )?(?:ledig|på semester|borta|inte på kontoret|frånvarande"
-    r"|tjänstledig)"
+    r"|tjänstledig|föräldraledig)"
     r"|(?:jeg er|er jeg) (?:p\.t\. |pt\. |for tiden |i øjeblikket )?(?:fraværende|på ferie|ikke på kontoret"
-    r"|ude af kontoret|ute av kontoret|på barsel|på permisjon)"
-    r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])",
+    r"|ude af kontoret|ute av kontoret|på barsel|på permisjon|i permisjon)|jeg (?:holder|har) ferie"
+    r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])"
+    r"|przebywam (?:obecnie )?na (?:urlopie|zwolnieniu)",
 )
 _AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "urgent" alone a person writes too
     r"(?:have |with )?(?:limited|no) access to (?:my )?e-?mails?|(?:for|in case of|regarding|with) urgent (?:matters"
     r"|enquiries|inquiries|requests|issues|queries)|if your (?:matter|enquiry|inquiry|request) is urgent"
-    r"|in my absence|during my absence|upon my return"
-    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|dès mon retour"
+    r"|in my absence|during my absence|(?:upon|on) my return|when i (?:return|am back|get back)|when i['’]m back"
+    r"|when we (?:re-?open|return|are back)|(?:will not|won['’]t) be (?:checking|monitoring|reading) (?:this inbox"
+    r"|this mailbox|my e-?mails?|e-?mails?)"
+    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|(?:dès|à) mon retour"
     r"|in dringenden fällen|bei dringenden (?:anliegen|fragen|angelegenheiten)|während meiner abwesenheit"
-    r"|nach meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
-    r"|acceso limitado|durante mi ausencia|a mi regreso|(?:para|en) (?:asuntos |casos )?urgentes|para urgencias"
-    r"|en caso de urgencia|accesso limitato|durante la mia assenza|al mio rientro|per (?:questioni )?urgenti"
-    r"|per urgenze|in caso di urgenza|acesso limitado|durante a minha ausência|no meu regresso|ao meu retorno"
+    r"|(?:nach|bei) meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
+    r"|wird nicht weitergeleitet|bin ich wieder (?:für sie )?(?:da|erreichbar|im büro|in der praxis)"
+    r"|acceso limitado|durante mi ausencia|a mi (?:regreso|vuelta)|(?:para|en) (?:asuntos |casos )?urgentes"
+    r"|para urgencias|en caso de urgencia|accesso limitato|durante la mia assenza|al (?:mio )?rientro"
+    r"|al mio ritorno|per (?:questioni )?urgenti|per urgenze|in caso di urgenza|acesso limitado"
+    r"|durante a minha ausência|no meu regresso|ao meu retorno|(?:assim que|quando) (?:eu )?regressar"
     r"|assuntos urgentes|para urgências|em caso de urgência|beperkte toegang|tijdens mijn afwezigheid"
-    r"|na mijn terugkeer|bij terugkomst|voor dringende zaken|in dringende gevallen|voor spoedeisende"
-    r"|begränsad tillgång|under min frånvaro|vid återkomst|brådskande ärenden|begrænset adgang|i mit fravær"
-    r"|ved hjemkomst|hastesager|haster det|begrenset tilgang|i mitt fravær|hastesaker|ograniczony dostęp"
-    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych",
+    r"|(?:na|bij) mijn terugkeer|na mijn vakantie|bij terugkomst|voor dringende zaken|in dringende gevallen"
+    r"|voor spoedeisende|begränsad tillgång|under min frånvaro|vid återkomst|när jag är tillbaka"
+    r"|brådskande ärenden|begrænset adgang|i mit fravær|ved hjemkomst|når jeg er tilbage|hastesager|haster det"
+    r"|begrenset tilgang|i mitt fravær|når jeg er tilbake|hastesaker|ograniczony dostęp"
+    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych|po (?:moim )?powrocie",
 )
 # Where the new text of a reply ends and the quoted message begins.
 _QUOTE_START = re.compile(
@@ -234,6 +327,9 @@ _QUOTE_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
+_ROBOT_SENTENCES = (("body: automatic-reply sentence", _AUTOMATIC_REPLY_SENTENCE),
+                    ("body: unmonitored-mailbox sentence", _UNMONITORED_MAILBOX),
+                    ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED))
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n[ \t]*\n")
 
 _LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
@@ -756,9 +852,11 @@ def _robot_wording(text: str) -> tuple[str, int] | None:
     sentence counts from its start ("Yes, we have received your email!" is all the robot's), an absence
     from its first word ("Yes, I'm away until Monday" keeps the person's "Yes,")."""
     found = []
-    sentence = _AUTOMATIC_REPLY_SENTENCE.search(text)
-    if sentence:
-        found.append(("body: automatic-reply sentence", _sentence_start(text, sentence.start())))
+    promised = _REPLY_PROMISED.search(text) is not None
+    for reason, pattern in _ROBOT_SENTENCES:
+        sentence = pattern.search(text)
+        if sentence and (promised or pattern is not _RECEIPT_ACKNOWLEDGED):
+            found.append((reason, _sentence_start(text, sentence.start())))
     absence = _ABSENCE.search(text)
     if absence and _AUTORESPONDER_STOCK_PHRASE.search(text):
         found.append(("body: out-of-office wording", absence.start()))

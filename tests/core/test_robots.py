@@ -333,6 +333,92 @@ def test_people_who_mention_absence_or_delivery_are_still_people(subject, body):
     assert detect(person(subject, body)) is None
 
 
+# Autoresponders set up as mail rules (Apple Mail "Reply to Message", Outlook templates, Notes agents)
+# send no telling header: their wording alone must give them away.
+@pytest.mark.parametrize("body", [
+    "Thank you for your email. I am away from the clinic until Monday 25 March and will reply on my return.",
+    "I will be out of the office starting 14/03/2024.\n\nI will respond to your message when I return.",
+    "Thanks for your message! The clinic is closed for Easter until 2 April. We will respond when we reopen.",
+    "Hello, I am on maternity leave until January and will not be checking this inbox.",
+    "Bonjour,\n\nJe suis absente du cabinet jusqu'au 25 mars. Je vous répondrai à mon retour.",
+    "Guten Tag,\n\nich bin bis einschließlich 25. März nicht in der Praxis. Ihre E-Mail wird nicht weitergeleitet.",
+    "Gracias por su mensaje. Estaré fuera de la consulta hasta el 25 de marzo. Le responderé a mi vuelta.",
+    "Buongiorno,\n\nlo studio resterà chiuso fino al 25 marzo. Risponderò alla sua email al rientro.",
+    "Obrigada pelo seu e-mail. Estarei ausente do consultório até dia 25. Responderei assim que regressar.",
+    "Dank voor uw bericht. Ik ben tot en met 25 maart met vakantie. Na mijn vakantie beantwoord ik uw e-mail.",
+    "Tack för ditt mejl. Jag är på semester till och med 25 mars och svarar när jag är tillbaka.",
+    "Jeg holder ferie frem til den 25. marts og læser ikke mails. Jeg svarer, når jeg er tilbage.",
+    "Takk for e-posten din. Jeg har ferie frem til 25. mars og svarer når jeg er tilbake.",
+    "Dzień dobry,\n\ndziękuję za wiadomość. Przebywam na urlopie do 25 marca. Odpowiem po powrocie.",
+], ids=["en-return", "en-notes", "en-clinic-closed", "en-maternity", "fr", "de", "es", "it", "pt", "nl", "sv", "da",
+        "no", "pl"])
+def test_rule_made_out_of_office_replies_are_auto_replies(body):
+    verdict = detect(person("Re: Introduction", body + "\n\nMaya Chen"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: out-of-office wording",))
+
+
+@pytest.mark.parametrize("sentence", [
+    "This email was automatically generated.", "I apologize for this automatic reply to your email.",
+    "Ce message a été généré automatiquement.", "Dies ist eine automatisch generierte E-Mail.",
+    "Diese Nachricht wurde automatisch erzeugt.", "Este mensaje ha sido generado automáticamente.",
+    "Messaggio generato automaticamente, si prega di non rispondere.", "Esta mensagem foi gerada automaticamente.",
+    "Dit is een automatisch gegenereerd bericht.", "Detta är ett automatiskt genererat meddelande.",
+    "Dette er en automatisk genereret e-mail.", "Dette er en automatisk generert e-post.",
+    "Wiadomość została wygenerowana automatycznie.",
+], ids=["en", "en-apology", "fr", "de", "de-wurde", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_a_sentence_saying_the_mail_was_generated_automatically_makes_an_auto_reply(sentence):
+    verdict = detect(person("Re: Introduction", f"Hello,\n\n{sentence}\n\nThe clinic"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: automatic-reply sentence",))
+
+
+@pytest.mark.parametrize("sentence", [
+    "This mailbox is no longer monitored.", "This inbox is not monitored over the weekend.",
+    "Cette adresse n'est plus consultée.", "Dieses Postfach wird nicht mehr überwacht.",
+    "Este buzón no está monitorizado.", "Questa casella non è più monitorata.",
+    "Esta caixa de correio não é monitorizada.", "Deze mailbox wordt niet meer gelezen.",
+    "Denna inkorg bevakas inte.", "Denne indbakke overvåges ikke.", "Denne innboksen overvåkes ikke.",
+    "Ta skrzynka nie jest monitorowana.",
+], ids=["en", "en-weekend", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_unmonitored_mailbox_answering_for_itself_is_an_auto_reply(sentence):
+    verdict = detect(person("Re: Introduction", f"Thank you for your email. {sentence} Please call reception."))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: unmonitored-mailbox sentence",))
+
+
+@pytest.mark.parametrize("body", [
+    "Thank you for contacting Harbour Clinic. We have received your message and a member of our team will get "
+    "back to you within 2 working days.",
+    "Yes, we have received your email! Our reception team answers all messages within 48 hours.",
+    "We would like to acknowledge that we have received your request and a ticket has been created.",
+    "Your request (4821) has been received and is being reviewed by our support staff.",
+    "Nous accusons bonne réception de votre message. Le secrétariat vous répondra sous 48 heures.",
+    "Wir haben Ihre E-Mail erhalten und melden uns schnellstmöglich bei Ihnen.",
+    "Hemos recibido su mensaje. Le responderemos lo antes posible.",
+    "Abbiamo ricevuto la sua email e le risponderemo al più presto.",
+    "Recebemos a sua mensagem e responderemos o mais breve possível.",
+    "Wij hebben uw bericht in goede orde ontvangen en nemen zo spoedig mogelijk contact met u op.",
+    "Vi har tagit emot ditt mejl och återkommer så snart vi kan.",
+    "Vi har modtaget din mail og vender tilbage hurtigst muligt.",
+    "Vi har mottatt e-posten din og svarer så snart som mulig.",
+    "Otrzymaliśmy Państwa e-mail i odpowiemy najszybciej, jak to możliwe.",
+], ids=["en", "en-yes", "freshdesk", "zendesk", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_acknowledgement_promising_an_answer_is_an_auto_reply_even_when_it_opens_with_yes(body):
+    verdict = detect(person("Re: Introduction", f"Hello,\n\n{body}\n\nThe clinic team"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: acknowledgement of receipt",))
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks, we have received your email. Yes, Maya would be happy to meet Sam.",  # no promise of an answer
+    "Yes, Maya is happy to be introduced. We have received your message and she will get back to you "
+    "within 2 days.",
+    "Yes, happy to. I'll call Sam when I'm back.",  # a return phrase without an absence
+    "Yes please. This mailbox is not monitored at weekends, so Sam should call.",
+    "Ja, gerne.\n\nMaya Chen\nDiese E-Mail wurde automatisch erstellt und ist ohne Unterschrift gültig.",
+    "No thanks. Ta skrzynka nie jest monitorowana, proszę dzwonić.",
+])
+def test_people_writing_robot_like_sentences_after_their_answer_are_people(body):
+    assert detect(person("Re: Introduction", body)) is None
+
+
 # A person who answers first and then mentions being away (or signs with a leave notice) is a person:
 # the body rule reads only up to the robot wording, and a YES or NO before it wins.
 @pytest.mark.parametrize("body", [
