@@ -162,6 +162,9 @@ _FAILED_LINE = re.compile(  # Postfix, qmail, InterScan, embedded DSN fields
     re.IGNORECASE | re.MULTILINE,
 )
 
+# Out-of-office subjects, anchored at the start, so that a reply ("Re: Out of office") is never one.
+# A keyword must be the whole subject or end at a separator ("Absence: ..."), since "Absence of pain"
+# or "Out of office next week - can you introduce..." is a person's subject.
 _OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^\W*(?:"
     r"auto(?:matic|mated)?[- ]?(?:reply|response|respond|answer)|out of (?:the )?office(?: autoreply)?"
@@ -172,13 +175,33 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
     r"|risposta automatica|fuori (?:ufficio|sede)|assente|assenza"
     r"|resposta autom[áa]tica|fora do escritório|ausência"
     r"|automatisch antwoord|afwezigheidsbericht|afwezig|niet aanwezig"
-    r"|automatiskt svar|frånvaro(?:meddelande)?|autosvar|automatisk svar|fraværende|fravær(?:smelding)?"
-    r"|ikke på kontoret|automatyczna odpowiedź|autoodpowiedź|poza biurem|nieobecność"
+    r"|automatiskt svar|frånvaro(?:meddelande)?|autosvar|automatisk svar|fraværende|fravær(?:smelding"
+    r"|smeddelelse)?|ikke på kontoret|automatyczna odpowiedź|odpowiedź automatyczna|autoodpowiedź|poza biurem"
+    r"|nieobecność"
     r"|automaattinen vastaus|poissa|automatická odpověď|nepřítomnost|автоматический ответ|автоответ"
     r"|otomatik (?:yanıt|cevap)|αυτόματη απάντηση|自動応答|自動返信|自动回复|自動回覆|自动答复"
     r")\s*(?:$|[:：\]\)\-–])",
     re.IGNORECASE,
 )
+# An absence keyword with the words that make it unambiguous ("Out of office until 25 March", "Absence
+# du cabinet", "Nieobecność w gabinecie"); more words may follow.
+_OUT_OF_OFFICE_SUBJECT_PHRASE = _phrases(
+    r"^\W*(?:out of (?:the )?office (?:until|till|from|through|between)"
+    r"|absen(?:te?|ce) (?:du (?:cabinet|bureau|\d)|jusqu|à partir)"
+    r"|(?:abwesend|abwesenheit|nicht im büro|außer haus) (?:bis|vom|von|ab)\b"
+    r"|(?:ausente|ausencia|fuera de (?:la )?(?:oficina|consulta)) (?:hasta|desde|del|de la consulta)"
+    r"|(?:assente|assenza|fuori (?:ufficio|sede)) (?:fino|dal|dallo|dalla)\b"
+    r"|(?:ausente|ausência|fora do (?:escritório|consultório)) (?:até|do (?:consultório|escritório)|de \d)"
+    r"|(?:afwezig|afwezigheid|niet aanwezig) (?:tot|van|vanaf|t/m)\b"
+    r"|(?:frånvarande|frånvaro) (?:till|t\.o\.m|från|fr\.o\.m)"
+    r"|(?:fraværende|fravær|ikke på kontoret) (?:til|fra|indtil)\b"
+    r"|(?:nieobecn(?:ość|y|a)|poza biurem) (?:w (?:gabinecie|biurze)|do|od)\b)"
+)
+_OUT_OF_OFFICE_SUBJECT_ANYWHERE = re.compile(  # an autoresponder's tag, and Lotus Notes' own subject
+    r"[(\[]\s*auto(?:matic)?[- ]?(?:reply|response)\s*[)\]]|^[^:]{1,100}? is out of (?:the )?office\.?\s*$",
+    re.IGNORECASE,
+)
+_OOO_SUBJECT = re.compile(r"^\W*OOO(?::|\s)")  # upper case only: "ooo, lovely" is a person's
 # Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
 # ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
 # "upon my return"), so that "I'm on holiday until Monday, happy to meet Sam" stays a person's answer.
@@ -327,6 +350,8 @@ _QUOTE_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
+_OUT_OF_OFFICE_SUBJECTS = (_OUT_OF_OFFICE_SUBJECT, _OUT_OF_OFFICE_SUBJECT_PHRASE, _OUT_OF_OFFICE_SUBJECT_ANYWHERE,
+                           _OOO_SUBJECT)
 _ROBOT_SENTENCES = (("body: automatic-reply sentence", _AUTOMATIC_REPLY_SENTENCE),
                     ("body: unmonitored-mailbox sentence", _UNMONITORED_MAILBOX),
                     ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED))
@@ -795,7 +820,7 @@ def _auto_reply(facts: _Facts) -> Automatic | None:
         reasons.append("precedence: auto_reply")
     if facts.token("x-apple-action") == "vacation":
         reasons.append("x-apple-action: vacation")
-    if _OUT_OF_OFFICE_SUBJECT.match(facts.subject):
+    if any(pattern.search(facts.subject) for pattern in _OUT_OF_OFFICE_SUBJECTS):
         reasons.append("subject: out-of-office wording")
     if reasons:
         return Automatic(AutoKind.AUTO_REPLY, tuple(reasons), original_message_ids=facts.message_ids)

@@ -289,6 +289,16 @@ def test_robot_senders_are_automatic(sender, kind):
     "Frånvaro: Introduktion", "Automatiskt svar: intro", "Autosvar: Introduktion", "Automatisk svar: intro",
     "Fraværsmelding: intro", "Automatyczna odpowiedź: Przedstawienie", "Poza biurem: intro",
     "自動応答: ご紹介", "自动回复: 介绍",
+    # an unambiguous keyword followed by more words
+    "Out of office until 25 March", "Out of the office from 14 to 25 March", "Absence du cabinet",
+    "Absente jusqu'au 25 mars", "Abwesend bis 25.03.: Einführung", "Nicht im Büro vom 14. bis 25. März",
+    "Ausente hasta el 25 de marzo", "Fuera de la consulta hasta el lunes", "Assente fino al 25 marzo",
+    "Ausência do consultório", "Afwezig tot 25 maart", "Frånvarande till 25 mars", "Fraværende til 25. marts",
+    "Nieobecność w gabinecie", "Poza biurem do 25 marca",
+    # tags and prefixes of particular autoresponders
+    "OOO: Introduction", "OOO until Monday", "Re: Introduction (Auto-reply)", "[Auto-Reply] Introduction",
+    "Introduction (Autoreply)", "Maya Chen is out of the office.", "Fraværsmeddelelse",
+    "Odpowiedź automatyczna: Przedstawienie",
 ])
 def test_out_of_office_subjects_are_auto_replies(subject):
     verdict = detect(person(subject, "Thank you for your email."))
@@ -323,6 +333,14 @@ def test_out_of_office_bodies_without_telling_headers_are_auto_replies(body):
     ("Re: Introduction", "Yes. I will be away next week, urgent things can wait."),
     ("Out of office next week - can you introduce Sam to Maya?", "Thanks!"),
     ("Absence of pain after the session", "Sam feels much better."),
+    ("Re: Out of office", "Yes please, happy to be introduced. Sorry, my out-of-office was still on."),
+    ("RE: Automatic reply: Introduction", "Ignore my auto-reply, I'm back. YES, happy to meet Sam."),
+    ("Absence of reply - sorry! Yes to Sam", "Yes, happy to meet Sam."),
+    ("Ausente el lunes: Sam puede venir el martes", "Hola"),  # a lone ambiguous word needs its own ":"
+    ("Away this week: yes to Sam", "Happy to be introduced."),
+    ("Absent clients and how to reach them", "Could you introduce Sam to Maya?"),
+    ("Ooo lovely, yes please", "Happy to be introduced."),
+    ("Is Maya out of the office? Sam needs her", "Could you introduce them?"),
     ("Re: Introduction", "YES\n\nOn Mon, 2 Mar 2026, Intro Assistant wrote:\n> This is an automatic message from intro."),
     ("Re: Introduction", "Oui\n\n> Ceci est un message automatique"),
     ("Mail delivery to Maya", "I think my last mail to Maya could not be delivered, can you check?"),
