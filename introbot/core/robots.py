@@ -83,7 +83,7 @@ _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
 _ENHANCED_STATUS = re.compile(r"(?<![\w.])([245])\.[0-7]\.\d{1,3}(?![\w.])")
 # SMTP reply codes where MTAs print them: at a line start, after "said:", "<<<", "smtp;", "error:"...
 _SMTP_REPLY = re.compile(
-    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?)[ \t]*)\(?"
+    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?|reason:?)[ \t]*)\(?"
     r"(4(?:21|5[0-5]|47)|5(?:0[0-4]|21|3[0-5]|5[0-7]|41))(?![\w.])",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -750,12 +750,15 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
     if not (set(signs) & _STRONG_BOUNCE_SIGNS or failed or (len(signs) >= 2 and bounce_specific)):
         return None  # one weak sign (a postmaster writing, a lone null return-path) makes no bounce
     reasons = tuple(signs) + (("failed recipients listed in the text",) if failed else ())
-    delayed = (bool(temporary) and not permanent) or (
-        "5" not in codes and bool(_DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
+    # a hard-failure code or wording wins over flufl.bounce's warning detector, which takes every address
+    # after "Your message to:" (Barracuda's block notices say it too) for a temporary failure
+    hard_failure = "5" in codes or _HARD_FAILURE_WORDING.search(notice) is not None
+    delayed = not hard_failure and ((bool(temporary) and not permanent) or bool(
+        _DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
     if delayed:
         return Automatic(AutoKind.DELAY, reasons, failed, False, facts.message_ids)
     permanence = _permanence(codes)
-    if permanence is None and _HARD_FAILURE_WORDING.search(notice):
+    if permanence is None and hard_failure:
         permanence = True
     if permanence is None and (temporary or permanent):
         permanence = bool(permanent)

@@ -204,6 +204,37 @@ def test_a_warning_that_delivery_is_delayed_is_a_delay():
         AutoKind.DELAY, ("maya@bodywork.example",), False)
 
 
+BARRACUDA = """From: "Barracuda Email Security Service" <postmaster@clinic.example>
+To: intro@collective.example
+Return-Path: <>
+Subject: Message you sent blocked by our bulk email filter
+
+Your message to: maya@clinic.example was blocked by our Spam Firewall. The email you sent with the following
+subject has NOT BEEN DELIVERED:
+
+Subject: Introduction
+
+Reason: {}
+"""
+
+
+@pytest.mark.parametrize("reason", ["550 Recipient address rejected: User unknown in relay recipient table",
+                                    "550 5.7.1 Message content rejected", "Recipient address rejected: User unknown"])
+def test_a_block_notice_with_a_hard_failure_is_a_bounce_though_it_starts_like_a_warning(reason):
+    verdict = detect(BARRACUDA.format(reason))
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.BOUNCE, ("maya@clinic.example",), True)
+
+
+def test_a_warning_naming_the_recipient_after_your_message_to_is_still_a_delay():
+    text = ("From: postmaster@clinic.example\nTo: intro@collective.example\nReturn-Path: <>\n"
+            "Subject: Warning: message delayed\n\n"
+            "Your message to: maya@clinic.example has not yet been delivered. It will be retried.\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.DELAY, ("maya@clinic.example",), False)
+
+
 def test_the_bounces_own_sender_and_recipient_are_never_failed_recipients():
     text = EXIM.replace("  maya@bodywork.example\n", "  intro@collective.example\n")
     assert "intro@collective.example" not in detect(text).failed_recipients
