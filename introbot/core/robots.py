@@ -202,6 +202,18 @@ _OUT_OF_OFFICE_SUBJECT_ANYWHERE = re.compile(  # an autoresponder's tag, and Lot
     re.IGNORECASE,
 )
 _OOO_SUBJECT = re.compile(r"^\W*OOO(?::|\s)")  # upper case only: "ooo, lovely" is a person's
+# Plain-text read receipts (Outlook without MDN, Lotus Notes): a subject prefix ended by ":", and a
+# short text saying the message was read.
+_READ_RECEIPT_SUBJECT = re.compile(
+    r"^\W*(?:(?:read|lu|gelesen|le[íi]do|letto|lido|gelezen|läst|læst|lest|przeczytan[ea])\s*:|return receipt\b)",
+    re.IGNORECASE,
+)
+_READ_WORDING = _phrases(
+    r"\b(?:was|has been) (?:read|displayed)\b|was received by|a été (?:lu|affiché)|wurde .{0,60}?gelesen"
+    r"|(?:fue|ha sido) le[íi]do|è stato letto|foi lid[oa]|(?:is|werd) .{0,60}?gelezen|lästes|har lästs"
+    r"|blev læst|er blevet læst|ble lest|er lest|został[ao]? przeczytan[ya]|przeczytano"
+)
+_RECEIPT_TEXT_LIMIT = 800  # characters: a receipt names the message and the time, no more
 # Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
 # ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
 # "upon my return"), so that "I'm on holiday until Monday, happy to meet Sam" stays a person's answer.
@@ -720,11 +732,17 @@ def _feedback_report(facts: _Facts) -> Automatic | None:
 
 
 def _read_receipt(facts: _Facts) -> Automatic | None:
-    """Message disposition notifications (RFC 8098)."""
+    """Message disposition notifications (RFC 8098), and the plain-text receipts of Outlook and Notes:
+    a "Read:" subject and a short text saying the message was read, with no answer written before that."""
     if facts.report_type == "disposition-notification" or (
             facts.report_type and facts.parts_of("message/disposition-notification")):
         return Automatic(AutoKind.READ_RECEIPT, ("disposition notification",), original_message_ids=facts.message_ids)
-    return None
+    if not _READ_RECEIPT_SUBJECT.match(facts.subject) or len(facts.new_text.strip()) > _RECEIPT_TEXT_LIMIT:
+        return None
+    read = _READ_WORDING.search(facts.new_text)
+    if read is None or _answered_before(facts.new_text, read.start()):
+        return None
+    return Automatic(AutoKind.READ_RECEIPT, ("read-receipt subject and text",), original_message_ids=facts.message_ids)
 
 
 def _non_standard_bounce(facts: _Facts) -> Automatic | None:
@@ -870,9 +888,15 @@ def _out_of_office_text(facts: _Facts) -> Automatic | None:
     if found is None:
         return None
     reason, cut = found
-    if read_answer(text[:cut]).answer is not Answer.UNCLEAR:
+    if _answered_before(text, cut):
         return None
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+def _answered_before(text: str, cut: int) -> bool:
+    """Whether the text before a robot's wording already answers YES or NO: then a person wrote it, and
+    the wording is theirs (a signature's leave notice) or quoted."""
+    return read_answer(text[:cut]).answer is not Answer.UNCLEAR
 
 
 def _robot_wording(text: str) -> tuple[str, int] | None:

@@ -128,6 +128,35 @@ def test_a_disposition_notification_is_a_read_receipt_with_the_original_id():
     assert (verdict.kind, verdict.original_message_ids[0]) == (AutoKind.READ_RECEIPT, "<ask-3@collective.example>")
 
 
+@pytest.mark.parametrize("subject, text", [
+    ("Read: Introduction", "Your message\n\n  To: Maya Chen\n  Subject: Introduction\n\nwas read on 12/03/2024 10:02."),
+    ("Lu : Introduction", "Votre message\n\n  À : Maya Chen\n  Objet : Introduction\n\na été lu le 12/03/2024 10:02."),
+    ("Gelesen: Einführung", "Ihre Nachricht\n\n  An: Maya Chen\n\nwurde am 12.03.2024 10:02 gelesen."),
+    ("Leído: Presentación", "Su mensaje\n\n  Para: Maya Chen\n\nfue leído el 12/03/2024 10:02."),
+    ("Letto: Presentazione", "Il messaggio\n\n  A: Maya Chen\n\nè stato letto in data 12/03/2024 10:02."),
+    ("Lido: Apresentação", "A sua mensagem\n\n  Para: Maya Chen\n\nfoi lida em 12/03/2024 10:02."),
+    ("Gelezen: Introductie", "Uw bericht\n\n  Aan: Maya Chen\n\nis gelezen op 12-03-2024 10:02."),
+    ("Läst: Introduktion", "Ditt meddelande\n\n  Till: Maya Chen\n\nlästes 2024-03-12 10:02."),
+    ("Læst: Introduktion", "Din meddelelse\n\n  Til: Maya Chen\n\nblev læst 12-03-2024 10:02."),
+    ("Lest: Introduksjon", "Meldingen din\n\n  Til: Maya Chen\n\nble lest 12.03.2024 10:02."),
+    ("Przeczytane: Przedstawienie", "Twoja wiadomość\n\n  Do: Maya Chen\n\nzostała przeczytana 12.03.2024."),
+    ("Return Receipt", "Your document:\tIntroduction\nwas received by:\tMaya Chen/Contoso\nat:\t12/03/2024 10:02"),
+], ids=["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl", "notes"])
+def test_a_plain_text_read_receipt_is_a_read_receipt(subject, text):
+    verdict = detect(person(subject, text, "In-Reply-To: <ask-3@collective.example>\n"))
+    assert (verdict.kind, verdict.original_message_ids) == (AutoKind.READ_RECEIPT, ("<ask-3@collective.example>",))
+
+
+@pytest.mark.parametrize("subject, text", [
+    ("Read: Sam's referral letter", "Could you introduce Sam to Maya Chen? Thanks."),  # says nothing was read
+    ("Read: your question", "Yes, happy to meet Sam. Your message was read out at our team meeting."),
+    ("Lu : ta proposition", "Ton message a été lu avec attention, et je te remercie. " * 20),  # too long
+    ("Re: Read: Introduction", "Your message was read on Monday, sorry for the delay. I'll think about it."),
+])
+def test_a_person_whose_subject_starts_like_a_receipt_is_a_person(subject, text):
+    assert detect(person(subject, text)) is None
+
+
 # --- non-standard bounces -------------------------------------------------------------------------
 
 EXIM = """From: Mail Delivery System <Mailer-Daemon@mx.example>
