@@ -261,7 +261,7 @@ _UNMONITORED_MAILBOX = _phrases(
     r"|controllat[oa])"
     r"|(?:esta caixa(?: de correio| de e-?mail)?|este (?:endereço|e-?mail))(?: de e-?mail)? (?:já )?não (?:é|está)"
     r" (?:monitorizad[oa]|monitorad[oa]|verificad[oa]|lid[oa])"
-    r"|(?:deze (?:mailbox|inbox|mailbox)|dit (?:e-?mailadres|adres)) wordt niet (?:meer )?(?:gelezen|gecontroleerd"
+    r"|(?:deze (?:mailbox|inbox)|dit (?:e-?mailadres|adres)) wordt niet (?:meer )?(?:gelezen|gecontroleerd"
     r"|bewaakt|gemonitord)"
     r"|(?:denna|den här) (?:inkorg|brevlåda|e-?postadress|adress) (?:bevakas|läses|övervakas) (?:inte|ej)"
     r"|(?:denne|den her) (?:indbakke|postkasse|e-?mailadresse|mailadresse|adresse) (?:bliver )?(?:overvåges|læses"
