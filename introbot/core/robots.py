@@ -11,6 +11,8 @@ from functools import cached_property
 
 from flufl.bounce import all_failures
 
+from introbot.core.answers import Answer, read_answer
+
 
 class AutoKind(Enum):
     BOUNCE = "bounce"  # delivery failed
@@ -81,7 +83,7 @@ _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
 _ENHANCED_STATUS = re.compile(r"(?<![\w.])([245])\.[0-7]\.\d{1,3}(?![\w.])")
 # SMTP reply codes where MTAs print them: at a line start, after "said:", "<<<", "smtp;", "error:"...
 _SMTP_REPLY = re.compile(
-    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?)[ \t]*)\(?"
+    r"(?:^[ \t>|]*|(?:said:|<<<|>>>|smtp;|error:?|reply:?|response:?|code:?|reason:?)[ \t]*)\(?"
     r"(4(?:21|5[0-5]|47)|5(?:0[0-4]|21|3[0-5]|5[0-7]|41))(?![\w.])",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -160,6 +162,9 @@ _FAILED_LINE = re.compile(  # Postfix, qmail, InterScan, embedded DSN fields
     re.IGNORECASE | re.MULTILINE,
 )
 
+# Out-of-office subjects, anchored at the start, so that a reply ("Re: Out of office") is never one.
+# A keyword must be the whole subject or end at a separator ("Absence: ..."), since "Absence of pain"
+# or "Out of office next week - can you introduce..." is a person's subject.
 _OUT_OF_OFFICE_SUBJECT = re.compile(
     r"^\W*(?:"
     r"auto(?:matic|mated)?[- ]?(?:reply|response|respond|answer)|out of (?:the )?office(?: autoreply)?"
@@ -170,59 +175,185 @@ _OUT_OF_OFFICE_SUBJECT = re.compile(
     r"|risposta automatica|fuori (?:ufficio|sede)|assente|assenza"
     r"|resposta autom[áa]tica|fora do escritório|ausência"
     r"|automatisch antwoord|afwezigheidsbericht|afwezig|niet aanwezig"
-    r"|automatiskt svar|frånvaro(?:meddelande)?|autosvar|automatisk svar|fraværende|fravær(?:smelding)?"
-    r"|ikke på kontoret|automatyczna odpowiedź|autoodpowiedź|poza biurem|nieobecność"
+    r"|automatiskt svar|frånvaro(?:meddelande)?|autosvar|automatisk svar|fraværende|fravær(?:smelding"
+    r"|smeddelelse)?|ikke på kontoret|automatyczna odpowiedź|odpowiedź automatyczna|autoodpowiedź|poza biurem"
+    r"|nieobecność"
     r"|automaattinen vastaus|poissa|automatická odpověď|nepřítomnost|автоматический ответ|автоответ"
     r"|otomatik (?:yanıt|cevap)|αυτόματη απάντηση|自動応答|自動返信|自动回复|自動回覆|自动答复"
     r")\s*(?:$|[:：\]\)\-–])",
     re.IGNORECASE,
 )
+# An absence keyword with the words that make it unambiguous ("Out of office until 25 March", "Absence
+# du cabinet", "Nieobecność w gabinecie"); more words may follow.
+_OUT_OF_OFFICE_SUBJECT_PHRASE = _phrases(
+    r"^\W*(?:out of (?:the )?office (?:until|till|from|through|between)"
+    r"|absen(?:te?|ce) (?:du (?:cabinet|bureau|\d)|jusqu|à partir)"
+    r"|(?:abwesend|abwesenheit|nicht im büro|außer haus) (?:bis|vom|von|ab)\b"
+    r"|(?:ausente|ausencia|fuera de (?:la )?(?:oficina|consulta)) (?:hasta|desde|del|de la consulta)"
+    r"|(?:assente|assenza|fuori (?:ufficio|sede)) (?:fino|dal|dallo|dalla)\b"
+    r"|(?:ausente|ausência|fora do (?:escritório|consultório)) (?:até|do (?:consultório|escritório)|de \d)"
+    r"|(?:afwezig|afwezigheid|niet aanwezig) (?:tot|van|vanaf|t/m)\b"
+    r"|(?:frånvarande|frånvaro) (?:till|t\.o\.m|från|fr\.o\.m)"
+    r"|(?:fraværende|fravær|ikke på kontoret) (?:til|fra|indtil)\b"
+    r"|(?:nieobecn(?:ość|y|a)|poza biurem) (?:w (?:gabinecie|biurze)|do|od)\b)"
+)
+_OUT_OF_OFFICE_SUBJECT_ANYWHERE = re.compile(  # an autoresponder's tag, and Lotus Notes' own subject
+    r"[(\[]\s*auto(?:matic)?[- ]?(?:reply|response)\s*[)\]]|^[^:]{1,100}? is out of (?:the )?office\.?\s*$",
+    re.IGNORECASE,
+)
+_OOO_SUBJECT = re.compile(r"^\W*OOO(?::|\s)")  # upper case only: "ooo, lovely" is a person's
+# Plain-text read receipts (Outlook without MDN, Lotus Notes): a subject prefix ended by ":", and a
+# short text saying the message was read.
+_READ_RECEIPT_SUBJECT = re.compile(
+    r"^\W*(?:(?:read|lu|gelesen|le[íi]do|letto|lido|gelezen|läst|læst|lest|przeczytan[ea])\s*:|return receipt\b)",
+    re.IGNORECASE,
+)
+_READ_WORDING = _phrases(
+    r"\b(?:was|has been) (?:read|displayed)\b|was received by|a été (?:lu|affiché)|wurde .{0,60}?gelesen"
+    r"|(?:fue|ha sido) le[íi]do|è stato letto|foi lid[oa]|(?:is|werd) .{0,60}?gelezen|lästes|har lästs"
+    r"|blev læst|er blevet læst|ble lest|er lest|został[ao]? przeczytan[ya]|przeczytano"
+)
+_RECEIPT_TEXT_LIMIT = 800  # characters: a receipt names the message and the time, no more
 # Body phrases. A sentence saying "this is an automatic reply" suffices; otherwise an absence phrase
 # ("I am out of the office") must come with an autoresponder's stock phrase ("limited access", "urgent",
-# "upon my return"), so that "Yes please! I'm on holiday until Monday" stays a person's answer.
+# "upon my return"), so that "I'm on holiday until Monday, happy to meet Sam" stays a person's answer.
+# Either way a YES or NO written before the wording makes it a person's reply (_out_of_office_text).
 _AUTOMATIC_REPLY_SENTENCE = _phrases(
     r"this is an? (?:automatic|automated|auto-generated)(?:ally generated)? (?:reply|response|message|e-?mail|notification)"
+    r"|(?:this|the) (?:e-?mail|message|reply|response|notification) (?:was|has been|is) (?:automatically"
+    r" (?:generated|created|sent)|generated automatically|sent automatically)|i apologi[sz]e for this automatic reply"
     r"|ceci est une? (?:réponse|message) automatique"
+    r"|(?:message|e-?mail|courriel|réponse) (?:a été |est )?(?:générée?|envoyée?) automatiquement"
     r"|(?:dies|das) ist eine automatische (?:antwort|nachricht|e-?mail|abwesenheitsnotiz)"
+    r"|(?:dies|das) ist eine automatisch (?:generierte|erstellte|erzeugte|versandte|versendete) (?:antwort"
+    r"|nachricht|e-?mail|mail)|(?:diese|die) (?:nachricht|e-?mail|mail|antwort) wurde automatisch (?:generiert"
+    r"|erstellt|erzeugt|versandt|versendet|verschickt)"
     r"|(?:esta|este) es (?:una respuesta|un mensaje|un correo) autom[áa]tic[oa]"
+    r"|(?:mensaje|correo|e-?mail|respuesta) (?:ha sido |fue |es )?(?:generad|enviad)[oa] autom[áa]ticamente"
     r"|questa è una risposta automatica|questo è un messaggio automatico"
+    r"|(?:messaggio|e-?mail|mail|risposta) (?:è stat[oa] )?(?:generat|inviat)[oa] automaticamente"
     r"|(?:esta|este) é (?:uma resposta|uma mensagem|um e-?mail) autom[áa]tic[ao]"
-    r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|detta är ett automatiskt (?:svar|meddelande)"
-    r"|dette er et automatisk (?:svar|genereret|generert)"
-    r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)",
+    r"|(?:mensagem|e-?mail|resposta) (?:foi |é )?(?:gerad|enviad)[oa] automaticamente"
+    r"|dit is een automatisch (?:antwoord|bericht|gegenereerd)|automatisch (?:gegenereerde?|verzonden|verstuurde?)"
+    r" (?:bericht|e-?mail|mail|antwoord)|(?:dit bericht|deze e-?mail) is automatisch (?:gegenereerd|verzonden"
+    r"|verstuurd)"
+    r"|detta är ett automatiskt (?:svar|meddelande)|automatiskt (?:genererat|skickat) (?:meddelande|mejl|mail"
+    r"|e-?postmeddelande|svar)|(?:meddelandet|mejlet) (?:är|har) (?:automatiskt genererat|skickats automatiskt"
+    r"|genererats automatiskt)"
+    r"|dette er (?:et|en) automatisk (?:svar|genereret|generert|besked|mail|e-?mail)"
+    r"|automatisk (?:genereret|afsendt) (?:e-?mail|mail|besked|meddelelse|svar)"
+    r"|automatisk (?:generert|sendt) (?:e-?post|e-?mail|melding|svar)"
+    r"|(?:to jest|jest to) (?:automatyczna odpowiedź|wiadomość automatyczna)"
+    r"|(?:wiadomość|e-?mail|odpowiedź) (?:została |został |jest )?(?:wygenerowan|wysłan)[aey] automatycznie"
+    r"|automatycznie wygenerowan[aey] (?:wiadomość|e-?mail|odpowiedź)",
+)
+# "This mailbox is no longer monitored": an abandoned or weekend mailbox answering for itself.
+_UNMONITORED_MAILBOX = _phrases(
+    r"(?:this|the|my) (?:inbox|mailbox|e-?mail address|e-?mail account|e-?mail|address|account) is (?:currently )?"
+    r"(?:not|no longer)(?: being)? (?:monitored|checked|read)|(?:this|the) (?:inbox|mailbox) is unmonitored"
+    r"|cette (?:boîte(?: mail| aux lettres| e-?mail| de réception)?|adresse(?: e-?mail| mail)?) n'est (?:plus|pas)"
+    r" (?:consultée|surveillée|relevée|lue)"
+    r"|(?:dieses|das) (?:e-?mail-)?(?:postfach|konto) wird (?:nicht mehr|nicht) (?:überwacht|gelesen|abgerufen"
+    r"|betreut)|diese (?:e-?mail-)?adresse wird nicht (?:mehr )?(?:überwacht|gelesen|abgerufen|betreut)"
+    r"|(?:este buzón|esta (?:dirección|cuenta)(?: de correo(?: electrónico)?)?) (?:ya )?no (?:está|es|se)"
+    r" (?:monitorizad[oa]|supervisad[oa]|revisad[oa]|atendid[oa]|revisa|supervisa|monitoriza|atiende)"
+    r"|(?:questa casella|questo indirizzo)(?: di posta| e-?mail)? non è (?:più )?(?:monitorat[oa]|presidiat[oa]"
+    r"|controllat[oa])"
+    r"|(?:esta caixa(?: de correio| de e-?mail)?|este (?:endereço|e-?mail))(?: de e-?mail)? (?:já )?não (?:é|está)"
+    r" (?:monitorizad[oa]|monitorad[oa]|verificad[oa]|lid[oa])"
+    r"|(?:deze (?:mailbox|inbox)|dit (?:e-?mailadres|adres)) wordt niet (?:meer )?(?:gelezen|gecontroleerd"
+    r"|bewaakt|gemonitord)"
+    r"|(?:denna|den här) (?:inkorg|brevlåda|e-?postadress|adress) (?:bevakas|läses|övervakas) (?:inte|ej)"
+    r"|(?:denne|den her) (?:indbakke|postkasse|e-?mailadresse|mailadresse|adresse) (?:bliver )?(?:overvåges|læses"
+    r"|tjekkes) ikke"
+    r"|(?:denne|den her) (?:innboksen|innboks|postkassen|e-?postadressen|adressen) (?:blir )?(?:overvåkes|leses"
+    r"|sjekkes) ikke"
+    r"|(?:ta skrzynka|ten adres)(?: pocztowa| e-?mail(?:owy)?)? (?:nie jest|już nie jest) (?:monitorowan[ya]"
+    r"|sprawdzan[ya])",
+)
+# A helpdesk's or clinic's acknowledgement, "we have received your message": a robot only together with
+# its promise of an answer ("we will get back to you within 2 working days"), since a receptionist may
+# well write the first half herself.
+_RECEIPT_ACKNOWLEDGED = _phrases(
+    r"we(?: have|['’]ve) (?:successfully )?received your (?:message|e-?mail|request|enquiry|inquiry|query)"
+    r"|your (?:message|e-?mail|request|enquiry|inquiry|query)(?: \(?#?[\w-]{1,20}\)?)? has been (?:successfully )?"
+    r"received|would like to acknowledge (?:that we have received|receipt)|thank(?:s| you) for contacting us"
+    r"|nous accusons (?:bonne )?réception|nous avons (?:bien )?reçu votre (?:message|e-?mail|courriel|demande|mail)"
+    r"|votre (?:message|demande|e-?mail|courriel) a (?:bien )?été (?:reçue?|enregistrée?)"
+    r"|wir haben ihre (?:nachricht|e-?mail|anfrage|mail) (?:erhalten|empfangen)"
+    r"|ihre (?:nachricht|e-?mail|anfrage) (?:ist|wurde) (?:bei uns )?(?:eingegangen|empfangen)"
+    r"|hemos recibido (?:correctamente )?su (?:mensaje|correo|e-?mail|solicitud|consulta)"
+    r"|su (?:mensaje|correo|solicitud|consulta) (?:ha sido|fue) recibid[oa]"
+    r"|abbiamo ricevuto (?:correttamente )?(?:la sua|il suo|la vostra|il vostro) (?:e-?mail|messaggio|richiesta"
+    r"|mail)|(?:la sua|il suo) (?:messaggio|richiesta|e-?mail) è stat[oa] ricevut[oa]"
+    r"|recebemos (?:a sua|o seu|sua|seu) (?:mensagem|e-?mail|pedido|contacto|contato)"
+    r"|(?:a sua|o seu|sua|seu) (?:mensagem|e-?mail|pedido) foi recebid[oa]"
+    r"|(?:wij|we) hebben uw (?:bericht|e-?mail|mail|aanvraag|vraag) (?:in goede orde )?ontvangen"
+    r"|in goede orde ontvangen"
+    r"|vi har (?:tagit emot|mottagit|fått) (?:ditt|din|ert|er) (?:meddelande|mejl|mail|e-?post|ärende|förfrågan)"
+    r"|vi har modtaget (?:din|dit|jeres) (?:mail|e-?mail|besked|henvendelse|forespørgsel)"
+    r"|vi har mottatt (?:din |ditt |e-?posten|meldingen|henvendelsen)"
+    r"|otrzymaliśmy (?:państwa |pani |pana |twoją |twój )?(?:wiadomość|e-?mail|zapytanie|zgłoszenie)",
+)
+_REPLY_PROMISED = _phrases(
+    r"\bwe(?: will|['’]ll) (?:get back to you|respond|reply|answer|be in touch|contact you)|will get back to you"
+    r"|(?:within|in) (?:\d+|one|two|three|four|five) (?:working |business )?(?:hours?|days?)"
+    r"|as soon as (?:possible|we can)|a member of (?:our|the) team|support (?:staff|team)|\bticket"
+    r"|vous (?:répondr(?:a|ons)|recontacter(?:a|ons))|reviendr(?:a|ons) vers vous|dans les (?:plus brefs|meilleurs)"
+    r" délais|sous \d+ ?(?:h\b|heures|jours)|dès que possible"
+    r"|melden uns|schnellstmöglich|so (?:schnell|bald) wie möglich|innerhalb von \d+"
+    r"|le (?:responderemos|contestaremos|contactaremos)|(?:lo antes|tan pronto como sea) posible"
+    r"|a la mayor brevedad|en un plazo (?:máximo )?de \d+"
+    r"|le risponderemo|al più presto|quanto prima|entro \d+"
+    r"|responderemos|entraremos em (?:contacto|contato)|o mais (?:breve|rapidamente) possível|no prazo de \d+"
+    r"|zo (?:spoedig|snel) mogelijk|binnen \d+"
+    r"|återkommer|så snart (?:vi kan|som möjligt)|inom \d+"
+    r"|vender tilbage|hurtigst muligt|snarest muligt|inden for \d+"
+    r"|så snart som mulig|innen \d+|vi svarer"
+    r"|odpowiemy|najszybciej|w ciągu \d+|skontaktujemy się",
 )
 _ABSENCE = _phrases(
-    r"\b(?:i am|i'm|i will be|i'll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away|on (?:annual "
-    r"|parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
+    r"\b(?:i am|i'm|i’m|i will be|i'll be|i’ll be)\s+(?:currently\s+|now\s+)?(?:out of (?:the )?office|away"
+    r"|on (?:annual |parental |maternity |paternity |sick )?leave|on (?:vacation|holidays?))"
+    r"|\bthe (?:clinic|practice|office|surgery|studio) (?:is|will be) (?:currently )?closed"
     r"|je suis (?:actuellement )?(?:absente?|en congés?|en vacances|hors du bureau)|je serai absente?"
-    r"|ich bin (?:derzeit |zurzeit |momentan |bis .{1,40} )?(?:nicht im büro|abwesend|im urlaub|außer haus"
-    r"|nicht erreichbar)"
-    r"|(?:estoy|me encuentro|estaré) (?:actualmente )?(?:fuera de la oficina|de vacaciones|ausente)"
-    r"|(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente|in vacanza)"
-    r"|(?:estou|estarei|encontro-me) (?:atualmente )?(?:fora do escritório|de férias|ausente)"
+    r"|ich bin (?:derzeit |zurzeit |momentan |bis .{1,40} )?(?:nicht im büro|nicht in der praxis|abwesend"
+    r"|im urlaub|außer haus|nicht erreichbar|in elternzeit|im mutterschutz)"
+    r"|(?:estoy|me encuentro|estaré) (?:actualmente )?(?:fuera de la (?:oficina|consulta)|de vacaciones|ausente"
+    r"|de baja)"
+    r"|(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in ferie|assente|in vacanza|in maternità)"
+    r"|(?:lo studio|l'ambulatorio|la clinica) (?:resterà|rimarrà|è|sarà) chius[oa]"
+    r"|(?:estou|estarei|encontro-me) (?:atualmente )?(?:fora do (?:escritório|consultório)|de férias|ausente"
+    r"|de licença)"
     r"|(?:ik ben|ben ik) (?:momenteel |op dit moment |tot .{1,40} )?(?:afwezig|niet op kantoor|met vakantie"
-    r"|op vakantie|niet aanwezig)"
+    r"|op vakantie|niet aanwezig|met (?:zwangerschaps|ouderschaps)?verlof)"
     r"|(?:jag är|är jag) (?:för närvarande |just nu )?(?:ledig|på semester|borta|inte på kontoret|frånvarande"
-    r"|tjänstledig)"
+    r"|tjänstledig|föräldraledig)"
     r"|(?:jeg er|er jeg) (?:p\.t\. |pt\. |for tiden |i øjeblikket )?(?:fraværende|på ferie|ikke på kontoret"
-    r"|ude af kontoret|ute av kontoret|på barsel|på permisjon)"
-    r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])",
+    r"|ude af kontoret|ute av kontoret|på barsel|på permisjon|i permisjon)|jeg (?:holder|har) ferie"
+    r"|(?:jestem|będę) (?:obecnie |aktualnie )?(?:poza biurem|na urlopie|nieobecn[ya])"
+    r"|przebywam (?:obecnie )?na (?:urlopie|zwolnieniu)",
 )
 _AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "urgent" alone a person writes too
     r"(?:have |with )?(?:limited|no) access to (?:my )?e-?mails?|(?:for|in case of|regarding|with) urgent (?:matters"
     r"|enquiries|inquiries|requests|issues|queries)|if your (?:matter|enquiry|inquiry|request) is urgent"
-    r"|in my absence|during my absence|upon my return"
-    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|dès mon retour"
+    r"|in my absence|during my absence|(?:upon|on) my return|when i (?:return|am back|get back)|when i['’]m back"
+    r"|when we (?:re-?open|return|are back)|(?:will not|won['’]t) be (?:checking|monitoring|reading) (?:this inbox"
+    r"|this mailbox|my e-?mails?|e-?mails?)"
+    r"|accès limité|en mon absence|pendant mon absence|pour toute urgence|en cas d'urgence|(?:dès|à) mon retour"
     r"|in dringenden fällen|bei dringenden (?:anliegen|fragen|angelegenheiten)|während meiner abwesenheit"
-    r"|nach meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
-    r"|acceso limitado|durante mi ausencia|a mi regreso|(?:para|en) (?:asuntos |casos )?urgentes|para urgencias"
-    r"|en caso de urgencia|accesso limitato|durante la mia assenza|al mio rientro|per (?:questioni )?urgenti"
-    r"|per urgenze|in caso di urgenza|acesso limitado|durante a minha ausência|no meu regresso|ao meu retorno"
+    r"|(?:nach|bei) meiner rückkehr|eingeschränkte[mn]? zugriff|keinen zugriff auf (?:meine )?e-?mails?"
+    r"|wird nicht weitergeleitet|bin ich wieder (?:für sie )?(?:da|erreichbar|im büro|in der praxis)"
+    r"|acceso limitado|durante mi ausencia|a mi (?:regreso|vuelta)|(?:para|en) (?:asuntos |casos )?urgentes"
+    r"|para urgencias|en caso de urgencia|accesso limitato|durante la mia assenza|al (?:mio )?rientro"
+    r"|al mio ritorno|per (?:questioni )?urgenti|per urgenze|in caso di urgenza|acesso limitado"
+    r"|durante a minha ausência|no meu regresso|ao meu retorno|(?:assim que|quando) (?:eu )?regressar"
     r"|assuntos urgentes|para urgências|em caso de urgência|beperkte toegang|tijdens mijn afwezigheid"
-    r"|na mijn terugkeer|bij terugkomst|voor dringende zaken|in dringende gevallen|voor spoedeisende"
-    r"|begränsad tillgång|under min frånvaro|vid återkomst|brådskande ärenden|begrænset adgang|i mit fravær"
-    r"|ved hjemkomst|hastesager|haster det|begrenset tilgang|i mitt fravær|hastesaker|ograniczony dostęp"
-    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych",
+    r"|(?:na|bij) mijn terugkeer|na mijn vakantie|bij terugkomst|voor dringende zaken|in dringende gevallen"
+    r"|voor spoedeisende|begränsad tillgång|under min frånvaro|vid återkomst|när jag är tillbaka"
+    r"|brådskande ärenden|begrænset adgang|i mit fravær|ved hjemkomst|når jeg er tilbage|hastesager|haster det"
+    r"|begrenset tilgang|i mitt fravær|når jeg er tilbake|hastesaker|ograniczony dostęp"
+    r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych|po (?:moim )?powrocie",
 )
 # Where the new text of a reply ends and the quoted message begins.
 _QUOTE_START = re.compile(
@@ -231,6 +362,12 @@ _QUOTE_START = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
+_OUT_OF_OFFICE_SUBJECTS = (_OUT_OF_OFFICE_SUBJECT, _OUT_OF_OFFICE_SUBJECT_PHRASE, _OUT_OF_OFFICE_SUBJECT_ANYWHERE,
+                           _OOO_SUBJECT)
+_ROBOT_SENTENCES = (("body: automatic-reply sentence", _AUTOMATIC_REPLY_SENTENCE),
+                    ("body: unmonitored-mailbox sentence", _UNMONITORED_MAILBOX),
+                    ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED))
+_SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n[ \t]*\n")
 
 _LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
                  "list-archive", "mailing-list", "x-mailing-list", "x-mlserver")
@@ -384,6 +521,18 @@ class _Facts:
             mark = _ORIGINAL_MESSAGE_MARK.search(text)
             texts.append(text[: mark.start()] if mark else text)
         return "\n\n".join(texts)[:_SCAN_LIMIT]
+
+    @cached_property
+    def new_text(self) -> str:
+        """The text the sender wrote above any quote, from the first plain (else HTML) part."""
+        parts = self.parts_of("text/plain", enclosed=False) or self.parts_of("text/html", enclosed=False)
+        if not parts:
+            return ""
+        text = _text_of(parts[0])[: _NEW_TEXT_LIMIT * 4]
+        if _content_type(parts[0]) == "text/html":
+            text = _strip_tags(text)
+        quote = _QUOTE_START.search(text)
+        return (text[: quote.start()] if quote else text)[:_NEW_TEXT_LIMIT]
 
     @cached_property
     def message_ids(self) -> tuple[str, ...]:
@@ -583,11 +732,17 @@ def _feedback_report(facts: _Facts) -> Automatic | None:
 
 
 def _read_receipt(facts: _Facts) -> Automatic | None:
-    """Message disposition notifications (RFC 8098)."""
+    """Message disposition notifications (RFC 8098), and the plain-text receipts of Outlook and Notes:
+    a "Read:" subject and a short text saying the message was read, with no answer written before that."""
     if facts.report_type == "disposition-notification" or (
             facts.report_type and facts.parts_of("message/disposition-notification")):
         return Automatic(AutoKind.READ_RECEIPT, ("disposition notification",), original_message_ids=facts.message_ids)
-    return None
+    if not _READ_RECEIPT_SUBJECT.match(facts.subject) or len(facts.new_text.strip()) > _RECEIPT_TEXT_LIMIT:
+        return None
+    read = _READ_WORDING.search(facts.new_text)
+    if read is None or _answered_before(facts.new_text, read.start()):
+        return None
+    return Automatic(AutoKind.READ_RECEIPT, ("read-receipt subject and text",), original_message_ids=facts.message_ids)
 
 
 def _non_standard_bounce(facts: _Facts) -> Automatic | None:
@@ -613,12 +768,15 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
     if not (set(signs) & _STRONG_BOUNCE_SIGNS or failed or (len(signs) >= 2 and bounce_specific)):
         return None  # one weak sign (a postmaster writing, a lone null return-path) makes no bounce
     reasons = tuple(signs) + (("failed recipients listed in the text",) if failed else ())
-    delayed = (bool(temporary) and not permanent) or (
-        "5" not in codes and bool(_DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
+    # a hard-failure code or wording wins over flufl.bounce's warning detector, which takes every address
+    # after "Your message to:" (Barracuda's block notices say it too) for a temporary failure
+    hard_failure = "5" in codes or _HARD_FAILURE_WORDING.search(notice) is not None
+    delayed = not hard_failure and ((bool(temporary) and not permanent) or bool(
+        _DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
     if delayed:
         return Automatic(AutoKind.DELAY, reasons, failed, False, facts.message_ids)
     permanence = _permanence(codes)
-    if permanence is None and _HARD_FAILURE_WORDING.search(notice):
+    if permanence is None and hard_failure:
         permanence = True
     if permanence is None and (temporary or permanent):
         permanence = bool(permanent)
@@ -683,7 +841,7 @@ def _auto_reply(facts: _Facts) -> Automatic | None:
         reasons.append("precedence: auto_reply")
     if facts.token("x-apple-action") == "vacation":
         reasons.append("x-apple-action: vacation")
-    if _OUT_OF_OFFICE_SUBJECT.match(facts.subject):
+    if any(pattern.search(facts.subject) for pattern in _OUT_OF_OFFICE_SUBJECTS):
         reasons.append("subject: out-of-office wording")
     if reasons:
         return Automatic(AutoKind.AUTO_REPLY, tuple(reasons), original_message_ids=facts.message_ids)
@@ -723,22 +881,47 @@ def _auto_generated(facts: _Facts) -> Automatic | None:
 
 
 def _out_of_office_text(facts: _Facts) -> Automatic | None:
-    """The last resort for autoresponders that send no telling header: their stock sentences."""
-    parts = facts.parts_of("text/plain", enclosed=False) or facts.parts_of("text/html", enclosed=False)
-    if not parts:
+    """The last resort for autoresponders that send no telling header: their stock sentences, unless the
+    person answered before them ("Yes, happy to. I am away until Monday; in my absence ...")."""
+    text = facts.new_text
+    found = _robot_wording(text)
+    if found is None:
         return None
-    text = _text_of(parts[0])[: _NEW_TEXT_LIMIT * 4]
-    if _content_type(parts[0]) == "text/html":
-        text = _strip_tags(text)
-    quote = _QUOTE_START.search(text)
-    text = (text[: quote.start()] if quote else text)[:_NEW_TEXT_LIMIT]
-    if _AUTOMATIC_REPLY_SENTENCE.search(text):
-        reason = "body: automatic-reply sentence"
-    elif _ABSENCE.search(text) and _AUTORESPONDER_STOCK_PHRASE.search(text):
-        reason = "body: out-of-office wording"
-    else:
+    reason, cut = found
+    if _answered_before(text, cut):
         return None
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+def _answered_before(text: str, cut: int) -> bool:
+    """Whether the text before a robot's wording already answers YES or NO: then a person wrote it, and
+    the wording is theirs (a signature's leave notice) or quoted."""
+    return read_answer(text[:cut]).answer is not Answer.UNCLEAR
+
+
+def _robot_wording(text: str) -> tuple[str, int] | None:
+    """The first autoresponder wording in a text, as (reason, where the text before it ends): a robot's
+    sentence counts from its start ("Yes, we have received your email!" is all the robot's), an absence
+    from its first word ("Yes, I'm away until Monday" keeps the person's "Yes,")."""
+    found = []
+    promised = _REPLY_PROMISED.search(text) is not None
+    for reason, pattern in _ROBOT_SENTENCES:
+        sentence = pattern.search(text)
+        if sentence and (promised or pattern is not _RECEIPT_ACKNOWLEDGED):
+            found.append((reason, _sentence_start(text, sentence.start())))
+    absence = _ABSENCE.search(text)
+    if absence and _AUTORESPONDER_STOCK_PHRASE.search(text):
+        found.append(("body: out-of-office wording", absence.start()))
+    return min(found, key=lambda reason_and_cut: reason_and_cut[1]) if found else None
+
+
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding `position` starts: after the last full stop, "!" or "?" before it, or
+    after a blank line."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text, 0, position):
+        start = end.end()
+    return start
 
 
 _RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (

@@ -128,6 +128,35 @@ def test_a_disposition_notification_is_a_read_receipt_with_the_original_id():
     assert (verdict.kind, verdict.original_message_ids[0]) == (AutoKind.READ_RECEIPT, "<ask-3@collective.example>")
 
 
+@pytest.mark.parametrize("subject, text", [
+    ("Read: Introduction", "Your message\n\n  To: Maya Chen\n  Subject: Introduction\n\nwas read on 12/03/2024 10:02."),
+    ("Lu : Introduction", "Votre message\n\n  À : Maya Chen\n  Objet : Introduction\n\na été lu le 12/03/2024 10:02."),
+    ("Gelesen: Einführung", "Ihre Nachricht\n\n  An: Maya Chen\n\nwurde am 12.03.2024 10:02 gelesen."),
+    ("Leído: Presentación", "Su mensaje\n\n  Para: Maya Chen\n\nfue leído el 12/03/2024 10:02."),
+    ("Letto: Presentazione", "Il messaggio\n\n  A: Maya Chen\n\nè stato letto in data 12/03/2024 10:02."),
+    ("Lido: Apresentação", "A sua mensagem\n\n  Para: Maya Chen\n\nfoi lida em 12/03/2024 10:02."),
+    ("Gelezen: Introductie", "Uw bericht\n\n  Aan: Maya Chen\n\nis gelezen op 12-03-2024 10:02."),
+    ("Läst: Introduktion", "Ditt meddelande\n\n  Till: Maya Chen\n\nlästes 2024-03-12 10:02."),
+    ("Læst: Introduktion", "Din meddelelse\n\n  Til: Maya Chen\n\nblev læst 12-03-2024 10:02."),
+    ("Lest: Introduksjon", "Meldingen din\n\n  Til: Maya Chen\n\nble lest 12.03.2024 10:02."),
+    ("Przeczytane: Przedstawienie", "Twoja wiadomość\n\n  Do: Maya Chen\n\nzostała przeczytana 12.03.2024."),
+    ("Return Receipt", "Your document:\tIntroduction\nwas received by:\tMaya Chen/Contoso\nat:\t12/03/2024 10:02"),
+], ids=["en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl", "notes"])
+def test_a_plain_text_read_receipt_is_a_read_receipt(subject, text):
+    verdict = detect(person(subject, text, "In-Reply-To: <ask-3@collective.example>\n"))
+    assert (verdict.kind, verdict.original_message_ids) == (AutoKind.READ_RECEIPT, ("<ask-3@collective.example>",))
+
+
+@pytest.mark.parametrize("subject, text", [
+    ("Read: Sam's referral letter", "Could you introduce Sam to Maya Chen? Thanks."),  # says nothing was read
+    ("Read: your question", "Yes, happy to meet Sam. Your message was read out at our team meeting."),
+    ("Lu : ta proposition", "Ton message a été lu avec attention, et je te remercie. " * 20),  # too long
+    ("Re: Read: Introduction", "Your message was read on Monday, sorry for the delay. I'll think about it."),
+])
+def test_a_person_whose_subject_starts_like_a_receipt_is_a_person(subject, text):
+    assert detect(person(subject, text)) is None
+
+
 # --- non-standard bounces -------------------------------------------------------------------------
 
 EXIM = """From: Mail Delivery System <Mailer-Daemon@mx.example>
@@ -202,6 +231,37 @@ def test_a_warning_that_delivery_is_delayed_is_a_delay():
     verdict = detect(GMAIL_DELAY)
     assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
         AutoKind.DELAY, ("maya@bodywork.example",), False)
+
+
+BARRACUDA = """From: "Barracuda Email Security Service" <postmaster@clinic.example>
+To: intro@collective.example
+Return-Path: <>
+Subject: Message you sent blocked by our bulk email filter
+
+Your message to: maya@clinic.example was blocked by our Spam Firewall. The email you sent with the following
+subject has NOT BEEN DELIVERED:
+
+Subject: Introduction
+
+Reason: {}
+"""
+
+
+@pytest.mark.parametrize("reason", ["550 Recipient address rejected: User unknown in relay recipient table",
+                                    "550 5.7.1 Message content rejected", "Recipient address rejected: User unknown"])
+def test_a_block_notice_with_a_hard_failure_is_a_bounce_though_it_starts_like_a_warning(reason):
+    verdict = detect(BARRACUDA.format(reason))
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.BOUNCE, ("maya@clinic.example",), True)
+
+
+def test_a_warning_naming_the_recipient_after_your_message_to_is_still_a_delay():
+    text = ("From: postmaster@clinic.example\nTo: intro@collective.example\nReturn-Path: <>\n"
+            "Subject: Warning: message delayed\n\n"
+            "Your message to: maya@clinic.example has not yet been delivered. It will be retried.\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.failed_recipients, verdict.permanent) == (
+        AutoKind.DELAY, ("maya@clinic.example",), False)
 
 
 def test_the_bounces_own_sender_and_recipient_are_never_failed_recipients():
@@ -289,6 +349,16 @@ def test_robot_senders_are_automatic(sender, kind):
     "Frånvaro: Introduktion", "Automatiskt svar: intro", "Autosvar: Introduktion", "Automatisk svar: intro",
     "Fraværsmelding: intro", "Automatyczna odpowiedź: Przedstawienie", "Poza biurem: intro",
     "自動応答: ご紹介", "自动回复: 介绍",
+    # an unambiguous keyword followed by more words
+    "Out of office until 25 March", "Out of the office from 14 to 25 March", "Absence du cabinet",
+    "Absente jusqu'au 25 mars", "Abwesend bis 25.03.: Einführung", "Nicht im Büro vom 14. bis 25. März",
+    "Ausente hasta el 25 de marzo", "Fuera de la consulta hasta el lunes", "Assente fino al 25 marzo",
+    "Ausência do consultório", "Afwezig tot 25 maart", "Frånvarande till 25 mars", "Fraværende til 25. marts",
+    "Nieobecność w gabinecie", "Poza biurem do 25 marca",
+    # tags and prefixes of particular autoresponders
+    "OOO: Introduction", "OOO until Monday", "Re: Introduction (Auto-reply)", "[Auto-Reply] Introduction",
+    "Introduction (Autoreply)", "Maya Chen is out of the office.", "Fraværsmeddelelse",
+    "Odpowiedź automatyczna: Przedstawienie",
 ])
 def test_out_of_office_subjects_are_auto_replies(subject):
     verdict = detect(person(subject, "Thank you for your email."))
@@ -323,6 +393,14 @@ def test_out_of_office_bodies_without_telling_headers_are_auto_replies(body):
     ("Re: Introduction", "Yes. I will be away next week, urgent things can wait."),
     ("Out of office next week - can you introduce Sam to Maya?", "Thanks!"),
     ("Absence of pain after the session", "Sam feels much better."),
+    ("Re: Out of office", "Yes please, happy to be introduced. Sorry, my out-of-office was still on."),
+    ("RE: Automatic reply: Introduction", "Ignore my auto-reply, I'm back. YES, happy to meet Sam."),
+    ("Absence of reply - sorry! Yes to Sam", "Yes, happy to meet Sam."),
+    ("Ausente el lunes: Sam puede venir el martes", "Hola"),  # a lone ambiguous word needs its own ":"
+    ("Away this week: yes to Sam", "Happy to be introduced."),
+    ("Absent clients and how to reach them", "Could you introduce Sam to Maya?"),
+    ("Ooo lovely, yes please", "Happy to be introduced."),
+    ("Is Maya out of the office? Sam needs her", "Could you introduce them?"),
     ("Re: Introduction", "YES\n\nOn Mon, 2 Mar 2026, Intro Assistant wrote:\n> This is an automatic message from intro."),
     ("Re: Introduction", "Oui\n\n> Ceci est un message automatique"),
     ("Mail delivery to Maya", "I think my last mail to Maya could not be delivered, can you check?"),
@@ -331,6 +409,137 @@ def test_out_of_office_bodies_without_telling_headers_are_auto_replies(body):
 ])
 def test_people_who_mention_absence_or_delivery_are_still_people(subject, body):
     assert detect(person(subject, body)) is None
+
+
+# Autoresponders set up as mail rules (Apple Mail "Reply to Message", Outlook templates, Notes agents)
+# send no telling header: their wording alone must give them away.
+@pytest.mark.parametrize("body", [
+    "Thank you for your email. I am away from the clinic until Monday 25 March and will reply on my return.",
+    "I will be out of the office starting 14/03/2024.\n\nI will respond to your message when I return.",
+    "Thanks for your message! The clinic is closed for Easter until 2 April. We will respond when we reopen.",
+    "Hello, I am on maternity leave until January and will not be checking this inbox.",
+    "Bonjour,\n\nJe suis absente du cabinet jusqu'au 25 mars. Je vous répondrai à mon retour.",
+    "Guten Tag,\n\nich bin bis einschließlich 25. März nicht in der Praxis. Ihre E-Mail wird nicht weitergeleitet.",
+    "Gracias por su mensaje. Estaré fuera de la consulta hasta el 25 de marzo. Le responderé a mi vuelta.",
+    "Buongiorno,\n\nlo studio resterà chiuso fino al 25 marzo. Risponderò alla sua email al rientro.",
+    "Obrigada pelo seu e-mail. Estarei ausente do consultório até dia 25. Responderei assim que regressar.",
+    "Dank voor uw bericht. Ik ben tot en met 25 maart met vakantie. Na mijn vakantie beantwoord ik uw e-mail.",
+    "Tack för ditt mejl. Jag är på semester till och med 25 mars och svarar när jag är tillbaka.",
+    "Jeg holder ferie frem til den 25. marts og læser ikke mails. Jeg svarer, når jeg er tilbage.",
+    "Takk for e-posten din. Jeg har ferie frem til 25. mars og svarer når jeg er tilbake.",
+    "Dzień dobry,\n\ndziękuję za wiadomość. Przebywam na urlopie do 25 marca. Odpowiem po powrocie.",
+], ids=["en-return", "en-notes", "en-clinic-closed", "en-maternity", "fr", "de", "es", "it", "pt", "nl", "sv", "da",
+        "no", "pl"])
+def test_rule_made_out_of_office_replies_are_auto_replies(body):
+    verdict = detect(person("Re: Introduction", body + "\n\nMaya Chen"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: out-of-office wording",))
+
+
+@pytest.mark.parametrize("sentence", [
+    "This email was automatically generated.", "I apologize for this automatic reply to your email.",
+    "Ce message a été généré automatiquement.", "Dies ist eine automatisch generierte E-Mail.",
+    "Diese Nachricht wurde automatisch erzeugt.", "Este mensaje ha sido generado automáticamente.",
+    "Messaggio generato automaticamente, si prega di non rispondere.", "Esta mensagem foi gerada automaticamente.",
+    "Dit is een automatisch gegenereerd bericht.", "Detta är ett automatiskt genererat meddelande.",
+    "Dette er en automatisk genereret e-mail.", "Dette er en automatisk generert e-post.",
+    "Wiadomość została wygenerowana automatycznie.",
+], ids=["en", "en-apology", "fr", "de", "de-wurde", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_a_sentence_saying_the_mail_was_generated_automatically_makes_an_auto_reply(sentence):
+    verdict = detect(person("Re: Introduction", f"Hello,\n\n{sentence}\n\nThe clinic"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: automatic-reply sentence",))
+
+
+@pytest.mark.parametrize("sentence", [
+    "This mailbox is no longer monitored.", "This inbox is not monitored over the weekend.",
+    "Cette adresse n'est plus consultée.", "Dieses Postfach wird nicht mehr überwacht.",
+    "Este buzón no está monitorizado.", "Questa casella non è più monitorata.",
+    "Esta caixa de correio não é monitorizada.", "Deze mailbox wordt niet meer gelezen.",
+    "Denna inkorg bevakas inte.", "Denne indbakke overvåges ikke.", "Denne innboksen overvåkes ikke.",
+    "Ta skrzynka nie jest monitorowana.",
+], ids=["en", "en-weekend", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_unmonitored_mailbox_answering_for_itself_is_an_auto_reply(sentence):
+    verdict = detect(person("Re: Introduction", f"Thank you for your email. {sentence} Please call reception."))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: unmonitored-mailbox sentence",))
+
+
+@pytest.mark.parametrize("body", [
+    "Thank you for contacting Harbour Clinic. We have received your message and a member of our team will get "
+    "back to you within 2 working days.",
+    "Yes, we have received your email! Our reception team answers all messages within 48 hours.",
+    "We would like to acknowledge that we have received your request and a ticket has been created.",
+    "Your request (4821) has been received and is being reviewed by our support staff.",
+    "Nous accusons bonne réception de votre message. Le secrétariat vous répondra sous 48 heures.",
+    "Wir haben Ihre E-Mail erhalten und melden uns schnellstmöglich bei Ihnen.",
+    "Hemos recibido su mensaje. Le responderemos lo antes posible.",
+    "Abbiamo ricevuto la sua email e le risponderemo al più presto.",
+    "Recebemos a sua mensagem e responderemos o mais breve possível.",
+    "Wij hebben uw bericht in goede orde ontvangen en nemen zo spoedig mogelijk contact met u op.",
+    "Vi har tagit emot ditt mejl och återkommer så snart vi kan.",
+    "Vi har modtaget din mail og vender tilbage hurtigst muligt.",
+    "Vi har mottatt e-posten din og svarer så snart som mulig.",
+    "Otrzymaliśmy Państwa e-mail i odpowiemy najszybciej, jak to możliwe.",
+], ids=["en", "en-yes", "freshdesk", "zendesk", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_acknowledgement_promising_an_answer_is_an_auto_reply_even_when_it_opens_with_yes(body):
+    verdict = detect(person("Re: Introduction", f"Hello,\n\n{body}\n\nThe clinic team"))
+    assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_REPLY, ("body: acknowledgement of receipt",))
+
+
+@pytest.mark.parametrize("body", [
+    "Thanks, we have received your email. Yes, Maya would be happy to meet Sam.",  # no promise of an answer
+    "Yes, Maya is happy to be introduced. We have received your message and she will get back to you "
+    "within 2 days.",
+    "Yes, happy to. I'll call Sam when I'm back.",  # a return phrase without an absence
+    "Yes please. This mailbox is not monitored at weekends, so Sam should call.",
+    "Ja, gerne.\n\nMaya Chen\nDiese E-Mail wurde automatisch erstellt und ist ohne Unterschrift gültig.",
+    "No thanks. Ta skrzynka nie jest monitorowana, proszę dzwonić.",
+])
+def test_people_writing_robot_like_sentences_after_their_answer_are_people(body):
+    assert detect(person("Re: Introduction", body)) is None
+
+
+# A person who answers first and then mentions being away (or signs with a leave notice) is a person:
+# the body rule reads only up to the robot wording, and a YES or NO before it wins.
+@pytest.mark.parametrize("body", [
+    "Yes please! I'm on holiday until Monday with limited access to email, but very happy to meet Sam. "
+    "I'll get in touch with him upon my return.",
+    "Yes, happy to! I'm out of the office this week, but for urgent matters my mobile is 07700 900123.",
+    "No thank you. I'm on maternity leave and not taking new clients in my absence.",
+    "No, sorry — I'm on sick leave for a while. In case of urgent enquiries Sam could try Dr Park.",
+    "Yes, happy to be introduced to Sam.\n\nMaya Chen\nAcupuncturist\nPlease note: I am away on annual leave "
+    "from 1–12 April. In my absence please contact reception.",
+    "No thank you, my list is full at the moment.\n\nMaya Chen | Physiotherapist\nI will be on annual leave "
+    "from 29 March to 8 April; during my absence please contact reception.",
+    "Yes! (I thought at first this is an automated message, but happy to meet Sam.)",
+    "Oui, avec plaisir ! Je suis en vacances jusqu'au 20, je contacterai Sam dès mon retour.",
+    "Oui pour la mise en relation. Je suis absente demain ; en cas d'urgence, Sam peut m'appeler.",
+    "Oui, avec plaisir.\n\nMaya Chen\nJe serai absente du 1er au 12 avril. Pour toute urgence, merci de "
+    "contacter le cabinet.",
+    "Oui, avec plaisir. Je pensais que ceci est un message automatique, mais je réponds quand même !",
+    "Ja, sehr gerne! Ich bin zurzeit im Urlaub, melde mich aber nach meiner Rückkehr bei Sam.",
+    "Ja, gerne.\n\nMaya Chen\nHinweis: Ich bin vom 1. bis 12. April im Urlaub. In dringenden Fällen wenden "
+    "Sie sich bitte an die Praxis.",
+    "¡Sí, encantada! Estoy de vacaciones hasta el lunes; a mi regreso le escribo a Sam.",
+    "Sì, volentieri! Sono in ferie fino a lunedì, al mio rientro contatto Sam.",
+    "Sim, com todo o gosto! Estou de férias até segunda, no meu regresso falo com o Sam.",
+    "Ja, graag! Ik ben op vakantie tot maandag, na mijn terugkeer neem ik contact op met Sam.",
+    "Ja gärna! Jag är på semester till måndag men hör av mig till Sam vid återkomst.",
+    "Ja tak! Jeg er på ferie til mandag, men skriver til Sam ved hjemkomst.",
+    "Ja, gjerne! Jeg er på ferie til mandag, men tar kontakt med Sam når jeg er tilbake.",
+    "Tak, chętnie! Jestem na urlopie do poniedziałku, po powrocie napiszę do Sama.",
+], ids=["en-yes-holiday", "en-yes-urgent", "en-no-leave", "en-no-sick", "en-signature", "en-no-signature",
+        "en-automated", "fr-yes", "fr-urgence", "fr-signature", "fr-automatique", "de-yes", "de-signature", "es",
+        "it", "pt", "nl", "sv", "da", "no", "pl"])
+def test_an_answer_before_the_out_of_office_wording_is_a_persons_answer(body):
+    assert detect(person("Re: Introduction", body + "\n\nOn Mon, 2 Mar 2026, Intro wrote:\n> Reply YES or NO.")) is None
+
+
+@pytest.mark.parametrize("body", [
+    "Yes, this is an automatic reply: I am away until Monday.",
+    "Thank you for your email. I am out of the office until Monday with limited access to email.",
+    "Hello,\n\nI am on annual leave. In my absence please contact reception. Yes, I will reply to you.",
+])
+def test_a_robot_sentence_or_absence_before_any_answer_is_still_an_auto_reply(body):
+    assert detect(person("Re: Introduction", body)).kind is AutoKind.AUTO_REPLY
 
 
 def test_an_auto_reply_names_the_message_it_answers():
