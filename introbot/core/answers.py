@@ -393,7 +393,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NEGATOR: "ikke, aldrig",
         _Kind.COURTESY: "hej, hejsa, hallo, kære, goddag, godmorgen, åh, jeg, hvem, hvad, hvor, hvordan",
         _Kind.YES_OR_THANKS: "tak",
-        _Kind.CLOSING: "mange tak, tusind tak, tak for det, hilsen, venlig hilsen, med venlig hilsen, mvh, "
+        _Kind.CLOSING: "mange tak, tusind tak, tak for det, tak for, tak fordi, hilsen, venlig hilsen, "
+                       "med venlig hilsen, mvh, "
                        "kh, kærlig hilsen",
     },
     "no": {

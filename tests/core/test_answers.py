@@ -139,6 +139,8 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("I'm sure!", UNCLEAR), ("Yes, I'm sure.", YES),
     # Dutch "na" (after) and Polish "na" (on) are not the Swedish "nä" without its accent.
     ("Na 25 maart ben ik terug.", UNCLEAR), ("Na razie jestem na urlopie.", UNCLEAR), ("Nä, tack.", NO),
+    # "Tak for din mail" is Danish thanks, never the Polish yes.
+    ("Hej,\n\nTak for din mail.", UNCLEAR), ("Tak for din mail. Ja, gerne!", YES),
     # and these are
     ("No hay inconveniente.", YES), ("Non c'è problema.", YES), ("Não tem problema.", YES), ("No dobrze.", YES),
     ("Happy to!", YES), ("Ok", YES), ("Ok, sounds good", YES), ("Of course I don't mind!", YES),
