@@ -309,8 +309,11 @@ class Service:
             message = parse_message(raw)
         except UnreadableMessage as error:
             return Decision("quarantined", QUARANTINE, f"could not read: {error.reason}")
-        automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot))
         match = self._token_match(message)
+        # A listed practitioner writing to intro@ unprompted is making a request: its wording is never
+        # taken for an autoresponder's (their headers still are).
+        automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot),
+                                     read_wording=match is not None or not self._from_practitioner(message))
         if match is None and automatic is not None and automatic.kind is AutoKind.BOUNCE:
             match = self._returned_match(automatic)
         if automatic is not None:
@@ -391,6 +394,12 @@ class Service:
             if match is not None:
                 return match
         return None
+
+    def _from_practitioner(self, message: EmailMessage) -> bool:
+        try:
+            return parse_address(next(iter(raw_header_values(message, "From")), "")).email in self.practitioners
+        except AddressError:
+            return False
 
     def _returned_match(self, bounce: Automatic) -> TokenMatch | None:
         """The intro of a bounce that reached intro@ without its plus-address (a relay rewrote our

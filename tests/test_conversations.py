@@ -196,6 +196,14 @@ def test_an_unclear_request_asks_the_referrer_one_question_and_the_answer_comple
     assert "Maya Chen" in ask["Subject"]
 
 
+def test_a_request_that_mentions_the_practitioners_leave_is_a_request_not_an_autoresponder(world):
+    forward_request(world, note="Maya, could you see Sam? I'm on leave next week, in my absence please contact "
+                                "reception; I'll check in when I'm back. Ada")
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Chen" in ask["Subject"]
+
+
 def test_a_colleague_only_guessed_at_is_offered_and_a_yes_completes_the_request(world):
     forward_request(world, note="fyi - for lio")  # a lower-case name: "may" and "will" are words too
     world.once()

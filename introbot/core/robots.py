@@ -38,15 +38,18 @@ class Automatic:
     original_message_ids: tuple[str, ...] = ()  # "<id@host>" of the message bounced or answered, if found
 
 
-def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None = None) -> Automatic | None:
+def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None = None,
+                     read_wording: bool = True) -> Automatic | None:
     """The verdict of the first matching rule in the ordered table at the end, or None for a person's mail.
 
     Header rules are cheap and come first; bodies are read only for delivery reports, for mail whose
     headers look like a bounce, and, last, for out-of-office sentences in otherwise plain mail.
-    `own_loop_header` is the (name, value) pair introbot stamps on everything it sends.
+    `own_loop_header` is the (name, value) pair introbot stamps on everything it sends. With
+    `read_wording` False, that last rule is skipped: a practitioner's request that mentions their
+    leave ("I'm away next week; I'll check in when I'm back") is theirs, not an autoresponder's.
     """
     facts = _Facts(msg, own_loop_header)
-    for rule in _RULES:
+    for rule in _RULES if read_wording else _HEADER_AND_REPORT_RULES:
         verdict = rule(facts)
         if verdict is not None:
             return verdict
@@ -936,3 +939,4 @@ _RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (
     _auto_generated,
     _out_of_office_text,
 )
+_HEADER_AND_REPORT_RULES = tuple(rule for rule in _RULES if rule is not _out_of_office_text)

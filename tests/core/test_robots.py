@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -596,3 +598,14 @@ def test_detect_automatic_never_raises_on_whatever_parse_message_accepts(headers
     if verdict is not None:
         assert all(address == address.lower() and "@" in address for address in verdict.failed_recipients)
         assert all(message_id.startswith("<") for message_id in verdict.original_message_ids)
+
+
+def test_without_reading_wording_only_headers_and_reports_decide():
+    leave = EmailMessage()
+    leave["From"], leave["To"], leave["Subject"] = "Ada Lee <ada@clinic.example>", "intro@collective.example", "Sam"
+    leave.set_content("Maya, could you see Sam? I am out of the office next week; in my absence please "
+                      "contact reception, and I'll reply upon my return.")
+    assert detect_automatic(leave) is not None  # read as wording alone, this is an autoresponder's
+    assert detect_automatic(leave, read_wording=False) is None
+    leave["Auto-Submitted"] = "auto-replied"
+    assert detect_automatic(leave, read_wording=False).kind is AutoKind.AUTO_REPLY
