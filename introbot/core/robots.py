@@ -893,6 +893,10 @@ def _out_of_office_text(facts: _Facts) -> Automatic | None:
     reason, cut = found
     if _answered_before(text, cut):
         return None
+    # "I'm on holiday until Monday. Yes please, I'll contact Maya on my return!": a person's absence
+    # with their yes after it. An autoresponder announces an absence; it never says yes.
+    if reason == _ABSENCE_REASON and read_answer(text).answer is Answer.YES:
+        return None
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
 
 
@@ -914,8 +918,11 @@ def _robot_wording(text: str) -> tuple[str, int] | None:
             found.append((reason, _sentence_start(text, sentence.start())))
     absence = _ABSENCE.search(text)
     if absence and _AUTORESPONDER_STOCK_PHRASE.search(text):
-        found.append(("body: out-of-office wording", absence.start()))
+        found.append((_ABSENCE_REASON, absence.start()))
     return min(found, key=lambda reason_and_cut: reason_and_cut[1]) if found else None
+
+
+_ABSENCE_REASON = "body: out-of-office wording"
 
 
 def _sentence_start(text: str, position: int) -> int:

@@ -609,3 +609,16 @@ def test_without_reading_wording_only_headers_and_reports_decide():
     assert detect_automatic(leave, read_wording=False) is None
     leave["Auto-Submitted"] = "auto-replied"
     assert detect_automatic(leave, read_wording=False).kind is AutoKind.AUTO_REPLY
+
+
+@pytest.mark.parametrize("body", [
+    "I'm on holiday until Monday. Yes please, I'll contact Maya on my return!",
+    "Je suis en vacances jusqu'à lundi. Oui, avec plaisir, je la contacterai à mon retour.",
+])
+def test_a_persons_absence_with_their_yes_after_it_is_a_person(body):
+    answer = EmailMessage()
+    answer["From"], answer["To"], answer["Subject"] = "sam@client.example", "intro@collective.example", "Re: Maya?"
+    answer.set_content(body)
+    assert detect_automatic(answer) is None
+    answer.set_content("I am on holiday until Monday and will reply on my return.")
+    assert detect_automatic(answer).kind is AutoKind.AUTO_REPLY
