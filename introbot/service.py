@@ -28,7 +28,7 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
-from introbot.core.robots import AutoKind, Automatic, detect_automatic
+from introbot.core.robots import AutoKind, Automatic, detect_automatic, robot_wording_first
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
@@ -494,7 +494,13 @@ class Service:
         words = own_words(body_text(message), [body_text(sent) for sent in ours])
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
             words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
-        return read_answer(words)
+        reading = read_answer(words)
+        robot_like = robot_wording_first(words) if reading.answer is Answer.YES else None
+        if robot_like is not None:
+            # "I'm on holiday until Monday. Yes please!" is most likely a person's, but a yes after an
+            # absence notice is never counted: nothing automatic may consent. They are asked again.
+            return Reading(Answer.UNCLEAR, reading.language, f"a yes after {robot_like.removeprefix('body: ')}")
+        return reading
 
     def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
         """The new text of a reply from a party (`role`) or the referrer (None), where any line that

@@ -196,6 +196,18 @@ def test_an_unclear_request_asks_the_referrer_one_question_and_the_answer_comple
     assert "Maya Chen" in ask["Subject"]
 
 
+def test_a_yes_after_an_absence_notice_is_not_counted_the_person_is_asked_again(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "I am on holiday until Monday; in my absence please contact reception. "
+                               "Yes please, I'll contact Maya on my return!"), sender=SAM)
+    world.once()
+    [_, again] = world.wait_inbox(SAM, 2)  # "please answer YES or NO"
+    assert world.inbox(MAYA) == []
+    world.send(reply(again, SAM, "Yes"), sender=SAM)
+    world.once()
+    assert len(world.wait_inbox(MAYA, 1)) == 1
+
+
 def test_a_request_that_mentions_the_practitioners_leave_is_a_request_not_an_autoresponder(world):
     forward_request(world, note="Maya, could you see Sam? I'm on leave next week, in my absence please contact "
                                 "reception; I'll check in when I'm back. Ada")

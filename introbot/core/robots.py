@@ -886,18 +886,24 @@ def _auto_generated(facts: _Facts) -> Automatic | None:
 def _out_of_office_text(facts: _Facts) -> Automatic | None:
     """The last resort for autoresponders that send no telling header: their stock sentences, unless the
     person answered before them ("Yes, happy to. I am away until Monday; in my absence ...")."""
-    text = facts.new_text
+    reason = robot_wording_first(facts.new_text)
+    if reason is None:
+        return None
+    # "I'm on holiday until Monday. Yes please, I'll contact Maya on my return!" may be a person's; the
+    # service asks them again rather than count a yes that stands after an absence notice.
+    if reason == _ABSENCE_REASON and read_answer(facts.new_text).answer is Answer.YES:
+        return None
+    return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+def robot_wording_first(text: str) -> str | None:
+    """Why `text` reads like an autoresponder's before it answers anything (its out-of-office wording,
+    automatic-reply sentence...), or None: no such wording, or a YES or NO written before it."""
     found = _robot_wording(text)
     if found is None:
         return None
     reason, cut = found
-    if _answered_before(text, cut):
-        return None
-    # "I'm on holiday until Monday. Yes please, I'll contact Maya on my return!": a person's absence
-    # with their yes after it. An autoresponder announces an absence; it never says yes.
-    if reason == _ABSENCE_REASON and read_answer(text).answer is Answer.YES:
-        return None
-    return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+    return None if _answered_before(text, cut) else reason
 
 
 def _answered_before(text: str, cut: int) -> bool:

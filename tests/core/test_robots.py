@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from introbot.core.mime import UnreadableMessage, parse_message
-from introbot.core.robots import AutoKind, Automatic, detect_automatic
+from introbot.core.robots import AutoKind, Automatic, detect_automatic, robot_wording_first
 
 LOOP = ("X-Introbot-Loop", "intro@collective.example")
 PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
@@ -538,10 +538,18 @@ def test_an_answer_before_the_out_of_office_wording_is_a_persons_answer(body):
 @pytest.mark.parametrize("body", [
     "Yes, this is an automatic reply: I am away until Monday.",
     "Thank you for your email. I am out of the office until Monday with limited access to email.",
-    "Hello,\n\nI am on annual leave. In my absence please contact reception. Yes, I will reply to you.",
+    "Hello,\n\nI am on annual leave. In my absence please contact reception. No, I will not reply.",
 ])
 def test_a_robot_sentence_or_absence_before_any_answer_is_still_an_auto_reply(body):
     assert detect(person("Re: Introduction", body)).kind is AutoKind.AUTO_REPLY
+
+
+def test_an_absence_then_a_yes_is_left_to_the_person_but_marked_as_robot_wording_first():
+    # The service reads no consent from it (tests/test_conversations.py): the writer is asked again.
+    body = "Hello,\n\nI am on annual leave. In my absence please contact reception. Yes, I will reply to you."
+    assert detect(person("Re: Introduction", body)) is None
+    assert robot_wording_first(body) == "body: out-of-office wording"
+    assert robot_wording_first("Yes please! I am on annual leave; in my absence contact reception.") is None
 
 
 def test_an_auto_reply_names_the_message_it_answers():
