@@ -100,7 +100,10 @@ def strip_subject_prefixes(subject: str) -> str:
 # Addresses, without email.utils (CVE-2023-27043): find the address token, then validate it strictly.
 
 # Bounded on both sides of the "@" (RFC 5321 lengths) so that a long run without one costs linear time.
-_ADDRESS_TOKEN = re.compile(r"[^\s<>\[\]()\"',;:]{1,64}@[^\s<>\[\]()\"',;:]{1,253}")
+# An apostrophe is legal inside a local part (pat.o'brien@...), but at its edges it is Outlook's quoting
+# ('sam@client.example' <sam@client.example>), so it never starts or ends one.
+_ADDRESS_TOKEN = re.compile(
+    r"[^\s<>\[\]()\"',;:](?:[^\s<>\[\]()\",;:]{0,62}[^\s<>\[\]()\"',;:])?@[^\s<>\[\]()\"',;:]{1,253}")
 # A mailbox, or a whole To/Cc list, longer than these is junk; what lies beyond is not read.
 _MAX_MAILBOX = 1000
 _MAX_MAILBOX_LIST = 20_000

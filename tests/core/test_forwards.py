@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from introbot.core.addresses import addresses_in_text
 from introbot.core.forwards import (
     find_forward,
     parse_inline_forward,
@@ -282,6 +283,11 @@ def test_a_forward_attached_as_an_eml_file():
     ("sam@home.example", (None, "sam@home.example")),
     ("sam@home.example <sam@home.example>", (None, "sam@home.example")),
     ("Sam Patel", ("Sam Patel", None)),
+    # An apostrophe is legal atext inside a local part; at its edges it is Outlook's quoting.
+    ("O'Brien, Pat <pat.o'brien@home.example>", ("O'Brien, Pat", "pat.o'brien@home.example")),
+    ("'pat.o'brien@home.example' <pat.o'brien@home.example>", (None, "pat.o'brien@home.example")),
+    ("'Pat O'Brien' [mailto:pat.o'brien@home.example]", ("Pat O'Brien", "pat.o'brien@home.example")),
+    ("d'angelo@home.example (Dan D'Angelo)", ("Dan D'Angelo", "d'angelo@home.example")),
     ("Sam <sam@localhost>", ("Sam", None)),
     ("", (None, None)),
 ])
@@ -300,6 +306,34 @@ def test_lines_that_make_backtracking_parsers_hang_are_handled():
     """email-forward-parser needs 111 s for 7 KB of the first line; this one must simply complete."""
     assert parse_inline_forward("Dne " + "a, <b> " * 100_000, "Fwd: x") is None
     assert parse_inline_forward("From:" + " " * 20_000 + "x", "Fwd: x") is None  # an IndexError there
+
+
+@pytest.mark.parametrize("header", [
+    "From: O'Brien, Pat <pat.o'brien@home.example>\nSent: Monday, March 2, 2026 9:30 AM\nTo: Ada Lee <ada@clinic.example>"
+    "\nSubject: Back pain",                                                                            # Outlook
+    "---------- Forwarded message ---------\nFrom: Pat O'Brien <pat.o'brien@home.example>\nDate: Mon, 2 Mar 2026 at 09:30"
+    "\nSubject: Back pain\nTo: <ada@clinic.example>",                                                  # Gmail
+])
+def test_an_apostrophe_in_the_forwarded_local_part_is_read_whole(header):
+    forward = parse_inline_forward(f"Please introduce Pat to Maya.\n\n{header}\n\n{CLIENT_TEXT}\n", "FW: Back pain")
+    assert forward.original.sender_address == "pat.o'brien@home.example"
+
+
+def test_an_apostrophe_in_the_attached_sender_local_part_is_read_whole():
+    inner = EmailMessage()
+    inner["From"] = "Dan D'Angelo <d'angelo@home.example>"
+    inner["Subject"] = "Back pain"
+    inner.set_content(CLIENT_TEXT)
+    msg = _forwarding_message("Fwd: Back pain")
+    msg.set_content("Please introduce Dan to Maya.")
+    msg.add_attachment(inner)
+    original = find_forward(email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)).original
+    assert (original.sender_address, original.sender_name) == ("d'angelo@home.example", "Dan D'Angelo")
+
+
+def test_an_apostrophe_in_an_address_written_in_the_note_is_read_whole():
+    note = "Her address is pat.o'brien@home.example, not 'pat@home.example'."
+    assert [found.email for found in addresses_in_text(note)] == ["pat.o'brien@home.example", "pat@home.example"]
 
 
 def test_parse_mailbox_list_splits_outside_quotes_and_brackets():
