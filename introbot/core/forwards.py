@@ -164,9 +164,10 @@ def _clean_name(text: str) -> str | None:
 
 
 def _enclosed(text: str, start: int) -> bool:
-    before = text[:start]
+    # A wrapped header line leaves a space inside the brackets: "Name [mailto:" / "sam@...]" rejoined.
+    before = text[:start].rstrip()
     if before.lower().endswith("mailto:"):
-        before = before[:-7]
+        before = before[:-7].rstrip()
     return before.endswith(("<", "[", "("))
 
 

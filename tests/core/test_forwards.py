@@ -107,6 +107,15 @@ def test_forward_headers_of_other_clients_and_languages(header, subject):
     assert forward.original.body == CLIENT_TEXT
 
 
+def test_a_from_line_wrapped_after_mailto_keeps_the_name_clean():
+    header = ("-----Original Message-----\nFrom: Dr. Samantha Rivera-Okonkwo, Riverside Family Practice Patient Services [mailto:\n"
+              "samantha@home.example]\nSent: Monday, March 2, 2026 9:30 AM\nTo: Ada Lee <ada@clinic.example>\nSubject: Back pain")
+    original = parse_inline_forward(f"Please introduce her.\n\n{header}\n\n{CLIENT_TEXT}\n", "FW: Back pain").original
+    assert original.sender_address == "samantha@home.example"
+    assert original.sender_name == "Dr. Samantha Rivera-Okonkwo, Riverside Family Practice Patient Services"
+    assert original.body == CLIENT_TEXT
+
+
 def test_cc_recipients_are_kept():
     assert parse_inline_forward(GMAIL).original.cc == ("jo@home.example",)
 
@@ -283,6 +292,8 @@ def test_a_forward_attached_as_an_eml_file():
     ("sam@home.example", (None, "sam@home.example")),
     ("sam@home.example <sam@home.example>", (None, "sam@home.example")),
     ("Sam Patel", ("Sam Patel", None)),
+    ("Sam Patel, Home Practice [mailto: sam@home.example]", ("Sam Patel, Home Practice", "sam@home.example")),
+    ("Sam Patel < sam@home.example >", ("Sam Patel", "sam@home.example")),
     # An apostrophe is legal atext inside a local part; at its edges it is Outlook's quoting.
     ("O'Brien, Pat <pat.o'brien@home.example>", ("O'Brien, Pat", "pat.o'brien@home.example")),
     ("'pat.o'brien@home.example' <pat.o'brien@home.example>", (None, "pat.o'brien@home.example")),
