@@ -10,6 +10,7 @@ languages); the forward vocabulary follows crisp-oss/email-forward-parser (MIT).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from introbot.core.notices import notice_lines
@@ -26,6 +27,9 @@ _LABELS = {
         "from", "von", "de", "de la", "da", "van", "fra", "från", "frá", "od", "от", "від", "від кого",
         "отправитель", "feladó", "kimden", "gönderen", "lähettäjä", "saatja", "šalje", "expeditorul",
         "mittente", "nadawca", "afzender", "avsändare", "nuo", "送信元", "差出人", "发件人", "寄件者",
+        "от кого",                  # Mail.ru
+        "보낸 사람", "보낸사람", "발신",  # Korean: Outlook, Apple Mail, Thunderbird; Gmail, Daum; Samsung Email
+        "από", "מאת", "من", "từ", "จาก", "dari",  # Greek, Hebrew, Arabic, Vietnamese, Thai, Indonesian
     ),
     "date": (
         "date", "datum", "dato", "data", "dátum", "dată", "fecha", "päivämäärä", "päiväys", "дата", "tarih",
@@ -33,19 +37,32 @@ _LABELS = {
         "elküldve", "wysłano", "trimis", "отправлено", "odoslané", "odesláno", "gönderilen", "відправлено",
         "poslano", "enviado el", "enviado em", "enviada em", "gönderildi", "надіслано", "日付", "日期", "发送时间",
         "送信日時",
+        "보낸 날짜", "날짜",                        # Korean: Outlook "Sent"; Apple Mail, Thunderbird "Date"
+        "στάλθηκε", "αποστολή", "ημερομηνία",       # Greek: Outlook "Sent" (desktop, web); "Date"
+        "נשלח", "תאריך",                            # Hebrew
+        "تاريخ الإرسال", "تم الإرسال", "التاريخ",    # Arabic
+        "đã gửi", "ngày gửi", "ngày",               # Vietnamese
+        "ส่ง", "วันที่ส่ง", "วันที่",                     # Thai
+        "dikirim", "terkirim", "tanggal",           # Indonesian: Outlook, Yahoo "Sent"; "Date"
+        "enviat", "enviat el",                      # Catalan
+        "išsiųsta", "изпратено",                    # Lithuanian, Bulgarian
     ),
     "to": (
         "to", "an", "à", "a", "para", "aan", "til", "till", "komu", "кому", "címzett", "kime", "vastaanottaja",
         "prima", "do", "destinatarul", "către", "pre", "pour", "adresat", "送信先", "宛先", "收件人", "收件者",
+        "받는 사람", "받는사람", "수신", "προς", "אל", "إلى", "الى", "đến", "ถึง", "kepada", "per a", "kam", "до",
     ),
     "cc": (
         "cc", "kopie", "kopie (cc)", "kopio", "másolat", "másolatot kap", "kopi", "dw", "копия", "копія",
         "kopia", "bilgi", "kópia", "copie à", "copia", "bcc", "cco", "抄送", "副本",
+        "참조", "κοιν.", "κοιν", "עותק", "نسخة", "نسخة إلى", "สำเนา", "สำเนาถึง", "tembusan", "a/c", "kopija",
+        "копие",
     ),
     "subject": (
         "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "emne", "ämne", "předmět",
         "predmet", "tárgy", "temat", "assunto", "subiect", "subiectul", "тема", "konu", "naslov", "aihe",
         "efni", "件名", "主题", "主旨",
+        "제목", "θέμα", "נושא", "الموضوع", "chủ đề", "เรื่อง", "subjek", "assumpte", "tema", "относно",
     ),
     "reply-to": (
         "reply-to", "risposta", "antwort an", "répondre à", "responder a", "rispondi a", "antwoord aan",
@@ -70,8 +87,12 @@ class HeaderField:
 
 def header_field(line: str) -> HeaderField | None:
     """The header field an embedded-message line spells, in any supported language, or None."""
+    if len(line) > _MAX_MARKER_LINE * 4:
+        return None
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", line)
     head = line[:60]
-    if (":" not in head and "：" not in head) or len(line) > _MAX_MARKER_LINE * 4:
+    if ":" not in head and "：" not in head:
         return None
     match = _HEADER_FIELD.match(line)
     if not match:
@@ -133,6 +154,11 @@ _FORWARD_TITLES = frozenset({
     "пересылаемое сообщение", "перенаправленное сообщение", "переслане повідомлення",
     "перенаправлене повідомлення", "mensagem reencaminhada", "mensagem encaminhada", "mesaj redirecționat",
     "továbbított üzenet", "iletilen ileti", "iletilmiş mesaj", "メッセージを転送", "转发的邮件", "轉寄的郵件",
+    # Thunderbird's localised "Forwarded Message", Yahoo's and Samsung Email's where they differ
+    "転送メッセージ", "転送されたメッセージ", "转发的消息", "转发邮件", "轉寄郵件", "轉寄的訊息", "välitetty viesti",
+    "missatge reenviat", "persiųstas laiškas", "препратено съобщение", "전달된 메시지", "전달 메시지",
+    "προωθημένο μήνυμα", "הודעה שהועברה", "הודעה מועברת", "رسالة معاد توجيهها", "الرسالة المعاد توجيهها",
+    "thư đã chuyển tiếp", "thư được chuyển tiếp", "ข้อความที่ส่งต่อ", "pesan terusan", "pesan yang diteruskan",
 })
 _ORIGINAL_TITLES = frozenset({
     "original message", "reply message", "ursprüngliche nachricht", "originalnachricht", "antwort nachricht",
@@ -142,6 +168,9 @@ _ORIGINAL_TITLES = frozenset({
     "wiadomość oryginalna", "oryginalna wiadomość", "исходное сообщение", "оригинальное сообщение",
     "вихідне повідомлення", "mensagem original", "eredeti üzenet", "orijinal ileti", "özgün ileti",
     "mesaj original", "原始邮件", "原始郵件", "元のメッセージ",
+    # Outlook's localised "-----Original Message-----" (Samsung Email and Daum write the Korean one too)
+    "원본 메시지", "원본 메일", "αρχικό μήνυμα", "הודעה מקורית", "الرسالة الأصلية", "ข้อความต้นฉบับ", "thư gốc",
+    "pesan asli", "missatge original", "originalus pranešimas", "originalus laiškas", "оригинално съобщение",
 })
 # Apple Mail, MailMate and friends put a phrase ending with ":" above the forwarded header block.
 _FORWARD_INTROS = frozenset({
@@ -153,6 +182,10 @@ _FORWARD_INTROS = frozenset({
     "início da mensagem encaminhada", "începe mesajul redirecționat", "начало переадресованного сообщения",
     "začiatok preposlanej správy", "vidarebefordrat mejl", "ileti başlangıcı",
     "початок листа, що пересилається", "以下为转发邮件", "転送されたメッセージ",
+    "以下為轉寄的郵件", "전달된 메시지", "전달된 메일", "έναρξη προωθημένου μηνύματος", "תחילת הודעה שהועברה",
+    "بداية الرسالة المعاد توجيهها", "เริ่มต้นข้อความที่ส่งต่อ", "bắt đầu thư được chuyển tiếp",
+    "awal pesan yang diteruskan", "inici del missatge reenviat", "pradžia persiųsto laiško",
+    "persiųsto laiško pradžia", "начало на препратеното съобщение",
 })
 # Dashes of every width: Proton Mail frames "Original Message" with U+2010 hyphens.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -161,8 +194,14 @@ _FRAMED = re.compile(
 _RULE_LINE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,}|—{10,})[ \t]*$")
 
 
+# The Arabic short-vowel signs and tatweel that some clients write in "المُعاد توجيهها" and others omit.
+_ARABIC_MARKS = dict.fromkeys([0x0640, *range(0x064B, 0x0653), 0x0670])
+
+
 def _folded(text: str) -> str:
-    """Lower case for comparing phrases; Turkish dotted capital I folds to a plain i."""
+    """Lower case for comparing phrases: NFC, bidi marks and Arabic vowel signs dropped, Turkish dotted capital I
+    folded to a plain i."""
+    text = unicodedata.normalize("NFC", text).translate(_ARABIC_MARKS)
     return " ".join(text.replace("İ", "I").split()).lower()
 
 

@@ -1,0 +1,223 @@
+"""Forwarded header blocks as localised clients write them: Outlook (desktop, web, iOS), Apple Mail, Gmail, Thunderbird."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from introbot.core.forwards import parse_inline_forward
+from introbot.core.quotes import split_reply
+
+
+@dataclass(frozen=True)
+class Locale:
+    outlook: tuple[str, str, str, str, str]   # From, Sent, To, Cc, Subject labels of Outlook's header block
+    original: str                             # Outlook's "-----Original Message-----"
+    apple_intro: str                          # Apple Mail's "Begin forwarded message:"
+    apple: tuple[str, str, str, str]          # Apple Mail's From, Subject, Date, To labels
+    gmail_from: str                           # Gmail localises only the From label of its forward header
+    thunderbird: str                          # Thunderbird's "-------- Forwarded Message --------"
+    thunderbird_labels: tuple[str, str, str, str]  # Subject, Date, From, To
+    name: str
+    address: str
+    subject: str
+    date: str
+    note: str
+    body: str
+
+
+LOCALES = {
+    "ko": Locale(("보낸 사람", "보낸 날짜", "받는 사람", "참조", "제목"), "-----원본 메시지-----", "전달된 메시지:",
+                 ("보낸 사람", "제목", "날짜", "받는 사람"), "보낸사람:", "-------- 전달된 메시지 --------",
+                 ("제목", "날짜", "보낸 사람", "받는 사람"), "김민지", "minji.kim@home.example", "허리 통증 상담",
+                 "2025년 3월 3일 월요일 오전 9:31", "Maya Chen 선생님께 소개 부탁드립니다.",
+                 "선생님 안녕하세요,\n\n요즘 허리가 계속 아파서요.\n\n김민지 드림"),
+    "el": Locale(("Από", "Στάλθηκε", "Προς", "Κοιν.", "Θέμα"), "-----Αρχικό μήνυμα-----", "Έναρξη προωθημένου μηνύματος:",
+                 ("Από", "Θέμα", "Ημερομηνία", "Προς"), "Από:", "-------- Προωθημένο μήνυμα --------",
+                 ("Θέμα", "Ημερομηνία", "Από", "Προς"), "Γιώργος Παπαδόπουλος", "g.papadopoulos@home.example",
+                 "Πόνος στη μέση", "Δευτέρα, 3 Μαρτίου 2025 9:31 πμ", "Μπορείς να τον συστήσεις στη Maya Chen;",
+                 "Καλημέρα,\n\nΈχω πόνο στη μέση εδώ και μήνες.\n\nΓιώργος"),
+    "he": Locale(("מאת", "נשלח", "אל", "עותק", "נושא"), "-----הודעה מקורית-----", "תחילת הודעה שהועברה:",
+                 ("מאת", "נושא", "תאריך", "אל"), "מאת:", "-------- הודעה שהועברה --------",
+                 ("נושא", "תאריך", "מאת", "אל"), "נועה לוי", "noa.levi@home.example", "כאבי גב",
+                 "יום שני 03 מרץ 2025 09:31", "אפשר להכיר לה את Maya Chen?", "שלום,\n\nיש לי כאבי גב כבר כמה חודשים.\n\nנועה"),
+    "ar": Locale(("من", "تاريخ الإرسال", "إلى", "نسخة", "الموضوع"), "-----الرسالة الأصلية-----",
+                 "بداية الرسالة المُعاد توجيهها:", ("من", "الموضوع", "التاريخ", "إلى"), "من:",
+                 "-------- رسالة مُعاد توجيهها --------", ("الموضوع", "التاريخ", "من", "إلى"), "ليلى حداد",
+                 "layla.haddad@home.example", "آلام الظهر", "الاثنين، 3 مارس، 2025 09:31 ص",
+                 "هل يمكنك تعريفها على Maya Chen؟", "مرحباً،\n\nأعاني من آلام في الظهر منذ أشهر.\n\nليلى"),
+    "vi": Locale(("Từ", "Đã gửi", "Đến", "Cc", "Chủ đề"), "-----Thư gốc-----", "Bắt đầu thư được chuyển tiếp:",
+                 ("Từ", "Chủ đề", "Ngày", "Đến"), "Từ:", "-------- Thư đã chuyển tiếp --------",
+                 ("Chủ đề", "Ngày", "Từ", "Đến"), "Nguyễn Thị Lan", "lan.nguyen@home.example", "Đau lưng",
+                 "Thứ Hai, ngày 3 tháng 3 năm 2025 9:31 SA", "Chị giới thiệu bạn ấy với Maya Chen giúp em nhé.",
+                 "Chào chị,\n\nEm bị đau lưng mấy tháng nay rồi.\n\nLan"),
+    "th": Locale(("จาก", "ส่ง", "ถึง", "สำเนาถึง", "เรื่อง"), "-----ข้อความต้นฉบับ-----", "เริ่มต้นข้อความที่ส่งต่อ:",
+                 ("จาก", "เรื่อง", "วันที่", "ถึง"), "จาก:", "-------- ข้อความที่ส่งต่อ --------",
+                 ("เรื่อง", "วันที่", "จาก", "ถึง"), "สมชาย ใจดี", "somchai@home.example", "ปวดหลัง",
+                 "วันจันทร์ที่ 3 มีนาคม 2025 9:31", "ช่วยแนะนำเขาให้ Maya Chen หน่อยนะคะ",
+                 "สวัสดีครับ\n\nผมปวดหลังมาหลายเดือนแล้ว\n\nสมชาย"),
+    "id": Locale(("Dari", "Dikirim", "Kepada", "Cc", "Subjek"), "-----Pesan Asli-----", "Awal pesan yang diteruskan:",
+                 ("Dari", "Subjek", "Tanggal", "Kepada"), "Dari:", "-------- Pesan Terusan --------",
+                 ("Subjek", "Tanggal", "Dari", "Kepada"), "Siti Rahayu", "siti.rahayu@home.example", "Sakit punggung",
+                 "Senin, 03 Maret 2025 09.31", "Tolong kenalkan dia ke Maya Chen ya.",
+                 "Halo Bu,\n\nSaya sudah sakit punggung berbulan-bulan.\n\nSiti"),
+    "ca": Locale(("De", "Enviat el", "Per a", "A/c", "Assumpte"), "-----Missatge original-----",
+                 "Inici del missatge reenviat:", ("De", "Assumpte", "Data", "Per a"), "De:",
+                 "-------- Missatge reenviat --------", ("Assumpte", "Data", "De", "A"), "Jordi Puig i Soler",
+                 "jordi.puig@home.example", "Mal d'esquena", "dilluns, 3 de març de 2025 9:31",
+                 "Em pots presentar-lo a la Maya Chen?", "Hola,\n\nFa mesos que tinc mal d'esquena.\n\nJordi"),
+    "lt": Locale(("Nuo", "Išsiųsta", "Kam", "Kopija", "Tema"), "-----Originalus pranešimas-----",
+                 "Pradžia persiųsto laiško:", ("Nuo", "Tema", "Data", "Kam"), "Nuo:", "-------- Persiųstas laiškas --------",
+                 ("Tema", "Data", "Nuo", "Kam"), "Rūta Kazlauskienė", "ruta.k@home.example", "Nugaros skausmas",
+                 "2025 m. kovo 3 d., pirmadienis 09:31", "Gal galėtumėte supažindinti ją su Maya Chen?",
+                 "Sveiki,\n\nJau kelis mėnesius skauda nugarą.\n\nRūta"),
+    "bg": Locale(("От", "Изпратено", "До", "Копие", "Относно"), "-----Оригинално съобщение-----",
+                 "Начало на препратеното съобщение:", ("От", "Тема", "Дата", "До"), "От:",
+                 "-------- Препратено съобщение --------", ("Тема", "Дата", "От", "До"), "Мария Иванова",
+                 "maria.ivanova@home.example", "Болки в гърба", "понеделник, 3 март 2025 г. 9:31",
+                 "Може ли да я запознаеш с Maya Chen?", "Здравейте,\n\nОт месеци ме боли гърбът.\n\nМария"),
+}
+CODES = sorted(LOCALES)
+ADA = "Ada Lee <ada@clinic.example>"
+COPY = "Jo <jo@home.example>"
+GP = ("---------- Forwarded message ---------\nFrom: Dr. Helen Grant <h.grant@practice.example>\n"
+      "Date: Fri, Feb 28, 2025 at 4:02 PM\nSubject: Your visit\nTo: Client <client@home.example>\n\n\n"
+      "Dear patient, I recommend massage therapy.\n\nDr. Helen Grant\n")
+
+
+def _outlook_block(locale: Locale, mailbox: str) -> str:
+    sender, sent, to, cc, subject = locale.outlook
+    return (f"{sender}: {mailbox}\n{sent}: {locale.date}\n{to}: {ADA}\n{cc}: {COPY}\n"
+            f"{subject}: {locale.subject}")
+
+
+def _check(forward, locale: Locale, body: str | None = None) -> None:
+    assert forward is not None
+    original = forward.original
+    assert (original.sender_address, original.sender_name) == (locale.address, locale.name)
+    assert original.subject == locale.subject
+    assert forward.note == locale.note
+    assert original.body == (body if body is not None else locale.body)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_outlook_desktop_header_block(code):
+    locale = LOCALES[code]
+    header = _outlook_block(locale, f"{locale.name} <{locale.address}>")
+    forward = parse_inline_forward(f"{locale.note}\n\nAda Lee\nAcupuncture\n\n{header}\n\n{locale.body}\n",
+                                   "FW: " + locale.subject)
+    assert forward is not None and forward.note.startswith(locale.note)
+    original = forward.original
+    assert (original.sender_address, original.sender_name) == (locale.address, locale.name)
+    assert (original.subject, original.date) == (locale.subject, locale.date)
+    assert (original.to, original.cc) == (("ada@clinic.example",), ("jo@home.example",))
+    assert original.body == locale.body
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_outlook_original_message_separator_with_a_mailto_sender(code):
+    locale = LOCALES[code]
+    header = _outlook_block(locale, f"{locale.name} [mailto:{locale.address}]")
+    _check(parse_inline_forward(f"{locale.note}\n\n{locale.original}\n{header}\n\n{locale.body}\n", None), locale)
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("above_the_rule", ["", "Get Outlook for iOS<https://aka.ms/o0ukef>\n"])
+def test_outlook_on_the_web_and_outlook_for_ios(code, above_the_rule):
+    locale = LOCALES[code]
+    header = _outlook_block(locale, f"{locale.name} <{locale.address}>")
+    body = f"{locale.note}\n\n{above_the_rule}________________________________\n{header}\n\n{locale.body}\n"
+    _check(parse_inline_forward(body, "FW: " + locale.subject), locale)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_apple_mail_on_the_iphone(code):
+    locale = LOCALES[code]
+    sender, subject, date, to = locale.apple
+    quoted_body = "\n".join(("> " + line).rstrip() for line in locale.body.split("\n"))
+    body = (f"{locale.note}\n\n{locale.apple_intro}\n\n> {sender}: {locale.name} <{locale.address}>\n"
+            f"> {subject}: {locale.subject}\n> {date}: {locale.date}\n> {to}: {ADA}\n> \n{quoted_body}\n")
+    _check(parse_inline_forward(body, "Fwd: " + locale.subject), locale)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_gmail_with_its_localised_from_label(code):
+    locale = LOCALES[code]
+    body = (f"{locale.note}\n\n---------- Forwarded message ---------\n{locale.gmail_from} {locale.name} <{locale.address}>\n"
+            f"Date: {locale.date}\nSubject: {locale.subject}\nTo: {ADA}\n\n\n{locale.body}\n")
+    _check(parse_inline_forward(body, "Fwd: " + locale.subject), locale)
+
+
+THUNDERBIRD_ONLY = {
+    "ja": ("-------- 転送メッセージ --------", ("件名", "日付", "差出人", "宛先")),
+    "zh-CN": ("-------- 转发的消息 --------", ("主题", "日期", "发件人", "收件人")),
+    "zh-TW": ("-------- 轉寄郵件 --------", ("主旨", "日期", "寄件者", "收件者")),
+    "fi": ("-------- Välitetty viesti --------", ("Aihe", "Päiväys", "Lähettäjä", "Vastaanottaja")),
+}
+
+
+@pytest.mark.parametrize("separator, labels", [
+    *((LOCALES[code].thunderbird, LOCALES[code].thunderbird_labels) for code in CODES), *THUNDERBIRD_ONLY.values()])
+def test_thunderbird_separator_keeps_the_subject_line_out_of_the_note(separator, labels):
+    subject, date, sender, to = labels
+    body = (f"Please introduce her to Maya Chen.\n\n{separator}\n{subject}: \tBack pain\n"
+            f"{date}: \tMon, 3 Mar 2025 09:31:21 +0100\n{sender}: \tSam Patel <sam@home.example>\n{to}: \t{ADA}\n\n\n\n"
+            "My back hurts.\n")
+    forward = parse_inline_forward(body, "Fwd: Back pain")
+    assert forward.note == "Please introduce her to Maya Chen."
+    assert (forward.original.sender_address, forward.original.subject) == ("sam@home.example", "Back pain")
+    assert forward.original.body == "My back hurts."
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_localised_outer_header_is_never_passed_over_for_an_older_forward_inside(code):
+    """When the outer header is not read, the GP's forward inside the client's mail is found instead and
+    the GP becomes the client: the outer header must be the first message."""
+    locale = LOCALES[code]
+    header = _outlook_block(locale, f"{locale.name} <{locale.address}>")
+    forward = parse_inline_forward(f"{locale.note}\n\n{header}\n\n{locale.body}\n\n{GP}", "FW: " + locale.subject)
+    assert [message.sender_address for message in forward.messages] == [locale.address, "h.grant@practice.example"]
+    assert forward.note == locale.note
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_a_localised_outlook_header_ends_the_new_text_of_a_reply(code):
+    locale = LOCALES[code]
+    header = _outlook_block(locale, f"{locale.name} <{locale.address}>")
+    parts = split_reply(f"YES\n\n{header}\n\n{locale.body}\n")
+    assert parts.new_text == "YES"
+    assert locale.address in parts.quoted
+
+
+def test_arabic_phrases_match_with_or_without_vowel_signs():
+    body = ("هل يمكنك تعريفها؟\n\nبداية الرسالة المعاد توجيهها:\n\n> من: ليلى <layla@home.example>\n> الموضوع: ظهر\n"
+            "> التاريخ: 3 مارس 2025\n> إلى: ada@clinic.example\n> \n> مرحباً\n")
+    assert parse_inline_forward(body, "Fwd: ظهر").original.sender_address == "layla@home.example"
+
+
+def test_a_vietnamese_header_typed_in_decomposed_unicode_is_read():
+    header = "Từ: Lan <lan@home.example>\nĐã gửi: Thứ Hai, 3 tháng 3 2025\nĐến: ada@clinic.example\nChủ đề: Đau lưng"
+    forward = parse_inline_forward(f"Giúp em nhé.\n\n{__import__('unicodedata').normalize('NFD', header)}\n\nChào chị\n", "FW: x")
+    assert forward.original.sender_address == "lan@home.example"
+
+
+@pytest.mark.parametrize("header", [
+    # Mail.ru
+    "-------- Пересылаемое сообщение --------\nОт кого: Sam Patel <sam@home.example>\nКому: ada@clinic.example\n"
+    "Дата: Понедельник, 3 марта 2025, 9:31 +03:00\nТема: Боль в спине",
+    # Samsung Email (Korean)
+    "-------- 원본 메시지 --------\n발신: Sam Patel <sam@home.example>\n날짜: 25/3/3 오전 9:31 (GMT+09:00)\n"
+    "수신: Ada Lee <ada@clinic.example>\n제목: 허리",
+    # Daum
+    "---------- 원본 메일 ----------\n보낸사람: \"Sam Patel\" <sam@home.example>\n받는사람: \"Ada Lee\" <ada@clinic.example>\n"
+    "날짜: 2025년 3월 3일(월) 09:31:21\n제목: 허리",
+    # Yahoo (Indonesian)
+    "----- Pesan yang Diteruskan -----\nDari: Sam Patel <sam@home.example>\nKepada: Ada Lee <ada@clinic.example>\n"
+    "Terkirim: Senin, 3 Maret 2025 09.31.21 GMT+7\nSubjek: Sakit punggung",
+])
+def test_forward_headers_of_regional_webmail(header):
+    forward = parse_inline_forward(f"Please introduce Sam to Maya Chen.\n\n{header}\n\nMy back hurts.\n", "Fwd: x")
+    assert (forward.original.sender_address, forward.original.sender_name) == ("sam@home.example", "Sam Patel")
+    assert forward.note == "Please introduce Sam to Maya Chen."
+    assert forward.original.body == "My back hurts."
