@@ -20,6 +20,7 @@ from introbot.core.quotes import (
     quote_depth,
     split_reply,
     unquote,
+    without_bidi_marks,
 )
 from introbot.core.text import body_text, children, content_type, filename, header_text
 
@@ -126,7 +127,7 @@ def valid_address(candidate: str) -> str | None:
 def parse_mailbox(text: str) -> tuple[str | None, str | None]:
     """(display name, validated address) from one mailbox as clients write it in forwarded headers:
     `Name <a@b>`, `"Name" [mailto:a@b]`, `a@b (Name)`, `Name<mailto:a@b> <a@b<mailto:a@b>>`, `Name`."""
-    text = text[:_MAX_MAILBOX].strip()
+    text = without_bidi_marks(text[:_MAX_MAILBOX]).strip()
     behalf = _ON_BEHALF.search(text)
     if behalf:
         text = text[:behalf.start()]

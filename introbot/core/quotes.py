@@ -19,6 +19,16 @@ from introbot.core.text import normalize_newlines
 # Lines longer than this are prose or junk, never a header, separator or signature line.
 _MAX_MARKER_LINE = 300
 
+# Bidi controls that right-to-left clients put around names, addresses and labels (Gmail's Hebrew From:
+# "\u202aName\u202c\u200f <\u202aaddress\u202c\u200f>"); they change how a line looks, not what it says.
+_BIDI_MARKS = dict.fromkeys([*range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_marks(text: str) -> str:
+    """`text` without the invisible bidi controls (LRM, RLM, embeddings, isolates)."""
+    return text if text.isascii() else text.translate(_BIDI_MARKS)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Header labels of an embedded message ("From:", "Von:", "De :", "*Sent:*", "件名：" ...)
 
@@ -90,7 +100,7 @@ def header_field(line: str) -> HeaderField | None:
     if len(line) > _MAX_MARKER_LINE * 4:
         return None
     if not line.isascii():
-        line = unicodedata.normalize("NFC", line)
+        line = unicodedata.normalize("NFC", without_bidi_marks(line))
     head = line[:60]
     if ":" not in head and "：" not in head:
         return None
@@ -207,7 +217,7 @@ def _folded(text: str) -> str:
 
 def separator_kind(line: str) -> str | None:
     """"forward" for a forwarded-message separator, "original" for an original-message one, else None."""
-    stripped = line.strip()
+    stripped = without_bidi_marks(line).strip()
     if not stripped or len(stripped) > 120:
         return None
     if stripped.endswith((":", "：")):

@@ -196,6 +196,14 @@ def test_arabic_phrases_match_with_or_without_vowel_signs():
     assert parse_inline_forward(body, "Fwd: ظهر").original.sender_address == "layla@home.example"
 
 
+def test_gmail_hebrew_from_line_with_bidi_marks():
+    body = ("אפשר להכיר לה את Maya Chen?\n\n---------- Forwarded message ---------\n"
+            "מאת: \u202aנועה לוי\u202c\u200f <\u202anoa.levi@home.example\u202c\u200f>\nDate: יום ב׳, 3 במרץ 2025 ב-9:31\n"
+            "Subject: כאבי גב\nTo: <ada@clinic.example>\n\n\nשלום\n")
+    original = parse_inline_forward(body, "Fwd: כאבי גב").original
+    assert (original.sender_address, original.sender_name) == ("noa.levi@home.example", "נועה לוי")
+
+
 def test_a_vietnamese_header_typed_in_decomposed_unicode_is_read():
     header = "Từ: Lan <lan@home.example>\nĐã gửi: Thứ Hai, 3 tháng 3 2025\nĐến: ada@clinic.example\nChủ đề: Đau lưng"
     forward = parse_inline_forward(f"Giúp em nhé.\n\n{__import__('unicodedata').normalize('NFD', header)}\n\nChào chị\n", "FW: x")
