@@ -220,7 +220,7 @@ def parse_inline_forward(body: str, subject: str | None = None) -> Forward | Non
 def _parse_inline(lines: list[str], subject: str | None) -> Forward | None:
     depths = [quote_depth(line) for line in lines]
     plain = [unquote(line, level) for line, level in zip(lines, depths)]
-    finder = MarkerFinder(plain)
+    finder = MarkerFinder(plain, depths=depths)
     messages: list[ForwardedMessage] = []
     note = ""
     index, hint = 0, subject
@@ -273,8 +273,9 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
         following = finder.next_nonblank[marker.end] if marker.end < len(plain) else None
         if following is None or following - marker.end > 3:
             return None
-        if following in finder.attributions:
-            attribution = Marker("attribution", following, finder.attributions[following])
+        attribution_end = finder.attribution_below_separator(following)
+        if attribution_end is not None:
+            attribution = Marker("attribution", following, attribution_end)
             return _forwarded_at(lines, plain, depths, attribution, finder, outer_subject)
         fields_start = following
     fields_end = fields_block_end(plain, fields_start, any_first_kind=True)
@@ -325,6 +326,28 @@ _NAME_CUT = re.compile(r",|\s(?:időpontban|používateľ|пользовател
 _STARTER_WORD = re.compile(r"^\W*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dnia|D\.|W dniu|В|Vào|At)\s", re.I)
 
 
+# Words that end a time ("9:31 AM") and words that join a date to its sender: Tuta's "09:31 by addr:",
+# Mail.ru's "9:31 +03:00 от Name <addr>:".
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "gmt", "utc"})
+_DATE_SENDER_LINKS = frozenset({"by", "von", "от", "from"})
+
+
+def _split_leading_date(piece: str) -> tuple[str, str]:
+    """(date words, name) of a piece of an attribution that starts with a date no comma ends (Zoho's
+    "On Mon, 03 Mar 2025 09:31:21 +0530 Name <addr> wrote", Gmail's "2025 at 9:31 AM Name <addr> wrote");
+    ("", piece) when it starts with no number."""
+    words = piece.split()
+    if not words or not any(char.isdigit() for char in words[0]):
+        return "", piece
+    end = 1 + max(index for index, word in enumerate(words) if any(char.isdigit() for char in word))
+    while end < len(words) and words[end].lower() in _TIME_WORDS:
+        end += 1
+    name_start = end
+    while name_start < len(words) and words[name_start].lower() in _DATE_SENDER_LINKS:
+        name_start += 1
+    return " ".join(words[:end]), " ".join(words[name_start:])
+
+
 def _attribution_parts(text: str) -> tuple[str | None, str | None, str | None]:
     """(name, address, date) out of an "On <date>, <name> <address> wrote:" line in any supported language."""
     tokens = list(_ADDRESS_TOKEN.finditer(text))
@@ -339,8 +362,9 @@ def _attribution_parts(text: str) -> tuple[str | None, str | None, str | None]:
         date_text = text[:quoted.start()]
     else:
         pieces = _NAME_CUT.split(before)
-        name = pieces[-1] if len(pieces) > 1 else before
-        date_text = before[:len(before) - len(name)]
+        piece = pieces[-1] if len(pieces) > 1 else before
+        date_part, name = _split_leading_date(piece)
+        date_text = before[:len(before) - len(piece)] + " " + date_part
     name = " ".join(name.split()).strip(" \"'«»„“”,:") or None
     if name and address and name.lower() == address:
         name = None

@@ -435,9 +435,12 @@ class Marker:
 class MarkerFinder:
     """Finds the markers of embedded mail in a list of lines; compute once per text, then ask per line."""
 
-    def __init__(self, lines: list[str], quoted: list[bool] | None = None) -> None:
+    def __init__(self, lines: list[str], quoted: list[bool] | None = None, depths: list[int] | None = None) -> None:
+        """`quoted` lines never start a marker. `depths` are the quote levels of `lines` as written, when the
+        caller removed them first; without them a quoted line counts as one level deeper than an unquoted one."""
         self.lines = lines
         self.quoted = quoted if quoted is not None else [False] * len(lines)
+        self.depths = depths if depths is not None else [int(flag) for flag in self.quoted]
         self.attributions = attribution_spans(lines, self.quoted)
         self.next_nonblank = _next_nonblank_table(lines)
 
@@ -469,9 +472,17 @@ class MarkerFinder:
             return Marker("attribution", index, end)
         return None
 
-    def _unlabelled_attribution_end(self, index: int) -> int | None:
+    def attribution_below_separator(self, index: int) -> int | None:
+        """End of the attribution that starts at `index`, the line under a separator, or None: one with a verb,
+        or a date and a sender ending with ":" (Yandex: '03.03.2025, 09:31, "Name" <addr>:'), quote or not."""
+        if index in self.attributions:
+            return self.attributions[index]
+        return self._unlabelled_attribution_end(index, quote_needed=False)
+
+    def _unlabelled_attribution_end(self, index: int, quote_needed: bool = True) -> int | None:
         """End of an attribution without a verb ("Thu, 26 Jun 2014 14:00 от Name <addr>:", Gmail's
-        "2 мар. 2026 г. в 09:30, Name <addr>:"); only believed when a ">" quote follows it."""
+        "2 мар. 2026 г. в 09:30, Name <addr>:", Tuta's "Mar 3, 2025, 09:31 by addr:"); only believed when
+        text quoted deeper than it follows."""
         line = self.lines[index].strip()
         end = index + 1
         if line.endswith("<") and end < len(self.lines) and not self.quoted[end]:
@@ -480,8 +491,10 @@ class MarkerFinder:
         if (len(line) > 200 or _ADDRESS_HINT not in line or not line.endswith((":", ">", "："))
                 or not _YEAR_OR_TIME.search(line)):
             return None
+        if not quote_needed:
+            return end
         follower = self._nonblank_within(end, 2)
-        return end if follower is not None and self.quoted[follower] else None
+        return end if follower is not None and self.depths[follower] > self.depths[index] else None
 
     def _nonblank_within(self, index: int, distance: int) -> int | None:
         if index >= len(self.lines):

@@ -229,3 +229,53 @@ def test_forward_headers_of_regional_webmail(header):
     assert (forward.original.sender_address, forward.original.sender_name) == ("sam@home.example", "Sam Patel")
     assert forward.note == "Please introduce Sam to Maya Chen."
     assert forward.original.body == "My back hurts."
+
+
+BACK_PAIN = "Hi Ana,\n\nMy back hurts.\n\nSam"
+QUOTED_BACK_PAIN = "\n".join(("> " + line).rstrip() for line in BACK_PAIN.split("\n"))
+
+
+@pytest.mark.parametrize("header, body, name, date", [
+    # Yandex: a date-and-sender line under its separator, nothing quoted, an end marker below.
+    ("-------- Пересылаемое сообщение --------\n03.03.2025, 09:31, \"Sam Patel\" <sam@home.example>:",
+     BACK_PAIN + "\n\n-------- Конец пересылаемого сообщения --------", "Sam Patel", "03.03.2025, 09:31"),
+    ("-------- Forwarded message --------\n03.03.2025, 09:31, \"Sam Patel\" <sam@home.example>:",
+     BACK_PAIN + "\n\n-------- End of forwarded message --------", "Sam Patel", "03.03.2025, 09:31"),
+    # Tuta: "<date> by <address>:" (German "von") above a quote.
+    ("Mar 3, 2025, 09:31 by sam@home.example:", QUOTED_BACK_PAIN, None, "Mar 3, 2025, 09:31"),
+    ("03.03.2025, 09:31 von sam@home.example:", QUOTED_BACK_PAIN, None, "03.03.2025, 09:31"),
+    # Mail.ru: "<date> от <name> <address>:" above a quote.
+    ("Понедельник, 3 марта 2025, 9:31 +03:00 от Sam Patel <sam@home.example>:", QUOTED_BACK_PAIN, "Sam Patel",
+     "Понедельник, 3 марта 2025, 9:31 +03:00"),
+    # Zoho: the date runs into the name without a comma.
+    ("---- On Mon, 03 Mar 2025 09:31:21 +0530 Sam Patel <sam@home.example> wrote ----", BACK_PAIN, "Sam Patel",
+     "Mon, 03 Mar 2025 09:31:21 +0530"),
+    # Gmail, English and older localised: no comma between the time and the name either.
+    ("On Mon, Mar 3, 2025 at 9:31 AM Sam Patel <sam@home.example> wrote:", QUOTED_BACK_PAIN, "Sam Patel",
+     "Mon, Mar 3, 2025 at 9:31 AM"),
+    ("2014-10-17 11:28 GMT+03:00 Sam Patel <sam@home.example>:", QUOTED_BACK_PAIN, "Sam Patel", "2014-10-17 11:28 GMT+03:00"),
+])
+def test_forward_headers_without_labels(header, body, name, date):
+    forward = parse_inline_forward(f"Please introduce Sam to Maya Chen.\n\n\n{header}\n\n{body}\n", "Fwd: Back pain")
+    original = forward.original
+    assert (original.sender_address, original.sender_name, original.date) == ("sam@home.example", name, date)
+    assert forward.note == "Please introduce Sam to Maya Chen."
+    assert original.body.startswith(BACK_PAIN)
+
+
+@pytest.mark.parametrize("header", [
+    "-------- Forwarded message --------\n03.03.2025, 09:31, \"Sam Patel\" <sam@home.example>:\n",
+    "Mar 3, 2025, 09:31 by sam@home.example:\n",
+])
+def test_an_unlabelled_outer_header_is_never_passed_over_for_an_older_forward_inside(header):
+    inner = BACK_PAIN + "\n\n" + GP
+    if header.startswith("Mar"):
+        inner = "\n".join(("> " + line).rstrip() for line in inner.split("\n"))
+    forward = parse_inline_forward(f"Please introduce Sam to Maya Chen.\n\n{header}\n{inner}\n", "Fwd: Back pain")
+    assert [message.sender_address for message in forward.messages] == ["sam@home.example", "h.grant@practice.example"]
+
+
+def test_a_date_and_address_line_without_a_quote_below_is_no_forward_header():
+    """Under a forward subject too: only under a separator, or above a quote, is such a line a header."""
+    body = "Please introduce Sam.\n\nMar 3, 2025, 09:31 by sam@home.example:\n\nMy back hurts.\n"
+    assert parse_inline_forward(body, "Fwd: Back pain") is None
