@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -12,8 +13,11 @@ from email.policy import default as default_policy
 from email_validator import EmailNotValidError, validate_email
 
 from introbot.core.quotes import (
+    HeaderField,
     Marker,
     MarkerFinder,
+    bare_fields_block_end,
+    bare_header_field,
     clean_lines,
     fields_block_end,
     header_field,
@@ -279,9 +283,12 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
             return _forwarded_at(lines, plain, depths, attribution, finder, outer_subject)
         fields_start = following
     fields_end = fields_block_end(plain, fields_start, any_first_kind=True)
+    read_field = header_field
+    if fields_end is None and marker.kind in ("forward", "original"):
+        fields_end, read_field = bare_fields_block_end(plain, fields_start), bare_header_field
     if fields_end is None:
         return None
-    values = _field_values(plain[fields_start:fields_end])
+    values = _field_values(plain[fields_start:fields_end], read_field)
     name, address = parse_mailbox(values.get("from", ""))
     message = ForwardedMessage(
         sender_address=address,
@@ -296,12 +303,12 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
     return message, fields_end
 
 
-def _field_values(block: list[str]) -> dict[str, str]:
+def _field_values(block: list[str], read_field: Callable[[str], HeaderField | None]) -> dict[str, str]:
     """The first value of each field kind, with wrapped lines rejoined."""
     values: dict[str, str] = {}
     current = None
     for line in block:
-        field = header_field(line)
+        field = read_field(line)
         if field:
             current = field.kind if field.kind not in values else None
             if current:

@@ -152,6 +152,30 @@ def fields_block_end(lines: list[str], start: int, any_first_kind: bool = False)
     return last_field + 1 if len(kinds) >= 2 else None
 
 
+# eM Client 9 writes its fields without colons ('From "Name" <addr>', "Date 3/3/2025 9:31:21 AM"), in English
+# whatever the language; only believed right under a separator, as a block with a From.
+_BARE_FIELD = re.compile(r"^[ \t]*(?P<label>from|to|cc|date|sent|subject)[ \t]+(?P<value>\S.*)$", re.IGNORECASE)
+
+
+def bare_header_field(line: str) -> HeaderField | None:
+    """The field of a colon-less header line ('From "Name" <addr>'), or None."""
+    match = _BARE_FIELD.match(line) if len(line) <= _MAX_MARKER_LINE else None
+    return HeaderField(_KIND_OF_LABEL[match["label"].lower()], match["value"].strip()) if match else None
+
+
+def bare_fields_block_end(lines: list[str], start: int) -> int | None:
+    """End (exclusive) of a block of colon-less fields at `start`: consecutive lines, From among at least
+    three kinds; or None."""
+    index, kinds = start, set()
+    while index < len(lines) and index - start < 8:
+        field = bare_header_field(lines[index])
+        if field is None:
+            break
+        kinds.add(field.kind)
+        index += 1
+    return index if "from" in kinds and len(kinds) >= 3 else None
+
+
 # ---------------------------------------------------------------------------------------------------
 # Separator lines
 

@@ -279,3 +279,24 @@ def test_a_date_and_address_line_without_a_quote_below_is_no_forward_header():
     """Under a forward subject too: only under a separator, or above a quote, is such a line a header."""
     body = "Please introduce Sam.\n\nMar 3, 2025, 09:31 by sam@home.example:\n\nMy back hurts.\n"
     assert parse_inline_forward(body, "Fwd: Back pain") is None
+
+
+EM_CLIENT = ('------ Original Message ------\nFrom "Sam Patel" <sam@home.example>\nTo "Ada Lee" <ada@clinic.example>\n'
+             "Date 3/3/2025 9:31:21 AM\nSubject Back pain")
+
+
+def test_em_client_header_fields_without_colons():
+    forward = parse_inline_forward(f"Please introduce Sam to Maya Chen.\n\n{EM_CLIENT}\n\n{BACK_PAIN}\n\n{GP}", "Fwd: Back pain")
+    assert [message.sender_address for message in forward.messages] == ["sam@home.example", "h.grant@practice.example"]
+    original = forward.original
+    assert (original.sender_name, original.subject, original.date) == ("Sam Patel", "Back pain", "3/3/2025 9:31:21 AM")
+    assert original.to == ("ada@clinic.example",)
+    assert original.body.startswith(BACK_PAIN)
+
+
+@pytest.mark.parametrize("body", [
+    EM_CLIENT.split("\n", 1)[1],                                        # no separator above
+    "------ Original Message ------\nFrom Sam, with love\nTo be read on Monday\n",   # prose, not fields
+])
+def test_colonless_fields_count_only_as_a_block_under_a_separator(body):
+    assert parse_inline_forward(f"Please introduce Sam.\n\n{body}\n\nMy back hurts.\n", "Fwd: Back pain") is None
