@@ -21,6 +21,7 @@ from introbot.core.quotes import (
     clean_lines,
     fields_block_end,
     header_field,
+    is_framed_title,
     quote_depth,
     split_reply,
     unquote,
@@ -236,7 +237,10 @@ def _parse_inline(lines: list[str], subject: str | None) -> Forward | None:
             break
         marker, message, body_start = found
         if not messages:
-            note = split_reply("\n".join(lines[:marker.start])).new_text
+            # A header block right under a framed title: the title is a separator in a language not known here.
+            note_end = marker.start - 1 if marker.kind == "fields" and marker.start and is_framed_title(
+                plain[marker.start - 1]) else marker.start
+            note = split_reply("\n".join(lines[:note_end])).new_text
         messages.append(message)
         index, hint = body_start, message.subject
     return Forward(note, tuple(messages)) if messages else None

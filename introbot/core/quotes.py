@@ -127,11 +127,22 @@ def fields_block_end(lines: list[str], start: int, any_first_kind: bool = False)
     """End (exclusive) of a block of embedded-message header fields starting at `start`, or None.
 
     A block has at least two kinds of fields on consecutive lines (wrapped values allowed). Without a
-    separator line above it, it must start with a From or Date/Sent field.
+    separator line above it, it must start with a From or Date/Sent field, or hold a From among three kinds
+    (Thunderbird's Subject/Date/From/To under a separator in a language not known here).
     """
     first = header_field(lines[start])
-    if first is None or not (any_first_kind or first.kind in ("from", "date")):
+    if first is None:
         return None
+    end, kinds = _fields_block(lines, start, first)
+    if len(kinds) < 2:
+        return None
+    if any_first_kind or first.kind in ("from", "date") or ("from" in kinds and len(kinds) >= 3):
+        return end
+    return None
+
+
+def _fields_block(lines: list[str], start: int, first: HeaderField) -> tuple[int, set[str]]:
+    """End (exclusive) and field kinds of the consecutive field lines from `start`, whose field is `first`."""
     kinds = {first.kind}
     last_field, previous_value = start, first.value
     index = start + 1
@@ -149,7 +160,7 @@ def fields_block_end(lines: list[str], start: int, any_first_kind: bool = False)
         else:
             previous_value = line.strip()
         index += 1
-    return last_field + 1 if len(kinds) >= 2 else None
+    return last_field + 1, kinds
 
 
 # eM Client 9 writes its fields without colons ('From "Name" <addr>', "Date 3/3/2025 9:31:21 AM"), in English
@@ -237,6 +248,11 @@ def _folded(text: str) -> str:
     folded to a plain i."""
     text = unicodedata.normalize("NFC", text).translate(_ARABIC_MARKS)
     return " ".join(text.replace("İ", "I").split()).lower()
+
+
+def is_framed_title(line: str) -> bool:
+    """True for a title framed by dashes ("-------- Anything --------"), known or not."""
+    return _FRAMED.match(without_bidi_marks(line).strip()) is not None
 
 
 def separator_kind(line: str) -> str | None:

@@ -300,3 +300,23 @@ def test_em_client_header_fields_without_colons():
 ])
 def test_colonless_fields_count_only_as_a_block_under_a_separator(body):
     assert parse_inline_forward(f"Please introduce Sam.\n\n{body}\n\nMy back hurts.\n", "Fwd: Back pain") is None
+
+
+@pytest.mark.parametrize("block", [
+    "Asunto: \tDor de costas\nData: \tMon, 3 Mar 2025 09:31:21 +0100\nDe: \tSam Patel <sam@home.example>\n"
+    "Para: \tAda <ada@clinic.example>",
+    "De: Sam Patel <sam@home.example>\nData: Mon, 3 Mar 2025 09:31:21 +0100\nAsunto: Dor de costas",
+])
+def test_a_block_under_an_unknown_separator_keeps_the_subject_and_the_separator_out_of_the_note(block):
+    """Thunderbird puts Subject first; in a language whose separator is not known here the block still counts
+    when it holds a From among three kinds, and the framed title above it is no part of the note."""
+    body = f"Preséntalle a Maya Chen, por favor.\n\n-------- Mensaxe reenviada --------\n{block}\n\nDoe-me as costas.\n"
+    forward = parse_inline_forward(body, "Fwd: Dor de costas")
+    assert forward.note == "Preséntalle a Maya Chen, por favor."
+    assert (forward.original.sender_address, forward.original.subject) == ("sam@home.example", "Dor de costas")
+
+
+@pytest.mark.parametrize("block", ["Subject: Back pain\nTo: Ada <ada@clinic.example>",
+                                   "Subject: Back pain\nFrom: Sam <sam@home.example>"])
+def test_a_block_of_two_kinds_starting_with_a_subject_is_no_header_without_a_separator(block):
+    assert parse_inline_forward(f"Notes from today.\n\n{block}\n\nMy back hurts.\n", None) is None
