@@ -375,6 +375,8 @@ PIECES = st.sampled_from([
     "---------- Forwarded message ---------\n", "Begin forwarded message:\n", "From: ", "Von: ", "Date: ",
     "Subject: ", "To: ", "Cc: ", "> ", ">", "<", ">", "a@b.example", "mailto:", "\n", "\n\n", "Sam ", "wrote:",
     "On 1 Jan 2020, ", "________________________________\n", "-----Original Message-----\n", "\t", ",", ";", '"',
+    "보낸 사람: ", "От кого: ", "מאת: ", "\u200f", "\u202a", "From ", "Date 3/3/2025 ", "03.03.2025, 09:31, ", " by ",
+    " от ", "-------- Пересылаемое сообщение --------\n", "pat.o'brien", "'", "[mailto: ", "-------- Xyz --------\n",
 ])
 
 
