@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from introbot.core.addresses import addresses_in_text
 from introbot.core.forwards import (
+    Forward,
     find_forward,
     parse_inline_forward,
     parse_mailbox,
@@ -194,6 +195,14 @@ def _forwarding_message(subject: str) -> EmailMessage:
     return msg
 
 
+def _forward_with_attached(note: str, inner: EmailMessage) -> Forward | None:
+    """The forward found in a practitioner's message with `note` as its text and `inner` attached, as received."""
+    msg = _forwarding_message("Fwd: Back pain")
+    msg.set_content(note)
+    msg.add_attachment(inner)
+    return find_forward(email.message_from_bytes(msg.as_bytes(), policy=email.policy.default))
+
+
 def test_an_attached_rfc822_forward():
     inner = EmailMessage()
     inner["From"] = "=?utf-8?q?Sam_P=C3=A1tel?= <sam.patel@home.example>"
@@ -201,11 +210,7 @@ def test_an_attached_rfc822_forward():
     inner["Subject"] = "Back pain"
     inner["Date"] = "Mon, 02 Mar 2026 09:30:00 +0100"
     inner.set_content(CLIENT_TEXT)
-    msg = _forwarding_message("Fwd: Back pain")
-    msg.set_content("Please introduce Sam to Maya.\n\n-- \nDr. Ada Lee")
-    msg.add_attachment(inner)
-    parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
-    forward = find_forward(parsed)
+    forward = _forward_with_attached("Please introduce Sam to Maya.\n\n-- \nDr. Ada Lee", inner)
     assert forward.note == "Please introduce Sam to Maya."
     original = forward.original
     assert (original.sender_address, original.sender_name) == ("sam.patel@home.example", "Sam Pátel")
@@ -335,10 +340,7 @@ def test_an_apostrophe_in_the_attached_sender_local_part_is_read_whole():
     inner["From"] = "Dan D'Angelo <d'angelo@home.example>"
     inner["Subject"] = "Back pain"
     inner.set_content(CLIENT_TEXT)
-    msg = _forwarding_message("Fwd: Back pain")
-    msg.set_content("Please introduce Dan to Maya.")
-    msg.add_attachment(inner)
-    original = find_forward(email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)).original
+    original = _forward_with_attached("Please introduce Dan to Maya.", inner).original
     assert (original.sender_address, original.sender_name) == ("d'angelo@home.example", "Dan D'Angelo")
 
 
