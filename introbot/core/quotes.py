@@ -4,7 +4,9 @@ Everything here works line by line with short, anchored regular expressions appl
 lines, so a long or hostile body costs linear time. The vocabulary of header labels, separators and
 "On ... wrote:" verbs covers the clients and locales of the forward and reply corpora (Gmail, Apple
 Mail, Outlook 2013-365, Thunderbird, Yahoo, HubSpot, MailMate, Missive, IONOS... in about twenty
-languages); the forward vocabulary follows crisp-oss/email-forward-parser (MIT).
+languages), whose forward vocabulary follows crisp-oss/email-forward-parser (MIT), plus the labels and
+separators of Korean, Greek, Hebrew, Arabic, Thai, Vietnamese, Indonesian, Catalan, Lithuanian and
+Bulgarian Outlook, Apple Mail, Gmail and Thunderbird, and of Mail.ru, Yandex, Tuta, Zoho and eM Client.
 """
 
 from __future__ import annotations
@@ -244,8 +246,8 @@ _ARABIC_MARKS = dict.fromkeys([0x0640, *range(0x064B, 0x0653), 0x0670])
 
 
 def _folded(text: str) -> str:
-    """Lower case for comparing phrases: NFC, bidi marks and Arabic vowel signs dropped, Turkish dotted capital I
-    folded to a plain i."""
+    """Lower case for comparing phrases: NFC, Arabic vowel signs dropped, Turkish dotted capital I folded to
+    a plain i."""
     text = unicodedata.normalize("NFC", text).translate(_ARABIC_MARKS)
     return " ".join(text.replace("İ", "I").split()).lower()
 
