@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -12,14 +13,19 @@ from email.policy import default as default_policy
 from email_validator import EmailNotValidError, validate_email
 
 from introbot.core.quotes import (
+    HeaderField,
     Marker,
     MarkerFinder,
+    bare_fields_block_end,
+    bare_header_field,
     clean_lines,
     fields_block_end,
     header_field,
+    is_framed_title,
     quote_depth,
     split_reply,
     unquote,
+    without_bidi_marks,
 )
 from introbot.core.text import body_text, children, content_type, filename, header_text
 
@@ -100,7 +106,10 @@ def strip_subject_prefixes(subject: str) -> str:
 # Addresses, without email.utils (CVE-2023-27043): find the address token, then validate it strictly.
 
 # Bounded on both sides of the "@" (RFC 5321 lengths) so that a long run without one costs linear time.
-_ADDRESS_TOKEN = re.compile(r"[^\s<>\[\]()\"',;:]{1,64}@[^\s<>\[\]()\"',;:]{1,253}")
+# An apostrophe is legal inside a local part (pat.o'brien@...), but at its edges it is Outlook's quoting
+# ('sam@client.example' <sam@client.example>), so it never starts or ends one.
+_ADDRESS_TOKEN = re.compile(
+    r"[^\s<>\[\]()\"',;:](?:[^\s<>\[\]()\",;:]{0,62}[^\s<>\[\]()\"',;:])?@[^\s<>\[\]()\"',;:]{1,253}")
 # A mailbox, or a whole To/Cc list, longer than these is junk; what lies beyond is not read.
 _MAX_MAILBOX = 1000
 _MAX_MAILBOX_LIST = 20_000
@@ -123,7 +132,7 @@ def valid_address(candidate: str) -> str | None:
 def parse_mailbox(text: str) -> tuple[str | None, str | None]:
     """(display name, validated address) from one mailbox as clients write it in forwarded headers:
     `Name <a@b>`, `"Name" [mailto:a@b]`, `a@b (Name)`, `Name<mailto:a@b> <a@b<mailto:a@b>>`, `Name`."""
-    text = text[:_MAX_MAILBOX].strip()
+    text = without_bidi_marks(text[:_MAX_MAILBOX]).strip()
     behalf = _ON_BEHALF.search(text)
     if behalf:
         text = text[:behalf.start()]
@@ -161,9 +170,10 @@ def _clean_name(text: str) -> str | None:
 
 
 def _enclosed(text: str, start: int) -> bool:
-    before = text[:start]
+    # A wrapped header line leaves a space inside the brackets: "Name [mailto:" / "sam@...]" rejoined.
+    before = text[:start].rstrip()
     if before.lower().endswith("mailto:"):
-        before = before[:-7]
+        before = before[:-7].rstrip()
     return before.endswith(("<", "[", "("))
 
 
@@ -215,7 +225,7 @@ def parse_inline_forward(body: str, subject: str | None = None) -> Forward | Non
 def _parse_inline(lines: list[str], subject: str | None) -> Forward | None:
     depths = [quote_depth(line) for line in lines]
     plain = [unquote(line, level) for line, level in zip(lines, depths)]
-    finder = MarkerFinder(plain)
+    finder = MarkerFinder(plain, depths=depths)
     messages: list[ForwardedMessage] = []
     note = ""
     index, hint = 0, subject
@@ -227,7 +237,10 @@ def _parse_inline(lines: list[str], subject: str | None) -> Forward | None:
             break
         marker, message, body_start = found
         if not messages:
-            note = split_reply("\n".join(lines[:marker.start])).new_text
+            # A header block right under a framed title: the title is a separator in a language not known here.
+            note_end = marker.start - 1 if marker.kind == "fields" and marker.start and is_framed_title(
+                plain[marker.start - 1]) else marker.start
+            note = split_reply("\n".join(lines[:note_end])).new_text
         messages.append(message)
         index, hint = body_start, message.subject
     return Forward(note, tuple(messages)) if messages else None
@@ -268,14 +281,18 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
         following = finder.next_nonblank[marker.end] if marker.end < len(plain) else None
         if following is None or following - marker.end > 3:
             return None
-        if following in finder.attributions:
-            attribution = Marker("attribution", following, finder.attributions[following])
+        attribution_end = finder.attribution_below_separator(following)
+        if attribution_end is not None:
+            attribution = Marker("attribution", following, attribution_end)
             return _forwarded_at(lines, plain, depths, attribution, finder, outer_subject)
         fields_start = following
     fields_end = fields_block_end(plain, fields_start, any_first_kind=True)
+    read_field = header_field
+    if fields_end is None and marker.kind in ("forward", "original"):
+        fields_end, read_field = bare_fields_block_end(plain, fields_start), bare_header_field
     if fields_end is None:
         return None
-    values = _field_values(plain[fields_start:fields_end])
+    values = _field_values(plain[fields_start:fields_end], read_field)
     name, address = parse_mailbox(values.get("from", ""))
     message = ForwardedMessage(
         sender_address=address,
@@ -290,12 +307,12 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
     return message, fields_end
 
 
-def _field_values(block: list[str]) -> dict[str, str]:
+def _field_values(block: list[str], read_field: Callable[[str], HeaderField | None]) -> dict[str, str]:
     """The first value of each field kind, with wrapped lines rejoined."""
     values: dict[str, str] = {}
     current = None
     for line in block:
-        field = header_field(line)
+        field = read_field(line)
         if field:
             current = field.kind if field.kind not in values else None
             if current:
@@ -320,6 +337,28 @@ _NAME_CUT = re.compile(r",|\s(?:időpontban|používateľ|пользовател
 _STARTER_WORD = re.compile(r"^\W*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dnia|D\.|W dniu|В|Vào|At)\s", re.I)
 
 
+# Words that end a time ("9:31 AM") and words that join a date to its sender: Tuta's "09:31 by addr:",
+# Mail.ru's "9:31 +03:00 от Name <addr>:".
+_TIME_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "gmt", "utc"})
+_DATE_SENDER_LINKS = frozenset({"by", "von", "от", "from"})
+
+
+def _split_leading_date(piece: str) -> tuple[str, str]:
+    """(date words, name) of a piece of an attribution that starts with a date no comma ends (Zoho's
+    "On Mon, 03 Mar 2025 09:31:21 +0530 Name <addr> wrote", Gmail's "2025 at 9:31 AM Name <addr> wrote");
+    ("", piece) when it starts with no number."""
+    words = piece.split()
+    if not words or not any(char.isdigit() for char in words[0]):
+        return "", piece
+    end = 1 + max(index for index, word in enumerate(words) if any(char.isdigit() for char in word))
+    while end < len(words) and words[end].lower() in _TIME_WORDS:
+        end += 1
+    name_start = end
+    while name_start < len(words) and words[name_start].lower() in _DATE_SENDER_LINKS:
+        name_start += 1
+    return " ".join(words[:end]), " ".join(words[name_start:])
+
+
 def _attribution_parts(text: str) -> tuple[str | None, str | None, str | None]:
     """(name, address, date) out of an "On <date>, <name> <address> wrote:" line in any supported language."""
     tokens = list(_ADDRESS_TOKEN.finditer(text))
@@ -334,8 +373,9 @@ def _attribution_parts(text: str) -> tuple[str | None, str | None, str | None]:
         date_text = text[:quoted.start()]
     else:
         pieces = _NAME_CUT.split(before)
-        name = pieces[-1] if len(pieces) > 1 else before
-        date_text = before[:len(before) - len(name)]
+        piece = pieces[-1] if len(pieces) > 1 else before
+        date_part, name = _split_leading_date(piece)
+        date_text = before[:len(before) - len(piece)] + " " + date_part
     name = " ".join(name.split()).strip(" \"'«»„“”,:") or None
     if name and address and name.lower() == address:
         name = None

@@ -4,12 +4,15 @@ Everything here works line by line with short, anchored regular expressions appl
 lines, so a long or hostile body costs linear time. The vocabulary of header labels, separators and
 "On ... wrote:" verbs covers the clients and locales of the forward and reply corpora (Gmail, Apple
 Mail, Outlook 2013-365, Thunderbird, Yahoo, HubSpot, MailMate, Missive, IONOS... in about twenty
-languages); the forward vocabulary follows crisp-oss/email-forward-parser (MIT).
+languages), whose forward vocabulary follows crisp-oss/email-forward-parser (MIT), plus the labels and
+separators of Korean, Greek, Hebrew, Arabic, Thai, Vietnamese, Indonesian, Catalan, Lithuanian and
+Bulgarian Outlook, Apple Mail, Gmail and Thunderbird, and of Mail.ru, Yandex, Tuta, Zoho and eM Client.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from introbot.core.notices import notice_lines
@@ -17,6 +20,16 @@ from introbot.core.text import normalize_newlines
 
 # Lines longer than this are prose or junk, never a header, separator or signature line.
 _MAX_MARKER_LINE = 300
+
+# Bidi controls that right-to-left clients put around names, addresses and labels (Gmail's Hebrew From:
+# "\u202aName\u202c\u200f <\u202aaddress\u202c\u200f>"); they change how a line looks, not what it says.
+_BIDI_MARKS = dict.fromkeys([*range(0x200E, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def without_bidi_marks(text: str) -> str:
+    """`text` without the invisible bidi controls (LRM, RLM, embeddings, isolates)."""
+    return text if text.isascii() else text.translate(_BIDI_MARKS)
+
 
 # ---------------------------------------------------------------------------------------------------
 # Header labels of an embedded message ("From:", "Von:", "De :", "*Sent:*", "件名：" ...)
@@ -26,6 +39,9 @@ _LABELS = {
         "from", "von", "de", "de la", "da", "van", "fra", "från", "frá", "od", "от", "від", "від кого",
         "отправитель", "feladó", "kimden", "gönderen", "lähettäjä", "saatja", "šalje", "expeditorul",
         "mittente", "nadawca", "afzender", "avsändare", "nuo", "送信元", "差出人", "发件人", "寄件者",
+        "от кого",                  # Mail.ru
+        "보낸 사람", "보낸사람", "발신",  # Korean: Outlook, Apple Mail, Thunderbird; Gmail, Daum; Samsung Email
+        "από", "מאת", "من", "từ", "จาก", "dari",  # Greek, Hebrew, Arabic, Vietnamese, Thai, Indonesian
     ),
     "date": (
         "date", "datum", "dato", "data", "dátum", "dată", "fecha", "päivämäärä", "päiväys", "дата", "tarih",
@@ -33,19 +49,32 @@ _LABELS = {
         "elküldve", "wysłano", "trimis", "отправлено", "odoslané", "odesláno", "gönderilen", "відправлено",
         "poslano", "enviado el", "enviado em", "enviada em", "gönderildi", "надіслано", "日付", "日期", "发送时间",
         "送信日時",
+        "보낸 날짜", "날짜",                        # Korean: Outlook "Sent"; Apple Mail, Thunderbird "Date"
+        "στάλθηκε", "αποστολή", "ημερομηνία",       # Greek: Outlook "Sent" (desktop, web); "Date"
+        "נשלח", "תאריך",                            # Hebrew
+        "تاريخ الإرسال", "تم الإرسال", "التاريخ",    # Arabic
+        "đã gửi", "ngày gửi", "ngày",               # Vietnamese
+        "ส่ง", "วันที่ส่ง", "วันที่",                     # Thai
+        "dikirim", "terkirim", "tanggal",           # Indonesian: Outlook, Yahoo "Sent"; "Date"
+        "enviat", "enviat el",                      # Catalan
+        "išsiųsta", "изпратено",                    # Lithuanian, Bulgarian
     ),
     "to": (
         "to", "an", "à", "a", "para", "aan", "til", "till", "komu", "кому", "címzett", "kime", "vastaanottaja",
         "prima", "do", "destinatarul", "către", "pre", "pour", "adresat", "送信先", "宛先", "收件人", "收件者",
+        "받는 사람", "받는사람", "수신", "προς", "אל", "إلى", "الى", "đến", "ถึง", "kepada", "per a", "kam", "до",
     ),
     "cc": (
         "cc", "kopie", "kopie (cc)", "kopio", "másolat", "másolatot kap", "kopi", "dw", "копия", "копія",
         "kopia", "bilgi", "kópia", "copie à", "copia", "bcc", "cco", "抄送", "副本",
+        "참조", "κοιν.", "κοιν", "עותק", "نسخة", "نسخة إلى", "สำเนา", "สำเนาถึง", "tembusan", "a/c", "kopija",
+        "копие",
     ),
     "subject": (
         "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "emne", "ämne", "předmět",
         "predmet", "tárgy", "temat", "assunto", "subiect", "subiectul", "тема", "konu", "naslov", "aihe",
         "efni", "件名", "主题", "主旨",
+        "제목", "θέμα", "נושא", "الموضوع", "chủ đề", "เรื่อง", "subjek", "assumpte", "tema", "относно",
     ),
     "reply-to": (
         "reply-to", "risposta", "antwort an", "répondre à", "responder a", "rispondi a", "antwoord aan",
@@ -70,8 +99,12 @@ class HeaderField:
 
 def header_field(line: str) -> HeaderField | None:
     """The header field an embedded-message line spells, in any supported language, or None."""
+    if len(line) > _MAX_MARKER_LINE * 4:
+        return None
+    if not line.isascii():
+        line = unicodedata.normalize("NFC", without_bidi_marks(line))
     head = line[:60]
-    if (":" not in head and "：" not in head) or len(line) > _MAX_MARKER_LINE * 4:
+    if ":" not in head and "：" not in head:
         return None
     match = _HEADER_FIELD.match(line)
     if not match:
@@ -96,11 +129,22 @@ def fields_block_end(lines: list[str], start: int, any_first_kind: bool = False)
     """End (exclusive) of a block of embedded-message header fields starting at `start`, or None.
 
     A block has at least two kinds of fields on consecutive lines (wrapped values allowed). Without a
-    separator line above it, it must start with a From or Date/Sent field.
+    separator line above it, it must start with a From or Date/Sent field, or hold a From among three kinds
+    (Thunderbird's Subject/Date/From/To under a separator in a language not known here).
     """
     first = header_field(lines[start])
-    if first is None or not (any_first_kind or first.kind in ("from", "date")):
+    if first is None:
         return None
+    end, kinds = _fields_block(lines, start, first)
+    if len(kinds) < 2:
+        return None
+    if any_first_kind or first.kind in ("from", "date") or ("from" in kinds and len(kinds) >= 3):
+        return end
+    return None
+
+
+def _fields_block(lines: list[str], start: int, first: HeaderField) -> tuple[int, set[str]]:
+    """End (exclusive) and field kinds of the consecutive field lines from `start`, whose field is `first`."""
     kinds = {first.kind}
     last_field, previous_value = start, first.value
     index = start + 1
@@ -118,7 +162,31 @@ def fields_block_end(lines: list[str], start: int, any_first_kind: bool = False)
         else:
             previous_value = line.strip()
         index += 1
-    return last_field + 1 if len(kinds) >= 2 else None
+    return last_field + 1, kinds
+
+
+# eM Client 9 writes its fields without colons ('From "Name" <addr>', "Date 3/3/2025 9:31:21 AM"), in English
+# whatever the language; only believed right under a separator, as a block with a From.
+_BARE_FIELD = re.compile(r"^[ \t]*(?P<label>from|to|cc|date|sent|subject)[ \t]+(?P<value>\S.*)$", re.IGNORECASE)
+
+
+def bare_header_field(line: str) -> HeaderField | None:
+    """The field of a colon-less header line ('From "Name" <addr>'), or None."""
+    match = _BARE_FIELD.match(line) if len(line) <= _MAX_MARKER_LINE else None
+    return HeaderField(_KIND_OF_LABEL[match["label"].lower()], match["value"].strip()) if match else None
+
+
+def bare_fields_block_end(lines: list[str], start: int) -> int | None:
+    """End (exclusive) of a block of colon-less fields at `start`: consecutive lines, From among at least
+    three kinds; or None."""
+    index, kinds = start, set()
+    while index < len(lines) and index - start < 8:
+        field = bare_header_field(lines[index])
+        if field is None:
+            break
+        kinds.add(field.kind)
+        index += 1
+    return index if "from" in kinds and len(kinds) >= 3 else None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -133,6 +201,11 @@ _FORWARD_TITLES = frozenset({
     "пересылаемое сообщение", "перенаправленное сообщение", "переслане повідомлення",
     "перенаправлене повідомлення", "mensagem reencaminhada", "mensagem encaminhada", "mesaj redirecționat",
     "továbbított üzenet", "iletilen ileti", "iletilmiş mesaj", "メッセージを転送", "转发的邮件", "轉寄的郵件",
+    # Thunderbird's localised "Forwarded Message", Yahoo's and Samsung Email's where they differ
+    "転送メッセージ", "転送されたメッセージ", "转发的消息", "转发邮件", "轉寄郵件", "轉寄的訊息", "välitetty viesti",
+    "missatge reenviat", "persiųstas laiškas", "препратено съобщение", "전달된 메시지", "전달 메시지",
+    "προωθημένο μήνυμα", "הודעה שהועברה", "הודעה מועברת", "رسالة معاد توجيهها", "الرسالة المعاد توجيهها",
+    "thư đã chuyển tiếp", "thư được chuyển tiếp", "ข้อความที่ส่งต่อ", "pesan terusan", "pesan yang diteruskan",
 })
 _ORIGINAL_TITLES = frozenset({
     "original message", "reply message", "ursprüngliche nachricht", "originalnachricht", "antwort nachricht",
@@ -142,6 +215,9 @@ _ORIGINAL_TITLES = frozenset({
     "wiadomość oryginalna", "oryginalna wiadomość", "исходное сообщение", "оригинальное сообщение",
     "вихідне повідомлення", "mensagem original", "eredeti üzenet", "orijinal ileti", "özgün ileti",
     "mesaj original", "原始邮件", "原始郵件", "元のメッセージ",
+    # Outlook's localised "-----Original Message-----" (Samsung Email and Daum write the Korean one too)
+    "원본 메시지", "원본 메일", "αρχικό μήνυμα", "הודעה מקורית", "الرسالة الأصلية", "ข้อความต้นฉบับ", "thư gốc",
+    "pesan asli", "missatge original", "originalus pranešimas", "originalus laiškas", "оригинално съобщение",
 })
 # Apple Mail, MailMate and friends put a phrase ending with ":" above the forwarded header block.
 _FORWARD_INTROS = frozenset({
@@ -153,6 +229,10 @@ _FORWARD_INTROS = frozenset({
     "início da mensagem encaminhada", "începe mesajul redirecționat", "начало переадресованного сообщения",
     "začiatok preposlanej správy", "vidarebefordrat mejl", "ileti başlangıcı",
     "початок листа, що пересилається", "以下为转发邮件", "転送されたメッセージ",
+    "以下為轉寄的郵件", "전달된 메시지", "전달된 메일", "έναρξη προωθημένου μηνύματος", "תחילת הודעה שהועברה",
+    "بداية الرسالة المعاد توجيهها", "เริ่มต้นข้อความที่ส่งต่อ", "bắt đầu thư được chuyển tiếp",
+    "awal pesan yang diteruskan", "inici del missatge reenviat", "pradžia persiųsto laiško",
+    "persiųsto laiško pradžia", "начало на препратеното съобщение",
 })
 # Dashes of every width: Proton Mail frames "Original Message" with U+2010 hyphens.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
@@ -161,14 +241,25 @@ _FRAMED = re.compile(
 _RULE_LINE = re.compile(r"^[ \t]*(?:_{10,}|-{10,}|={10,}|—{10,})[ \t]*$")
 
 
+# The Arabic short-vowel signs and tatweel that some clients write in "المُعاد توجيهها" and others omit.
+_ARABIC_MARKS = dict.fromkeys([0x0640, *range(0x064B, 0x0653), 0x0670])
+
+
 def _folded(text: str) -> str:
-    """Lower case for comparing phrases; Turkish dotted capital I folds to a plain i."""
+    """Lower case for comparing phrases: NFC, Arabic vowel signs dropped, Turkish dotted capital I folded to
+    a plain i."""
+    text = unicodedata.normalize("NFC", text).translate(_ARABIC_MARKS)
     return " ".join(text.replace("İ", "I").split()).lower()
+
+
+def is_framed_title(line: str) -> bool:
+    """True for a title framed by dashes ("-------- Anything --------"), known or not."""
+    return _FRAMED.match(without_bidi_marks(line).strip()) is not None
 
 
 def separator_kind(line: str) -> str | None:
     """"forward" for a forwarded-message separator, "original" for an original-message one, else None."""
-    stripped = line.strip()
+    stripped = without_bidi_marks(line).strip()
     if not stripped or len(stripped) > 120:
         return None
     if stripped.endswith((":", "：")):
@@ -386,9 +477,12 @@ class Marker:
 class MarkerFinder:
     """Finds the markers of embedded mail in a list of lines; compute once per text, then ask per line."""
 
-    def __init__(self, lines: list[str], quoted: list[bool] | None = None) -> None:
+    def __init__(self, lines: list[str], quoted: list[bool] | None = None, depths: list[int] | None = None) -> None:
+        """`quoted` lines never start a marker. `depths` are the quote levels of `lines` as written, when the
+        caller removed them first; without them a quoted line counts as one level deeper than an unquoted one."""
         self.lines = lines
         self.quoted = quoted if quoted is not None else [False] * len(lines)
+        self.depths = depths if depths is not None else [int(flag) for flag in self.quoted]
         self.attributions = attribution_spans(lines, self.quoted)
         self.next_nonblank = _next_nonblank_table(lines)
 
@@ -420,9 +514,17 @@ class MarkerFinder:
             return Marker("attribution", index, end)
         return None
 
-    def _unlabelled_attribution_end(self, index: int) -> int | None:
+    def attribution_below_separator(self, index: int) -> int | None:
+        """End of the attribution that starts at `index`, the line under a separator, or None: one with a verb,
+        or a date and a sender ending with ":" (Yandex: '03.03.2025, 09:31, "Name" <addr>:'), quote or not."""
+        if index in self.attributions:
+            return self.attributions[index]
+        return self._unlabelled_attribution_end(index, quote_needed=False)
+
+    def _unlabelled_attribution_end(self, index: int, quote_needed: bool = True) -> int | None:
         """End of an attribution without a verb ("Thu, 26 Jun 2014 14:00 от Name <addr>:", Gmail's
-        "2 мар. 2026 г. в 09:30, Name <addr>:"); only believed when a ">" quote follows it."""
+        "2 мар. 2026 г. в 09:30, Name <addr>:", Tuta's "Mar 3, 2025, 09:31 by addr:"); only believed when
+        text quoted deeper than it follows."""
         line = self.lines[index].strip()
         end = index + 1
         if line.endswith("<") and end < len(self.lines) and not self.quoted[end]:
@@ -431,8 +533,10 @@ class MarkerFinder:
         if (len(line) > 200 or _ADDRESS_HINT not in line or not line.endswith((":", ">", "："))
                 or not _YEAR_OR_TIME.search(line)):
             return None
+        if not quote_needed:
+            return end
         follower = self._nonblank_within(end, 2)
-        return end if follower is not None and self.quoted[follower] else None
+        return end if follower is not None and self.depths[follower] > self.depths[index] else None
 
     def _nonblank_within(self, index: int, distance: int) -> int | None:
         if index >= len(self.lines):

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from introbot.core.addresses import addresses_in_text
 from introbot.core.forwards import (
+    Forward,
     find_forward,
     parse_inline_forward,
     parse_mailbox,
@@ -106,6 +108,15 @@ def test_forward_headers_of_other_clients_and_languages(header, subject):
     assert forward.original.body == CLIENT_TEXT
 
 
+def test_a_from_line_wrapped_after_mailto_keeps_the_name_clean():
+    header = ("-----Original Message-----\nFrom: Dr. Samantha Rivera-Okonkwo, Riverside Family Practice Patient Services [mailto:\n"
+              "samantha@home.example]\nSent: Monday, March 2, 2026 9:30 AM\nTo: Ada Lee <ada@clinic.example>\nSubject: Back pain")
+    original = parse_inline_forward(f"Please introduce her.\n\n{header}\n\n{CLIENT_TEXT}\n", "FW: Back pain").original
+    assert original.sender_address == "samantha@home.example"
+    assert original.sender_name == "Dr. Samantha Rivera-Okonkwo, Riverside Family Practice Patient Services"
+    assert original.body == CLIENT_TEXT
+
+
 def test_cc_recipients_are_kept():
     assert parse_inline_forward(GMAIL).original.cc == ("jo@home.example",)
 
@@ -184,6 +195,14 @@ def _forwarding_message(subject: str) -> EmailMessage:
     return msg
 
 
+def _forward_with_attached(note: str, inner: EmailMessage) -> Forward | None:
+    """The forward found in a practitioner's message with `note` as its text and `inner` attached, as received."""
+    msg = _forwarding_message("Fwd: Back pain")
+    msg.set_content(note)
+    msg.add_attachment(inner)
+    return find_forward(email.message_from_bytes(msg.as_bytes(), policy=email.policy.default))
+
+
 def test_an_attached_rfc822_forward():
     inner = EmailMessage()
     inner["From"] = "=?utf-8?q?Sam_P=C3=A1tel?= <sam.patel@home.example>"
@@ -191,11 +210,7 @@ def test_an_attached_rfc822_forward():
     inner["Subject"] = "Back pain"
     inner["Date"] = "Mon, 02 Mar 2026 09:30:00 +0100"
     inner.set_content(CLIENT_TEXT)
-    msg = _forwarding_message("Fwd: Back pain")
-    msg.set_content("Please introduce Sam to Maya.\n\n-- \nDr. Ada Lee")
-    msg.add_attachment(inner)
-    parsed = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
-    forward = find_forward(parsed)
+    forward = _forward_with_attached("Please introduce Sam to Maya.\n\n-- \nDr. Ada Lee", inner)
     assert forward.note == "Please introduce Sam to Maya."
     original = forward.original
     assert (original.sender_address, original.sender_name) == ("sam.patel@home.example", "Sam Pátel")
@@ -282,6 +297,13 @@ def test_a_forward_attached_as_an_eml_file():
     ("sam@home.example", (None, "sam@home.example")),
     ("sam@home.example <sam@home.example>", (None, "sam@home.example")),
     ("Sam Patel", ("Sam Patel", None)),
+    ("Sam Patel, Home Practice [mailto: sam@home.example]", ("Sam Patel, Home Practice", "sam@home.example")),
+    ("Sam Patel < sam@home.example >", ("Sam Patel", "sam@home.example")),
+    # An apostrophe is legal atext inside a local part; at its edges it is Outlook's quoting.
+    ("O'Brien, Pat <pat.o'brien@home.example>", ("O'Brien, Pat", "pat.o'brien@home.example")),
+    ("'pat.o'brien@home.example' <pat.o'brien@home.example>", (None, "pat.o'brien@home.example")),
+    ("'Pat O'Brien' [mailto:pat.o'brien@home.example]", ("Pat O'Brien", "pat.o'brien@home.example")),
+    ("d'angelo@home.example (Dan D'Angelo)", ("Dan D'Angelo", "d'angelo@home.example")),
     ("Sam <sam@localhost>", ("Sam", None)),
     ("", (None, None)),
 ])
@@ -300,6 +322,31 @@ def test_lines_that_make_backtracking_parsers_hang_are_handled():
     """email-forward-parser needs 111 s for 7 KB of the first line; this one must simply complete."""
     assert parse_inline_forward("Dne " + "a, <b> " * 100_000, "Fwd: x") is None
     assert parse_inline_forward("From:" + " " * 20_000 + "x", "Fwd: x") is None  # an IndexError there
+
+
+@pytest.mark.parametrize("header", [
+    "From: O'Brien, Pat <pat.o'brien@home.example>\nSent: Monday, March 2, 2026 9:30 AM\nTo: Ada Lee <ada@clinic.example>"
+    "\nSubject: Back pain",                                                                            # Outlook
+    "---------- Forwarded message ---------\nFrom: Pat O'Brien <pat.o'brien@home.example>\nDate: Mon, 2 Mar 2026 at 09:30"
+    "\nSubject: Back pain\nTo: <ada@clinic.example>",                                                  # Gmail
+])
+def test_an_apostrophe_in_the_forwarded_local_part_is_read_whole(header):
+    forward = parse_inline_forward(f"Please introduce Pat to Maya.\n\n{header}\n\n{CLIENT_TEXT}\n", "FW: Back pain")
+    assert forward.original.sender_address == "pat.o'brien@home.example"
+
+
+def test_an_apostrophe_in_the_attached_sender_local_part_is_read_whole():
+    inner = EmailMessage()
+    inner["From"] = "Dan D'Angelo <d'angelo@home.example>"
+    inner["Subject"] = "Back pain"
+    inner.set_content(CLIENT_TEXT)
+    original = _forward_with_attached("Please introduce Dan to Maya.", inner).original
+    assert (original.sender_address, original.sender_name) == ("d'angelo@home.example", "Dan D'Angelo")
+
+
+def test_an_apostrophe_in_an_address_written_in_the_note_is_read_whole():
+    note = "Her address is pat.o'brien@home.example, not 'pat@home.example'."
+    assert [found.email for found in addresses_in_text(note)] == ["pat.o'brien@home.example", "pat@home.example"]
 
 
 def test_parse_mailbox_list_splits_outside_quotes_and_brackets():
@@ -330,6 +377,8 @@ PIECES = st.sampled_from([
     "---------- Forwarded message ---------\n", "Begin forwarded message:\n", "From: ", "Von: ", "Date: ",
     "Subject: ", "To: ", "Cc: ", "> ", ">", "<", ">", "a@b.example", "mailto:", "\n", "\n\n", "Sam ", "wrote:",
     "On 1 Jan 2020, ", "________________________________\n", "-----Original Message-----\n", "\t", ",", ";", '"',
+    "보낸 사람: ", "От кого: ", "מאת: ", "\u200f", "\u202a", "From ", "Date 3/3/2025 ", "03.03.2025, 09:31, ", " by ",
+    " от ", "-------- Пересылаемое сообщение --------\n", "pat.o'brien", "'", "[mailto: ", "-------- Xyz --------\n",
 ])
 
 
