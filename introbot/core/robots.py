@@ -367,9 +367,15 @@ _QUOTE_START = re.compile(
 _NEW_TEXT_LIMIT = 4000
 _OUT_OF_OFFICE_SUBJECTS = (_OUT_OF_OFFICE_SUBJECT, _OUT_OF_OFFICE_SUBJECT_PHRASE, _OUT_OF_OFFICE_SUBJECT_ANYWHERE,
                            _OOO_SUBJECT)
+# Challenge-response filters (SpamArrest, Boxbe...) that hold mail until the sender proves they are human.
+_SENDER_CHALLENGE = _phrases(
+    r"verify (?:that )?you are (?:a )?(?:human|real person|not a (?:robot|spammer))|(?:complete|finish) the"
+    r" (?:sender )?verification(?: process)?|sender verification (?:request|required)|spam ?arrest|boxbe",
+)
 _ROBOT_SENTENCES = (("body: automatic-reply sentence", _AUTOMATIC_REPLY_SENTENCE),
                     ("body: unmonitored-mailbox sentence", _UNMONITORED_MAILBOX),
-                    ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED))
+                    ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED),
+                    ("body: sender verification challenge", _SENDER_CHALLENGE))
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n[ \t]*\n")
 
 _LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
@@ -851,6 +857,20 @@ def _auto_reply(facts: _Facts) -> Automatic | None:
     return None
 
 
+def _calendar_notice(facts: _Facts) -> Automatic | None:
+    """An invitation, acceptance or cancellation (text/calendar with a METHOD): a calendar's, never an answer."""
+    for part in facts.parts_of("text/calendar", enclosed=False):
+        method = _CALENDAR_METHOD.search(_raw_header(part, "content-type")) or _CALENDAR_METHOD.search(
+            _text_of(part)[:_SCAN_LIMIT])
+        if method:
+            return Automatic(AutoKind.AUTO_GENERATED, (f"calendar {method.group(1).lower()}",))
+    return None
+
+
+_CALENDAR_METHOD = re.compile(r"method\s*[=:]\s*\"?(request|reply|cancel|counter|declinecounter|refresh|add|publish)",
+                              re.IGNORECASE)
+
+
 def _mailing_list(facts: _Facts) -> Automatic | None:
     reasons = [f"{name} header" for name in _LIST_HEADERS if name in facts.headers]
     if facts.token("precedence") == "list":
@@ -947,6 +967,7 @@ _RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (
     _read_receipt,
     _non_standard_bounce,
     _auto_reply,
+    _calendar_notice,
     _mailing_list,
     _bulk,
     _auto_generated,

@@ -630,3 +630,37 @@ def test_a_persons_absence_with_their_yes_after_it_is_a_person(body):
     assert detect_automatic(answer) is None
     answer.set_content("I am on holiday until Monday and will reply on my return.")
     assert detect_automatic(answer).kind is AutoKind.AUTO_REPLY
+
+
+@pytest.mark.parametrize("method, subject", [("REQUEST", "Invitation: Intro call"), ("REPLY", "Accepted: Intro call"),
+                                             ("CANCEL", "Canceled event: Intro call")])
+def test_a_calendar_invitation_or_its_answer_is_a_calendars_not_a_persons(method, subject):
+    invite = EmailMessage()
+    invite["From"], invite["To"], invite["Subject"] = "Maya Chen <maya@bodywork.example>", "intro@collective.example", subject
+    invite.set_content("You have been invited to the following event.\n\nYes\nNo\nMaybe\n")
+    invite.add_alternative(f"BEGIN:VCALENDAR\nMETHOD:{method}\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n",
+                           subtype="calendar", params={"method": method})
+    verdict = detect_automatic(invite)
+    assert verdict.kind is AutoKind.AUTO_GENERATED and verdict.reasons == (f"calendar {method.lower()}",)
+
+
+def test_a_calendar_file_a_person_attaches_without_a_method_is_still_their_mail():
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Sam <sam@client.example>", "intro@collective.example", "Re: Maya?"
+    mail.set_content("Yes please! My free times are attached.")
+    mail.add_attachment("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n", subtype="calendar",
+                        filename="free.ics")
+    assert detect_automatic(mail) is None
+
+
+@pytest.mark.parametrize("body", [
+    "Hello,\n\nI'm protecting myself from junk mail. Please click the link below to complete the verification "
+    "process.\n\nhttp://www.spamarrest.example/verify?h=abc\n\nPlease verify you are human.",
+    "Boxbe: Maya Chen has a Guest List. Click to request approval.",
+])
+def test_a_challenge_response_filter_is_a_robot(body):
+    assert detect(person("Re: Introduction", body)).kind is AutoKind.AUTO_REPLY
+
+
+def test_a_person_mentioning_verification_after_their_answer_is_a_person():
+    assert detect(person("Re: Introduction", "Yes please! Do I need to verify that you are human first? :)")) is None
