@@ -28,7 +28,7 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
-from introbot.core.robots import AutoKind, Automatic, detect_automatic, robot_wording_first
+from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
@@ -428,6 +428,11 @@ class Service:
         if match.purpose is Purpose.THREAD:
             failed = [intro.role_of(a) for a in automatic.failed_recipients]
             role = next((r for r in failed if r is not None), None)
+            if role is None:
+                # Listed in no form we know ("Die Zustellung an maya@... ist fehlgeschlagen"): the one
+                # party the bounce's own text names is the one it failed for.
+                named = {r for r in (intro.role_of(a) for a in addresses_in_notice(message)) if r is not None}
+                role = named.pop() if len(named) == 1 else None
         if match.purpose is Purpose.REFERRER or role is None:
             return Decision("bounce", IGNORED, f"bounce of mail to the referrer or unknown recipient: {reasons}",
                             intro=intro)

@@ -105,6 +105,23 @@ def introduced(world: World):
     return world.wait_inbox(SAM, 2)[1]
 
 
+def test_a_bounce_of_the_introduction_that_names_one_party_only_in_its_own_words_fails_for_that_party(world):
+    intro = introduced(world)
+    envelope = intro["Return-Path"].strip("<>")
+    bounce = new_message(("Mail Delivery System", "MAILER-DAEMON@mx.bodywork.example"), ("", envelope),
+                         "Unzustellbar: " + str(intro["Subject"]),
+                         f"Die Zustellung an folgende Empfänger ist fehlgeschlagen. Das Postfach von "
+                         f"{MAYA[1]} ist voll.\n\n---- Originalnachricht ----\nAn: {SAM[1]}, {MAYA[1]}\n"
+                         f"Betreff: {intro['Subject']}\n")
+    bounce["Return-Path"] = "<>"
+    before = len(world.inbox(BOT))
+    world.send(bounce, sender=("", "MAILER-DAEMON@mx.bodywork.example"), envelope_to=[envelope])
+    world.mail.wait_for_messages(BOT, before + 1)
+    world.once()
+    [_, failed] = world.wait_inbox(ADA, 2)  # after "I introduced them": Maya could not be reached
+    assert "Maya Chen" in plain(failed) and "Sam Rivera" in plain(failed)
+
+
 @pytest.mark.parametrize("writer, other", [(SAM, MAYA), (MAYA, SAM)])
 def test_a_reply_all_from_either_party_reaches_only_the_other(world, writer, other):
     intro = introduced(world)

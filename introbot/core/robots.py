@@ -56,6 +56,13 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
     return None
 
 
+def addresses_in_notice(msg: EmailMessage) -> tuple[str, ...]:
+    """Every address a bounce's own text names, above the original it returns, other than its own sender's
+    and recipients': where the failed recipient is not listed in a known form, the one it names is."""
+    facts = _Facts(msg, None)
+    return tuple(a for a in _addresses([facts.notice]) if a not in facts.own_addresses)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Patterns
 
@@ -126,7 +133,10 @@ _DELAY_WORDING = _phrases(
 _ORIGINAL_MESSAGE_MARK = re.compile(
     r"^[ \t|>]*(?:-{2,}[ \t]*(?:original message|this is a copy of the message|the header of the original"
     r"|unsent message|returned message|message header follows|original mail|below (?:this|the next) line is a copy"
-    r"|start of returned message|returned mail follows|message text follows|the header and top)"
+    r"|start of returned message|returned mail follows|message text follows|the header and top"
+    r"|originalnachricht|ursprüngliche nachricht|message d'origine|message original|mensaje original"
+    r"|messaggio originale|mensagem original|oorspronkelijk bericht|origineel bericht|ursprungligt meddelande"
+    r"|oprindelig meddelelse|opprinnelig melding|oryginalna wiadomość|wiadomość oryginalna)"
     r"|original message follows|original mail as follows|included is a copy of the message header"
     r"|here is a copy of the first part of the message)",
     re.IGNORECASE | re.MULTILINE,

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from introbot.core.mime import UnreadableMessage, parse_message
-from introbot.core.robots import AutoKind, Automatic, detect_automatic, robot_wording_first
+from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first
 
 LOOP = ("X-Introbot-Loop", "intro@collective.example")
 PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
@@ -664,3 +664,12 @@ def test_a_challenge_response_filter_is_a_robot(body):
 
 def test_a_person_mentioning_verification_after_their_answer_is_a_person():
     assert detect(person("Re: Introduction", "Yes please! Do I need to verify that you are human first? :)")) is None
+
+
+def test_the_addresses_a_bounce_names_in_its_own_words_stop_where_the_returned_original_starts():
+    bounce = EmailMessage()
+    bounce["From"], bounce["To"] = "MAILER-DAEMON@mx.bodywork.example", "intro+abc@collective.example"
+    bounce["Subject"] = "Unzustellbar: Sam, meet Maya"
+    bounce.set_content("Die Zustellung an folgende Empfänger ist fehlgeschlagen: maya@bodywork.example\n\n"
+                       "---- Originalnachricht ----\nAn: sam@client.example, maya@bodywork.example\n")
+    assert addresses_in_notice(bounce) == ("maya@bodywork.example",)
