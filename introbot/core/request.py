@@ -103,7 +103,8 @@ class Directory:
     def _unsure_mentions(self, text: str, excluded: frozenset[str]) -> list[Person]:
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
         people = [p for p in self.people if p.email not in excluded]
-        by_name = [p for p in people if _mentions(text, p.first_name)]
+        # "for lio", and names with a case ending: "Lio Parkille" (Finnish), "Mayom Chen" (Croatian).
+        by_name = [p for p in people if _mentions(text, p.first_name) or _inflected_mention(text, p)]
         said = {p.email: {stem for stem in _specialty_stems(p) if any(w.startswith(stem) for w in words)}
                 for p in people}
         # "craniosacral" is one person's word, "therapist" many people's: the rarer word decides.
@@ -111,6 +112,17 @@ class Directory:
         rarest = min((holders[stem] for stems in said.values() for stem in stems), default=0)
         by_specialty = [p for p in people if any(holders[stem] == rarest for stem in said[p.email])]
         return by_name + [p for p in by_specialty if p not in by_name]
+
+
+def _inflected_mention(text: str, person: Person) -> bool:
+    """The person's full name with up to four letters of a case ending on each word, which may replace a
+    final vowel ("Maya" -> "Mayom")."""
+    words = _name_without_title(person.name).split()
+    if len(words) < 2:
+        return False
+    stems = [word[:-1] if len(word) > 3 and word[-1].lower() in "aeiouy" else word for word in words]
+    pattern = r"[ \t]+".join(re.escape(stem) + r"\w{0,4}" for stem in stems)
+    return re.search(rf"(?<!{_LETTER}){pattern}(?!{_LETTER})", text, re.IGNORECASE) is not None
 
 
 def _specialty_stems(person: Person) -> list[str]:
