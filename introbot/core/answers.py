@@ -589,7 +589,7 @@ class _Text:
     sentence_length: dict[int, int]
     line_length: dict[int, int]
     questions: dict[int, list[int]]    # sentence -> word index just before each "?"
-    naming_no: set[int]                # sentences that name a no without giving it ("why would I say no?")
+    naming_no: set[int]                # rhetorical questions that name a no ("Why would I say no?")
 
 
 def _own_lines(text: str) -> list[tuple[int, str]]:
@@ -734,7 +734,7 @@ def _read(new_text: str) -> _Text:
         clause = words[start].clause
         opens = start == 0 or words[start - 1].clause != clause
         mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end)
-        if mentioned:
+        if mentioned and words[sentence_start[words[start].sentence]].folded in _RHETORICAL_OPENERS:
             naming_no.add(words[start].sentence)
         kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
             entry.kind, clause in whole, start in opening, nordic)
@@ -746,6 +746,14 @@ def _read(new_text: str) -> _Text:
 # "How could I say no!", "Comment dire non", "Wie könnte ich nein sagen": a no named, not given.
 _SAY = frozenset(_fold(word) for word in (
     "say", "saying", "said", "dire", "decir", "dizer", "sagen", "zeggen", "säga", "sige", "si", "powiedzieć", "mówić"))
+
+
+# The first word of a question that names a no only to wave it away ("Why would I say no?", "How could I
+# say no?", "Who would say no to that?"); "Would you mind if I said no?" asks it, and is not skipped.
+_RHETORICAL_OPENERS = frozenset(_fold(word) for word in (
+    "why", "how", "who", "pourquoi", "comment", "qui", "warum", "wieso", "wie", "wer", "por", "porqué", "cómo", "quién",
+    "perché", "come", "chi", "porque", "como", "quem", "waarom", "hoe", "varför", "hur", "vem", "hvorfor",
+    "hvordan", "hvem", "dlaczego", "czemu", "jak", "kto"))
 
 
 def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:

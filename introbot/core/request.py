@@ -561,12 +561,14 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
         return directory.candidate(addresses[0].email, addresses[0].name)
     if missing != "colleague":
         return None
-    among_options = [o for o in options if o.person and o.person in directory.named_in(answer)]
+    # "No, not Lio": a name after a "not" is no answer.
+    named = [directory.candidate(p.email) for p in directory.named_in(answer, frozenset(excluded))]
+    named = [c for c in named if not _ruled_out(answer, c)]
+    among_options = [o for o in options if o.email in {c.email for c in named}]
     if len(among_options) == 1:
         return among_options[0]
-    named = directory.named_in(answer, frozenset(excluded))
     if named:
-        return directory.candidate(named[0].email) if len(named) == 1 else None
+        return named[0] if len(named) == 1 else None
     # "Did you mean Lio Park?" - "Yes"
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
         return options[0]

@@ -125,7 +125,10 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Hur skulle jag kunna säga nej? Ja!", YES), ("Jak mogę powiedzieć nie? Tak!", YES),
     ("Why would I say no? Yes!", YES), ("Wie könnte ich nein sagen? Ja!", YES),
     ("¿Cómo voy a decir que no? ¡Sí!", YES), ("Why would I say no? Let me think.", UNCLEAR),
-    ("Can I say no? No thanks.", NO), ("Does she do home visits? Yes please.", UNCLEAR),
+    ("Can I say no? No thanks.", UNCLEAR),  # a question first: the no after it is not read ("Does she do home visits? Yes please.", UNCLEAR),
+    # Asking whether a no is allowed is not waving it away: what follows is no plain yes.
+    ("Would you mind if I said no? Perfect, thanks for thinking of me.", UNCLEAR),
+    ("Is it ok if I say no? Great, thanks.", UNCLEAR), ("Can I say no? Ok.", UNCLEAR),
     # A no then a "maybe" about later is a no for now; a "maybe" before the no is not.
     ("Not right now, maybe in a few months.", NO), ("Pas maintenant, peut-être dans quelques mois.", NO),
     ("Nein, vielleicht später.", NO), ("Maybe not.", UNCLEAR), ("No, ahora no, quizás más adelante.", NO),
@@ -369,7 +372,9 @@ NEUTRAL_WORDS = ["the", "she", "clinic", "monday", "back", "pain", "reply", "or"
                  "hi", "hello", "bonjour", "hola", "week", "after", "knee", "shoulder", "wrote", "on", "from",
                  "intro", "assistant", "sent", "my", "iphone", "dank", "je", "dziękuję", "grazie", "obrigado"]
 SEPARATORS = [" ", ", ", ". ", "\n", "? ", "! ", "\n> ", "\n\n", " - "]
-consonant_words = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=1, max_size=7)
+# French "svp"/"stp" ("please") are answer words without a vowel: "Stp !" alone is a yes, as "Please!" is.
+consonant_words = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=1, max_size=7).filter(
+    lambda word: word not in ("svp", "stp"))
 neutral_texts = st.lists(
     st.tuples(st.sampled_from(NEUTRAL_WORDS) | consonant_words, st.sampled_from(SEPARATORS)), max_size=40,
 ).map(lambda pairs: "".join(word + separator for word, separator in pairs))

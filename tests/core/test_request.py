@@ -141,6 +141,9 @@ def test_the_referrer_s_one_line_answer_completes_the_request(answer, expected):
     ("Yes, Maya Chen", MAYA.email),
     ("No", None),
     ("Hmm, not sure", None),
+    ("No, not Lio.", None),
+    ("nope, not lio park", None),
+    ("Not Lio Park but Maya Chen", MAYA.email),
 ])
 def test_a_yes_takes_the_one_colleague_offered_and_a_name_still_wins(answer, expected):
     offered = (DIRECTORY.candidate(LIO.email),)
