@@ -787,11 +787,13 @@ def _non_standard_bounce(facts: _Facts) -> Automatic | None:
     if not (set(signs) & _STRONG_BOUNCE_SIGNS or failed or (len(signs) >= 2 and bounce_specific)):
         return None  # one weak sign (a postmaster writing, a lone null return-path) makes no bounce
     reasons = tuple(signs) + (("failed recipients listed in the text",) if failed else ())
-    # a hard-failure code or wording wins over flufl.bounce's warning detector, which takes every address
-    # after "Your message to:" (Barracuda's block notices say it too) for a temporary failure
+    # A hard-failure code or wording wins over flufl.bounce's warning detector, which takes every address
+    # after "Your message to:" (Barracuda's block notices say it too) for a temporary failure; a delay
+    # warning's own words ("delivery attempts will continue") lose only to a 5xx code, since the remote
+    # reply it quotes may well say "User unknown".
     hard_failure = "5" in codes or _HARD_FAILURE_WORDING.search(notice) is not None
-    delayed = not hard_failure and ((bool(temporary) and not permanent) or bool(
-        _DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000])))
+    delay_wording = bool(_DELAY_WORDING.search(facts.subject) or _DELAY_WORDING.search(notice[:3000]))
+    delayed = (bool(temporary) and not permanent and not hard_failure) or ("5" not in codes and delay_wording)
     if delayed:
         return Automatic(AutoKind.DELAY, reasons, failed, False, facts.message_ids)
     permanence = _permanence(codes)

@@ -673,3 +673,15 @@ def test_the_addresses_a_bounce_names_in_its_own_words_stop_where_the_returned_o
     bounce.set_content("Die Zustellung an folgende Empfänger ist fehlgeschlagen: maya@bodywork.example\n\n"
                        "---- Originalnachricht ----\nAn: sam@client.example, maya@bodywork.example\n")
     assert addresses_in_notice(bounce) == ("maya@bodywork.example",)
+
+
+def test_a_delay_warning_quoting_a_user_unknown_reply_is_still_a_delay():
+    warning = EmailMessage()
+    warning["From"], warning["To"] = "Mail Delivery System <Mailer-Daemon@mx.clinic.example>", "intro+a@collective.example"
+    warning["Subject"], warning["Return-Path"] = "Warning: message 1abc-000 delayed 24 hours", "<>"
+    warning.set_content("A message that you sent has not yet been delivered to one or more of its recipients after "
+                        "more than 24 hours on the queue.\n\n  maya@bodywork.example\n    host mx.bodywork.example: "
+                        "450 4.1.1 <maya@bodywork.example>: Recipient address rejected: User unknown\n\n"
+                        "Delivery attempts will continue for some time.\n")
+    verdict = detect_automatic(warning)
+    assert verdict.kind is AutoKind.DELAY and verdict.failed_recipients == ("maya@bodywork.example",)
