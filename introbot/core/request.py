@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from email.message import EmailMessage
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
@@ -18,6 +19,7 @@ from introbot.core.quotes import split_reply
 from introbot.core.text import body_text
 
 MAX_NOTE_CHARS = 600
+_MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
 _MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
 
 
@@ -86,7 +88,7 @@ class Directory:
         full = [p for p in self.people if _mentions(folded, _name_without_title(p.name).casefold())]
         rest = text
         for person in full:
-            rest = re.sub(_mention_pattern(_name_without_title(person.name)), " ", rest, flags=re.IGNORECASE)
+            rest = _blank_mentions(rest, _name_without_title(person.name))
         first = [p for p in self.people if p not in full and _mentions_first_name(rest, p.first_name)]
         found = [p for p in full + first if p.email not in excluded]
         if found:
@@ -121,8 +123,8 @@ def _inflected_mention(text: str, person: Person) -> bool:
     if len(words) < 2:
         return False
     stems = [word[:-1] if len(word) > 3 and word[-1].lower() in "aeiouy" else word for word in words]
-    pattern = r"[ \t]+".join(re.escape(stem) + r"\w{0,4}" for stem in stems)
-    return re.search(rf"(?<!{_LETTER}){pattern}(?!{_LETTER})", text, re.IGNORECASE) is not None
+    forms = r"[ \t]+".join(re.escape(stem) + r"\w{0,4}" for stem in stems)
+    return next(_mention_matches(text, person.name, regex=forms), None) is not None
 
 
 def _specialty_stems(person: Person) -> list[str]:
@@ -160,25 +162,55 @@ def _name_without_title(name: str) -> str:
     return " ".join(words)
 
 
-# A letter that would make a name part of a longer word. Not kana, CJK ideographs or Hangul: those
-# are written without spaces, so the name in "Maya Chenさん", "介绍给Maya Chen" or "田中先生" stands alone.
-_LETTER = "[^\\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
+# Kana, CJK ideographs and Hangul are written without spaces: the name in "Maya Chenさん", "介绍给Maya
+# Chen" or "田中先生" stands alone although a letter touches it; a one-character name does not ("明"
+# in "明天", tomorrow).
+_SPACELESS_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-def _mention_pattern(phrase: str) -> str:
-    # "@Lio Park" (a chat-style mention) names Lio; "sam@lio.example" does not.
-    return rf"(?<!{_LETTER})(?<!\.)(?<!{_LETTER}@)(?<!\.@){re.escape(phrase)}(?!{_LETTER}|@)"
+@lru_cache(maxsize=4096)
+def _name_pattern(body: str, case_blind: bool) -> re.Pattern[str]:
+    """Compiled once: a directory's names are looked for again and again."""
+    return re.compile(body, re.IGNORECASE if case_blind else 0)
+
+
+def _mention_matches(text: str, phrase: str, case_blind: bool = True, regex: str = "") -> Iterator[re.Match[str]]:
+    """Where `phrase` (or `regex`, a pattern for its forms) stands as a word of its own. "@Lio Park" (a
+    chat-style mention) names Lio; "sam@lio.example" and "Lionel" do not. The edges are checked here, not
+    in the pattern: a class of those scripts costs a compile milliseconds, for each name."""
+    loose = len(phrase) > 1 or not _SPACELESS_CHAR.match(phrase)
+
+    def joins(char: str) -> bool:
+        return (char.isalnum() or char == "_") and not (loose and _SPACELESS_CHAR.match(char))
+
+    for match in _name_pattern(regex or re.escape(phrase), case_blind).finditer(text):
+        start, end = match.start(), match.end()
+        before = text[start - 1] if start else " "
+        if before == "@":
+            before = text[start - 2] if start > 1 else " "
+        after = text[end] if end < len(text) else " "
+        if before != "." and not joins(before) and after != "@" and not joins(after):
+            yield match
 
 
 def _mentions(text: str, phrase: str) -> bool:
-    return bool(phrase) and re.search(_mention_pattern(phrase), text, re.IGNORECASE) is not None
+    return bool(phrase) and next(_mention_matches(text, phrase), None) is not None
+
+
+def _blank_mentions(text: str, phrase: str) -> str:
+    """`text` with each mention of `phrase` blanked out."""
+    for match in reversed(list(_mention_matches(text, phrase))):
+        text = text[:match.start()] + " " + text[match.end():]
+    return text
 
 
 def _mentions_first_name(text: str, first_name: str) -> bool:
     """A capitalised first name (or in capitals: "LIO"), not followed by a capitalised word: "Sam
     Rivera" is someone else. Lower case is not a name: "may", "will" and "hope" are words."""
-    return bool(first_name) and any(re.search(_mention_pattern(form) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])", text)
-                                    for form in {first_name, first_name.upper()})
+    return bool(first_name) and any(
+        next(_mention_matches(text, form, case_blind=False, regex=re.escape(form) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])"),
+             None) is not None
+        for form in {first_name, first_name.upper()})
 
 
 def _domains_of(person: Person) -> set[str]:
@@ -204,9 +236,10 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
     forward = find_forward(message)
     others = _other_recipients(message, referrer, directory, bot_address)
     if forward is not None:
-        result = _from_forward(forward, referrer, directory, bot_address, others)
+        result = _from_forward(replace(forward, note=forward.note[:_MAX_REQUEST_CHARS]), referrer, directory,
+                               bot_address, others)
     else:
-        own_text = split_reply(body_text(message)).new_text
+        own_text = split_reply(body_text(message)).new_text[:_MAX_REQUEST_CHARS]
         if others:
             result = _from_cc(others, own_text, referrer, directory, bot_address)
         else:
@@ -233,7 +266,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
                             client_language=guess_language(original.body))
     # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
     # like the client's own words, so who it names is only offered, never taken.
-    return _with_guesses(understood, note or original.body[-_TAIL_CHARS:], referrer, directory, bot_address)
+    return _with_guesses(understood, understood.note or original.body[-_TAIL_CHARS:], referrer, directory, bot_address)
 
 
 _TAIL_CHARS = 600  # how much of the end of a forward a note typed below it is looked for in
@@ -251,7 +284,7 @@ def _client_of_forward(forward: Forward, note: str, referrer: Person, directory:
     # Several messages attached, from different people outside the practice (the GP's letter and the
     # client's email): the one the note names is the client's, else who it is is asked.
     senders = _unique_senders([m for m in forward.messages if m.attached and m.sender_address
-                               and _domain(m.sender_address) != own_domain])
+                               and _domain(m.sender_address) not in _domains_of(referrer)])
     if len(senders) > 1:
         named = [m for m in senders if _names_sender(note, m)]
         if len(named) != 1:
@@ -338,7 +371,9 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
 
 
 def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
-    return _domain(candidate.email) == _domain(referrer.email) or (
+    """At the practice's own website domain (never a public one such as gmail.com: the client may use it
+    too), or the practitioner's own name."""
+    return _domain(candidate.email) in _domains_of(referrer) or (
         bool(candidate.name) and candidate.name.casefold() == _name_without_title(referrer.name).casefold())
 
 
@@ -443,8 +478,11 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     # An address and a name for different people ("Lio could see her; her own address is ...") are
     # two candidates, not an address that wins.
     found = _unique(by_address + named)
-    if len(found) > 1:
-        found = [c for c in found if not _ruled_out(note, c)] or found
+    # "Maya Chen, not Maya Alvarez" leaves Maya Chen; "Not Lio, he's full" leaves no one, so ask; when
+    # everyone named is ruled out, they are still the ones to choose among.
+    kept = [c for c in found if not _ruled_out(note, c)]
+    if kept or len(found) == 1:
+        found = kept
     if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
@@ -472,7 +510,8 @@ def _with_guesses(result: Understood, text: str, referrer: Person, directory: Di
         return result
     excluded = frozenset({referrer.email, bot_address} | ({result.client.email} if result.client else set()))
     text = _without_client_names(text, result.client, result.client_hint)
-    return replace(result, options=tuple(directory.candidate(p.email) for p in directory.guessed_in(text, excluded)))
+    guesses = [directory.candidate(p.email) for p in directory.guessed_in(text, excluded)]
+    return replace(result, options=tuple(c for c in guesses if not _ruled_out(text, c)))
 
 
 # Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya").
@@ -490,8 +529,8 @@ def _ruled_out(note: str, candidate: Candidate) -> bool:
         full_name = _name_without_title(person.name)
         forms.append(full_name if _mentions(note, full_name) else person.first_name)
     starts = [m.start() for form in forms if form
-              for m in re.finditer(_mention_pattern(form), note, re.IGNORECASE)]
-    return bool(starts) and all(_RULING_OUT.search(note[:start]) for start in starts)
+              for m in _mention_matches(note, form)]
+    return bool(starts) and all(_RULING_OUT.search(note, max(0, start - 40), start) for start in starts)
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:

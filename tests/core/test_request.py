@@ -215,6 +215,11 @@ def test_a_colleague_ruled_out_with_a_not_leaves_the_other(note, colleague):
     assert result.colleague.email == colleague.email and result.options == ()
 
 
+def test_the_one_colleague_named_only_to_be_ruled_out_is_neither_chosen_nor_offered():
+    result = understood(forward("Not Lio Park - he's full. Someone else for Sam?"))
+    assert result.colleague is None and result.options == ()
+
+
 def test_a_colleague_only_ever_named_after_a_not_is_still_asked_about():
     result = understood(forward("Not Maya Chen, not Lio; who else is free?"))
     assert result.colleague is None and sorted(emails(result.options)) == sorted([MAYA.email, LIO.email])
@@ -428,3 +433,17 @@ def test_mail_embedded_in_a_form_introbot_does_not_know_never_passes_for_the_ref
                                 "Hi Ada, I've had back pain for months and my knee hurts too.\n"))
     assert result.client.email == "minji@client.example" and result.colleague.email == MAYA.email
     assert result.note == "Could Maya Chen see her? Lower back pain."
+
+
+def test_at_a_public_mail_provider_the_practitioners_domain_says_nothing_about_who_is_the_client():
+    ada = Person("Ada Lee", "ada.lee@gmail.example")
+    result = understand(message("Hi both, meet Lio Park. Ada\n", to="Sam Rivera <sam.rivera@gmail.example>, "
+                                "Jo Rivera <jo@partner.example>", cc=f"Intro <{BOT}>"), ada, Directory([ada, LIO]), BOT)
+    assert result.client is None and result.colleague.email == LIO.email
+
+
+def test_a_one_character_name_inside_a_word_of_a_spaceless_script_names_no_one():
+    li = Person("明 李", "li@clinic-two.example")
+    directory = Directory([ADA, li, Person("田中 花子", "tanaka@seitai.example")])
+    assert directory.named_in("请明天给Sam打电话") == []  # 明天: tomorrow
+    assert [p.email for p in directory.named_in("田中先生にお願いします")] == ["tanaka@seitai.example"]
