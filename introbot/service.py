@@ -28,7 +28,8 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
-from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first
+from introbot.core.robots import (AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first,
+                                   says_it_is_automatic)
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
@@ -500,11 +501,14 @@ class Service:
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
             words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
         reading = read_answer(words)
-        robot_like = robot_wording_first(words) if reading.answer is Answer.YES else None
-        if robot_like is not None:
+        if reading.answer is Answer.YES:
             # "I'm on holiday until Monday. Yes please!" is most likely a person's, but a yes after an
-            # absence notice is never counted: nothing automatic may consent. They are asked again.
-            return Reading(Answer.UNCLEAR, reading.language, f"a yes after {robot_like.removeprefix('body: ')}")
+            # absence notice, or beside "This is an automatic reply", is never counted: nothing automatic
+            # may consent. They are asked again.
+            robot_like = robot_wording_first(words) or (
+                "body: automatic-reply sentence" if says_it_is_automatic(words) else None)
+            if robot_like is not None:
+                return Reading(Answer.UNCLEAR, reading.language, f"a yes beside {robot_like.removeprefix('body: ')}")
         return reading
 
     def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:

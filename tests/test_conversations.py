@@ -213,10 +213,13 @@ def test_an_unclear_request_asks_the_referrer_one_question_and_the_answer_comple
     assert "Maya Chen" in ask["Subject"]
 
 
-def test_a_yes_after_an_absence_notice_is_not_counted_the_person_is_asked_again(world):
+@pytest.mark.parametrize("answer", [
+    "I am on holiday until Monday; in my absence please contact reception. Yes please, I'll contact Maya on my return!",
+    "Yes! This is an automatic reply: I am away until Monday.",
+])
+def test_a_yes_beside_an_autoresponders_wording_is_not_counted_the_person_is_asked_again(world, answer):
     ask = ask_sam(world)
-    world.send(reply(ask, SAM, "I am on holiday until Monday; in my absence please contact reception. "
-                               "Yes please, I'll contact Maya on my return!"), sender=SAM)
+    world.send(reply(ask, SAM, answer), sender=SAM)
     world.once()
     [_, again] = world.wait_inbox(SAM, 2)  # "please answer YES or NO"
     assert world.inbox(MAYA) == []

@@ -619,14 +619,24 @@ def _own_note(referrer: Person, text: str) -> str:
     does not know (a forward header in a language it lacks: "보낸 사람: 김민지 <minji@...>"), without
     their signature, trimmed. The client's own words must never pass for the referrer's note."""
     lines = text.split("\n")
-    end = next((index for index, line in enumerate(lines) if index and _EMBEDDED_MAIL_LINE.match(line.strip())),
-               len(lines))
+    end = next((index for index in range(1, len(lines)) if _starts_embedded_mail(lines, index)), len(lines))
     return _trim(_without_signature_of(referrer, "\n".join(lines[:end])))
 
 
-# A line that starts embedded mail in any language: a separator ("-------- Προωθημένο μήνυμα --------",
-# "________"), or a header field holding an address ("보낸 사람: 김민지 <minji@client.example>").
-_EMBEDDED_MAIL_LINE = re.compile(r"-{4,}.*-{4,}|_{10,}|[^\s:@][^:@]{0,40}[:：]\s*\S[^\n]*@[^\n]*")
+def _starts_embedded_mail(lines: list[str], index: int) -> bool:
+    """A separator ("-------- Προωθημένο μήνυμα --------", "________"), or a header field holding an address
+    with a date beside it ("보낸 사람: 김민지 <minji@...>" / "보낸 날짜: 2025년 3월 3일 ... 9:31"), in any
+    language. The referrer's own "Client: Sam <sam@...>" has no date beside it."""
+    line = lines[index].strip()
+    if _SEPARATOR_LINE.fullmatch(line):
+        return True
+    return bool(_FIELD_WITH_ADDRESS.fullmatch(line)) and any(
+        _DATE_OR_TIME.search(near) for near in lines[max(0, index - 1):index + 5])
+
+
+_SEPARATOR_LINE = re.compile(r"-{4,}.*-{4,}|_{10,}")
+_FIELD_WITH_ADDRESS = re.compile(r"[^\s:@][^:@]{0,40}[:：]\s*\S[^\n]*@[^\n]*")
+_DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}[:.]\d\d\b|\d{4}\s*年")
 
 
 def _trim(note: str) -> str:

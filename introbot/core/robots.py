@@ -45,11 +45,12 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
     Header rules are cheap and come first; bodies are read only for delivery reports, for mail whose
     headers look like a bounce, and, last, for out-of-office sentences in otherwise plain mail.
     `own_loop_header` is the (name, value) pair introbot stamps on everything it sends. With
-    `read_wording` False, that last rule is skipped: a practitioner's request that mentions their
-    leave ("I'm away next week; I'll check in when I'm back") is theirs, not an autoresponder's.
+    `read_wording` False, no subject or text is taken for a robot's (reports and headers still are): a
+    practitioner's request that mentions their leave ("Out of office next week - please introduce
+    Sam to Maya") is theirs, not an autoresponder's.
     """
-    facts = _Facts(msg, own_loop_header)
-    for rule in _RULES if read_wording else _HEADER_AND_REPORT_RULES:
+    facts = _Facts(msg, own_loop_header, read_wording)
+    for rule in _RULES:
         verdict = rule(facts)
         if verdict is not None:
             return verdict
@@ -413,9 +414,10 @@ class _Part:
 class _Facts:
     """One message as the rules see it: raw header values, parts, texts; each worked out on first use."""
 
-    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None) -> None:
+    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None, read_wording: bool = True) -> None:
         self.msg = msg
         self.own_loop_header = own_loop_header
+        self.read_wording = read_wording  # False: subjects and texts say nothing of a robot, only headers do
 
     @cached_property
     def headers(self) -> dict[str, list[str]]:
@@ -510,7 +512,7 @@ class _Facts:
             signs.append("null return-path")
         if "x-failed-recipients" in self.headers:
             signs.append("x-failed-recipients header")
-        if _BOUNCE_SUBJECT.search(self.subject):
+        if self.read_wording and _BOUNCE_SUBJECT.search(self.subject):  # not "Fwd: Undeliverable: ..."
             signs.append("subject: bounce wording")
         if self.content_type == "multipart/report":
             signs.append("content-type: multipart/report")
@@ -756,7 +758,8 @@ def _read_receipt(facts: _Facts) -> Automatic | None:
     if facts.report_type == "disposition-notification" or (
             facts.report_type and facts.parts_of("message/disposition-notification")):
         return Automatic(AutoKind.READ_RECEIPT, ("disposition notification",), original_message_ids=facts.message_ids)
-    if not _READ_RECEIPT_SUBJECT.match(facts.subject) or len(facts.new_text.strip()) > _RECEIPT_TEXT_LIMIT:
+    if (not facts.read_wording or not _READ_RECEIPT_SUBJECT.match(facts.subject)
+            or len(facts.new_text.strip()) > _RECEIPT_TEXT_LIMIT):
         return None
     read = _READ_WORDING.search(facts.new_text)
     if read is None or _answered_before(facts.new_text, read.start()):
@@ -862,7 +865,7 @@ def _auto_reply(facts: _Facts) -> Automatic | None:
         reasons.append("precedence: auto_reply")
     if facts.token("x-apple-action") == "vacation":
         reasons.append("x-apple-action: vacation")
-    if any(pattern.search(facts.subject) for pattern in _OUT_OF_OFFICE_SUBJECTS):
+    if facts.read_wording and any(pattern.search(facts.subject) for pattern in _OUT_OF_OFFICE_SUBJECTS):
         reasons.append("subject: out-of-office wording")
     if reasons:
         return Automatic(AutoKind.AUTO_REPLY, tuple(reasons), original_message_ids=facts.message_ids)
@@ -872,6 +875,8 @@ def _auto_reply(facts: _Facts) -> Automatic | None:
 def _calendar_notice(facts: _Facts) -> Automatic | None:
     """An invitation, acceptance or cancellation (text/calendar with a METHOD): a calendar's, never an answer."""
     for part in facts.parts_of("text/calendar", enclosed=False):
+        if _raw_header(part, "content-disposition").lower().startswith("attachment"):
+            continue  # a person's attached .ics ("my free slots") is theirs to send with an answer
         method = _CALENDAR_METHOD.search(_raw_header(part, "content-type")) or _CALENDAR_METHOD.search(
             _text_of(part)[:_SCAN_LIMIT])
         if method:
@@ -879,7 +884,9 @@ def _calendar_notice(facts: _Facts) -> Automatic | None:
     return None
 
 
-_CALENDAR_METHOD = re.compile(r"method\s*[=:]\s*\"?(request|reply|cancel|counter|declinecounter|refresh|add|publish)",
+# Scheduling methods (RFC 5546) that an invitation system sends; not PUBLISH, which a person's
+# calendar file carries too.
+_CALENDAR_METHOD = re.compile(r"method\s*[=:]\s*\"?(request|reply|cancel|counter|declinecounter|refresh|add)\b",
                               re.IGNORECASE)
 
 
@@ -918,6 +925,8 @@ def _auto_generated(facts: _Facts) -> Automatic | None:
 def _out_of_office_text(facts: _Facts) -> Automatic | None:
     """The last resort for autoresponders that send no telling header: their stock sentences, unless the
     person answered before them ("Yes, happy to. I am away until Monday; in my absence ...")."""
+    if not facts.read_wording:
+        return None
     reason = robot_wording_first(facts.new_text)
     if reason is None:
         return None
@@ -926,6 +935,11 @@ def _out_of_office_text(facts: _Facts) -> Automatic | None:
     if reason == _ABSENCE_REASON and read_answer(facts.new_text).answer is Answer.YES:
         return None
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
+
+
+def says_it_is_automatic(text: str) -> bool:
+    """The text says so itself: "This is an automatic reply", in any of the eleven answer languages."""
+    return _AUTOMATIC_REPLY_SENTENCE.search(text) is not None
 
 
 def robot_wording_first(text: str) -> str | None:
@@ -985,4 +999,3 @@ _RULES: tuple[Callable[[_Facts], Automatic | None], ...] = (
     _auto_generated,
     _out_of_office_text,
 )
-_HEADER_AND_REPORT_RULES = tuple(rule for rule in _RULES if rule is not _out_of_office_text)

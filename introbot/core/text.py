@@ -177,11 +177,14 @@ def html_to_text(html: str) -> str:
             writer.start(name)
             if name == "a":
                 mailto = _MAILTO.search(html, opening, closing)
-                writer.link_to(unquote(mailto.group(1))[:254] if mailto else "")
+                address = unquote(mailto.group(1)) if mailto else ""
+                # Only an address is shown: "%0A" decoded in a crafted link would make lines of its own.
+                writer.link_to(address if _PLAIN_ADDRESS.fullmatch(address) else "")
     return writer.text()
 
 
 # <a href="mailto:sam@client.example">Sam Rivera</a>: the address the name links to.
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\],;:\"@]{1,64}@[^\s<>()\[\],;:\"@]{1,189}")
 _MAILTO = re.compile(r"""href\s*=\s*["']?\s*mailto:([^"'\s>?]+)""", re.IGNORECASE)
 
 

@@ -447,3 +447,9 @@ def test_a_one_character_name_inside_a_word_of_a_spaceless_script_names_no_one()
     directory = Directory([ADA, li, Person("田中 花子", "tanaka@seitai.example")])
     assert directory.named_in("请明天给Sam打电话") == []  # 明天: tomorrow
     assert [p.email for p in directory.named_in("田中先生にお願いします")] == ["tanaka@seitai.example"]
+
+
+def test_a_structured_note_with_the_clients_address_is_kept_whole():
+    result = understood(message("Please introduce:\nClient: Sam Rivera <sam@client.example>\nColleague: Maya Chen\n"
+                                "Why: lower back pain, prefers mornings\n"))
+    assert result.client.email == "sam@client.example" and "prefers mornings" in result.note

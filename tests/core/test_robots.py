@@ -608,6 +608,16 @@ def test_detect_automatic_never_raises_on_whatever_parse_message_accepts(headers
         assert all(message_id.startswith("<") for message_id in verdict.original_message_ids)
 
 
+@pytest.mark.parametrize("subject", ["Out of office until 25 March - please introduce Sam to Maya",
+                                     "OOO next week: intro Sam / Maya", "Fwd: Undeliverable: Maya, meet Sam"])
+def test_without_reading_wording_a_subject_says_nothing_of_a_robot(subject):
+    request = EmailMessage()
+    request["From"], request["To"], request["Subject"] = "Ada Lee <ada@clinic.example>", "intro@collective.example", subject
+    request.set_content("Could you introduce Sam Rivera <sam@client.example> to Maya Chen? 550 5.1.1 was the old one.")
+    assert detect_automatic(request) is not None
+    assert detect_automatic(request, read_wording=False) is None
+
+
 def test_without_reading_wording_only_headers_and_reports_decide():
     leave = EmailMessage()
     leave["From"], leave["To"], leave["Subject"] = "Ada Lee <ada@clinic.example>", "intro@collective.example", "Sam"
@@ -644,12 +654,22 @@ def test_a_calendar_invitation_or_its_answer_is_a_calendars_not_a_persons(method
     assert verdict.kind is AutoKind.AUTO_GENERATED and verdict.reasons == (f"calendar {method.lower()}",)
 
 
-def test_a_calendar_file_a_person_attaches_without_a_method_is_still_their_mail():
+@pytest.mark.parametrize("method", ["", "METHOD:PUBLISH\n", "METHOD:REQUEST\n"])
+def test_a_calendar_file_a_person_attaches_is_still_their_mail(method):
     mail = EmailMessage()
     mail["From"], mail["To"], mail["Subject"] = "Sam <sam@client.example>", "intro@collective.example", "Re: Maya?"
     mail.set_content("Yes please! My free times are attached.")
-    mail.add_attachment("BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n", subtype="calendar",
+    mail.add_attachment(f"BEGIN:VCALENDAR\n{method}BEGIN:VEVENT\nEND:VEVENT\nEND:VCALENDAR\n", subtype="calendar",
                         filename="free.ics")
+    assert detect_automatic(mail) is None
+
+
+def test_a_published_calendar_inline_is_no_invitation():
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "Sam <sam@client.example>", "intro@collective.example", "Re: Maya?"
+    mail.set_content("Yes please! Here is my week.")
+    mail.add_alternative("BEGIN:VCALENDAR\nMETHOD:PUBLISH\nEND:VCALENDAR\n", subtype="calendar",
+                         params={"method": "PUBLISH"})
     assert detect_automatic(mail) is None
 
 

@@ -168,6 +168,7 @@ def test_html_to_text_never_raises(pieces):
     ("<a href=mailto:sam%40client.example?subject=Hi>write to me</a>", "write to me <sam@client.example>"),
     ('<a href="https://clinic.example">our site</a>', "our site"),
     ('<a href="mailto:sam@client.example"></a>', ""),
+    ('<a href="mailto:x%3E%0A%0AFrom:%20Lio%20%3Clio@craniosacral.example%3E">me</a>', "me"),  # no lines made
 ])
 def test_a_name_linked_to_an_address_shows_the_address_beside_it(html, text):
     assert html_to_text(html) == text
