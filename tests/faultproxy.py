@@ -58,6 +58,7 @@ class FaultProxy:
         self._listener_changed = threading.Condition(self._lock)
         self._stopping = False
         self._threads: list[threading.Thread] = []
+        self._hook: tuple[bytes, object] | None = None
 
     # ------------------------------------------------------------------ life cycle
     def start(self) -> FaultProxy:
@@ -127,6 +128,12 @@ class FaultProxy:
     def open_connections(self) -> int:
         with self._lock:
             return len(self._links)
+
+    def before_client_sends(self, marker: bytes, action) -> None:
+        """Once, when a client's data holds `marker` (an IMAP command, say), run `action` before passing the
+        data on: a peer whose state changes at the worst moment (mail landing as IDLE begins)."""
+        with self._lock:
+            self._hook = (marker, action)
 
     def wait_for_connections(self, count: int, timeout: float = 20.0) -> None:
         """Wait until at least `count` connections were made since start."""
@@ -214,6 +221,11 @@ class FaultProxy:
                 continue
             if mode is Mode.DELAY:
                 time.sleep(self._delay_seconds)
+            if not from_server and self._hook is not None and self._hook[0] in chunk:
+                with self._lock:
+                    hook, self._hook = self._hook, None
+                if hook is not None:
+                    hook[1]()
             try:
                 destination.sendall(chunk)
             except OSError:

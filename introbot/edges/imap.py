@@ -355,6 +355,9 @@ def _readable(client: IMAPClient, timeout: float) -> bool:
     return bool(poller.poll(max(0.0, timeout) * 1000))
 
 
+_IDLE_PROBE_SECONDS = 2.0
+
+
 def _announced_meanwhile(client: IMAPClient) -> bool:
     """Whether the server announced new mail (EXISTS) in the responses to the watcher's own commands.
 
@@ -472,15 +475,23 @@ class MailboxWatcher:
         The full catch-up at each renewal also retries messages the handler left in place.
         """
         renew = self._settings.idle_renew.total_seconds()
+        # Mail that lands between the last search and IDLE's start is announced by some servers only
+        # when IDLE ends (Dovecot: at DONE, or at its next check up to 30 s later). Such mail is most
+        # likely right after the watcher's own work (an answer to the mail just sent), so the first
+        # IDLE after it is a short one, whose DONE tells.
+        probing = True
         while not self._stop.is_set():
             highest = self._until_nothing_new(client, mailbox, highest)
             client.idle()
-            news = self._wait_for_news(client, time.monotonic() + renew)
+            news = self._wait_for_news(client, time.monotonic() + (_IDLE_PROBE_SECONDS if probing else renew))
             _, responses = client.idle_done()  # times out on a dead connection
             if self._stop.is_set():
                 return
             if news or _announces_mail(responses):
                 _, latest = self._catch_up(client, mailbox, after_uid=highest)
+                probing = True
+            elif probing:
+                latest, probing = highest, False
             else:
                 client.noop()
                 _, latest = self._catch_up(client, mailbox)

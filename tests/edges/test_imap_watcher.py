@@ -244,6 +244,18 @@ def test_idle_hands_over_mail_delivered_while_watching_and_stop_ends_the_thread(
     assert imap_records(caplog, "stopped watching")
 
 
+def test_mail_that_lands_just_as_idle_begins_is_handed_over_without_waiting_for_the_renewal(mail):
+    """Dovecot announces mail that arrived before IDLE began only at DONE (or its next check, 30 s on):
+    the proxy delivers a message right before the watcher's IDLE reaches the server."""
+    recorder, stop = Recorder(), threading.Event()
+    with FaultProxy(mail.imap_port) as proxy:
+        proxy.before_client_sends(b"IDLE\r\n", lambda: mail.append(INTRO, message(5)))
+        settings = dovecot(mail, port=proxy.port, security="none", idle_renew=timedelta(minutes=10))
+        with watching(MailboxWatcher(settings, recorder, stop=stop), stop):
+            eventually(lambda: recorder.seen, "handing over mail that landed as IDLE began", timeout=15)
+    assert b"Subject: request 5" in recorder.seen[0].raw
+
+
 def test_a_message_left_in_place_is_offered_again_at_the_next_renewal(mail):
     mail.append(INTRO, message(1))
     recorder = Recorder(lambda fetched: PROCESSED if len(recorder.seen) > 1 else None)
