@@ -18,8 +18,8 @@ from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
-from introbot.core.addresses import AddressError, parse_address, parse_address_list
-from introbot.core.answers import Answer, Reading, read_answer
+from introbot.core.addresses import Address, AddressError, parse_address, parse_address_list
+from introbot.core.answers import Answer, Reading
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
@@ -28,8 +28,7 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
-from introbot.core.robots import (AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first,
-                                   says_it_is_automatic)
+from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
@@ -311,18 +310,22 @@ class Service:
         except UnreadableMessage as error:
             return Decision("quarantined", QUARANTINE, f"could not read: {error.reason}")
         match = self._token_match(message)
+        try:
+            sender: Address | None = parse_address(next(iter(raw_header_values(message, "From")), ""))
+            unusable_sender = ""
+        except AddressError as error:
+            sender, unusable_sender = None, str(error)
         # A listed practitioner writing to intro@ unprompted is making a request: its wording is never
         # taken for an autoresponder's (their headers still are).
+        unprompted_practitioner = match is None and sender is not None and sender.email in self.practitioners
         automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot),
-                                     read_wording=match is not None or not self._from_practitioner(message))
+                                     read_wording=not unprompted_practitioner)
         if match is None and automatic is not None and automatic.kind is AutoKind.BOUNCE:
             match = self._returned_match(automatic)
         if automatic is not None:
             return self._automatic(automatic, match, message, now)
-        try:
-            sender = parse_address(next(iter(raw_header_values(message, "From")), ""))
-        except AddressError as error:
-            return Decision("ignored", IGNORED, f"unusable From header: {error}")
+        if sender is None:
+            return Decision("ignored", IGNORED, f"unusable From header: {unusable_sender}")
         if match is not None:
             return self._reply(match, sender.email, message, now)
         practitioner = self.practitioners.get(sender.email)
@@ -395,12 +398,6 @@ class Service:
             if match is not None:
                 return match
         return None
-
-    def _from_practitioner(self, message: EmailMessage) -> bool:
-        try:
-            return parse_address(next(iter(raw_header_values(message, "From")), "")).email in self.practitioners
-        except AddressError:
-            return False
 
     def _returned_match(self, bounce: Automatic) -> TokenMatch | None:
         """The intro of a bounce that reached intro@ without its plus-address (a relay rewrote our
@@ -485,7 +482,7 @@ class Service:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
         excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
-        answer = self._own_words(message, intro, None)
+        answer = self._own_words(message, self._mail_to(intro, None))
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if found is None:
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
@@ -497,25 +494,17 @@ class Service:
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)
-        words = own_words(body_text(message), [body_text(sent) for sent in ours])
+        words = self._own_words(message, ours)
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
             words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
-        reading = read_answer(words)
-        if reading.answer is Answer.YES:
-            # "I'm on holiday until Monday. Yes please!" is most likely a person's, but a yes after an
-            # absence notice, or beside "This is an automatic reply", is never counted: nothing automatic
-            # may consent. They are asked again.
-            robot_like = robot_wording_first(words) or (
-                "body: automatic-reply sentence" if says_it_is_automatic(words) else None)
-            if robot_like is not None:
-                return Reading(Answer.UNCLEAR, reading.language, f"a yes beside {robot_like.removeprefix('body: ')}")
-        return reading
+        return read_consent(words)
 
-    def _own_words(self, message: EmailMessage, intro: Intro, role: Role | None) -> str:
-        """The new text of a reply from a party (`role`) or the referrer (None), where any line that
-        repeats our own mail to them counts as quote: a quote without ">" must not answer our question
-        for them, and an answer typed into one (Gmail's "Respond inline") is still theirs."""
-        return own_words(body_text(message), [body_text(sent) for sent in self._mail_to(intro, role)])
+    @staticmethod
+    def _own_words(message: EmailMessage, ours: list[EmailMessage]) -> str:
+        """The new text of a reply, where any line that repeats `ours` (our mail to the writer) counts as
+        quote: a quote without ">" must not answer our question for them, and an answer typed into one
+        (Gmail's "Respond inline") is still theirs."""
+        return own_words(body_text(message), [body_text(sent) for sent in ours])
 
     def _mail_to(self, intro: Intro, role: Role | None) -> list[EmailMessage]:
         """Our messages of this intro to one party (None: the referrer), while the outbox keeps them."""

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from flufl.bounce import all_failures
 
-from introbot.core.answers import Answer, read_answer
+from introbot.core.answers import Answer, Reading, read_answer
 
 
 class AutoKind(Enum):
@@ -383,7 +383,8 @@ _SENDER_CHALLENGE = _phrases(
     r"verify (?:that )?you are (?:a )?(?:human|real person|not a (?:robot|spammer))|(?:complete|finish) the"
     r" (?:sender )?verification(?: process)?|sender verification (?:request|required)|spam ?arrest|boxbe",
 )
-_ROBOT_SENTENCES = (("body: automatic-reply sentence", _AUTOMATIC_REPLY_SENTENCE),
+_AUTOMATIC_SENTENCE_REASON = "body: automatic-reply sentence"
+_ROBOT_SENTENCES = ((_AUTOMATIC_SENTENCE_REASON, _AUTOMATIC_REPLY_SENTENCE),
                     ("body: unmonitored-mailbox sentence", _UNMONITORED_MAILBOX),
                     ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED),
                     ("body: sender verification challenge", _SENDER_CHALLENGE))
@@ -937,9 +938,18 @@ def _out_of_office_text(facts: _Facts) -> Automatic | None:
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
 
 
-def says_it_is_automatic(text: str) -> bool:
-    """The text says so itself: "This is an automatic reply", in any of the eleven answer languages."""
-    return _AUTOMATIC_REPLY_SENTENCE.search(text) is not None
+def read_consent(words: str) -> Reading:
+    """A person's answer as it may count (answers.read_answer), except that a yes after an absence notice
+    ("I'm on holiday until Monday. Yes please!") or beside "This is an automatic reply" is UNCLEAR: most
+    likely a person's, but nothing automatic may consent, so they are asked again."""
+    reading = read_answer(words)
+    if reading.answer is not Answer.YES:
+        return reading
+    robot_like = robot_wording_first(words) or (
+        _AUTOMATIC_SENTENCE_REASON if _AUTOMATIC_REPLY_SENTENCE.search(words) else None)
+    if robot_like is None:
+        return reading
+    return Reading(Answer.UNCLEAR, reading.language, f"a yes beside {robot_like.removeprefix('body: ')}")
 
 
 def robot_wording_first(text: str) -> str | None:

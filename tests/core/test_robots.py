@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from introbot.core.answers import Answer
 from introbot.core.mime import UnreadableMessage, parse_message
-from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, robot_wording_first
+from introbot.core.robots import (AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent,
+                                  robot_wording_first)
 
 LOOP = ("X-Introbot-Loop", "intro@collective.example")
 PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
@@ -705,3 +707,14 @@ def test_a_delay_warning_quoting_a_user_unknown_reply_is_still_a_delay():
                         "Delivery attempts will continue for some time.\n")
     verdict = detect_automatic(warning)
     assert verdict.kind is AutoKind.DELAY and verdict.failed_recipients == ("maya@bodywork.example",)
+
+
+@pytest.mark.parametrize("words, answer", [
+    ("Yes please!", Answer.YES),
+    ("No thanks.", Answer.NO),
+    ("I am on holiday until Monday; in my absence please contact reception. Yes please!", Answer.UNCLEAR),
+    ("Yes! This is an automatic reply: I am away until Monday.", Answer.UNCLEAR),
+    ("Yes please! I am on annual leave 1-12 April; in my absence contact reception.", Answer.YES),
+])
+def test_a_yes_beside_an_autoresponders_wording_never_counts_as_consent(words, answer):
+    assert read_consent(words).answer is answer
