@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from email.message import EmailMessage
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
@@ -16,11 +16,13 @@ from introbot.core.forwards import Forward, ForwardedMessage, find_forward
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import split_reply
+from introbot.core.robots import robot_roles
 from introbot.core.text import body_text
 
 MAX_NOTE_CHARS = 600
 _MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
 _MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -283,8 +285,8 @@ def _client_of_forward(forward: Forward, note: str, referrer: Person, directory:
     own_domain = _domain(referrer.email)
     # Several messages attached, from different people outside the practice (the GP's letter and the
     # client's email): the one the note names is the client's, else who it is is asked.
-    senders = _unique_senders([m for m in forward.messages if m.attached and m.sender_address
-                               and _domain(m.sender_address) not in _domains_of(referrer)])
+    senders = _unique([m for m in forward.messages if m.attached and m.sender_address
+                       and _domain(m.sender_address) not in _domains_of(referrer)], key=lambda m: m.sender_address)
     if len(senders) > 1:
         named = [m for m in senders if _names_sender(note, m)]
         if len(named) != 1:
@@ -306,7 +308,7 @@ def _client_of_forward(forward: Forward, note: str, referrer: Person, directory:
         written_to = [a for a in original.to if a not in (referrer.email, bot_address)]
         client = directory.candidate(written_to[0]) if len(written_to) == 1 else None
         return original, client, "", " ".join(a.split("@")[0] for a in written_to)  # "sam" of sam@...
-    if original.sender_address and _ROBOT_SENDER.fullmatch(original.sender_address.split("@")[0]):
+    if original.sender_address and _passes_on_a_form(original.sender_address.split("@")[0]):
         # A website form's or helpdesk's notification: the client is the one address in what it says.
         client = _only_outsider_in(original.body, referrer, directory, bot_address,
                                    also_excluded={original.sender_address})
@@ -322,16 +324,13 @@ def _client_of_forward(forward: Forward, note: str, referrer: Person, directory:
 # "'Sam Rivera' via Front Desk" (Google Groups), "Sam Rivera via Calendly"
 _VIA_GROUP = re.compile(r"['\"]?(.+?)['\"]? via .+")
 # Local parts of the robots that pass on what a client typed into a website form or a helpdesk.
-_ROBOT_SENDER = re.compile(r"(?:.*[-_.])?(?:no|do[-_.]?not)[-_.]?reply(?:[-_.].*)?|form[-_.]?submissions?|forms?"
-                           r"|notifications?|notify|wordpress|webmaster|mailer|support|helpdesk|help", re.IGNORECASE)
+_FORM_SENDER = re.compile(r"form[-_.]?submissions?|forms?|notifications?|notify|wordpress|webmaster|mailer|support"
+                          r"|helpdesk|help", re.IGNORECASE)
+
+
+def _passes_on_a_form(local_part: str) -> bool:
+    return "no-reply" in robot_roles(local_part) or _FORM_SENDER.fullmatch(local_part) is not None
 _FORM_NAME = re.compile(r"^[ \t]*(?:full[ \t]+)?name[ \t]*:[ \t]*([^\W\d_][^\n@:]{0,60})$", re.IGNORECASE | re.MULTILINE)
-
-
-def _unique_senders(messages: list[ForwardedMessage]) -> list[ForwardedMessage]:
-    seen: dict[str, ForwardedMessage] = {}
-    for message in messages:
-        seen.setdefault(message.sender_address or "", message)
-    return list(seen.values())
 
 
 def _sender_names(message: ForwardedMessage) -> str:
@@ -549,10 +548,11 @@ def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
     return candidates
 
 
-def _unique(candidates: list[Candidate]) -> list[Candidate]:
-    seen: dict[str, Candidate] = {}
-    for candidate in candidates:
-        seen.setdefault(candidate.email, candidate)
+def _unique(items: list[T], key: Callable[[T], object] = lambda candidate: candidate.email) -> list[T]:
+    """`items` in order, the first of each key only (candidates: by address)."""
+    seen: dict[object, T] = {}
+    for item in items:
+        seen.setdefault(key(item), item)
     return list(seen.values())
 
 

@@ -107,6 +107,13 @@ _SENDER_CLASSES = (  # (role, pattern for the local part)
     # not "-admin": a clinic's front desk may well write from frontdesk-admin@
     ("list-robot", re.compile(r".+-(?:owner|request|bounces)|owner-.+", re.I)),
 )
+
+
+def robot_roles(local_part: str) -> tuple[str, ...]:
+    """The robot roles an address's local part names: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
+    return tuple(role for role, pattern in _SENDER_CLASSES if pattern.fullmatch(local_part))
+
+
 _DAEMON_DISPLAY_NAME = re.compile(r"mail(?:er)?[- ]?daemon|mail deliver(?:y)? (?:sub)?system|mail delivery service", re.I)
 
 # Bounce wording in a subject; searched anywhere, so it is only ever one sign among others.
@@ -482,7 +489,7 @@ class _Facts:
         """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
         sender = self.first("from")
         local_part = _local_part(sender)
-        roles = [role for role, pattern in _SENDER_CLASSES if pattern.fullmatch(local_part)]
+        roles = list(robot_roles(local_part))
         if "mailer-daemon" not in roles and _DAEMON_DISPLAY_NAME.search(sender):
             roles.append("mailer-daemon")
         return tuple(roles)

@@ -20,6 +20,7 @@ from email import policy
 from email.parser import BytesHeaderParser
 
 from introbot.core.mime import Limits, header_bytes
+from introbot.core.robots import robot_roles
 
 # The stdlib's own header splitter (the feedparser), with the policy that leaves values as they came:
 # the fields are exactly those the full parse sees, for a small part of its cost.
@@ -81,12 +82,12 @@ class HeaderScreen:
                    for local in _LOCAL_PART.findall(sender))
 
 
-_DAEMON_SENDER = re.compile(r"(?:mailer-?daemon|mail-?daemon|post_?master)@", re.IGNORECASE)
 _REPORT_TYPE = re.compile(r"^\s*multipart/report\b", re.IGNORECASE)
 
 
 def _delivery_report(sender: str, fields: list[tuple[str, str]]) -> bool:
-    return bool(_DAEMON_SENDER.search(sender)) or any(
+    """From a mailer daemon or postmaster (as the robot rules name them), or a multipart/report."""
+    return any({"mailer-daemon", "postmaster"} & set(robot_roles(local)) for local in _LOCAL_PART.findall(sender)) or any(
         name.lower() == "content-type" and _REPORT_TYPE.match(value) for name, value in fields)
 
 
