@@ -453,3 +453,11 @@ def test_a_structured_note_with_the_clients_address_is_kept_whole():
     result = understood(message("Please introduce:\nClient: Sam Rivera <sam@client.example>\nColleague: Maya Chen\n"
                                 "Why: lower back pain, prefers mornings\n"))
     assert result.client.email == "sam@client.example" and "prefers mornings" in result.note
+
+
+def test_only_the_first_20000_characters_of_a_request_are_read_for_names():
+    padding = "Some background on the case. " * 700  # 20,300 characters
+    assert understood(message(f"Please introduce Sam Rivera <sam@client.example> to Maya Chen. {padding}"
+                              )).colleague.email == MAYA.email
+    assert understood(message(f"Please see Sam Rivera <sam@client.example>. {padding} Lio Park, perhaps.")
+                      ).colleague is None
