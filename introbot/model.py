@@ -118,6 +118,7 @@ class Intro:
     language: str = "en"
     # When a party who said yes hears that the introduction is not going ahead (None: nobody waits).
     closing_note_at: datetime | None = None
+    unreachable: str = ""  # "client" or "colleague": whose mail failed while they were being asked
 
     def party(self, role: Role) -> Party:
         party = self.client if role is Role.CLIENT else self.colleague

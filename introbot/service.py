@@ -27,7 +27,8 @@ from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
-from introbot.core.request import Candidate, Directory, Refusal, Understood, resolve_clarification, understand
+from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, resolve_clarification,
+                                   understand)
 from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
@@ -66,7 +67,8 @@ DnsTxt = Callable[[str], "bytes | None"]
 class Decision:
     """What one inbound message leads to; committed with its claim, in a transaction (or a savepoint of its batch's)."""
 
-    kind: str  # request, answer, thread, clarification, bounce, automatic, ignored, screened, refused, quarantined
+    kind: str  # request, answer, thread, clarification, readdressed, bounce, automatic, ignored, screened, refused,
+    #            quarantined
     folder: str
     verdict: str  # the logged reason: never personal data
     intro: Intro | None = None
@@ -423,6 +425,9 @@ class Service:
             return Decision("automatic", IGNORED, f"automatic mail ({automatic.kind.value}): {reasons}")
         intro = match.intro
         role = match.role
+        if match.purpose is Purpose.CONSENT and role is not None and intro.party(role).token != match.token:
+            # The ask to an address the referrer has since corrected: its late bounce says nothing of the new one.
+            return Decision("bounce", IGNORED, f"bounce of an ask to an earlier address: {reasons}", intro=intro)
         if match.purpose is Purpose.THREAD:
             failed = [intro.role_of(a) for a in automatic.failed_recipients]
             role = next((r for r in failed if r is not None), None)
@@ -478,6 +483,8 @@ class Service:
             return Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
                                                        f"{reading.answer.value} ({reading.reason})", after, effects,
                             message)
+        if intro.state is IntroState.FAILED and intro.unreachable:
+            return self._readdress(intro, Role(intro.unreachable), message, now)
         if intro.state is not IntroState.CLARIFYING:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
@@ -491,6 +498,20 @@ class Service:
         party = self._party(role, replace(found, name=name))
         after, effects = workflow.step(intro, workflow.Clarified(party), now, self.rules, self.rng)
         return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
+
+    def _readdress(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
+        """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there."""
+        excluded = {intro.referrer_email.lower()} | {p.email.lower() for p in (intro.client, intro.colleague) if p}
+        email = corrected_address(self._own_words(message, self._mail_to(intro, None)), excluded, self.bot)
+        if email is None:
+            return Decision("ignored", IGNORED, "the referrer answered the failure note without one new address",
+                            intro)
+        after, effects = workflow.step(intro, workflow.Readdressed(role, email), now, self.rules, self.rng)
+        if not effects:
+            return Decision("ignored", IGNORED, "a new address for an introduction that cannot be taken up again "
+                                                "(the other party was told it is not going ahead)", intro)
+        return Decision("readdressed", PROCESSED, f"the referrer gave another address for the {role.value}",
+                        after, effects, message)
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)

@@ -122,6 +122,47 @@ def test_a_bounce_of_the_introduction_that_names_one_party_only_in_its_own_words
     assert "Maya Chen" in plain(failed) and "Sam Rivera" in plain(failed)
 
 
+def test_the_referrer_answers_a_failure_note_with_the_right_address_and_the_client_is_asked_there(world):
+    stale = ("Sam Rivera", f"sam@{UNDELIVERABLE_DOMAIN}")
+    client_mail = new_message(stale, ADA, "Back pain", CLIENT_EMAIL)
+    world.send(gmail_forward(ADA, client_mail, "Maya, could you see Sam? Thanks, Ada"), sender=ADA,
+               authenticated=True)
+    world.once()  # the ask goes out; the mail server bounces it to its envelope sender
+    world.mail.wait_for_messages(BOT, 1)
+    world.once()
+    [failed] = world.wait_inbox(ADA, 1)
+    assert "Sam Rivera" in str(failed["Subject"]) and "reply with it" in plain(failed)
+    world.send(reply(failed, ADA, f"Sorry, my typo! It's {SAM[1]}\n\nAda"), sender=ADA)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Chen" in str(ask["Subject"]) and world.inbox(MAYA) == []
+    world.send(reply(ask, SAM, "Yes please"), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(colleague_ask, MAYA, "Yes!"), sender=MAYA)
+    world.once()
+    intro = world.wait_inbox(SAM, 2)[1]
+    assert addresses(intro, "To") == {SAM[1], MAYA[1]}
+    assert len(world.wait_inbox(ADA, 2)) == 2  # the failure, then "I introduced them": nothing more
+    world.once()
+    assert len(world.inbox(ADA)) == 2
+
+
+def test_a_failure_note_answered_without_an_address_changes_nothing_and_asks_nobody(world):
+    stale = ("Sam Rivera", f"sam@{UNDELIVERABLE_DOMAIN}")
+    world.send(gmail_forward(ADA, new_message(stale, ADA, "Back pain", CLIENT_EMAIL), "Maya, could you see Sam?"),
+               sender=ADA, authenticated=True)
+    world.once()
+    world.mail.wait_for_messages(BOT, 1)
+    world.once()
+    [failed] = world.wait_inbox(ADA, 1)
+    world.send(reply(failed, ADA, "Thanks, I'll call him."), sender=ADA)
+    world.once()
+    assert world.inbox(SAM) == [] and world.inbox(MAYA) == [] and len(world.inbox(ADA)) == 1
+    rows = sqlite3.connect(world.database).execute("SELECT state FROM intros").fetchall()
+    assert rows == [("failed",)]
+
+
 @pytest.mark.parametrize("writer, other", [(SAM, MAYA), (MAYA, SAM)])
 def test_a_reply_all_from_either_party_reaches_only_the_other(world, writer, other):
     intro = introduced(world)

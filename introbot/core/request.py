@@ -614,6 +614,19 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     return None
 
 
+def corrected_address(answer: str, excluded: set[str], bot_address: str) -> str | None:
+    """The one address the referrer's answer to "I couldn't reach Maya" gives for her, other than the
+    `excluded` ones (the address that failed, the other party's, the referrer's own); None when it gives
+    none or several, since asking the wrong person is worse than asking nobody."""
+    bot_local, _, bot_domain = bot_address.lower().partition("@")
+    found = []
+    for address in addresses_in_text(answer):
+        local, _, domain = address.email.lower().partition("@")
+        if address.email.lower() not in excluded and (local.split("+")[0], domain) != (bot_local, bot_domain):
+            found.append(address.email)
+    return found[0] if len(found) == 1 else None
+
+
 def _own_note(referrer: Person, text: str) -> str:
     """What the referrer wrote, for the colleague's eyes: above any mail embedded in a form introbot
     does not know (a forward header in a language it lacks: "보낸 사람: 김민지 <minji@...>"), without

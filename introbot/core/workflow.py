@@ -74,13 +74,21 @@ class Clarified:
 
 
 @dataclass(frozen=True)
+class Readdressed:
+    """The referrer answered the note that a party could not be reached with another address for them."""
+
+    role: Role
+    email: str
+
+
+@dataclass(frozen=True)
 class Confirmed:
     """The referrer answered the confirmation of a request we could not authenticate: yes or no."""
 
     agrees: bool
 
 
-Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed
+Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed | Readdressed
 
 
 def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
@@ -118,6 +126,8 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
         if not event.agrees:
             return _close(intro, IntroState.CANCELLED, now), []  # quietly: nobody else ever heard of it
         return start(intro, now, rules, rng)
+    if isinstance(event, Readdressed):
+        return _readdressed(intro, event, now, rules, rng)
     raise TypeError(f"unknown workflow event {type(event).__name__}")
 
 
@@ -245,6 +255,7 @@ def _undeliverable(intro: Intro, event: Undeliverable, now: datetime, rules: Rul
     if intro.state.open:
         # A party whose own mail bounced cannot be sent a closing note; the other one, if waiting, can.
         waiting = None if intro.party(event.role).consent is Consent.YES else rules
+        intro = replace(intro, unreachable=event.role.value)
         return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, waiting, event.role), effects
     if intro.state is IntroState.INTRODUCED and Outcome.FAILED not in intro.notified:
         # Both agreed, so nothing private is revealed by telling the one it reached that the other
@@ -264,3 +275,25 @@ def _thread_reply(intro: Intro, event: ThreadReply, now: datetime) -> Step:
         effects.append(Send(Kind.STEPPED_OUT, to=event.writer, in_reply_to=event.message_id))
         intro = intro.with_party(replace(writer, stepped_out_noted=True))
     return replace(intro, updated_at=now), effects
+
+
+def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    """Ask again, at the address the referrer gave, the party whose ask could not be delivered.
+
+    Only an intro that failed while asking, for that party, is taken up again; the other party's answer
+    stands. Once a party who said yes has been told the introduction is not going ahead, it is not
+    reopened behind their back.
+    """
+    if intro.state is not IntroState.FAILED or intro.unreachable != event.role.value:
+        return intro, []
+    if not intro.party(event.role).pending or intro.role_of(event.email) is not None:
+        return intro, []  # they had answered (it was not their ask that failed), or the address is no new one
+    other = intro.party(event.role.other) if (intro.client and intro.colleague) else None
+    told_not_going_ahead = other is not None and other.consent is Consent.YES and intro.closing_note_at is None
+    if other is None or other.consent is Consent.NO or told_not_going_ahead:
+        return intro, []
+    fresh = replace(intro.party(event.role), email=event.email, consent=Consent.NOT_ASKED, token="",
+                    asked_at=None, reminded_at=None, answered_at=None, answer_message_id="", unclear_noted=False)
+    intro = replace(intro.with_party(fresh), unreachable="", closing_note_at=None,
+                    notified=tuple(o for o in intro.notified if o is not Outcome.FAILED))
+    return begin(intro, now, rules, rng)

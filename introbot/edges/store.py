@@ -131,6 +131,7 @@ class TokenMatch:
     intro: Intro
     purpose: Purpose
     role: Role | None
+    token: str  # the token that matched: a party's earlier one is not their current one
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,7 @@ class Store:
         intro = self.intro(row[0])
         if intro is None:
             return None
-        return TokenMatch(intro, Purpose(row[1]), Role(row[2]) if row[2] else None)
+        return TokenMatch(intro, Purpose(row[1]), Role(row[2]) if row[2] else None, token)
 
     def due_intros(self, now: datetime, limit: int = 500) -> list[Intro]:
         rows = self._connection().execute(

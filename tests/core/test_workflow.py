@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from introbot.core import workflow
-from introbot.core.workflow import Answered, Cancelled, Clarified, Rules, ThreadReply, Tick, Undeliverable
+from introbot.core.workflow import (Answered, Cancelled, Clarified, Readdressed, Rules, ThreadReply, Tick,
+                                   Undeliverable)
 from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Role, Send
 
 RULES = Rules(remind_after=timedelta(days=3), expire_after=timedelta(days=7))
@@ -132,6 +133,53 @@ def test_a_bounce_fails_an_open_intro_and_tells_the_referrer_once(now, rng):
     assert effects == []
 
 
+def test_a_new_address_from_the_referrer_asks_the_unreachable_client_there(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    old_token = intro.client.token
+    intro, _ = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert intro.unreachable == "client"
+    later = now + timedelta(hours=3)
+    intro, effects = workflow.step(intro, Readdressed(Role.CLIENT, "sam.r@elsewhere.example"), later, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT)] and intro.state is IntroState.ASKING
+    assert intro.client.email == "sam.r@elsewhere.example" and intro.client.name == "Sam Rivera"
+    assert intro.client.token not in ("", old_token) and intro.client.asked_at == later
+    assert intro.unreachable == "" and Outcome.FAILED not in intro.notified
+    # The new address can fail too: the referrer hears of that once more.
+    intro, effects = workflow.step(intro, Undeliverable(Role.CLIENT), later, RULES, rng)
+    assert effects == [Send(Kind.REFERRER_FAILED, detail="client")]
+
+
+def test_a_new_address_for_the_colleague_keeps_the_clients_yes(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    assert intro.closing_note_at is not None  # the client would be told in time that it is not going ahead
+    intro, effects = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_COLLEAGUE, Role.COLLEAGUE)]
+    assert intro.client.consent is Consent.YES and intro.closing_note_at is None
+    intro, effects = workflow.step(intro, Answered(Role.COLLEAGUE, True), now, RULES, rng)
+    assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
+
+
+@pytest.mark.parametrize("case", ["other party told", "wrong role", "not failed", "had answered"])
+def test_a_new_address_reopens_only_a_failed_ask_nobody_was_told_about(now, rng, case):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    role = Role.COLLEAGUE
+    if case == "had answered":
+        intro, _ = workflow.step(intro, Answered(Role.COLLEAGUE, True), now, RULES, rng)
+    else:
+        intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    if case != "not failed":
+        intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    if case == "other party told":
+        intro, effects = workflow.step(intro, Tick(), now + RULES.expire_after, RULES, rng)
+        assert kinds(effects) == [(Kind.NOT_GOING_AHEAD, Role.CLIENT)]
+    if case == "wrong role":
+        role = Role.CLIENT
+    after, effects = workflow.step(intro, Readdressed(role, "new@elsewhere.example"), now, RULES, rng)
+    assert effects == [] and after == intro
+
+
 @pytest.mark.parametrize("ending", ["no", "silence", "bounce"])
 def test_a_client_who_said_yes_hears_the_same_words_at_the_same_time_however_it_ended(now, rng, ending):
     """Not left hanging, and no no revealed: when and what the waiting client hears is the same
@@ -227,6 +275,7 @@ EVENTS = st.one_of(
     st.builds(Answered, st.sampled_from(Role), st.sampled_from([True, False, None])),
     st.just(Tick()), st.builds(Undeliverable, st.sampled_from(Role)), st.just(Cancelled()),
     st.builds(ThreadReply, st.sampled_from(Role), st.booleans()),
+    st.builds(Readdressed, st.sampled_from(Role), st.sampled_from(["new@elsewhere.example", "new@other.example"])),
 )
 
 
@@ -234,36 +283,39 @@ EVENTS = st.one_of(
 @given(order=st.sampled_from(["client-first", "parallel"]), standing=st.booleans(),
        events=st.lists(st.tuples(EVENTS, st.integers(0, 10)), max_size=12), seed=st.integers(0, 2**32))
 def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed):
-    """Whatever happens: at most one introduction, one note per outcome, and the colleague is never
-    asked before the client agreed (client-first), and never asked at all with standing consent."""
+    """Whatever happens: at most one introduction, one note per outcome (a failure once more after each
+    new address the referrer gives), one ask per address, and the colleague is never asked before the
+    client agreed (client-first), and never asked at all with standing consent."""
     rng = random.Random(seed)
     now = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
     intro, effects = workflow.begin(new_intro(now, order, standing), now, RULES, rng)
-    sent = list(effects)
+    sent = [(effect, intro.party(effect.to).email if effect.to else None) for effect in effects]
     clock = now
-    bounced: set[Role] = set()
+    bounced: set[str] = set()
+    readdressed = 0
     for event, days in events:
         clock += timedelta(days=days)
         client_agreed_before = intro.client.consent.agreed
         if isinstance(event, Undeliverable) and intro.state.open:
-            bounced.add(event.role)
+            bounced.add(intro.party(event.role).email)
         intro, effects = workflow.step(intro, event, clock, RULES, rng)
         if order == "client-first" and (Kind.ASK_COLLEAGUE, Role.COLLEAGUE) in kinds(effects):
             assert client_agreed_before or intro.client.consent.agreed
-        sent += effects
-    sent_kinds = [e.kind for e in sent]
+        readdressed += isinstance(event, Readdressed) and bool(effects)
+        sent += [(effect, intro.party(effect.to).email if effect.to else None) for effect in effects]
+    sent_kinds = [e.kind for e, _ in sent]
     assert sent_kinds.count(Kind.INTRODUCTION) <= 1
-    for kind in (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED):
+    for kind in (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED):
         assert sent_kinds.count(kind) <= 1
+    assert sent_kinds.count(Kind.REFERRER_FAILED) <= 1 + readdressed
     if standing:
         assert Kind.ASK_COLLEAGUE not in sent_kinds and Kind.REMIND_COLLEAGUE not in sent_kinds
-    for role in Role:
-        ask = Kind.ASK_CLIENT if role is Role.CLIENT else Kind.ASK_COLLEAGUE
-        assert [(e.kind, e.to) for e in sent].count((ask, role)) <= 1
+    asks = [(e.to, address) for e, address in sent if e.kind in (Kind.ASK_CLIENT, Kind.ASK_COLLEAGUE)]
+    assert len(asks) == len(set(asks)), "one address was asked twice"
     if Kind.INTRODUCTION in sent_kinds:
         assert intro.client.consent.agreed and intro.colleague.consent.agreed
-    closing = [e.to for e in sent if e.kind is Kind.NOT_GOING_AHEAD]
+    closing = [(e.to, address) for e, address in sent if e.kind is Kind.NOT_GOING_AHEAD]
     assert len(closing) == len(set(closing)) and (not closing or Kind.INTRODUCTION not in sent_kinds)
-    assert all(intro.party(role).consent is Consent.YES for role in closing)
-    assert not set(closing) & bounced, "a closing note went to an address that bounced"
+    assert all(intro.party(role).consent is Consent.YES for role, _ in closing)
+    assert not {address for _, address in closing} & bounced, "a closing note went to an address that bounced"
     assert sent_kinds.count(Kind.PARTY_UNREACHABLE) <= 1

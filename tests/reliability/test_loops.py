@@ -142,6 +142,31 @@ def test_a_bounce_whose_plus_address_a_relay_rewrote_is_matched_by_our_message_i
     assert world.database_rows("SELECT state FROM intros") == [("failed",)]
 
 
+def test_a_late_bounce_of_the_ask_to_an_address_since_corrected_does_not_fail_the_new_ask(world):
+    nell = ("Nell North", f"nell@{UNDELIVERABLE_DOMAIN}")
+    drop_into_inbox(world.mail, direct_request(nell, "Maya Chen"))
+    run_at(world)
+    world.mail.wait_for_messages(BOT, 1)
+    run_at(world)
+    [failed] = world.received(ADA[1])
+    drop_into_inbox(world.mail, reply(failed, ADA, "Her address is nell@client.example"))
+    run_at(world)
+    assert world.database_rows("SELECT state FROM intros") == [("asking",)]
+    # A second MTA on the old route gives up later and says so in its own words.
+    [(envelope_from,), _, _] = world.database_rows("SELECT envelope_from FROM outbox ORDER BY id")
+    late = new_message(("Mail Delivery System", "MAILER-DAEMON@mx.relay.example"), ("", envelope_from),
+                       "Undelivered Mail Returned to Sender",
+                       f"I'm sorry to have to inform you that your message could not be delivered to one or more "
+                       f"recipients.\n\n<{nell[1]}>: host said: 550 5.1.1 User unknown\n")
+    late["Return-Path"] = "<>"
+    drop_into_inbox(world.mail, late)
+    run_at(world)
+    assert world.database_rows("SELECT state FROM intros") == [("asking",)]
+    assert [kind for (kind,) in world.database_rows("SELECT kind FROM outbox ORDER BY id")] == [
+        "ask_client", "referrer_failed", "ask_client"]
+    assert len(world.received(ADA[1])) == 1
+
+
 @pytest.mark.parametrize("status, action, fails", [("4.4.1", "failed", True), ("5.1.1", "failed", True),
                                                    ("4.4.1", "delayed", False)])
 def test_a_report_that_delivery_failed_fails_the_intro_even_for_a_temporary_cause_a_delay_does_not(
