@@ -79,7 +79,7 @@ class Party:
     reminded_at: datetime | None = None
     answered_at: datetime | None = None
     answer_message_id: str = ""  # the consent record: which message carried the answer
-    unclear_noted: bool = False  # has had the one "reply YES or NO" note
+    unclear_noted: bool = False  # has had the one note asking for a plain answer (unclear, or from elsewhere)
     stepped_out_noted: bool = False  # has had the one "I've stepped out" note
 
     @property
@@ -197,6 +197,7 @@ class Kind(str, Enum):
     REMIND_CLIENT = "remind_client"
     REMIND_COLLEAGUE = "remind_colleague"
     UNCLEAR_ANSWER = "unclear_answer"
+    ANSWER_FROM_HERE = "answer_from_here"  # an answer came from another address than the one asked
     INTRODUCTION = "introduction"
     REFERRER_SENT = "referrer_sent"
     REFERRER_DECLINED = "referrer_declined"

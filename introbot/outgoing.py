@@ -16,8 +16,8 @@ from introbot.core.tokens import RandomBits, new_message_id, plus_address
 from introbot.edges.store import Outgoing, Store
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
 
-AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT, Kind.CONFIRM_REQUEST, Kind.STATUS,
-                Kind.CANCELLED}
+AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT,
+                Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
                Kind.CLARIFY, Kind.REFUSED, Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
 

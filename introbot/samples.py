@@ -42,6 +42,7 @@ def sample_intro(config: Config) -> Intro:
 def sample_effect(kind: Kind) -> Send:
     """The effect that writes `kind`, addressed as it would be in a real intro."""
     to = {Kind.ASK_CLIENT: Role.CLIENT, Kind.REMIND_CLIENT: Role.CLIENT, Kind.UNCLEAR_ANSWER: Role.CLIENT,
+          Kind.ANSWER_FROM_HERE: Role.CLIENT,
           Kind.ASK_COLLEAGUE: Role.COLLEAGUE, Kind.REMIND_COLLEAGUE: Role.COLLEAGUE,
           Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
           Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)

@@ -448,7 +448,13 @@ class Service:
         if match.purpose is Purpose.CONSENT:
             assert match.role is not None
             if sender != intro.party(match.role).email:
-                return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
+                event = workflow.AnsweredElsewhere(match.role, message_id)
+                after, effects = workflow.step(intro, event, now, self.rules, self.rng)
+                if not effects:
+                    return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
+                return Decision("answer", PROCESSED, f"an answer for the {match.role.value} from another address: "
+                                                     f"they are told to answer from the one asked", after, effects,
+                                message)
             reading = self._read_answer(message, intro, match.role)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
             if reading.language:  # answer people in the language they answered in

@@ -390,11 +390,20 @@ def test_a_client_who_drops_the_plus_address_is_still_understood(world):
     world.wait_inbox(MAYA, 1)
 
 
-def test_consent_counts_only_from_the_person_asked(world):
+def test_consent_counts_only_from_the_person_asked_who_hears_once_to_answer_from_there(world):
     ask = ask_sam(world)
     world.send(reply(ask, KIM, "Yes"), sender=KIM, envelope_to=[ask["Reply-To"].addresses[0].addr_spec])
     world.once()
-    assert world.inbox(MAYA) == []
+    assert world.inbox(MAYA) == [] and world.inbox(KIM) == []
+    [note] = world.wait_inbox(SAM, 2)[1:]  # to the address asked, never to the other one
+    assert "from this address" in str(note["Subject"]) and note["Auto-Submitted"] == "auto-replied"
+    assert KIM[1] not in note.as_string() and "YES or NO" in plain(note)
+    world.send(reply(ask, KIM, "Yes!!"), sender=KIM, envelope_to=[ask["Reply-To"].addresses[0].addr_spec])
+    world.once()
+    assert len(world.inbox(SAM)) == 2 and world.inbox(MAYA) == []
+    world.send(reply(note, SAM, "Yes, that was me"), sender=SAM)
+    world.once()
+    world.wait_inbox(MAYA, 1)
 
 
 def test_one_reminder_then_quiet_expiry_survive_restarts(world):

@@ -41,6 +41,15 @@ class Answered:
 
 
 @dataclass(frozen=True)
+class AnsweredElsewhere:
+    """A reply to a party's ask came from another address than the one asked: it never counts, since
+    only the asked address can answer for its owner, but the owner hears how to answer."""
+
+    role: Role
+    message_id: str = ""
+
+
+@dataclass(frozen=True)
 class Tick:
     """Time passed: reminders and expiry fall due."""
 
@@ -88,7 +97,7 @@ class Confirmed:
     agrees: bool
 
 
-Event = Answered | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed | Readdressed
+Event = Answered | AnsweredElsewhere | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed | Readdressed
 
 
 def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
@@ -108,6 +117,8 @@ def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
 def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     if isinstance(event, Answered):
         return _answered(intro, event, now, rules, rng)
+    if isinstance(event, AnsweredElsewhere):
+        return _answered_elsewhere(intro, event, now)
     if isinstance(event, Tick):
         return _tick(intro, now, rules)
     if isinstance(event, Undeliverable):
@@ -224,6 +235,15 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
         # The other party never learns of a no; only the referrer is told, privately.
         return _close(intro, IntroState.DECLINED, now, effects, Outcome.DECLINED, rules), effects
     return _advance(intro, effects, now, rules, rng)
+
+
+def _answered_elsewhere(intro: Intro, event: AnsweredElsewhere, now: datetime) -> Step:
+    party = intro.party(event.role)
+    # One such note at most, shared with the unclear-answer note: the party is never drawn into a thread.
+    if intro.state is not IntroState.ASKING or not party.pending or party.unclear_noted:
+        return intro, []
+    effects = [Send(Kind.ANSWER_FROM_HERE, to=event.role, in_reply_to=event.message_id)]
+    return replace(intro.with_party(replace(party, unclear_noted=True)), updated_at=now), effects
 
 
 def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:

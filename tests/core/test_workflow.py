@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from introbot.core import workflow
-from introbot.core.workflow import (Answered, Cancelled, Clarified, Readdressed, Rules, ThreadReply, Tick,
+from introbot.core.workflow import (Answered, AnsweredElsewhere, Cancelled, Clarified, Readdressed, Rules, ThreadReply, Tick,
                                    Undeliverable)
 from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Role, Send
 
@@ -180,6 +180,18 @@ def test_a_new_address_reopens_only_a_failed_ask_nobody_was_told_about(now, rng,
     assert effects == [] and after == intro
 
 
+def test_an_answer_from_another_address_never_counts_and_the_party_hears_once_how_to_answer(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, effects = workflow.step(intro, AnsweredElsewhere(Role.CLIENT, "<x@elsewhere.example>"), now, RULES, rng)
+    assert effects == [Send(Kind.ANSWER_FROM_HERE, to=Role.CLIENT, in_reply_to="<x@elsewhere.example>")]
+    assert intro.client.consent is Consent.ASKED
+    for event in (AnsweredElsewhere(Role.CLIENT), Answered(Role.CLIENT, None)):  # one such note, ever
+        intro, effects = workflow.step(intro, event, now, RULES, rng)
+        assert effects == []
+    _, effects = workflow.step(intro, AnsweredElsewhere(Role.COLLEAGUE), now, RULES, rng)
+    assert effects == []  # the colleague was not asked yet
+
+
 @pytest.mark.parametrize("ending", ["no", "silence", "bounce"])
 def test_a_client_who_said_yes_hears_the_same_words_at_the_same_time_however_it_ended(now, rng, ending):
     """Not left hanging, and no no revealed: when and what the waiting client hears is the same
@@ -273,6 +285,7 @@ def test_intro_survives_a_round_trip_through_json(now, rng):
 
 EVENTS = st.one_of(
     st.builds(Answered, st.sampled_from(Role), st.sampled_from([True, False, None])),
+    st.builds(AnsweredElsewhere, st.sampled_from(Role)),
     st.just(Tick()), st.builds(Undeliverable, st.sampled_from(Role)), st.just(Cancelled()),
     st.builds(ThreadReply, st.sampled_from(Role), st.booleans()),
     st.builds(Readdressed, st.sampled_from(Role), st.sampled_from(["new@elsewhere.example", "new@other.example"])),
@@ -284,7 +297,7 @@ EVENTS = st.one_of(
        events=st.lists(st.tuples(EVENTS, st.integers(0, 10)), max_size=12), seed=st.integers(0, 2**32))
 def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed):
     """Whatever happens: at most one introduction, one note per outcome (a failure once more after each
-    new address the referrer gives), one ask per address, and the colleague is never asked before the
+    new address the referrer gives), one ask and one "answer plainly" note per address, and the colleague is never asked before the
     client agreed (client-first), and never asked at all with standing consent."""
     rng = random.Random(seed)
     now = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -312,6 +325,8 @@ def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed)
         assert Kind.ASK_COLLEAGUE not in sent_kinds and Kind.REMIND_COLLEAGUE not in sent_kinds
     asks = [(e.to, address) for e, address in sent if e.kind in (Kind.ASK_CLIENT, Kind.ASK_COLLEAGUE)]
     assert len(asks) == len(set(asks)), "one address was asked twice"
+    notes = [(e.to, address) for e, address in sent if e.kind in (Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE)]
+    assert len(notes) == len(set(notes)), "one address had two notes asking for a plain answer"
     if Kind.INTRODUCTION in sent_kinds:
         assert intro.client.consent.agreed and intro.colleague.consent.agreed
     closing = [(e.to, address) for e, address in sent if e.kind is Kind.NOT_GOING_AHEAD]
