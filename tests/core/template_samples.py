@@ -59,3 +59,58 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
         context |= {"writer": dict(CLIENT), "reader": dict(COLLEAGUE),
                     "text": "Hi Maya, thank you! Would Thursday afternoon work for a first session?"}
     return context | changes
+
+
+# Names as long as real ones get: a double first name, particles, a title, a long website and specialty.
+LONG_NAMES = {
+    "client": {"first_name": "María-Guadalupe", "name": "María-Guadalupe Fernández de la Torre y Mendoza",
+               "email": "mg@client.example"},
+    "colleague": {"first_name": "Anne-Sophie", "name": "Anne-Sophie Marguerite de La Rochefoucauld-Montmorency",
+                  "email": "as@bodywork.example",
+                  "website": "https://www.craniosacral-and-somatic-bodywork-collective.example/team/anne-sophie",
+                  "specialty": "craniosacral therapy, somatic experiencing and trauma-informed massage"},
+    "referrer": {"name": "Prof. Dr. Jean-Baptiste Olufemi Adeyemi-Okonkwo van der Berg", "first_name": "Jean-Baptiste",
+                 "email": "jb@clinic.example"},
+}
+
+
+def _unnamed(email: str) -> dict[str, str]:
+    """A person known only by their address, as the service describes one."""
+    return {"first_name": "", "name": email, "email": email, "website": "", "specialty": ""}
+
+
+def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
+    """Every kind with its sample data, then each branch of a template the sample data does not take:
+    (label, kind, context)."""
+    branches = [(kind.value, kind, sample_context(kind)) for kind in Kind]
+    variants: list[tuple[str, Kind, dict[str, Any]]] = [
+        ("clarify, one option", Kind.CLARIFY, {"options": [dict(COLLEAGUE)]}),
+        ("clarify, no option", Kind.CLARIFY, {"options": []}),
+        ("clarify, client missing", Kind.CLARIFY, {"missing": "client", "options": []}),
+        ("referrer_failed, one reached", Kind.REFERRER_FAILED, {"reached": "Sam Rivera"}),
+        ("referrer_failed, no address", Kind.REFERRER_FAILED, {"address": ""}),
+        ("ask_client, no names nor website", Kind.ASK_CLIENT,
+         {"client": _unnamed(CLIENT["email"]), "colleague": dict(COLLEAGUE, first_name="", website="", specialty="")}),
+        ("ask_colleague, no note nor names", Kind.ASK_COLLEAGUE,
+         {"note": "", "client": {"first_name": ""}, "colleague": dict(COLLEAGUE, first_name="")}),
+        ("remind_client, no names nor website", Kind.REMIND_CLIENT,
+         {"client": _unnamed(CLIENT["email"]), "colleague": dict(COLLEAGUE, website="")}),
+        ("remind_colleague, no names", Kind.REMIND_COLLEAGUE,
+         {"client": {"first_name": ""}, "colleague": dict(COLLEAGUE, first_name="")}),
+        ("status, none open", Kind.STATUS, {"requests": []}),
+        ("status, waiting for the referrer", Kind.STATUS,
+         {"requests": [{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen", "waiting_for": "",
+                        "age_days": 1}]}),
+        ("confirm_request, no colleague nor name", Kind.CONFIRM_REQUEST,
+         {"colleague": None, "client": {"first_name": "", "name": "", "email": ""}}),
+        ("cancelled, no colleague", Kind.CANCELLED, {"colleague": None}),
+        ("pass_on, no first names", Kind.PASS_ON,
+         {"writer": _unnamed(CLIENT["email"]), "reader": dict(COLLEAGUE, first_name="")}),
+        ("stepped_out, no first names", Kind.STEPPED_OUT,
+         {"writer": _unnamed(CLIENT["email"]), "reader": dict(COLLEAGUE, first_name="")}),
+        ("not_going_ahead, no name", Kind.NOT_GOING_AHEAD, {"party": _unnamed(CLIENT["email"])}),
+        ("party_unreachable, no names", Kind.PARTY_UNREACHABLE,
+         {"party": _unnamed(CLIENT["email"]), "unreachable": dict(COLLEAGUE, first_name="")}),
+        ("introduction, long names", Kind.INTRODUCTION, dict(LONG_NAMES)),
+    ]
+    return branches + [(label, kind, sample_context(kind, **changes)) for label, kind, changes in variants]

@@ -146,12 +146,21 @@ def test_asks_read_well_without_first_names(language):
     assert " ," not in body and "  " not in body and "\n\n\n" not in body
 
 
-def test_spanish_writes_e_for_and_before_an_i_sound():
-    context = sample_context(Kind.INTRODUCTION)
-    context["colleague"] = dict(context["colleague"], first_name="Isabel", name="Isabel Ruiz")
-    rendered = Renderer(SHIPPED).render(Kind.INTRODUCTION, "es", context)
-    assert "Hola, Sam e Isabel:" in rendered.text and "Hola, Sam e Isabel:" in rendered.html
-    assert "Sam y Maya" in Renderer(SHIPPED).render(Kind.REFERRER_SENT, "es", sample_context(Kind.REFERRER_SENT)).subject
+@pytest.mark.parametrize("first_name, conjunction", [("Isabel", "e"), ("Íñigo", "e"), ("Hilda", "e"), ("Maya", "y"),
+                                                      ("Yolanda", "y"), ("Hugo", "y"), ("Uxue", "y")])
+def test_spanish_writes_e_for_and_before_an_i_sound(first_name, conjunction):
+    colleague = dict(sample_context(Kind.INTRODUCTION)["colleague"], first_name=first_name, name=f"{first_name} Ruiz")
+    both = f"Sam {conjunction} {first_name}"
+    renderer = Renderer(SHIPPED)
+    introduction = renderer.render(Kind.INTRODUCTION, "es", sample_context(Kind.INTRODUCTION, colleague=colleague))
+    assert f"Hola, {both}:" in introduction.text and f"Hola, {both}:" in introduction.html
+    for kind in (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.CANCELLED):
+        assert renderer.render(kind, "es", sample_context(kind, colleague=colleague)).subject.endswith(both)
+    sent = renderer.render(Kind.REFERRER_SENT, "es", sample_context(Kind.REFERRER_SENT, colleague=colleague)).text
+    assert f"Sam Rivera {conjunction} {first_name} Ruiz han dicho que sí" in sent
+    status = sample_context(Kind.STATUS, requests=[{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": f"{first_name} Ruiz",
+                                                    "waiting_for": "", "age_days": 1}])
+    assert f"Sam Rivera {conjunction} {first_name} Ruiz:" in renderer.render(Kind.STATUS, "es", status).text
 
 
 def test_a_regional_language_uses_its_language_and_a_malformed_one_english(tmp_path):

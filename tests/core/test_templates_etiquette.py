@@ -5,12 +5,15 @@ import re
 
 import pytest
 
+from introbot.core.answers import Answer, read_answer
 from introbot.core.render import Renderer
+from introbot.core.robots import read_consent
 from introbot.model import Kind
 from tests.core.template_samples import (BEFORE_CONSENT_TO_COLLEAGUE, CLIENT, COLLEAGUE, CONSENT_ASKS, LANGUAGES,
-                                         NOTE, REFERRER, SHIPPED, TO_REFERRER, WEBSITE, sample_context)
+                                         LONG_NAMES, NOTE, REFERRER, SHIPPED, TO_REFERRER, WEBSITE, sample_context)
 
 # The reader's own words for the answer, and the English ones that work everywhere.
+ANSWER_WORDS = {"en": ("YES", "NO"), "fr": ("OUI", "NON"), "de": ("JA", "NEIN"), "es": ("SÍ", "NO")}
 YES_NO = {"en": "YES or NO", "fr": "OUI ou NON (YES/NO fonctionne aussi)",
           "de": "JA oder NEIN (YES/NO geht auch)", "es": "SÍ o NO (YES/NO también funciona)"}
 NOT_PRIVATE = {"en": "(Email is not a fully private channel", "fr": "(L'e-mail n'est pas un canal entièrement confidentiel",
@@ -44,19 +47,52 @@ def every_template_file():
 def test_consent_mails_ask_for_a_plain_yes_or_no_and_say_email_is_not_private(kind, language):
     body = body_of(RENDERER.render(kind, language, sample_context(kind)).text)
     assert YES_NO[language] in body
-    assert NOT_PRIVATE[language] in body
+    # The note is one line of its own, the last of the body.
+    assert body.split("\n\n")[-1].startswith(NOT_PRIVATE[language])
+    assert "\n" not in body.split("\n\n")[-1] and body.endswith(".)")
     assert "http" not in body.replace(WEBSITE, "")  # nothing to click: mail scanners click links
+
+
+def answer_words(text: str) -> list[str]:
+    """The words a mail asks to be written back, in capitals: "JA oder NEIN (YES/NO geht auch)"."""
+    return re.findall(r"\b[A-ZÄÖÜÉÍ]{2,}\b", text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", CONSENT_ASKS + (Kind.CONFIRM_REQUEST,), ids=lambda k: k.value)
+def test_the_words_a_mail_asks_for_are_read_as_the_answer_they_stand_for(kind, language):
+    body = body_of(RENDERER.render(kind, language, sample_context(kind)).text)
+    asked = answer_words(body)
+    yes, no = ANSWER_WORDS[language]
+    assert yes in asked and (no in asked or kind is Kind.CONFIRM_REQUEST)
+    for word in asked:
+        assert word in (yes, no, "YES", "NO"), f"{word!r} is asked for but is no answer word"
+        expected = Answer.YES if word in (yes, "YES") else Answer.NO
+        languages = {None, language} | ({"en"} if word in ("YES", "NO") else set())
+        # As asked, as people type it, and with what they add; read as the service reads a reply.
+        for typed in (word, word.lower(), word.capitalize(), f"{word.capitalize()}.", f"{word.capitalize()}!"):
+            reading = read_consent(typed)
+            assert reading.answer is expected and reading.language in languages, (typed, reading)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_yes_a_referrer_is_offered_for_one_colleague_is_read_as_yes(language):
+    one = sample_context(Kind.CLARIFY, options=[dict(COLLEAGUE)])
+    body = body_of(RENDERER.render(Kind.CLARIFY, language, one).text)
+    quoted = re.findall(r'[„«"]\s?(\w+)\s?[“»"]', body)
+    assert len(quoted) == 1 and read_answer(quoted[0]).answer is Answer.YES
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("kind", BEFORE_CONSENT_TO_COLLEAGUE, ids=lambda k: k.value)
 def test_the_colleague_learns_only_the_clients_first_name_before_both_agreed(kind, language):
     # Rendered with the client's first name alone, StrictUndefined fails on any template reaching for more...
-    only_first = RENDERER.render(kind, language, sample_context(kind, client={"first_name": "Sam"})).text
+    only_first = RENDERER.render(kind, language, sample_context(kind, client={"first_name": "Sam"}))
     # ...and even handed everything, no template writes the surname or the address.
-    everything = RENDERER.render(kind, language, sample_context(kind, client=dict(CLIENT))).text
-    for text in (only_first, everything):
-        assert "Rivera" not in text and CLIENT["email"] not in text and "client.example" not in text
+    everything = RENDERER.render(kind, language, sample_context(kind, client=dict(CLIENT)))
+    for rendered in (only_first, everything):
+        for text in (rendered.subject, rendered.text):
+            assert "Rivera" not in text and CLIENT["email"] not in text and "client.example" not in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -87,6 +123,14 @@ def test_the_introduction_is_short_names_both_and_bows_out(language):
         assert not significant_words(NOTE + " " + CLIENT_MESSAGE) & significant_words(part)
         assert CLIENT["email"] not in part and COLLEAGUE["email"] not in part
     assert not any(line.startswith(">") for line in body.splitlines())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_introduction_stays_under_120_words_with_long_names(language):
+    rendered = RENDERER.render(Kind.INTRODUCTION, language, sample_context(Kind.INTRODUCTION, **LONG_NAMES))
+    body = body_of(rendered.text)
+    assert LONG_NAMES["colleague"]["name"] in body and LONG_NAMES["referrer"]["name"] in body
+    assert rendered.body_words == len(body.split()) < 120
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
