@@ -109,7 +109,8 @@ class MailWriter:
         context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
                          "intro_id": intro.id if intro else ""}
         if effect.kind is Kind.REFUSED:
-            context["reason"] = effect.detail
+            # A code the template words in the referrer's language; "no-open-request" carries the id asked for.
+            context["reason"], _, context["asked_id"] = effect.detail.partition(" ")
             return context
         if effect.kind is Kind.STATUS:
             context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
@@ -126,16 +127,16 @@ class MailWriter:
             context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
         if effect.kind is Kind.CLARIFY:
             context["missing"] = effect.detail
-            context["client_label"] = (client.name or client.email) if client else (intro.client_hint or "your client")
+            context["client_label"] = (client.name or client.email) if client else intro.client_hint  # "": unnamed
             context["options"] = [_person_context(directory_party(Role.COLLEAGUE, self.directory.candidate(e),
                                                                   self.config.bot.language))
                                   for e in intro.candidates]
         if effect.kind is Kind.REFERRER_DECLINED:
-            said_no = next((p for p in (client, colleague) if p and p.consent is Consent.NO), None)
-            context["declined_by"] = said_no.name or said_no.email if said_no else "one of them"
+            said_no = next(p for p in (client, colleague) if p and p.consent is Consent.NO)
+            context["declined_by"] = said_no.name or said_no.email
         if effect.kind is Kind.REFERRER_EXPIRED:
             silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
-            context["silent"] = " and ".join(silent) or "nobody"
+            context["silent"] = silent  # the template joins the names in its own language
         if effect.kind is Kind.REFERRER_FAILED:
             unreachable = intro.party(Role(effect.detail))
             context["unreachable"] = unreachable.name or unreachable.email

@@ -28,11 +28,12 @@ def sample_config() -> Config:
 def sample_intro(config: Config) -> Intro:
     referrer = config.practitioners[0] if config.practitioners else SAMPLE_PRACTITIONER
     colleague = (config.colleagues or (SAMPLE_COLLEAGUE,))[0]
+    # Each in the language introbot would write to them in: the client in the bot's, the colleague in theirs.
     client = Party(role=Role.CLIENT, email="sam@client.example", name="Sam Rivera", consent=Consent.YES,
-                   token="a" * 26, asked_at=SAMPLE_TIME)
+                   token="a" * 26, asked_at=SAMPLE_TIME, language=config.bot.language)
     other = Party(role=Role.COLLEAGUE, email=colleague.email, name=colleague.name, website=colleague.website,
                   specialty=colleague.specialty, in_directory=True, consent=Consent.ASKED, token="b" * 26,
-                  asked_at=SAMPLE_TIME)
+                  asked_at=SAMPLE_TIME, language=colleague.language)
     return Intro(id="sample01", state=IntroState.ASKING, referrer_email=referrer.email,
                  referrer_name=referrer.name, created_at=SAMPLE_TIME, updated_at=SAMPLE_TIME, client=client,
                  colleague=other, note=SAMPLE_NOTE, referrer_token="c" * 26, thread_token="d" * 26,
@@ -47,7 +48,7 @@ def sample_effect(kind: Kind) -> Send:
           Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
           Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)
     detail = {Kind.CLARIFY: "colleague",
-              Kind.REFUSED: "the same person was named twice; name the client and the colleague",
+              Kind.REFUSED: "same-person",
               Kind.REFERRER_FAILED: "colleague", Kind.PARTY_UNREACHABLE: "colleague"}.get(kind, "")
     return Send(kind, to=to, detail=detail)
 

@@ -566,9 +566,9 @@ class Service:
         intro = self.store.intro(intro_id)
         in_reply_to = safe_message_id(message.get("Message-ID"))
         if intro is None or intro.referrer_email != practitioner.email or not intro.state.open:
-            reason = f"I found no open request {intro_id} of yours; write \"status\" to list them"
+            refusal = Send(Kind.REFUSED, detail=f"no-open-request {intro_id}", in_reply_to=in_reply_to)
             return Decision("command", PROCESSED, "cancel: no such open request of the sender", message=message,
-                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail=reason, in_reply_to=in_reply_to)])
+                            referrer=practitioner, effects=[refusal])
         after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
         effects.append(Send(Kind.CANCELLED, in_reply_to=in_reply_to))
         return Decision("command", PROCESSED, "cancelled by the referrer", after, effects, message)
@@ -580,7 +580,7 @@ class Service:
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
-                            effects=[Send(Kind.REFUSED, detail=understood.reason,
+                            effects=[Send(Kind.REFUSED, detail=understood.why,
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         intro = self._new_intro(understood, practitioner, message, now)

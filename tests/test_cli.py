@@ -62,6 +62,13 @@ def test_preview_prints_headers_and_body(world, capsys):
     assert "Reply-To:" in out and "take it from here" in out
 
 
+def test_preview_writes_to_the_client_in_the_bots_language(world, capsys):
+    text = world.config_path.read_text().replace('[bot]\n', '[bot]\nlanguage = "de"\n', 1)
+    world.config_path.write_text(text)
+    status, out, _ = run(capsys, "preview", "ask_client", "--config", str(world.config_path))
+    assert status == 0 and "JA oder NEIN" in out and "YES or NO" not in out
+
+
 def test_an_unknown_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["frobnicate"])

@@ -59,9 +59,10 @@ class Understood:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A request introbot will not act on, with the one line the referrer is told."""
+    """A request introbot will not act on. `why` is "bot-address", "self" or "same-person"; the referrer's
+    one line explaining it is in the refused template, in their language."""
 
-    reason: str
+    why: str
 
 
 class Directory:
@@ -579,11 +580,11 @@ def _other_recipients(message: EmailMessage, referrer: Person, directory: Direct
 def _refuse_if_wrong_people(understood: Understood, referrer: Person, bot_address: str) -> Understood | Refusal:
     people = [c for c in (understood.client, understood.colleague) if c is not None]
     if any(_is_bot_alias(c.email, bot_address) for c in people):
-        return Refusal("one of the people named is my own address; name the client and the colleague instead")
+        return Refusal("bot-address")
     if any(c.email == referrer.email for c in people):
-        return Refusal("you named yourself; I introduce your client to a colleague, so name them both")
+        return Refusal("self")
     if understood.client and understood.colleague and understood.client.email == understood.colleague.email:
-        return Refusal("the same person was named twice; name the client and the colleague")
+        return Refusal("same-person")
     return understood
 
 
@@ -618,12 +619,8 @@ def corrected_address(answer: str, excluded: set[str], bot_address: str) -> str 
     """The one address the referrer's answer to "I couldn't reach Maya" gives for her, other than the
     `excluded` ones (the address that failed, the other party's, the referrer's own); None when it gives
     none or several, since asking the wrong person is worse than asking nobody."""
-    bot_local, _, bot_domain = bot_address.lower().partition("@")
-    found = []
-    for address in addresses_in_text(answer):
-        local, _, domain = address.email.lower().partition("@")
-        if address.email.lower() not in excluded and (local.split("+")[0], domain) != (bot_local, bot_domain):
-            found.append(address.email)
+    found = [a.email for a in addresses_in_text(answer)
+             if a.email.lower() not in excluded and not _is_bot_alias(a.email, bot_address)]
     return found[0] if len(found) == 1 else None
 
 

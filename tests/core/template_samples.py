@@ -22,7 +22,7 @@ OPTION = {"name": "Noor Haddad", "first_name": "Noor", "email": "noor@osteo.exam
 TO_REFERRER = (Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
                Kind.CLARIFY, Kind.REFUSED, Kind.CANCELLED, Kind.CONFIRM_REQUEST)
 CONSENT_ASKS = (Kind.ASK_CLIENT, Kind.ASK_COLLEAGUE, Kind.REMIND_CLIENT, Kind.REMIND_COLLEAGUE,
-                Kind.UNCLEAR_ANSWER)
+                Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE)
 BEFORE_CONSENT_TO_COLLEAGUE = (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE, Kind.UNCLEAR_ANSWER)
 
 
@@ -31,7 +31,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"bot": {"name": "Intro Assistant", "address": "intro@collective.example"},
                                "referrer": dict(REFERRER), "intro_id": "k3x9q2"}
     if kind is Kind.REFUSED:
-        context["reason"] = "the same person was named twice"
+        context |= {"reason": "same-person", "asked_id": ""}
         return context | changes
     if kind is Kind.STATUS:
         context["requests"] = [{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen",
@@ -48,7 +48,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     if kind is Kind.REFERRER_DECLINED:
         context["declined_by"] = "Maya Chen"
     if kind is Kind.REFERRER_EXPIRED:
-        context["silent"] = "Maya Chen"
+        context["silent"] = ["Maya Chen"]
     if kind is Kind.REFERRER_FAILED:
         context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example", "reached": ""}
     if kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
@@ -87,6 +87,12 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("clarify, one option", Kind.CLARIFY, {"options": [dict(COLLEAGUE)]}),
         ("clarify, no option", Kind.CLARIFY, {"options": []}),
         ("clarify, client missing", Kind.CLARIFY, {"missing": "client", "options": []}),
+        ("clarify, client missing and unnamed", Kind.CLARIFY, {"missing": "client", "options": [], "client_label": ""}),
+        ("clarify, client unnamed", Kind.CLARIFY, {"client_label": ""}),
+        ("refused, naming the bot", Kind.REFUSED, {"reason": "bot-address"}),
+        ("refused, naming themself", Kind.REFUSED, {"reason": "self"}),
+        ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),
+        ("referrer_expired, both silent", Kind.REFERRER_EXPIRED, {"silent": ["Sam Rivera", "Inés Ortega"]}),
         ("referrer_failed, one reached", Kind.REFERRER_FAILED, {"reached": "Sam Rivera"}),
         ("referrer_failed, no address", Kind.REFERRER_FAILED, {"address": ""}),
         ("ask_client, no names nor website", Kind.ASK_CLIENT,

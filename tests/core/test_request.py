@@ -105,15 +105,14 @@ def test_a_cc_makes_the_other_recipient_the_client():
     assert result.colleague.email == MAYA.email
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("Please introduce Sam Rivera <sam@client.example> to ada@clinic.example", "named yourself"),
-    ("Please introduce Sam Rivera <sam@client.example> to intro@collective.example", "my own address"),
-    ("Please introduce Sam Rivera <sam@client.example> to intro+x@collective.example", "my own address"),
-    ("Please introduce maya@bodywork.example to Maya Chen", "same person"),
+@pytest.mark.parametrize("line, why", [
+    ("Please introduce Sam Rivera <sam@client.example> to ada@clinic.example", "self"),
+    ("Please introduce Sam Rivera <sam@client.example> to intro@collective.example", "bot-address"),
+    ("Please introduce Sam Rivera <sam@client.example> to intro+x@collective.example", "bot-address"),
+    ("Please introduce maya@bodywork.example to Maya Chen", "same-person"),
 ])
-def test_requests_naming_the_wrong_people_are_refused_with_a_reason(line, reason):
-    result = understand(message(line + "\n"), ADA, DIRECTORY, BOT)
-    assert isinstance(result, Refusal) and reason in result.reason
+def test_requests_naming_the_wrong_people_are_refused_with_a_reason(line, why):
+    assert understand(message(line + "\n"), ADA, DIRECTORY, BOT) == Refusal(why)
 
 
 OPTIONS = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email))

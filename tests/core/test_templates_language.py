@@ -166,7 +166,7 @@ def test_french_elides_de_before_a_vowel(name, written):
     status = sample_context(Kind.STATUS, requests=[{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": name,
                                                     "waiting_for": name, "age_days": 2}])
     assert f"en attente {written} (2 j)" in RENDERER.render(Kind.STATUS, "fr", status).text
-    expired = RENDERER.render(Kind.REFERRER_EXPIRED, "fr", sample_context(Kind.REFERRER_EXPIRED, silent=name)).text
+    expired = RENDERER.render(Kind.REFERRER_EXPIRED, "fr", sample_context(Kind.REFERRER_EXPIRED, silent=[name])).text
     assert f"pas de réponse {written} malgré un rappel" in expired
 
 
