@@ -39,7 +39,7 @@ class Automatic:
 
 
 def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None = None,
-                     read_wording: bool = True) -> Automatic | None:
+                     read_wording: bool = True, *, sender_was_asked: bool = False) -> Automatic | None:
     """The verdict of the first matching rule in the ordered table at the end, or None for a person's mail.
 
     Header rules are cheap and come first; bodies are read only for delivery reports, for mail whose
@@ -48,8 +48,11 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
     `read_wording` False, no subject or text is taken for a robot's (reports and headers still are): a
     practitioner's request that mentions their leave ("Out of office next week - please introduce
     Sam to Maya") is theirs, not an autoresponder's.
+    `sender_was_asked`: the From address is one introbot wrote to and the message carries its reply token.
+    Then the sender's address and display name say nothing of a robot (a clinic's booking-request@ or
+    clinic-owner@ answering our question is the clinic); its headers, reports and wording still do.
     """
-    facts = _Facts(msg, own_loop_header, read_wording)
+    facts = _Facts(msg, own_loop_header, read_wording, sender_was_asked)
     for rule in _RULES:
         verdict = rule(facts)
         if verdict is not None:
@@ -422,10 +425,12 @@ class _Part:
 class _Facts:
     """One message as the rules see it: raw header values, parts, texts; each worked out on first use."""
 
-    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None, read_wording: bool = True) -> None:
+    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None, read_wording: bool = True,
+                 sender_was_asked: bool = False) -> None:
         self.msg = msg
         self.own_loop_header = own_loop_header
         self.read_wording = read_wording  # False: subjects and texts say nothing of a robot, only headers do
+        self.sender_was_asked = sender_was_asked  # True: the From address is one we wrote to, so no robot's role
 
     @cached_property
     def headers(self) -> dict[str, list[str]]:
@@ -486,7 +491,10 @@ class _Facts:
 
     @cached_property
     def sender_roles(self) -> tuple[str, ...]:
-        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
+        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot. None for
+        an address introbot asked: whoever answers from it is whom we wrote to, whatever its shape or name."""
+        if self.sender_was_asked:
+            return ()
         sender = self.first("from")
         local_part = _local_part(sender)
         roles = list(robot_roles(local_part))

@@ -17,8 +17,9 @@ LOOP = ("X-Introbot-Loop", "intro@collective.example")
 PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
 
 
-def detect(text: str, loop: tuple[str, str] | None = LOOP) -> Automatic | None:
-    verdict = detect_automatic(parse_message(text.replace("\n", "\r\n").encode("utf-8")), loop)
+def detect(text: str, loop: tuple[str, str] | None = LOOP, *, asked: bool = False) -> Automatic | None:
+    verdict = detect_automatic(parse_message(text.replace("\n", "\r\n").encode("utf-8")), loop,
+                               sender_was_asked=asked)
     if verdict is not None:  # reasons are log lines: never an address, never the subject
         assert all("@" not in reason and "Maya" not in reason for reason in verdict.reasons), verdict.reasons
     return verdict
@@ -558,6 +559,36 @@ def test_an_auto_reply_names_the_message_it_answers():
     text = person("Automatic reply: Introduction", "Away.", "In-Reply-To: <ask-5@collective.example>\n"
                   "References: <ask-1@collective.example> <ask-5@collective.example>\n")
     assert detect(text).original_message_ids == ("<ask-5@collective.example>", "<ask-1@collective.example>")
+
+
+ASKED_ADDRESS_ANSWER = ("To: intro+k3vq7mzt2nfhxw4jaebrc5ydlo@collective.example\n"
+                        "Subject: Re: Would you like an introduction to Sam Rivera?\n"
+                        "In-Reply-To: <k3vq7mzt2nfhxw4jaebrc5ydlo.q2m7x4pbn3ka@collective.example>\n")
+
+
+@pytest.mark.parametrize("sender", ["Harbour Clinic <clinic-owner@harbourclinic.example>",
+                                    "Harbour Clinic <booking-request@harbourclinic.example>",
+                                    "Maya Chen | Mail Delivery Service Ltd <maya@maildelivery-service.example>",
+                                    "Front Desk <postmaster@harbourclinic.example>",
+                                    "Harbour Clinic <noreply@harbourclinic.example>"])
+def test_an_answer_from_the_address_we_asked_is_a_persons_whatever_the_address_or_name_looks_like(sender):
+    text = f"From: {sender}\n{ASKED_ADDRESS_ANSWER}\nYes, Maya would be happy to meet Sam.\n"
+    assert detect(text) is not None  # from an address nobody asked, the same shape is a robot's
+    assert detect(text, asked=True) is None
+
+
+@pytest.mark.parametrize("headers, body, kind", [
+    ("Auto-Submitted: auto-replied\n", "Thank you for your message.", AutoKind.AUTO_REPLY),
+    ("X-Autoreply: yes\n", "Thank you for your message.", AutoKind.AUTO_REPLY),
+    ("", "I am out of the office until Monday 9 March with limited access to email.", AutoKind.AUTO_REPLY),
+    ("", "This is an automatic reply: we have received your message.", AutoKind.AUTO_REPLY),
+    ("List-Id: Clinic news <news.harbourclinic.example>\n", "Yes, happy to.", AutoKind.LIST),
+    ("Return-Path: <>\nX-Failed-Recipients: maya@old-clinic.example\n",
+     "Delivery to the following recipient failed permanently:\n\n    maya@old-clinic.example\n", AutoKind.BOUNCE),
+])
+def test_the_address_we_asked_still_shows_a_robot_by_its_headers_and_wording(headers, body, kind):
+    text = f"From: Harbour Clinic <booking-request@harbourclinic.example>\n{ASKED_ADDRESS_ANSWER}{headers}\n{body}\n"
+    assert detect(text, asked=True).kind is kind
 
 
 @pytest.mark.parametrize("sender", ["Sam Rivera <sam@client.example>", "frontdesk-admin@clinic.example",

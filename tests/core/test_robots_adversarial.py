@@ -11,6 +11,7 @@ List-Unsubscribe): they are counted, not held.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -28,14 +29,37 @@ CASES = [json.loads(line) for line in
 # Robots still read as people. Neither carries a reply token in life (an abuse desk, a newsletter), and
 # neither reads as a yes.
 ROBOTS_LEFT_TO_THE_READER = {"arf-text-only", "newsletter-no-list-headers"}
-# People still taken for robots: a person quoting or forwarding a bounce, and addresses shaped like
-# a list's (clinic-owner@, booking-request@) or a daemon's display name.
-PEOPLE_TAKEN_FOR_ROBOTS = {"quotes-bounce-subject", "fwd-bounce-referrer", "frontdesk-owner", "booking-request-addr",
-                           "info-noreply-name"}
+# People still taken for robots: a person quoting or forwarding a bounce.
+PEOPLE_TAKEN_FOR_ROBOTS = {"quotes-bounce-subject", "fwd-bounce-referrer"}
+# The service tells detect_automatic when a message comes from an address introbot wrote to and carries
+# its reply token (sender_was_asked). The set tells of one intro: Lena Park (the referrer) introduces
+# Sam Rivera to Maya Chen, whose mailbox the cases place at many providers and at her clinic's front
+# desk. These are the addresses introbot wrote to in that story; a daemon, a postmaster, a helpdesk
+# platform's own address (zendesk), a challenge service's or a newsletter's never is. All of them,
+# robots and people alike, are read as the service reads them, so that an autoresponder at an asked
+# address is seen to stay a robot.
+TOKEN = "k3vq7mzt2nfhxw4jaebrc5ydlo"
+ASKED_ADDRESSES = {
+    "maya.chen@contoso-health.example", "mayachen.acu@gmail.example", "maya.chen@icloud.example",
+    "maya@fastmail-clinic.example", "maya@proton-clinic.example", "maya@zimbra-clinic.example",
+    "maya@zohoclinic.example", "maya@ovh-cabinet.example", "maya@praxis-chen.example", "maya@spamarrest-user.example",
+    "mayachen@earthlink.example", "maya.chen@notes-hospital.example", "maya@maildelivery-service.example",
+    "info@harbourclinic.example", "hello@harbourclinic.example", "support@harbourclinic.example",
+    "clinic-owner@harbourclinic.example", "booking-request@harbourclinic.example",
+    "sam.rivera@gmail.example", "sam.r@outlook.example", "lena@parkclinic.example",
+}
 
 
 def verdict(case: dict):
-    return detect_automatic(parse_message(case["raw"].encode("utf-8", "surrogateescape")), own_loop_header=LOOP)
+    message = parse_message(case["raw"].encode("utf-8", "surrogateescape"))
+    return detect_automatic(message, own_loop_header=LOOP, sender_was_asked=sender_was_asked(message))
+
+
+def sender_was_asked(message) -> bool:
+    """As the service decides it: From is an address introbot wrote to, and the message carries the token."""
+    sender = re.findall(r"[^\s<>]+@[^\s<>]+", str(message.get("From", "")))
+    carries_token = any(TOKEN in str(message.get(name, "")) for name in ("To", "In-Reply-To", "References"))
+    return bool(sender) and sender[-1].lower() in ASKED_ADDRESSES and carries_token
 
 
 @pytest.fixture(scope="module")
