@@ -29,8 +29,8 @@ CASES = [json.loads(line) for line in
 # Robots still read as people. Neither carries a reply token in life (an abuse desk, a newsletter), and
 # neither reads as a yes.
 ROBOTS_LEFT_TO_THE_READER = {"arf-text-only", "newsletter-no-list-headers"}
-# People still taken for robots: a person quoting or forwarding a bounce.
-PEOPLE_TAKEN_FOR_ROBOTS = {"quotes-bounce-subject", "fwd-bounce-referrer"}
+# People still taken for robots: none. Each would lose their answer (a reminder, then the intro expires).
+PEOPLE_TAKEN_FOR_ROBOTS: set[str] = set()
 # The service tells detect_automatic when a message comes from an address introbot wrote to and carries
 # its reply token (sender_was_asked). The set tells of one intro: Lena Park (the referrer) introduces
 # Sam Rivera to Maya Chen, whose mailbox the cases place at many providers and at her clinic's front
