@@ -12,6 +12,9 @@ from functools import cached_property
 from flufl.bounce import all_failures
 
 from introbot.core.answers import Answer, Reading, read_answer
+from introbot.core.forwards import subject_kind
+from introbot.core.quotes import split_reply
+from introbot.core.text import body_text
 
 
 class AutoKind(Enum):
@@ -39,7 +42,7 @@ class Automatic:
 
 
 def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None = None,
-                     read_wording: bool = True) -> Automatic | None:
+                     read_wording: bool = True, *, sender_was_asked: bool = False) -> Automatic | None:
     """The verdict of the first matching rule in the ordered table at the end, or None for a person's mail.
 
     Header rules are cheap and come first; bodies are read only for delivery reports, for mail whose
@@ -48,8 +51,11 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
     `read_wording` False, no subject or text is taken for a robot's (reports and headers still are): a
     practitioner's request that mentions their leave ("Out of office next week - please introduce
     Sam to Maya") is theirs, not an autoresponder's.
+    `sender_was_asked`: the From address is one introbot wrote to and the message carries its reply token.
+    Then the sender's address and display name say nothing of a robot (a clinic's booking-request@ or
+    clinic-owner@ answering our question is the clinic); its headers, reports and wording still do.
     """
-    facts = _Facts(msg, own_loop_header, read_wording)
+    facts = _Facts(msg, own_loop_header, read_wording, sender_was_asked)
     for rule in _RULES:
         verdict = rule(facts)
         if verdict is not None:
@@ -396,6 +402,8 @@ _ROBOT_SENTENCES = ((_AUTOMATIC_SENTENCE_REASON, _AUTOMATIC_REPLY_SENTENCE),
                     ("body: acknowledgement of receipt", _RECEIPT_ACKNOWLEDGED),
                     ("body: sender verification challenge", _SENDER_CHALLENGE))
 _SENTENCE_END = re.compile(r"[.!?…](?=\s)|\n[ \t]*\n")
+_WORD = re.compile(r"\w+")
+_FORWARD_NOTE_WORDS = 4  # a forward's note of fewer words ("FYI", "See below") adds nothing to what it forwards
 
 _LIST_HEADERS = ("list-id", "list-post", "list-unsubscribe", "list-subscribe", "list-help", "list-owner",
                  "list-archive", "mailing-list", "x-mailing-list", "x-mlserver")
@@ -422,10 +430,12 @@ class _Part:
 class _Facts:
     """One message as the rules see it: raw header values, parts, texts; each worked out on first use."""
 
-    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None, read_wording: bool = True) -> None:
+    def __init__(self, msg: EmailMessage, own_loop_header: tuple[str, str] | None, read_wording: bool = True,
+                 sender_was_asked: bool = False) -> None:
         self.msg = msg
         self.own_loop_header = own_loop_header
         self.read_wording = read_wording  # False: subjects and texts say nothing of a robot, only headers do
+        self.sender_was_asked = sender_was_asked  # True: the From address is one we wrote to, so no robot's role
 
     @cached_property
     def headers(self) -> dict[str, list[str]]:
@@ -486,7 +496,10 @@ class _Facts:
 
     @cached_property
     def sender_roles(self) -> tuple[str, ...]:
-        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
+        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot. None for
+        an address introbot asked: whoever answers from it is whom we wrote to, whatever its shape or name."""
+        if self.sender_was_asked:
+            return ()
         sender = self.first("from")
         local_part = _local_part(sender)
         roles = list(robot_roles(local_part))
@@ -520,11 +533,36 @@ class _Facts:
             signs.append("null return-path")
         if "x-failed-recipients" in self.headers:
             signs.append("x-failed-recipients header")
-        if self.read_wording and _BOUNCE_SUBJECT.search(self.subject):  # not "Fwd: Undeliverable: ..."
+        if self.read_wording and _BOUNCE_SUBJECT.search(self.subject) and not self.passes_on_a_notice:
             signs.append("subject: bounce wording")
         if self.content_type == "multipart/report":
             signs.append("content-type: multipart/report")
         return tuple(signs)
+
+    @cached_property
+    def passes_on_a_notice(self) -> bool:
+        """Whether a person replies to or forwards a robot's notice ("Re: Undeliverable: ...", "Fwd: Delivery
+        Status Notification"): the subject has a reply or forward prefix, which MTAs never put on their
+        own notices; the message carries no robot's header or report; and no status code or failure
+        wording stands outside what it quotes or forwards. A forward must also say something of its own:
+        a note of a few words ("FYI", "Forward the message.") relays the notice, which is then read as the
+        bounce it is, so that the failure it reports still counts."""
+        kind = subject_kind(self.subject)
+        if kind not in ("reply", "forward"):
+            return False
+        own = split_reply(body_text(self.msg)[:_SCAN_LIMIT])
+        own_text = own.new_text + "\n" + own.signature
+        if _status_classes(own_text) or _FAILURE_WORDING.search(own_text):
+            return False
+        if kind == "forward" and len(_WORD.findall(own.new_text)) < _FORWARD_NOTE_WORDS:
+            return False
+        return not self.headers_show_a_robot
+
+    @cached_property
+    def headers_show_a_robot(self) -> bool:
+        """Whether the headers and reports alone, no subject or text taken for a robot's, make this automatic."""
+        alone = _Facts(self.msg, self.own_loop_header, read_wording=False, sender_was_asked=self.sender_was_asked)
+        return any(rule(alone) is not None for rule in _RULES)
 
     @cached_property
     def readable_parts(self) -> list[Message]:

@@ -17,8 +17,9 @@ LOOP = ("X-Introbot-Loop", "intro@collective.example")
 PERSON = "From: Sam Rivera <sam@client.example>\nTo: intro@collective.example\nMessage-ID: <m1@client.example>\n"
 
 
-def detect(text: str, loop: tuple[str, str] | None = LOOP) -> Automatic | None:
-    verdict = detect_automatic(parse_message(text.replace("\n", "\r\n").encode("utf-8")), loop)
+def detect(text: str, loop: tuple[str, str] | None = LOOP, *, asked: bool = False) -> Automatic | None:
+    verdict = detect_automatic(parse_message(text.replace("\n", "\r\n").encode("utf-8")), loop,
+                               sender_was_asked=asked)
     if verdict is not None:  # reasons are log lines: never an address, never the subject
         assert all("@" not in reason and "Maya" not in reason for reason in verdict.reasons), verdict.reasons
     return verdict
@@ -286,13 +287,91 @@ def test_a_lone_postmaster_writing_is_automatic_but_no_bounce():
     assert (verdict.kind, verdict.reasons) == (AutoKind.AUTO_GENERATED, ("sender: postmaster",))
 
 
-def test_a_person_forwarding_a_bounce_is_read_as_the_bounce_it_carries():
-    text = person("Fwd: Returned mail: see transcript for details",
-                  "Forwarding this.\n\nBegin forwarded message:\n\n> From: Mail Delivery Subsystem <MAILER-DAEMON>\n"
-                  ">    ----- The following addresses had permanent fatal errors -----\n> <maya@bodywork.example>\n"
-                  ">     (reason: 550 5.1.1 User unknown)\n")
-    verdict = detect(text)
+# --- people replying to or forwarding a robot's notice -------------------------------------------
+
+QUOTED_BOUNCE = ("> Delivery has failed to these recipients or groups:\n> maya@old-clinic.example\n"
+                 "> The email address you entered couldn't be found.\n> #550 5.1.1 RESOLVER.ADR.RecipNotFound ##\n")
+SENDMAIL_FORWARDED = ("Begin forwarded message:\n\n> From: Mail Delivery Subsystem <MAILER-DAEMON>\n"
+                      "> Subject: Returned mail: see transcript for details\n>\n"
+                      ">    ----- The following addresses had permanent fatal errors -----\n> <maya@bodywork.example>\n"
+                      ">     (reason: 550 5.1.1 User unknown)\n")
+GMAIL_FORWARDED = ("---------- Forwarded message ---------\nFrom: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+                   "Date: Tue, 12 Mar 2024\nSubject: Delivery Status Notification (Failure)\nTo: lena@parkclinic.example\n\n"
+                   "** Address not found **\n\nYour message wasn't delivered to maya@old-clinic.example because the "
+                   "address couldn't be found.\n\nThe response from the remote server was:\n"
+                   "550 5.1.1 The email account that you tried to reach does not exist.\n")
+OUTLOOK_FORWARDED = ("________________________________\nVon: Microsoft Outlook <postmaster@praxis.example>\n"
+                     "Gesendet: Dienstag, 12. März 2024 09:14\nAn: lena@parkclinic.example\n"
+                     "Betreff: Unzustellbar: Einführung\n\nDie Zustellung an folgende Empfänger oder Gruppen ist "
+                     "fehlgeschlagen:\nmaya@old-clinic.example\nRemote Server returned '550 5.1.1 User unknown'\n")
+
+
+@pytest.mark.parametrize("subject", ["Re: Undeliverable: Would you like an introduction to Sam Rivera?",
+                                     "RE: Mail delivery failed: returning message to sender",
+                                     "AW: Unzustellbar: Einführung", "SV: Kunde inte levereras: Introduktion",
+                                     "Odp: Niedostarczona: Przedstawienie", "Re: Re: Delivery Status Notification"])
+def test_a_persons_reply_quoting_a_bounce_is_a_person(subject):
+    body = "Yes, happy to meet Sam! Your first email to my old address bounced:\n\n" + QUOTED_BOUNCE + "\nMaya"
+    assert detect(person(subject, body)) is None
+
+
+def test_a_one_word_answer_above_a_quoted_bounce_is_a_person():
+    assert detect(person("Re: Undeliverable: Introduction", "Yes\n\n" + QUOTED_BOUNCE)) is None
+
+
+@pytest.mark.parametrize("subject, forwarded", [
+    ("Fwd: Delivery Status Notification (Failure)", GMAIL_FORWARDED),
+    ("WG: Unzustellbar: Einführung", OUTLOOK_FORWARDED),
+    ("Fwd: Returned mail: see transcript for details", SENDMAIL_FORWARDED),
+])
+def test_a_persons_forward_of_a_bounce_with_a_note_of_their_own_is_a_person(subject, forwarded):
+    note = "Hi, Maya's email bounced: her new address is maya@new-clinic.example. Can you try again?\n\nLena\n\n"
+    assert detect(person(subject, note + forwarded)) is None
+
+
+def test_a_persons_html_reply_quoting_a_bounce_in_a_blockquote_is_a_person():
+    html = ("<p>Yes, happy to meet Sam!</p><blockquote>Delivery has failed to these recipients or groups:<br>"
+            "maya@old-clinic.example<br>#550 5.1.1 RESOLVER.ADR.RecipNotFound ##</blockquote>")
+    text = f"{PERSON}Subject: Re: Undeliverable: Introduction\nContent-Type: text/html; charset=utf-8\n\n{html}\n"
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize("note", ["", "FYI\n\n", "Forwarding this.\n\n", "Forward the message.\n\n"])
+def test_a_bounce_forwarded_without_a_word_of_ones_own_is_read_as_the_bounce_it_carries(note):
+    verdict = detect(person("Fwd: Returned mail: see transcript for details", note + SENDMAIL_FORWARDED))
     assert (verdict.kind, verdict.failed_recipients) == (AutoKind.BOUNCE, ("maya@bodywork.example",))
+
+
+def test_an_mta_notice_whose_subject_carries_the_prefix_of_what_it_returns_is_a_bounce():
+    text = ("From: MAILER-DAEMON@mx.example\nTo: intro@collective.example\n"
+            "Subject: Undeliverable: Re: Would you like an introduction to Sam Rivera?\n\n"
+            "Delivery has failed to these recipients or groups:\n\nmaya@old-clinic.example\n\n"
+            "-----Original Message-----\nFrom: intro@collective.example\n> Would you like to be introduced?\n")
+    verdict = detect(text)
+    assert (verdict.kind, verdict.failed_recipients) == (AutoKind.BOUNCE, ("maya@old-clinic.example",))
+
+
+def test_a_robot_prefixing_re_to_its_own_failure_text_is_a_bounce():
+    text = person("RE: Your message awaits moderator approval : non remis (delivery failed)",
+                  "Your message could not be delivered to\nduke@ald.example\n")
+    assert detect(text).kind is AutoKind.BOUNCE
+
+
+@pytest.mark.parametrize("header", ["Auto-Submitted: auto-generated\n", "Return-Path: <>\n",
+                                    "X-Failed-Recipients: maya@old-clinic.example\n", "Precedence: junk\n"])
+@pytest.mark.parametrize("subject, body", [
+    ("Fwd: Delivery Status Notification (Failure)", "Hi, Maya's email bounced, her new address is below.\n\n"
+     + GMAIL_FORWARDED),
+    ("Re: Undeliverable: Introduction", "Yes, happy to meet Sam!\n\n" + QUOTED_BOUNCE),
+])
+def test_a_prefixed_notice_with_a_robots_header_is_still_a_bounce(header, subject, body):
+    assert detect(person(subject, body, header)).kind is AutoKind.BOUNCE
+
+
+def test_a_reply_quoting_a_bounce_from_a_daemon_is_still_a_bounce():
+    text = ("From: Mail Delivery System <MAILER-DAEMON@mx.example>\nTo: intro@collective.example\n"
+            "Subject: Re: Undeliverable: Introduction\n\nYes\n\n" + QUOTED_BOUNCE)
+    assert detect(text).kind is AutoKind.BOUNCE
 
 
 # --- auto-replies and other robots ---------------------------------------------------------------
@@ -560,6 +639,36 @@ def test_an_auto_reply_names_the_message_it_answers():
     assert detect(text).original_message_ids == ("<ask-5@collective.example>", "<ask-1@collective.example>")
 
 
+ASKED_ADDRESS_ANSWER = ("To: intro+k3vq7mzt2nfhxw4jaebrc5ydlo@collective.example\n"
+                        "Subject: Re: Would you like an introduction to Sam Rivera?\n"
+                        "In-Reply-To: <k3vq7mzt2nfhxw4jaebrc5ydlo.q2m7x4pbn3ka@collective.example>\n")
+
+
+@pytest.mark.parametrize("sender", ["Harbour Clinic <clinic-owner@harbourclinic.example>",
+                                    "Harbour Clinic <booking-request@harbourclinic.example>",
+                                    "Maya Chen | Mail Delivery Service Ltd <maya@maildelivery-service.example>",
+                                    "Front Desk <postmaster@harbourclinic.example>",
+                                    "Harbour Clinic <noreply@harbourclinic.example>"])
+def test_an_answer_from_the_address_we_asked_is_a_persons_whatever_the_address_or_name_looks_like(sender):
+    text = f"From: {sender}\n{ASKED_ADDRESS_ANSWER}\nYes, Maya would be happy to meet Sam.\n"
+    assert detect(text) is not None  # from an address nobody asked, the same shape is a robot's
+    assert detect(text, asked=True) is None
+
+
+@pytest.mark.parametrize("headers, body, kind", [
+    ("Auto-Submitted: auto-replied\n", "Thank you for your message.", AutoKind.AUTO_REPLY),
+    ("X-Autoreply: yes\n", "Thank you for your message.", AutoKind.AUTO_REPLY),
+    ("", "I am out of the office until Monday 9 March with limited access to email.", AutoKind.AUTO_REPLY),
+    ("", "This is an automatic reply: we have received your message.", AutoKind.AUTO_REPLY),
+    ("List-Id: Clinic news <news.harbourclinic.example>\n", "Yes, happy to.", AutoKind.LIST),
+    ("Return-Path: <>\nX-Failed-Recipients: maya@old-clinic.example\n",
+     "Delivery to the following recipient failed permanently:\n\n    maya@old-clinic.example\n", AutoKind.BOUNCE),
+])
+def test_the_address_we_asked_still_shows_a_robot_by_its_headers_and_wording(headers, body, kind):
+    text = f"From: Harbour Clinic <booking-request@harbourclinic.example>\n{ASKED_ADDRESS_ANSWER}{headers}\n{body}\n"
+    assert detect(text, asked=True).kind is kind
+
+
 @pytest.mark.parametrize("sender", ["Sam Rivera <sam@client.example>", "frontdesk-admin@clinic.example",
                                     "Bounce Therapy <hello@bouncetherapy.example>", "replies@clinic.example"])
 def test_a_plain_message_from_a_person_is_not_automatic(sender):
@@ -570,14 +679,26 @@ def test_a_plain_message_from_a_person_is_not_automatic(sender):
 
 # --- wild input -----------------------------------------------------------------------------------
 
+PATHOLOGICAL_BODIES = ["a" * 500_000, " " * 500_000, "\n" * 500_000, "a@" * 250_000, "<" * 500_000,
+                       "following address " * 25_000, "550 " * 120_000, "Message-ID: <" * 40_000, "( " * 250_000,
+                       ("wrote " * 2000 + "\n") * 40, "> x\n" * 125_000, "From: x\n" * 60_000]
+
+
 @pytest.mark.timeout(60)  # each of these took minutes while a pattern was quadratic
-@pytest.mark.parametrize("body", ["a" * 500_000, " " * 500_000, "\n" * 500_000, "a@" * 250_000, "<" * 500_000,
-                                  "following address " * 25_000, "550 " * 120_000, "Message-ID: <" * 40_000,
-                                  "( " * 250_000, ("wrote " * 2000 + "\n") * 40])
+@pytest.mark.parametrize("body", PATHOLOGICAL_BODIES)
 def test_pathological_bounce_texts_are_read_in_linear_time(body):
     text = ("From: MAILER-DAEMON@mx.example\nTo: intro@collective.example\n"
             "Subject: Undelivered Mail Returned to Sender\n\n" + body)
     assert detect_automatic(parse_message(text.encode()), LOOP).kind is AutoKind.BOUNCE
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("subject", ["Re: Undeliverable: Introduction", "Fwd: Delivery Status Notification (Failure)"])
+@pytest.mark.parametrize("body", PATHOLOGICAL_BODIES)
+def test_pathological_texts_of_a_person_passing_on_a_notice_are_read_in_linear_time(subject, body):
+    text = f"{PERSON}Subject: {subject}\n\n{body}"
+    verdict = detect_automatic(parse_message(text.encode()), LOOP)
+    assert verdict is None or verdict.kind is AutoKind.BOUNCE
 
 
 HEADER_LINES = st.sampled_from([
