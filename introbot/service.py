@@ -108,6 +108,18 @@ def _log_decision(decision: Decision) -> None:
     log.info("%s: %s%s", decision.kind, decision.verdict, f" (intro {decision.intro.id})" if decision.intro else "")
 
 
+def _from_whom_the_token_went_to(match: TokenMatch | None, sender: Address | None) -> bool:
+    """The message carries a reply token and comes from the address we sent it to: an address shaped like
+    a robot's (booking-request@, clinic-owner@) that we chose to write to is no robot by its shape."""
+    if match is None or sender is None:
+        return False
+    if match.purpose is Purpose.CONSENT:
+        return match.intro.role_of(sender.email) is match.role
+    if match.purpose is Purpose.THREAD:
+        return match.intro.role_of(sender.email) is not None
+    return sender.email == match.intro.referrer_email
+
+
 def safe_message_id(value: object) -> str:
     """An inbound Message-ID we may repeat in our own headers, or "" when it is not a clean one."""
     match = _MESSAGE_ID.search(str(value or ""))
@@ -321,7 +333,8 @@ class Service:
         # taken for an autoresponder's (their headers still are).
         unprompted_practitioner = match is None and sender is not None and sender.email in self.practitioners
         automatic = detect_automatic(message, own_loop_header=(LOOP_HEADER, self.bot),
-                                     read_wording=not unprompted_practitioner)
+                                     read_wording=not unprompted_practitioner,
+                                     sender_was_asked=_from_whom_the_token_went_to(match, sender))
         if match is None and automatic is not None and automatic.kind is AutoKind.BOUNCE:
             match = self._returned_match(automatic)
         if automatic is not None:

@@ -122,6 +122,19 @@ def test_a_bounce_of_the_introduction_that_names_one_party_only_in_its_own_words
     assert "Maya Chen" in plain(failed) and "Sam Rivera" in plain(failed)
 
 
+def test_a_client_whose_address_looks_like_a_lists_is_asked_and_their_yes_counts(world):
+    clinic = ("Harbour Front Desk", "booking-request@client.example")
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
+                           f"Please introduce {clinic[0]} <{clinic[1]}> to Maya Chen.\n"), sender=ADA,
+               authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(clinic, 1)
+    world.send(reply(ask, clinic, "Yes please, thank you."), sender=clinic)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    assert "Harbour" in plain(colleague_ask)
+
+
 def test_the_referrer_answers_a_failure_note_with_the_right_address_and_the_client_is_asked_there(world):
     stale = ("Sam Rivera", f"sam@{UNDELIVERABLE_DOMAIN}")
     client_mail = new_message(stale, ADA, "Back pain", CLIENT_EMAIL)

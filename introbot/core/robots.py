@@ -52,8 +52,9 @@ def detect_automatic(msg: EmailMessage, own_loop_header: tuple[str, str] | None 
     practitioner's request that mentions their leave ("Out of office next week - please introduce
     Sam to Maya") is theirs, not an autoresponder's.
     `sender_was_asked`: the From address is one introbot wrote to and the message carries its reply token.
-    Then the sender's address and display name say nothing of a robot (a clinic's booking-request@ or
-    clinic-owner@ answering our question is the clinic); its headers, reports and wording still do.
+    Then a list-like address or a daemon-like display name says nothing of a robot (a clinic's
+    booking-request@ or clinic-owner@ answering our question is the clinic); a mailer-daemon@, postmaster@
+    or no-reply@ address, the headers, reports and wording still do.
     """
     facts = _Facts(msg, own_loop_header, read_wording, sender_was_asked)
     for rule in _RULES:
@@ -496,13 +497,15 @@ class _Facts:
 
     @cached_property
     def sender_roles(self) -> tuple[str, ...]:
-        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot. None for
-        an address introbot asked: whoever answers from it is whom we wrote to, whatever its shape or name."""
-        if self.sender_was_asked:
-            return ()
+        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot.
+
+        For an address introbot asked, only the roles its local part names by RFC 2142 and RFC 3834
+        (mailer-daemon, postmaster, no-reply, bounce) count: a list-like shape (booking-request@,
+        clinic-owner@) or a display name ("Maya Chen | Mail Delivery Service Ltd") is whom we wrote to."""
         sender = self.first("from")
-        local_part = _local_part(sender)
-        roles = list(robot_roles(local_part))
+        roles = list(robot_roles(_local_part(sender)))
+        if self.sender_was_asked:
+            return tuple(role for role in roles if role != "list-robot")
         if "mailer-daemon" not in roles and _DAEMON_DISPLAY_NAME.search(sender):
             roles.append("mailer-daemon")
         return tuple(roles)

@@ -646,13 +646,20 @@ ASKED_ADDRESS_ANSWER = ("To: intro+k3vq7mzt2nfhxw4jaebrc5ydlo@collective.example
 
 @pytest.mark.parametrize("sender", ["Harbour Clinic <clinic-owner@harbourclinic.example>",
                                     "Harbour Clinic <booking-request@harbourclinic.example>",
-                                    "Maya Chen | Mail Delivery Service Ltd <maya@maildelivery-service.example>",
-                                    "Front Desk <postmaster@harbourclinic.example>",
-                                    "Harbour Clinic <noreply@harbourclinic.example>"])
-def test_an_answer_from_the_address_we_asked_is_a_persons_whatever_the_address_or_name_looks_like(sender):
+                                    "Maya Chen | Mail Delivery Service Ltd <maya@maildelivery-service.example>"])
+def test_an_answer_from_the_address_we_asked_is_a_persons_whatever_its_list_shape_or_name(sender):
     text = f"From: {sender}\n{ASKED_ADDRESS_ANSWER}\nYes, Maya would be happy to meet Sam.\n"
     assert detect(text) is not None  # from an address nobody asked, the same shape is a robot's
     assert detect(text, asked=True) is None
+
+
+@pytest.mark.parametrize("sender", ["Front Desk <postmaster@harbourclinic.example>",
+                                    "Harbour Clinic <noreply@harbourclinic.example>",
+                                    "MAILER-DAEMON@harbourclinic.example"])
+def test_a_daemon_postmaster_or_no_reply_address_is_a_robot_even_when_we_asked_it(sender):
+    """RFC 3834 and RELIABILITY 17: nothing from these counts, whoever typed the address into a request."""
+    text = f"From: {sender}\n{ASKED_ADDRESS_ANSWER}\nYes, Maya would be happy to meet Sam.\n"
+    assert detect(text, asked=True) is not None
 
 
 @pytest.mark.parametrize("headers, body, kind", [
