@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -13,12 +12,11 @@ from email.policy import default as default_policy
 from email_validator import EmailNotValidError, validate_email
 
 from introbot.core.quotes import (
-    HeaderField,
+    FieldReader,
     Marker,
     MarkerFinder,
-    bare_fields_block_end,
-    bare_header_field,
     clean_lines,
+    colonless_fields_block,
     fields_block_end,
     header_field,
     is_framed_title,
@@ -287,9 +285,9 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
             return _forwarded_at(lines, plain, depths, attribution, finder, outer_subject)
         fields_start = following
     fields_end = fields_block_end(plain, fields_start, any_first_kind=True)
-    read_field = header_field
+    read_field: FieldReader = header_field
     if fields_end is None and marker.kind in ("forward", "original"):
-        fields_end, read_field = bare_fields_block_end(plain, fields_start), bare_header_field
+        fields_end, read_field = colonless_fields_block(plain, fields_start) or (None, header_field)
     if fields_end is None:
         return None
     values = _field_values(plain[fields_start:fields_end], read_field)
@@ -307,7 +305,7 @@ def _forwarded_at(lines: list[str], plain: list[str], depths: list[int], marker:
     return message, fields_end
 
 
-def _field_values(block: list[str], read_field: Callable[[str], HeaderField | None]) -> dict[str, str]:
+def _field_values(block: list[str], read_field: FieldReader) -> dict[str, str]:
     """The first value of each field kind, with wrapped lines rejoined."""
     values: dict[str, str] = {}
     current = None
@@ -334,7 +332,8 @@ def _body(lines: list[str], depths: list[int], start: int, header_depth: int) ->
 
 _NAME_BEFORE_ADDRESS = re.compile(r"[\"«„“](?P<quoted>[^\"«»„“”]{1,100})[\"»”“]\s*[<(\[]*$")
 _NAME_CUT = re.compile(r",|\s(?:időpontban|používateľ|пользователь|користувач|schrieb|skrev|heeft|wrote)\s")
-_STARTER_WORD = re.compile(r"^\W*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dnia|D\.|W dniu|В|Vào|At)\s", re.I)
+# NetEase webmail writes "在 2025-03-03 09:31:21，"Name" <addr> 写道：" (a full-width comma after the date).
+_STARTER_WORD = re.compile(r"^\W*(?:On|Le|Am|El|Il giorno|Il|Em|Op|Den|Dne|Dnia|D\.|W dniu|В|Vào|At|在)\s", re.I)
 
 
 # Words that end a time ("9:31 AM") and words that join a date to its sender: Tuta's "09:31 by addr:",
@@ -379,7 +378,7 @@ def _attribution_parts(text: str) -> tuple[str | None, str | None, str | None]:
     name = " ".join(name.split()).strip(" \"'«»„“”,:") or None
     if name and address and name.lower() == address:
         name = None
-    date = _STARTER_WORD.sub("", date_text).strip(" ,:-") or None
+    date = _STARTER_WORD.sub("", date_text).strip(" ,:-，") or None
     if date is None:
         digits = [index for index, char in enumerate(text) if char.isdigit()]
         date = text[digits[0]:digits[-1] + 1] if digits else None

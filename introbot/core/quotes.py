@@ -6,13 +6,15 @@ lines, so a long or hostile body costs linear time. The vocabulary of header lab
 Mail, Outlook 2013-365, Thunderbird, Yahoo, HubSpot, MailMate, Missive, IONOS... in about twenty
 languages), whose forward vocabulary follows crisp-oss/email-forward-parser (MIT), plus the labels and
 separators of Korean, Greek, Hebrew, Arabic, Thai, Vietnamese, Indonesian, Catalan, Lithuanian and
-Bulgarian Outlook, Apple Mail, Gmail and Thunderbird, and of Mail.ru, Yandex, Tuta, Zoho and eM Client.
+Bulgarian Outlook, Apple Mail, Gmail and Thunderbird, and of Mail.ru, Yandex, Tuta, Zoho, eM Client, QQ Mail,
+Foxmail, NetEase webmail and NetEase Mail Master.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from introbot.core.notices import notice_lines
@@ -48,7 +50,7 @@ _LABELS = {
         "sent", "gesendet", "envoyé", "enviado", "inviato", "verzonden", "sendt", "skickat", "lähetetty",
         "elküldve", "wysłano", "trimis", "отправлено", "odoslané", "odesláno", "gönderilen", "відправлено",
         "poslano", "enviado el", "enviado em", "enviada em", "gönderildi", "надіслано", "日付", "日期", "发送时间",
-        "送信日時",
+        "送信日時", "发送日期", "发件时间",          # NetEase webmail (163.com, 126.com); Mail Master
         "보낸 날짜", "날짜",                        # Korean: Outlook "Sent"; Apple Mail, Thunderbird "Date"
         "στάλθηκε", "αποστολή", "ημερομηνία",       # Greek: Outlook "Sent" (desktop, web); "Date"
         "נשלח", "תאריך",                            # Hebrew
@@ -68,7 +70,7 @@ _LABELS = {
         "cc", "kopie", "kopie (cc)", "kopio", "másolat", "másolatot kap", "kopi", "dw", "копия", "копія",
         "kopia", "bilgi", "kópia", "copie à", "copia", "bcc", "cco", "抄送", "副本",
         "참조", "κοιν.", "κοιν", "עותק", "نسخة", "نسخة إلى", "สำเนา", "สำเนาถึง", "tembusan", "a/c", "kopija",
-        "копие",
+        "копие", "抄送人", "抄送至",
     ),
     "subject": (
         "subject", "betreff", "objet", "sujet", "asunto", "oggetto", "onderwerp", "emne", "ämne", "předmět",
@@ -166,8 +168,13 @@ def _fields_block(lines: list[str], start: int, first: HeaderField) -> tuple[int
 
 
 # eM Client 9 writes its fields without colons ('From "Name" <addr>', "Date 3/3/2025 9:31:21 AM"), in English
-# whatever the language; only believed right under a separator, as a block with a From.
-_BARE_FIELD = re.compile(r"^[ \t]*(?P<label>from|to|cc|date|sent|subject)[ \t]+(?P<value>\S.*)$", re.IGNORECASE)
+# whatever the language; NetEase Mail Master's header table, as its HTML reads as text, too ("发件人 Name<addr>").
+# Only believed right under a separator, as a block with a From.
+_BARE_FIELD = re.compile(r"^[ \t]*(?P<label>from|to|cc|date|sent|subject|发件人|日期|收件人|抄送人|抄送至|抄送|主题)"
+                         r"[ \t]+(?P<value>\S.*)$", re.IGNORECASE)
+# NetEase Mail Master (163.com, 126.com) writes its header as a table in its plain text too, a row a field:
+# "| 发件人 | Name<addr> |", "| Date | 03/03/2025 09:31 |", "| 抄送至 | |".
+_TABLE_FIELD = re.compile(r"^[ \t]*\|[ \t]*(?P<label>[^|]{1,30}?)[ \t]*\|[ \t]*(?P<value>.*?)[ \t]*\|[ \t]*$")
 
 
 def bare_header_field(line: str) -> HeaderField | None:
@@ -176,17 +183,30 @@ def bare_header_field(line: str) -> HeaderField | None:
     return HeaderField(_KIND_OF_LABEL[match["label"].lower()], match["value"].strip()) if match else None
 
 
-def bare_fields_block_end(lines: list[str], start: int) -> int | None:
-    """End (exclusive) of a block of colon-less fields at `start`: consecutive lines, From among at least
-    three kinds; or None."""
-    index, kinds = start, set()
-    while index < len(lines) and index - start < 8:
-        field = bare_header_field(lines[index])
-        if field is None:
-            break
-        kinds.add(field.kind)
-        index += 1
-    return index if "from" in kinds and len(kinds) >= 3 else None
+def table_header_field(line: str) -> HeaderField | None:
+    """The field of a header table row ("| From | Name<addr> |") in any supported language, or None."""
+    match = _TABLE_FIELD.match(line) if len(line) <= _MAX_MARKER_LINE else None
+    kind = _KIND_OF_LABEL.get(_folded(match["label"])) if match else None
+    return HeaderField(kind, match["value"]) if kind else None
+
+
+FieldReader = Callable[[str], HeaderField | None]
+
+
+def colonless_fields_block(lines: list[str], start: int) -> tuple[int, FieldReader] | None:
+    """End (exclusive) of a block of colon-less fields at `start` (bare lines or table rows, consecutive,
+    From among at least three kinds), and the reader of its lines; or None."""
+    for read_field in (bare_header_field, table_header_field):
+        index, kinds = start, set()
+        while index < len(lines) and index - start < 8:
+            field = read_field(lines[index])
+            if field is None:
+                break
+            kinds.add(field.kind)
+            index += 1
+        if "from" in kinds and len(kinds) >= 3:
+            return index, read_field
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -206,6 +226,7 @@ _FORWARD_TITLES = frozenset({
     "missatge reenviat", "persiųstas laiškas", "препратено съобщение", "전달된 메시지", "전달 메시지",
     "προωθημένο μήνυμα", "הודעה שהועברה", "הודעה מועברת", "رسالة معاد توجيهها", "الرسالة المعاد توجيهها",
     "thư đã chuyển tiếp", "thư được chuyển tiếp", "ข้อความที่ส่งต่อ", "pesan terusan", "pesan yang diteruskan",
+    "转发邮件信息", "forwarding messages",   # NetEase webmail (163.com, 126.com)
 })
 _ORIGINAL_TITLES = frozenset({
     "original message", "reply message", "ursprüngliche nachricht", "originalnachricht", "antwort nachricht",
@@ -218,6 +239,7 @@ _ORIGINAL_TITLES = frozenset({
     # Outlook's localised "-----Original Message-----" (Samsung Email and Daum write the Korean one too)
     "원본 메시지", "원본 메일", "αρχικό μήνυμα", "הודעה מקורית", "الرسالة الأصلية", "ข้อความต้นฉบับ", "thư gốc",
     "pesan asli", "missatge original", "originalus pranešimas", "originalus laiškas", "оригинално съобщение",
+    "original", "replied message", "回复的原邮件",  # QQ Mail and Foxmail in English; NetEase Mail Master's reply
 })
 # Apple Mail, MailMate and friends put a phrase ending with ":" above the forwarded header block.
 _FORWARD_INTROS = frozenset({

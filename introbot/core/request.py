@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from email.message import EmailMessage
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
@@ -80,20 +80,24 @@ class Directory:
         return Candidate(email=email.lower(), name=person.name if person else natural_order(name), person=person)
 
     def named_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
-        """Directory people a text names, leaving out the `excluded` addresses: by full name, and by a
-        first name that is not followed by another surname ("Sam Rivera" is not Sam Okafor), several
-        people may share it; only when none of those, by their website's domain ("at bodywork.example").
+        """Directory people a text names, leaving out the `excluded` addresses: by full name (in a text
+        in Finnish, Croatian or Lithuanian also with a case ending of that language: "Lio Parkille",
+        "s Mayom Chen"), and by a first name that is not followed by another surname ("Sam Rivera" is
+        not Sam Okafor), several people may share it; only when none of those, by their website's domain
+        ("at bodywork.example").
 
         Every full name is taken out of the text before first names are looked for, so "Maya Chen"
         does not also name Maya Alvarez, and an excluded person's name (the referrer signing the note)
         names nobody else."""
         folded = text.casefold()
         full = [p for p in self.people if _mentions(folded, _name_without_title(p.name).casefold())]
-        rest = text
+        declined = _declined_mentions(text, self.people)
+        rest = _blanked(text, [match for _, match in declined])
         for person in full:
             rest = _blank_mentions(rest, _name_without_title(person.name))
-        first = [p for p in self.people if p not in full and _mentions_first_name(rest, p.first_name)]
-        found = [p for p in full + first if p.email not in excluded]
+        named = _unique(full + [person for person, _ in declined])
+        first = [p for p in self.people if p not in named and _mentions_first_name(rest, p.first_name)]
+        found = [p for p in named + first if p.email not in excluded]
         if found:
             return found
         return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
@@ -108,7 +112,8 @@ class Directory:
     def _unsure_mentions(self, text: str, excluded: frozenset[str]) -> list[Person]:
         words = {w.casefold() for w in re.findall(r"[^\W\d_]+", text)}
         people = [p for p in self.people if p.email not in excluded]
-        # "for lio", and names with a case ending: "Lio Parkille" (Finnish), "Mayom Chen" (Croatian).
+        # "for lio", and names with a case ending in a note too short to tell its language ("Lio Parkille?")
+        # or in a language whose endings are not known here.
         by_name = [p for p in people if _mentions(text, p.first_name) or _inflected_mention(text, p)]
         said = {p.email: {stem for stem in _specialty_stems(p) if any(w.startswith(stem) for w in words)}
                 for p in people}
@@ -128,6 +133,96 @@ def _inflected_mention(text: str, person: Person) -> bool:
     stems = [word[:-1] if len(word) > 3 and word[-1].lower() in "aeiouy" else word for word in words]
     forms = r"[ \t]+".join(re.escape(stem) + r"\w{0,4}" for stem in stems)
     return next(_mention_matches(text, person.name, regex=forms), None) is not None
+
+
+# Frequent words of the languages whose case endings introbot reads on a colleague's name; guess_language
+# knows none of them. A text in one of them uses at least two, more than of the others' words, and what it
+# says besides reads as no language guess_language knows (Croatian "je", "a", "o" are French and Portuguese
+# words too).
+_DECLINING_LANGUAGE_WORDS = {language: frozenset(words.split()) for language, words in {
+    "fi": "ja on se että ei hän hänet hänen hänelle häntä voisitko voisitteko voitko voisit kiitos kanssa tai "
+          "myös olisi esitellä esittelisitkö asiakas asiakkaani asiakkaan minun sinun hei terveisin onko jos "
+          "mutta kun vain",
+    "hr": "je li da a o u i to te s sa na za ona on mi ju nju njega njoj njemu može možeš možete molim hvala "
+          "upoznati upoznaj klijent klijentica klijenticu klijenta pozdrav bok ili ali što koji koja joj mu radi",
+    "lt": "ir o tai su ją jį jai jam jos gal galite galėtumėte galėtum ar kad yra aš mano prašau ačiū labai "
+          "klientė klientas klientę supažindinti sveiki sveika pagarbiai bet arba kuri kuris jūs jus",
+}.items()}
+_MIN_LANGUAGE_WORDS = 2
+
+
+def _declining_language(text: str) -> str | None:
+    """ "fi", "hr" or "lt" when `text` is surely written in Finnish, Croatian or Lithuanian, else None."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]+", text[:_MAX_REQUEST_CHARS])]
+    (best, language), (runner_up, _), _ = sorted(
+        ((sum(w in vocabulary for w in words), language)
+         for language, vocabulary in _DECLINING_LANGUAGE_WORDS.items()), reverse=True)
+    if best < _MIN_LANGUAGE_WORDS or best == runner_up:
+        return None
+    rest = " ".join(w for w in words if w not in _DECLINING_LANGUAGE_WORDS[language])
+    return language if guess_language(rest) is None else None
+
+
+_VOWELS = "aeiouy"
+
+
+def _declined_word(word: str, language: str) -> str:
+    """A pattern for a name's word with one of the case endings `language` gives it, never as it stands:
+    Finnish adds to a final vowel and, with an "i", to a consonant ("Maya" -> "Mayalle", "Park" -> "Parkille");
+    Croatian replaces a final "a" or "o" ("Mayom", "Marka"; "Mia" -> "Mijom") and adds to a consonant
+    ("Parkom"); Lithuanian replaces a final "a" ("Mayai") and adds to a consonant ("Parku"). Only names
+    ending in a plain Latin letter are given endings; "(?!)", matching nothing, stands for none."""
+    last, stem = word[-1], re.escape(word[:-1])
+    if not (last.isascii() and last.isalpha()):
+        return "(?!)"
+    vowel = last.lower() in _VOWELS
+    if language == "fi":
+        if vowel:
+            return re.escape(word) + rf"(?:n|a|ä|ta|tä|ssa|ssä|sta|stä|lle|lla|llä|lta|ltä|ksi|na|nä|{last}n)"
+        return re.escape(word) + "i(?:n|a|ä|in|ssa|ssä|sta|stä|lle|lla|llä|lta|ltä|ksi|na|nä)"
+    if language == "hr":
+        link = "j" if word[-2:-1].lower() in "aeiou" else ""  # "Mia" -> "Mije", "Lio" -> "Lija"; "Maya": "Mayom"
+        if last == "a":
+            return stem + link + "(?:e|i|u|om|o)"
+        if last == "o":
+            return stem + link + "(?:a|u|om|em)"
+        return "(?!)" if vowel else re.escape(word) + "(?:a|u|om|em|e)"
+    if last == "a":
+        return stem + "(?:os|ai|ą|oje)"
+    return "(?!)" if vowel else re.escape(word) + "(?:as|o|ui|ą|u|e|ai)"
+
+
+def _declined_mentions(text: str, people: Sequence[Person]) -> list[tuple[Person, re.Match[str]]]:
+    """Where a text in a language that declines names names someone by their full name with a case ending
+    ("Lio Parkille", "Mayom Chen"): capitalised as the directory writes it, each word as it stands or with
+    an ending of that language, one at least with one. Whoever else the words there could be ("Lio
+    Parkki" for "Lio Parkille", "Lia Park" for "Lijom Park") is named there too, so that it is asked."""
+    language = _declining_language(text)
+    if language is None:
+        return []
+    found: list[tuple[Person, re.Match[str]]] = []
+    for person in people:
+        words = _name_without_title(person.name).split()
+        if len(words) < 2:
+            continue
+        # The ending first: the edges of a mention are checked after the pattern matched, without backtracking.
+        forms = r"[ \t]+".join(f"(?:{_declined_word(word, language)}|{re.escape(word)})" for word in words)
+        for match in _mention_matches(text, person.name, case_blind=False, regex=forms):
+            if match.group().split() != words:
+                found.append((person, match))
+    colliding = [(other, match) for person, match in found for other in people
+                 if other != person and _could_be_named_at(text, match.start(), other)]
+    return found + colliding
+
+
+def _could_be_named_at(text: str, start: int, person: Person) -> bool:
+    """Whether `person`'s name could be what stands at `start`, with any ending: each word begins as theirs
+    does (three letters; two of a three-letter word, whose ending may change its last)."""
+    words = _name_without_title(person.name).split()
+    if len(words) < 2:
+        return False
+    forms = r"[ \t]+".join(re.escape(word[:2] if len(word) <= 3 else word[:3]) + r"\w*" for word in words)
+    return _name_pattern(forms, True).match(text, start) is not None
 
 
 def _specialty_stems(person: Person) -> list[str]:
@@ -204,6 +299,13 @@ def _blank_mentions(text: str, phrase: str) -> str:
     """`text` with each mention of `phrase` blanked out."""
     for match in reversed(list(_mention_matches(text, phrase))):
         text = text[:match.start()] + " " + text[match.end():]
+    return text
+
+
+def _blanked(text: str, matches: Iterable[re.Match[str]]) -> str:
+    """`text` with what the `matches` found in it blanked out, its length kept."""
+    for match in sorted(matches, key=lambda match: match.start(), reverse=True):
+        text = text[:match.start()] + " " * (match.end() - match.start()) + text[match.end():]
     return text
 
 
@@ -514,22 +616,27 @@ def _with_guesses(result: Understood, text: str, referrer: Person, directory: Di
     return replace(result, options=tuple(c for c in guesses if not _ruled_out(text, c)))
 
 
-# Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya").
+# Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya", "ne s
+# Mayom Alvarez").
 _RULING_OUT = re.compile(
     r"(?<!\w)(?:not|rather than|instead of|nicht|statt|anstatt|pas|plutôt que|no|en vez de|en lugar de|non|"
-    r"invece di|não|em vez de|niet|in plaats van|inte|istället för|ikke|i stedet for|nie|zamiast)[ \t]+$",
+    r"invece di|não|em vez de|niet|in plaats van|inte|istället för|ikke|i stedet for|nie|zamiast|ei|umjesto|"
+    r"vietoj|ne(?:[ \t]+(?:s|sa|su))?)[ \t]+$",
     re.IGNORECASE)
 
 
 def _ruled_out(note: str, candidate: Candidate) -> bool:
-    """Every mention of the candidate (address, full name, else first name) stands right after a "not"."""
+    """Every mention of the candidate (address, full name with or without a case ending, else first name)
+    stands right after a "not"."""
     person = candidate.person
     forms = [candidate.email]
+    starts: list[int] = []
     if person is not None:
         full_name = _name_without_title(person.name)
         forms.append(full_name if _mentions(note, full_name) else person.first_name)
-    starts = [m.start() for form in forms if form
-              for m in _mention_matches(note, form)]
+        starts = [m.start() for _, m in _declined_mentions(note, [person])]
+    starts += [m.start() for form in forms if form
+               for m in _mention_matches(note, form)]
     return bool(starts) and all(_RULING_OUT.search(note, max(0, start - 40), start) for start in starts)
 
 

@@ -1,12 +1,14 @@
-"""Forwarded header blocks as localised clients write them: Outlook (desktop, web, iOS), Apple Mail, Gmail, Thunderbird."""
+"""Forwarded header blocks as localised clients write them: Outlook (desktop, web, iOS), Apple Mail, Gmail, Thunderbird,
+and regional webmail (Mail.ru, Yandex, Daum, QQ Mail, NetEase...)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.message import EmailMessage
 
 import pytest
 
-from introbot.core.forwards import parse_inline_forward
+from introbot.core.forwards import find_forward, parse_inline_forward
 from introbot.core.quotes import split_reply
 
 
@@ -320,3 +322,80 @@ def test_a_block_under_an_unknown_separator_keeps_the_subject_and_the_separator_
                                    "Subject: Back pain\nFrom: Sam <sam@home.example>"])
 def test_a_block_of_two_kinds_starting_with_a_subject_is_no_header_without_a_separator(block):
     assert parse_inline_forward(f"Notes from today.\n\n{block}\n\nMy back hurts.\n", None) is None
+
+
+CHINESE_NOTE = "能否把她介绍给 Maya Chen？"
+CHINESE_BODY = "Ana 医生您好，\n\n我腰疼好几个月了。\n\n林小雨"
+
+
+@pytest.mark.parametrize("header, date", [
+    # NetEase Mail Master (163.com, 126.com): its header is a table, in its plain text too; Chinese and English UI.
+    ("---- 转发的邮件 ----\n| 发件人 | 林小雨<xiaoyu.lin@home.example> |\n| 日期 | 2025年03月03日 09:31 |\n"
+     "| 收件人 | ana@clinic.example |\n| 抄送至 | |\n| 主题 | 腰疼咨询 |", "2025年03月03日 09:31"),
+    ("---- 回复的原邮件 ----\n| 发件人 | 林小雨<xiaoyu.lin@home.example> |\n| 日期 | 2025年03月03日 09:31 |\n"
+     "| 收件人 | ana@clinic.example |\n| 主题 | 腰疼咨询 |", "2025年03月03日 09:31"),
+    ("---- Forwarded Message ----\n| From | 林小雨<xiaoyu.lin@home.example> |\n| Date | 03/03/2025 09:31 |\n"
+     "| To | ana@clinic.example |\n| Cc | |\n| Subject | 腰疼咨询 |", "03/03/2025 09:31"),
+    ("---- Replied Message ----\n| From | 林小雨<xiaoyu.lin@home.example> |\n| Date | 03/03/2025 09:31 |\n"
+     "| To | ana@clinic.example |\n| Subject | 腰疼咨询 |", "03/03/2025 09:31"),
+    # NetEase webmail: full-width colons in Chinese, "Forwarding messages" in English.
+    ("-------- 转发邮件信息 --------\n发件人：\"林小雨\" <xiaoyu.lin@home.example>\n发送日期：2025-03-03 09:31:21\n"
+     "收件人：\"Ana Silva\" <ana@clinic.example>\n主题：腰疼咨询", "2025-03-03 09:31:21"),
+    ("-------- 转发邮件信息 --------\n发件人：林小雨 <xiaoyu.lin@home.example>\n发件时间：2025年3月3日 09:31\n"
+     "收件人：ana@clinic.example\n抄送：\n主题：腰疼咨询", "2025年3月3日 09:31"),
+    ("-------- Forwarding messages --------\nFrom: \"林小雨\" <xiaoyu.lin@home.example>\nDate: 2025-03-03 09:31:21\n"
+     "To: \"Ana Silva\" <ana@clinic.example>\nSubject: 腰疼咨询", "2025-03-03 09:31:21"),
+    # QQ Mail and Foxmail: addresses end with ";", the date names the weekday and the half of the day.
+    ("------------------ 原始邮件 ------------------\n发件人: \"林小雨\"<xiaoyu.lin@home.example>;\n"
+     "发送时间: 2025年3月3日(星期一) 上午9:31\n收件人: \"Ana Silva\"<ana@clinic.example>;\n主题: 腰疼咨询",
+     "2025年3月3日(星期一) 上午9:31"),
+    ("------------------ Original ------------------\nFrom: \"林小雨\"<xiaoyu.lin@home.example>;\n"
+     "Date: Mon, Mar 3, 2025 09:31 AM\nTo: \"Ana Silva\"<ana@clinic.example>;\nSubject: 腰疼咨询",
+     "Mon, Mar 3, 2025 09:31 AM"),
+])
+@pytest.mark.parametrize("subject", ["Fwd: 腰疼咨询", "转发：腰疼咨询", None])
+def test_forward_headers_of_chinese_webmail(header, date, subject):
+    forward = parse_inline_forward(f"{CHINESE_NOTE}\n\n{header}\n\n{CHINESE_BODY}\n", subject)
+    original = forward.original
+    assert (original.sender_address, original.sender_name) == ("xiaoyu.lin@home.example", "林小雨")
+    assert (original.subject, original.date, original.to) == ("腰疼咨询", date, ("ana@clinic.example",))
+    assert forward.note == CHINESE_NOTE
+    assert original.body == CHINESE_BODY
+    assert split_reply(f"好的。\n\n{header}\n\n{CHINESE_BODY}\n").new_text == "好的。"
+
+
+@pytest.mark.parametrize("attribution, date", [
+    ("在 2025-03-03 09:31:21，\"林小雨\" <xiaoyu.lin@home.example> 写道：", "2025-03-03 09:31:21"),
+    ("At 2025-03-03 09:31:21, \"林小雨\" <xiaoyu.lin@home.example> wrote:", "2025-03-03 09:31:21"),
+])
+def test_netease_webmail_attribution(attribution, date):
+    forward = parse_inline_forward(f"{CHINESE_NOTE}\n\n{attribution}\n> 我腰疼好几个月了。\n", "Fwd: 腰疼咨询")
+    original = forward.original
+    assert (original.sender_address, original.sender_name, original.date) == ("xiaoyu.lin@home.example", "林小雨", date)
+    assert forward.note == CHINESE_NOTE
+
+
+def test_mail_master_header_table_as_its_html_reads():
+    """Mail Master's HTML-only message: the table's rows read as "发件人 林小雨<...>", without pipes or colons."""
+    message = EmailMessage()
+    message["Subject"] = "Fwd: 腰疼咨询"
+    message.set_content(
+        "<div>能否把她介绍给 Maya Chen？</div><div>---- 转发的邮件 ----</div><table>"
+        "<tr><td>发件人</td><td>林小雨&lt;xiaoyu.lin@home.example&gt;</td></tr>"
+        "<tr><td>日期</td><td>2025年03月03日 09:31</td></tr><tr><td>收件人</td><td>ana@clinic.example</td></tr>"
+        "<tr><td>主题</td><td>腰疼咨询</td></tr></table><div>我腰疼好几个月了。</div>", subtype="html")
+    forward = find_forward(message)
+    assert (forward.original.sender_address, forward.original.subject) == ("xiaoyu.lin@home.example", "腰疼咨询")
+    assert (forward.note, forward.original.body) == (CHINESE_NOTE, "我腰疼好几个月了。")
+
+
+@pytest.mark.parametrize("text", [
+    # A table in the practitioner's own words, with no separator above it, is no header.
+    "| From | Sam <sam@home.example> |\n| Date | Monday |\n| To | Maya |\n| Subject | Back pain |",
+    # Under a separator, rows whose labels are no header labels are no header either.
+    "---- Forwarded Message ----\n| Name | Sam <sam@home.example> |\n| Time | Monday 9:31 |\n| Room | 2 |",
+    # Nor is a table of two kinds only.
+    "---- Forwarded Message ----\n| From | Sam <sam@home.example> |\n| Date | 03/03/2025 09:31 |",
+])
+def test_a_pipe_table_is_a_header_only_under_a_separator_with_a_from_among_three_kinds(text):
+    assert parse_inline_forward(f"Please introduce Sam.\n\n{text}\n\nMy back hurts.\n", "Fwd: Back pain") is None
