@@ -114,7 +114,8 @@ def _from_whom_the_token_went_to(match: TokenMatch | None, sender: Address | Non
     if match is None or sender is None:
         return False
     if match.purpose is Purpose.CONSENT:
-        return match.intro.role_of(sender.email) is match.role
+        party = match.intro.party(match.role) if match.role else None
+        return party is not None and party.token == match.token and match.intro.role_of(sender.email) is match.role
     if match.purpose is Purpose.THREAD:
         return match.intro.role_of(sender.email) is not None
     return sender.email == match.intro.referrer_email
@@ -460,14 +461,10 @@ class Service:
         message_id = safe_message_id(message.get("Message-ID"))
         if match.purpose is Purpose.CONSENT:
             assert match.role is not None
+            if intro.party(match.role).token != match.token:
+                return Decision("ignored", IGNORED, "an answer to an ask since sent to another address", intro)
             if sender != intro.party(match.role).email:
-                event = workflow.AnsweredElsewhere(match.role, message_id)
-                after, effects = workflow.step(intro, event, now, self.rules, self.rng)
-                if not effects:
-                    return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
-                return Decision("answer", PROCESSED, f"an answer for the {match.role.value} from another address: "
-                                                     f"they are told to answer from the one asked", after, effects,
-                                message)
+                return self._answered_elsewhere(intro, match.role, sender, now)
             reading = self._read_answer(message, intro, match.role)
             agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
             if reading.language:  # answer people in the language they answered in
@@ -486,6 +483,18 @@ class Service:
             verdict = "reply in the intro's thread: " + ("passed on" if effects else "already with the other party")
             return Decision("thread", PROCESSED, verdict, after, effects, message)
         return self._referrer_reply(intro, sender, message, now)
+
+    def _answered_elsewhere(self, intro: Intro, role: Role, sender: str, now: datetime) -> Decision:
+        """A reply with a party's token from another address counts for nothing. Unless it came from someone
+        we know (the referrer, the other party: the ask was passed on to them), the asked address hears once
+        that only it can answer; the note does not thread on the foreign message, whose id names its domain."""
+        if sender == intro.referrer_email or intro.role_of(sender) is not None:
+            return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
+        after, effects = workflow.step(intro, workflow.AnsweredElsewhere(role), now, self.rules, self.rng)
+        if not effects:
+            return Decision("ignored", IGNORED, "an answer from someone other than the person asked", intro)
+        return Decision("answer", PROCESSED, f"an answer for the {role.value} from another address: they are told "
+                                             f"to answer from the one asked", after, effects)
 
     def _referrer_reply(self, intro: Intro, sender: str, message: EmailMessage, now: datetime) -> Decision:
         # The reply token went only to the practitioner's registered address: it, not the message's
@@ -520,15 +529,17 @@ class Service:
 
     def _readdress(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
         """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there."""
-        excluded = {intro.referrer_email.lower()} | {p.email.lower() for p in (intro.client, intro.colleague) if p}
-        email = corrected_address(self._own_words(message, self._mail_to(intro, None)), excluded, self.bot)
+        excluded = {p.email.lower() for p in (intro.client, intro.colleague) if p}
+        referrer = self.practitioners.get(intro.referrer_email) or Person(intro.referrer_name, intro.referrer_email)
+        answer = self._own_words(message, self._mail_to(intro, None))
+        email = corrected_address(answer, referrer, excluded, self.bot)
         if email is None:
             return Decision("ignored", IGNORED, "the referrer answered the failure note without one new address",
                             intro)
         after, effects = workflow.step(intro, workflow.Readdressed(role, email), now, self.rules, self.rng)
         if not effects:
-            return Decision("ignored", IGNORED, "a new address for an introduction that cannot be taken up again "
-                                                "(the other party was told it is not going ahead)", intro)
+            return Decision("ignored", IGNORED, "a new address for an introduction that can no longer be taken up "
+                                                "again (too late, or the other party said no)", intro)
         return Decision("readdressed", PROCESSED, f"the referrer gave another address for the {role.value}",
                         after, effects, message)
 

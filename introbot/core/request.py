@@ -137,16 +137,16 @@ def _inflected_mention(text: str, person: Person) -> bool:
 
 # Frequent words of the languages whose case endings introbot reads on a colleague's name; guess_language
 # knows none of them. A text in one of them uses at least two, more than of the others' words, and what it
-# says besides reads as no language guess_language knows (Croatian "je", "a", "o" are French and Portuguese
-# words too).
+# says besides reads as no language guess_language knows. No word of one or two letters, and none that is
+# also an English word: "to", "a", "on", "je", "bet", "jam" would make a short English note Croatian or
+# Lithuanian ("Please introduce Sam to Tom Greene - a great fit").
 _DECLINING_LANGUAGE_WORDS = {language: frozenset(words.split()) for language, words in {
-    "fi": "ja on se että ei hän hänet hänen hänelle häntä voisitko voisitteko voitko voisit kiitos kanssa tai "
-          "myös olisi esitellä esittelisitkö asiakas asiakkaani asiakkaan minun sinun hei terveisin onko jos "
-          "mutta kun vain",
-    "hr": "je li da a o u i to te s sa na za ona on mi ju nju njega njoj njemu može možeš možete molim hvala "
-          "upoznati upoznaj klijent klijentica klijenticu klijenta pozdrav bok ili ali što koji koja joj mu radi",
-    "lt": "ir o tai su ją jį jai jam jos gal galite galėtumėte galėtum ar kad yra aš mano prašau ačiū labai "
-          "klientė klientas klientę supažindinti sveiki sveika pagarbiai bet arba kuri kuris jūs jus",
+    "fi": "että hän hänet hänen hänelle häntä voisitko voisitteko voitko voisit kiitos kanssa tai myös olisi "
+          "esitellä esittelisitkö asiakas asiakkaani asiakkaan minun sinun hei terveisin onko jos mutta kun vain",
+    "hr": "ona nju njega njoj njemu može možeš možete molim hvala upoznati upoznaj klijent klijentica klijenticu "
+          "klijenta pozdrav bok ili ali što koji koja joj radi",
+    "lt": "tai ją jį jai jos gal galite galėtumėte galėtum kad yra mano prašau ačiū labai klientė klientas "
+          "klientę supažindinti sveiki sveika pagarbiai arba kuri kuris jūs",
 }.items()}
 _MIN_LANGUAGE_WORDS = 2
 
@@ -159,7 +159,8 @@ def _declining_language(text: str) -> str | None:
          for language, vocabulary in _DECLINING_LANGUAGE_WORDS.items()), reverse=True)
     if best < _MIN_LANGUAGE_WORDS or best == runner_up:
         return None
-    rest = " ".join(w for w in words if w not in _DECLINING_LANGUAGE_WORDS[language])
+    # Short words ("a", "o", "je") are in too many languages to say which one the rest is in.
+    rest = " ".join(w for w in words if w not in _DECLINING_LANGUAGE_WORDS[language] and len(w) > 2)
     return language if guess_language(rest) is None else None
 
 
@@ -186,10 +187,10 @@ def _declined_word(word: str, language: str) -> str:
             return stem + link + "(?:e|i|u|om|o)"
         if last == "o":
             return stem + link + "(?:a|u|om|em)"
-        return "(?!)" if vowel else re.escape(word) + "(?:a|u|om|em|e)"
+        return "(?!)" if vowel else re.escape(word) + "(?:a|u|om|em)"  # not "e": "Greene" is no "Green"
     if last == "a":
         return stem + "(?:os|ai|ą|oje)"
-    return "(?!)" if vowel else re.escape(word) + "(?:as|o|ui|ą|u|e|ai)"
+    return "(?!)" if vowel else re.escape(word) + "(?:as|o|ui|ą|u|ai)"
 
 
 def _declined_mentions(text: str, people: Sequence[Person]) -> list[tuple[Person, re.Match[str]]]:
@@ -616,13 +617,19 @@ def _with_guesses(result: Understood, text: str, referrer: Person, directory: Di
     return replace(result, options=tuple(c for c in guesses if not _ruled_out(text, c)))
 
 
-# Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya", "ne s
-# Mayom Alvarez").
-_RULING_OUT = re.compile(
-    r"(?<!\w)(?:not|rather than|instead of|nicht|statt|anstatt|pas|plutôt que|no|en vez de|en lugar de|non|"
-    r"invece di|não|em vez de|niet|in plaats van|inte|istället för|ikke|i stedet for|nie|zamiast|ei|umjesto|"
-    r"vietoj|ne(?:[ \t]+(?:s|sa|su))?)[ \t]+$",
-    re.IGNORECASE)
+# Words that, right before a name, rule that person out ("Maya Chen, not Maya Alvarez", "statt Maya"). Those of
+# Finnish, Croatian and Lithuanian ("ne s Mayom Alvarez") only in a note in that language: "Ei Maya" is a
+# Portuguese "hey", "ne" an Italian pronoun.
+_RULING_OUT_WORDS = (r"not|rather than|instead of|nicht|statt|anstatt|pas|plutôt que|no|en vez de|en lugar de|"
+                     r"non|invece di|não|em vez de|niet|in plaats van|inte|istället för|ikke|i stedet for|nie|"
+                     r"zamiast")
+_RULING_OUT_IN = {"fi": "ei", "hr": r"umjesto|ne(?:[ \t]+(?:s|sa|su))?", "lt": "vietoj|ne"}
+
+
+@lru_cache(maxsize=None)
+def _ruling_out(language: str | None) -> re.Pattern[str]:
+    words = _RULING_OUT_WORDS + ("|" + _RULING_OUT_IN[language] if language in _RULING_OUT_IN else "")
+    return re.compile(rf"(?<!\w)(?:{words})[ \t]+$", re.IGNORECASE)
 
 
 def _ruled_out(note: str, candidate: Candidate) -> bool:
@@ -637,7 +644,10 @@ def _ruled_out(note: str, candidate: Candidate) -> bool:
         starts = [m.start() for _, m in _declined_mentions(note, [person])]
     starts += [m.start() for form in forms if form
                for m in _mention_matches(note, form)]
-    return bool(starts) and all(_RULING_OUT.search(note, max(0, start - 40), start) for start in starts)
+    if not starts:
+        return False
+    ruling_out = _ruling_out(_declining_language(note))
+    return all(ruling_out.search(note, max(0, start - 40), start) for start in starts)
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -722,12 +732,14 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     return None
 
 
-def corrected_address(answer: str, excluded: set[str], bot_address: str) -> str | None:
+def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_address: str) -> str | None:
     """The one address the referrer's answer to "I couldn't reach Maya" gives for her, other than the
-    `excluded` ones (the address that failed, the other party's, the referrer's own); None when it gives
-    none or several, since asking the wrong person is worse than asking nobody."""
-    found = [a.email for a in addresses_in_text(answer)
-             if a.email.lower() not in excluded and not _is_bot_alias(a.email, bot_address)]
+    `excluded` ones (the address that failed, the other party's) and any of the referrer's own (their
+    signature, their practice's domain); None when it gives none or several, since asking the wrong
+    person is worse than asking nobody."""
+    found = [a.email for a in addresses_in_text(_without_signature_of(referrer, answer))
+             if a.email.lower() not in excluded | {referrer.email} and not _is_bot_alias(a.email, bot_address)
+             and _domain(a.email) not in _domains_of(referrer)]
     return found[0] if len(found) == 1 else None
 
 

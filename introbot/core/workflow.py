@@ -42,11 +42,10 @@ class Answered:
 
 @dataclass(frozen=True)
 class AnsweredElsewhere:
-    """A reply to a party's ask came from another address than the one asked: it never counts, since
-    only the asked address can answer for its owner, but the owner hears how to answer."""
+    """A reply to a party's ask came from an address we do not know: it never counts, since only the
+    asked address can answer for its owner, but the owner hears how to answer."""
 
     role: Role
-    message_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,8 @@ class Confirmed:
     agrees: bool
 
 
-Event = Answered | AnsweredElsewhere | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed | Readdressed
+Event = (Answered | AnsweredElsewhere | Tick | Undeliverable | Cancelled | ThreadReply | Clarified | Confirmed
+         | Readdressed)
 
 
 def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
@@ -144,14 +144,24 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
 
 def next_due(intro: Intro, rules: Rules) -> datetime | None:
     """When a Tick would next change this intro, so the sweep only looks at intros that are due."""
-    if intro.closing_note_at is not None:
-        return intro.closing_note_at
+    ends = [t for t in (intro.closing_note_at, _readdress_until(intro, rules)) if t is not None]
+    if ends:
+        return min(ends)
     if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
         return intro.created_at + rules.expire_after
     if intro.state is not IntroState.ASKING:
         return None
     times = [_due(party, rules) for party in _parties(intro) if party.pending]
     return min(times) if times else None
+
+
+def _readdress_until(intro: Intro, rules: Rules) -> datetime | None:
+    """Until when the referrer may give another address for the party whose ask failed: as long as that
+    ask would have waited for an answer. None when no such party is waiting for an address."""
+    if intro.state is not IntroState.FAILED or not intro.unreachable:
+        return None
+    asked_at = intro.party(Role(intro.unreachable)).asked_at
+    return asked_at + rules.expire_after if asked_at else None
 
 
 def _due(party: Party, rules: Rules) -> datetime:
@@ -219,6 +229,9 @@ def _natural_end(intro: Intro, now: datetime, rules: Rules) -> datetime:
 
 def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     party = intro.party(event.role)
+    readdressable = _readdress_until(intro, rules) is not None and intro.unreachable != event.role.value
+    if readdressable and party.pending and event.agrees is not None:
+        return _answered_while_readdressable(intro, event, now, rules), []
     # Single use: once a party has answered (or the intro has moved on), replays change nothing.
     if intro.state is not IntroState.ASKING or not party.pending:
         return intro, []
@@ -237,17 +250,33 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
     return _advance(intro, effects, now, rules, rng)
 
 
+def _answered_while_readdressable(intro: Intro, event: Answered, now: datetime, rules: Rules) -> Intro:
+    """The other party answers (order "parallel") while the referrer may still give a new address for the one
+    who could not be reached: the answer is kept for when the intro is taken up again, and nobody is told
+    anything now. A yes waits like any yes: it hears at the natural end if the intro is not taken up."""
+    answered = replace(intro.party(event.role), consent=Consent.YES if event.agrees else Consent.NO,
+                       answered_at=now, answer_message_id=event.message_id)
+    intro = replace(intro.with_party(answered), updated_at=now)
+    if event.agrees and intro.closing_note_at is None:
+        intro = replace(intro, closing_note_at=_natural_end(intro, now, rules))
+    return intro
+
+
 def _answered_elsewhere(intro: Intro, event: AnsweredElsewhere, now: datetime) -> Step:
     party = intro.party(event.role)
     # One such note at most, shared with the unclear-answer note: the party is never drawn into a thread.
     if intro.state is not IntroState.ASKING or not party.pending or party.unclear_noted:
         return intro, []
-    effects = [Send(Kind.ANSWER_FROM_HERE, to=event.role, in_reply_to=event.message_id)]
+    effects = [Send(Kind.ANSWER_FROM_HERE, to=event.role)]
     return replace(intro.with_party(replace(party, unclear_noted=True)), updated_at=now), effects
 
 
 def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
+    until = _readdress_until(intro, rules)
+    if until is not None and now >= until:
+        # No new address came in time: the referrer's note, kept for a new ask, is no longer needed.
+        intro = replace(intro, unreachable="", note="", updated_at=now)
     if intro.closing_note_at is not None:
         if now < intro.closing_note_at:
             return intro, effects
@@ -275,8 +304,12 @@ def _undeliverable(intro: Intro, event: Undeliverable, now: datetime, rules: Rul
     if intro.state.open:
         # A party whose own mail bounced cannot be sent a closing note; the other one, if waiting, can.
         waiting = None if intro.party(event.role).consent is Consent.YES else rules
-        intro = replace(intro, unreachable=event.role.value)
-        return _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, waiting, event.role), effects
+        closed = _close(intro, IntroState.FAILED, now, effects, Outcome.FAILED, waiting, event.role)
+        if intro.party(event.role).pending:
+            # Their ask never arrived: the referrer may give another address (see _readdressed), and the
+            # note they wrote is kept for that ask until then.
+            closed = replace(closed, unreachable=event.role.value, note=intro.note)
+        return closed, effects
     if intro.state is IntroState.INTRODUCED and Outcome.FAILED not in intro.notified:
         # Both agreed, so nothing private is revealed by telling the one it reached that the other
         # never got it: otherwise they would write into a void and wait.
@@ -300,20 +333,21 @@ def _thread_reply(intro: Intro, event: ThreadReply, now: datetime) -> Step:
 def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     """Ask again, at the address the referrer gave, the party whose ask could not be delivered.
 
-    Only an intro that failed while asking, for that party, is taken up again; the other party's answer
-    stands. Once a party who said yes has been told the introduction is not going ahead, it is not
-    reopened behind their back.
+    Only an intro whose ask to that party failed is taken up again, and only while that ask would have
+    waited for an answer: the other party's yes stands, and a party who said yes is told at that same time
+    that the introduction is not going ahead, so it is never reopened behind their back.
     """
-    if intro.state is not IntroState.FAILED or intro.unreachable != event.role.value:
+    until = _readdress_until(intro, rules)
+    if until is None or now >= until or intro.unreachable != event.role.value:
         return intro, []
-    if not intro.party(event.role).pending or intro.role_of(event.email) is not None:
-        return intro, []  # they had answered (it was not their ask that failed), or the address is no new one
-    other = intro.party(event.role.other) if (intro.client and intro.colleague) else None
-    told_not_going_ahead = other is not None and other.consent is Consent.YES and intro.closing_note_at is None
-    if other is None or other.consent is Consent.NO or told_not_going_ahead:
-        return intro, []
+    other = intro.party(event.role.other)
+    if intro.role_of(event.email) is not None or other.consent is Consent.NO:
+        return intro, []  # no new address, or the other party has said no meanwhile
     fresh = replace(intro.party(event.role), email=event.email, consent=Consent.NOT_ASKED, token="",
                     asked_at=None, reminded_at=None, answered_at=None, answer_message_id="", unclear_noted=False)
-    intro = replace(intro.with_party(fresh), unreachable="", closing_note_at=None,
+    intro = intro.with_party(fresh)
+    if other.pending:  # asked in parallel and still silent: their wait starts again with the new ask
+        intro = intro.with_party(replace(other, asked_at=now))
+    intro = replace(intro, unreachable="", closing_note_at=None,
                     notified=tuple(o for o in intro.notified if o is not Outcome.FAILED))
     return begin(intro, now, rules, rng)

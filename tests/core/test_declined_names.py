@@ -131,3 +131,26 @@ def test_a_note_in_english_with_a_few_croatian_looking_words_is_english():
 def test_in_a_note_in_english_no_ending_turns_a_word_into_a_colleagues_name(ending):
     result = understood(f"Could you please introduce her to Lio Park{ending}? Thank you for the help with this.")
     assert result.colleague is None
+
+
+GREEN = Person("Tom Green", "tom@green.example", specialty="massage therapy")
+CLARK = Person("Ann Clark", "ann@clark.example", specialty="physiotherapy")
+
+
+@pytest.mark.parametrize("note, namesake", [
+    ("Please introduce Sam to Tom Greene - a great fit.", GREEN),
+    ("Ann Clarke please - I think a session would help Sam.", CLARK),
+])
+def test_an_english_surname_one_letter_longer_is_only_offered_never_taken(note, namesake):
+    """ "to", "a" and "I" are no Croatian, and "-e" is no ending of a name: "Did you mean Tom Green?"."""
+    result = understood(note, Directory([ADA, GREEN, CLARK]))
+    assert result.colleague is None and [c.email for c in result.options] == [namesake.email]
+
+
+def test_a_finnish_not_rules_nobody_out_in_a_note_in_another_language():
+    assert understood("Ei Maya Chen, a Sam precisa de massagem. Pode atendê-la?").colleague.email == MAYA.email
+
+
+def test_in_a_finnish_note_ei_still_rules_a_colleague_out():
+    note = "Hei, voisitko esitellä asiakkaani Mayalle Chenille, ei Maya Alvarezille? Kiitos, terveisin Ada"
+    assert understood(note).colleague.email == MAYA.email

@@ -161,6 +161,53 @@ def test_a_new_address_for_the_colleague_keeps_the_clients_yes(now, rng):
     assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
 
 
+def test_the_colleague_asked_at_a_new_address_reads_the_referrers_note_like_the_first_ask(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    assert intro.note == "lower back pain"  # kept for the ask a new address may bring
+    intro, _ = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
+    assert intro.note == "lower back pain"
+
+
+def test_no_new_address_in_time_and_the_note_is_gone(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    assert workflow.next_due(intro, RULES) == now + RULES.expire_after  # the sweep wakes it then
+    intro, effects = workflow.step(intro, Tick(), now + RULES.expire_after, RULES, rng)
+    assert effects == [] and intro.note == "" and intro.unreachable == "" and workflow.next_due(intro, RULES) is None
+    _, effects = workflow.step(intro, Readdressed(Role.CLIENT, "sam@new.example"), now, RULES, rng)
+    assert effects == []
+
+
+def test_in_parallel_a_yes_given_while_the_other_address_is_being_corrected_stands(now, rng):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    later = now + timedelta(days=2)
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, True), later, RULES, rng)
+    assert effects == [] and intro.client.consent is Consent.YES
+    assert intro.closing_note_at == now + RULES.expire_after  # if nothing comes of it, Sam hears then
+    intro, effects = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), later, RULES, rng)
+    assert kinds(effects) == [(Kind.ASK_COLLEAGUE, Role.COLLEAGUE)] and intro.closing_note_at is None
+    intro, effects = workflow.step(intro, Answered(Role.COLLEAGUE, True), later, RULES, rng)
+    assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
+
+
+def test_in_parallel_the_silent_party_waits_anew_from_the_new_ask(now, rng):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    later = now + timedelta(days=6)
+    intro, _ = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), later, RULES, rng)
+    assert intro.client.asked_at == later and workflow.next_due(intro, RULES) == later + RULES.remind_after
+
+
+def test_a_late_answer_from_the_address_that_failed_changes_nothing(now, rng):
+    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    after, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    assert effects == [] and after == intro
+
+
 @pytest.mark.parametrize("case", ["other party told", "wrong role", "not failed", "had answered"])
 def test_a_new_address_reopens_only_a_failed_ask_nobody_was_told_about(now, rng, case):
     intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
@@ -182,8 +229,8 @@ def test_a_new_address_reopens_only_a_failed_ask_nobody_was_told_about(now, rng,
 
 def test_an_answer_from_another_address_never_counts_and_the_party_hears_once_how_to_answer(now, rng):
     intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
-    intro, effects = workflow.step(intro, AnsweredElsewhere(Role.CLIENT, "<x@elsewhere.example>"), now, RULES, rng)
-    assert effects == [Send(Kind.ANSWER_FROM_HERE, to=Role.CLIENT, in_reply_to="<x@elsewhere.example>")]
+    intro, effects = workflow.step(intro, AnsweredElsewhere(Role.CLIENT), now, RULES, rng)
+    assert effects == [Send(Kind.ANSWER_FROM_HERE, to=Role.CLIENT)]
     assert intro.client.consent is Consent.ASKED
     for event in (AnsweredElsewhere(Role.CLIENT), Answered(Role.CLIENT, None)):  # one such note, ever
         intro, effects = workflow.step(intro, event, now, RULES, rng)

@@ -160,8 +160,12 @@ def test_a_late_bounce_of_the_ask_to_an_address_since_corrected_does_not_fail_th
                        f"recipients.\n\n<{nell[1]}>: host said: 550 5.1.1 User unknown\n")
     late["Return-Path"] = "<>"
     drop_into_inbox(world.mail, late)
+    # And the first ask's token answers for nobody now, not even from the new address.
+    drop_into_inbox(world.mail, new_message(("Nell North", "nell@client.example"), ("", envelope_from),
+                                            "Re: Would you like an introduction to Maya Chen?", "Yes please"))
     run_at(world)
     assert world.database_rows("SELECT state FROM intros") == [("asking",)]
+    assert world.received(MAYA[1]) == []
     assert [kind for (kind,) in world.database_rows("SELECT kind FROM outbox ORDER BY id")] == [
         "ask_client", "referrer_failed", "ask_client"]
     assert len(world.received(ADA[1])) == 1

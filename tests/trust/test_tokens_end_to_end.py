@@ -58,8 +58,20 @@ def test_a_yes_counts_only_from_the_party_it_was_sent_to(world):
     world.once()
     world.mail.wait_for_queue_empty()
     assert world.inbox(MAYA) == [] and world.inbox(KIM) == []
-    [_, note] = world.inbox(SAM)  # only Sam's own answer counts, and Sam hears so once, not three times
-    assert "from this address" in str(note["Subject"])
+    # Only Sam's own answer counts. The stranger's reply gets Sam one note to answer from his address
+    # (it does not thread on the stranger's message); the colleague's and the referrer's, none.
+    [_, note] = world.inbox(SAM)
+    assert "from this address" in str(note["Subject"]) and note.get("In-Reply-To") is None
+
+
+@pytest.mark.parametrize("writer", [ADA, MAYA])
+def test_the_client_is_not_told_to_answer_when_the_referrer_or_colleague_wrote_with_his_token(world, writer):
+    """Sam passed the ask to Ada for her opinion and she answered it: Sam wrote nothing, so he hears nothing."""
+    ask = ask_sam(world)
+    world.send(yes_to(ask["Reply-To"].addresses[0].addr_spec, writer), sender=writer)
+    world.once()
+    world.mail.wait_for_queue_empty()
+    assert len(world.inbox(SAM)) == 1 and world.inbox(MAYA) == []
 
 
 def test_a_guessed_or_altered_token_finds_nothing(world):
