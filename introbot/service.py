@@ -25,7 +25,7 @@ from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
-from introbot.core.quotes import split_reply
+from introbot.core.quotes import split_reply, without_signature_of
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, resolve_clarification,
                                    understand)
@@ -545,7 +545,10 @@ class Service:
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)
-        words = self._own_words(message, ours)
+        # Their signature, found by the name we know them by, says nothing of their answer ("Yes please /
+        # Sam Rivera / Acupuncturist / If you email on a Friday, I'll reply the week after").
+        words = without_signature_of(intro.party(role).name if role else intro.referrer_name,
+                                     self._own_words(message, ours))
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
             words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
         return read_consent(words)

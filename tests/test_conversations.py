@@ -383,6 +383,18 @@ def test_a_yes_written_only_in_the_subject_line_counts(world):
     assert len(world.inbox(SAM)) == 1
 
 
+def test_what_a_signature_says_below_the_persons_name_does_not_cloud_their_answer(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "Yes please\n\nSam Rivera\nGraphic designer\nI work Mon-Thu; if you email on a "
+                               "Friday I'll reply the following week."), sender=SAM)
+    world.once()
+    [colleague_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(colleague_ask, MAYA, "Happy to.\n\nMaya Chen, LMT\nNot taking new insurance clients, sorry"),
+               sender=MAYA)
+    world.once()
+    assert len(world.wait_inbox(SAM, 2)) == 2 and len(world.inbox(SAM)) == 2
+
+
 def test_an_unclear_answer_gets_one_short_note(world):
     ask = ask_sam(world)
     world.send(reply(ask, SAM, "Hmm, what does she charge?"), sender=SAM)

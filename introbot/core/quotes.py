@@ -686,6 +686,33 @@ def _strong_signature_start(segment: list[str]) -> int | None:
     return None
 
 
+_TITLES = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx"})
+
+
+def name_without_title(name: str) -> str:
+    """ "Dr. Ada Lee" -> "Ada Lee"."""
+    words = name.split()
+    if words and words[0].rstrip(".").lower() in _TITLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def without_signature_of(name: str, text: str) -> str:
+    """`text` without its writer's own signature block: from a line near the end that starts with their
+    name ("Ada Lee, L.Ac.", "Dr. Ada Lee") or is their first name alone, to the end. A signature with no
+    "-- " above it is only found by the name it starts with, and whatever it says below (working hours,
+    "if you email on a Friday...", a job title) is no part of what they wrote."""
+    full = name_without_title(name)
+    names = {n for n in (full.casefold(), name.strip().casefold()) if n}
+    first = next((w for w in full.replace(",", " ").split()), "").casefold()
+    lines = text.split("\n")
+    for index in range(max(1, len(lines) - 8), len(lines)):
+        line = name_without_title(lines[index].strip()).casefold()  # "Dr. Sam Rivera" for "Sam Rivera" too
+        if any(line.startswith(n) for n in names) or (first and line.strip(",.-– ") == first):
+            return "\n".join(lines[:index]).strip()
+    return text
+
+
 # ---------------------------------------------------------------------------------------------------
 # Replies
 

@@ -15,7 +15,7 @@ from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
-from introbot.core.quotes import split_reply
+from introbot.core.quotes import name_without_title, split_reply, without_signature_of
 from introbot.core.robots import robot_roles
 from introbot.core.text import body_text
 
@@ -90,11 +90,11 @@ class Directory:
         does not also name Maya Alvarez, and an excluded person's name (the referrer signing the note)
         names nobody else."""
         folded = text.casefold()
-        full = [p for p in self.people if _mentions(folded, _name_without_title(p.name).casefold())]
+        full = [p for p in self.people if _mentions(folded, name_without_title(p.name).casefold())]
         declined = _declined_mentions(text, self.people)
         rest = _blanked(text, [match for _, match in declined])
         for person in full:
-            rest = _blank_mentions(rest, _name_without_title(person.name))
+            rest = _blank_mentions(rest, name_without_title(person.name))
         named = _unique(full + [person for person, _ in declined])
         first = [p for p in self.people if p not in named and _mentions_first_name(rest, p.first_name)]
         found = [p for p in named + first if p.email not in excluded]
@@ -127,7 +127,7 @@ class Directory:
 def _inflected_mention(text: str, person: Person) -> bool:
     """The person's full name with up to four letters of a case ending on each word, which may replace a
     final vowel ("Maya" -> "Mayom")."""
-    words = _name_without_title(person.name).split()
+    words = name_without_title(person.name).split()
     if len(words) < 2:
         return False
     stems = [word[:-1] if len(word) > 3 and word[-1].lower() in "aeiouy" else word for word in words]
@@ -203,7 +203,7 @@ def _declined_mentions(text: str, people: Sequence[Person]) -> list[tuple[Person
         return []
     found: list[tuple[Person, re.Match[str]]] = []
     for person in people:
-        words = _name_without_title(person.name).split()
+        words = name_without_title(person.name).split()
         if len(words) < 2:
             continue
         # The ending first: the edges of a mention are checked after the pattern matched, without backtracking.
@@ -219,7 +219,7 @@ def _declined_mentions(text: str, people: Sequence[Person]) -> list[tuple[Person
 def _could_be_named_at(text: str, start: int, person: Person) -> bool:
     """Whether `person`'s name could be what stands at `start`, with any ending: each word begins as theirs
     does (three letters; two of a three-letter word, whose ending may change its last)."""
-    words = _name_without_title(person.name).split()
+    words = name_without_title(person.name).split()
     if len(words) < 2:
         return False
     forms = r"[ \t]+".join(re.escape(word[:2] if len(word) <= 3 else word[:3]) + r"\w*" for word in words)
@@ -240,25 +240,6 @@ def natural_order(name: str) -> str:
 
 def _domain(address: str | None) -> str:
     return (address or "").rpartition("@")[2]
-
-
-def _without_signature_of(referrer: Person, note: str) -> str:
-    """The note without the referrer's own signature block: from a line that starts with their name
-    ("Ada Lee, L.Ac.", "Dr. Ada Lee") or is their first name alone, near the end, to the end."""
-    lines = note.split("\n")
-    names = {_name_without_title(referrer.name).casefold(), referrer.name.casefold()}
-    for index in range(max(1, len(lines) - 8), len(lines)):
-        line = lines[index].strip().casefold()
-        if any(line.startswith(name) for name in names if name) or line.strip(",.-– ") == referrer.first_name.casefold():
-            return "\n".join(lines[:index]).strip()
-    return note
-
-
-def _name_without_title(name: str) -> str:
-    words = name.split()
-    if words and words[0].rstrip(".").lower() in {"dr", "prof", "mr", "mrs", "ms", "mx"}:
-        words = words[1:]
-    return " ".join(words)
 
 
 # Kana, CJK ideographs and Hangul are written without spaces: the name in "Maya Chenさん", "介绍给Maya
@@ -358,7 +339,7 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
                   recipients: list[Candidate]) -> Understood:
-    note = _without_signature_of(referrer, split_reply(forward.note).new_text or forward.note.strip())
+    note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
     if colleague is None:
@@ -477,7 +458,7 @@ def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
     """At the practice's own website domain (never a public one such as gmail.com: the client may use it
     too), or the practitioner's own name."""
     return _domain(candidate.email) in _domains_of(referrer) or (
-        bool(candidate.name) and candidate.name.casefold() == _name_without_title(referrer.name).casefold())
+        bool(candidate.name) and candidate.name.casefold() == name_without_title(referrer.name).casefold())
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
@@ -523,7 +504,7 @@ def _resolve_phrase(phrase: str, directory: Directory) -> tuple[Candidate | None
         return directory.candidate(found.email, name), "", True
     named = directory.named_in(phrase)
     if len(named) == 1:
-        sure = _mentions(phrase.casefold(), _name_without_title(named[0].name).casefold())
+        sure = _mentions(phrase.casefold(), name_without_title(named[0].name).casefold())
         return directory.candidate(named[0].email), "", sure
     cleaned = phrase.strip(" .,:;!?\"'")
     return None, cleaned if _NAME_ONLY.match(cleaned) else "", False
@@ -557,7 +538,7 @@ def _without_request_words(name: str) -> str:
 def _named_surely(text: str, candidate: Candidate) -> bool:
     """Named by address or full name, not by a first name the unknown client may share."""
     return candidate.email in text.lower() or (candidate.person is not None and _mentions(
-        text.casefold(), _name_without_title(candidate.person.name).casefold()))
+        text.casefold(), name_without_title(candidate.person.name).casefold()))
 
 
 def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_address: str,
@@ -639,7 +620,7 @@ def _ruled_out(note: str, candidate: Candidate) -> bool:
     forms = [candidate.email]
     starts: list[int] = []
     if person is not None:
-        full_name = _name_without_title(person.name)
+        full_name = name_without_title(person.name)
         forms.append(full_name if _mentions(note, full_name) else person.first_name)
         starts = [m.start() for _, m in _declined_mentions(note, [person])]
     starts += [m.start() for form in forms if form
@@ -737,7 +718,7 @@ def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_add
     `excluded` ones (the address that failed, the other party's) and any of the referrer's own (their
     signature, their practice's domain); None when it gives none or several, since asking the wrong
     person is worse than asking nobody."""
-    found = [a.email for a in addresses_in_text(_without_signature_of(referrer, answer))
+    found = [a.email for a in addresses_in_text(without_signature_of(referrer.name, answer))
              if a.email.lower() not in excluded | {referrer.email} and not _is_bot_alias(a.email, bot_address)
              and _domain(a.email) not in _domains_of(referrer)]
     return found[0] if len(found) == 1 else None
@@ -749,7 +730,7 @@ def _own_note(referrer: Person, text: str) -> str:
     their signature, trimmed. The client's own words must never pass for the referrer's note."""
     lines = text.split("\n")
     end = next((index for index in range(1, len(lines)) if _starts_embedded_mail(lines, index)), len(lines))
-    return _trim(_without_signature_of(referrer, "\n".join(lines[:end])))
+    return _trim(without_signature_of(referrer.name, "\n".join(lines[:end])))
 
 
 def _starts_embedded_mail(lines: list[str], index: int) -> bool:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from introbot.core.quotes import clean_lines, header_field, quote_depth, separator_kind, split_reply, unquote
+from introbot.core.quotes import (clean_lines, header_field, quote_depth, separator_kind, split_reply, unquote,
+                                  without_signature_of)
 
 ASK = "Dr. Lee suggested Maya Chen for the back pain you mentioned; shall I introduce you? Reply YES or NO."
 
@@ -207,3 +208,21 @@ def test_split_reply_keeps_new_text_taken_from_the_input(pieces):
 @given(st.text(max_size=2000))
 def test_split_reply_never_raises_and_new_text_lines_come_from_the_input(text):
     assert new_lines_come_from(text, split_reply(text).new_text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Yes please\n\nSam Rivera\nAcupuncturist\nI work Mon-Thu; if you email on a Friday I'll reply the week after.",
+     "Yes please"),
+    ("Happy to.\n\nDr. Sam Rivera, L.Ac.\nNot taking insurance clients", "Happy to."),
+    ("No, thank you.\nSam", "No, thank you."),
+    ("Yes\n\nSam Rivera here again: actually no", "Yes"),  # a line that starts with the full name
+    ("Sam Rivera here: no thanks", "Sam Rivera here: no thanks"),  # the first line is what they wrote
+    ("Yes\nSam says no, but I say yes", "Yes\nSam says no, but I say yes"),  # the first name alone, or nothing
+    ("Yes, happy to\n\nSamantha", "Yes, happy to\n\nSamantha"),
+])
+def test_a_signature_starts_at_the_writers_own_name_near_the_end(text, expected):
+    assert without_signature_of("Sam Rivera", text) == expected
+
+
+def test_without_a_name_nothing_is_taken_for_a_signature():
+    assert without_signature_of("", "Yes\n\nSam Rivera\nAcupuncturist") == "Yes\n\nSam Rivera\nAcupuncturist"
