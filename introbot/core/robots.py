@@ -113,11 +113,15 @@ _SENDER_CLASSES = (  # (role, pattern for the local part)
     ("bounce", re.compile(r"bounces?(?:[-_.+=].*)?", re.I)),
     # not "-admin": a clinic's front desk may well write from frontdesk-admin@
     ("list-robot", re.compile(r".+-(?:owner|request|bounces)|owner-.+", re.I)),
+    # RFC 2142's abuse desk: a person may write its complaints, but never as a party, and an answer to
+    # one (even a note to the person whose ask it reported) is more mail to someone who objected.
+    ("abuse-desk", re.compile(r"abuse", re.I)),
 )
 
 
 def robot_roles(local_part: str) -> tuple[str, ...]:
-    """The robot roles an address's local part names: mailer-daemon, postmaster, no-reply, bounce, list-robot."""
+    """The robot roles an address's local part names: mailer-daemon, postmaster, no-reply, bounce, list-robot,
+    abuse-desk."""
     return tuple(role for role, pattern in _SENDER_CLASSES if pattern.fullmatch(local_part))
 
 
@@ -497,10 +501,10 @@ class _Facts:
 
     @cached_property
     def sender_roles(self) -> tuple[str, ...]:
-        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot.
+        """Robot roles of the From address: mailer-daemon, postmaster, no-reply, bounce, list-robot, abuse-desk.
 
         For an address introbot asked, only the roles its local part names by RFC 2142 and RFC 3834
-        (mailer-daemon, postmaster, no-reply, bounce) count: a list-like shape (booking-request@,
+        (mailer-daemon, postmaster, no-reply, bounce, abuse) count: a list-like shape (booking-request@,
         clinic-owner@) or a display name ("Maya Chen | Mail Delivery Service Ltd") is whom we wrote to."""
         sender = self.first("from")
         roles = list(robot_roles(_local_part(sender)))
@@ -946,11 +950,18 @@ def _mailing_list(facts: _Facts) -> Automatic | None:
     return Automatic(AutoKind.LIST, tuple(reasons)) if reasons else None
 
 
+# Headers bulk-mail services stamp on every campaign, with or without List-* headers (some newsletters
+# from Brevo, Constant Contact or Mailchimp reach intro@ with neither List-* nor Precedence); the CSA
+# header is required of certified bulk senders. A person's reply never carries one.
+_CAMPAIGN_HEADERS = ("x-mailin-campaign", "x-campaign", "x-campaignid", "x-roving-campaignid", "x-csa-complaints")
+
+
 def _bulk(facts: _Facts) -> Automatic | None:
     precedence = facts.token("precedence")
     if precedence in ("bulk", "junk"):
         return Automatic(AutoKind.BULK, (f"precedence: {precedence}",))
-    return None
+    campaign = [f"{name} header" for name in _CAMPAIGN_HEADERS if name in facts.headers]
+    return Automatic(AutoKind.BULK, tuple(campaign)) if campaign else None
 
 
 def _auto_generated(facts: _Facts) -> Automatic | None:

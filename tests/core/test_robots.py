@@ -655,11 +655,12 @@ def test_an_answer_from_the_address_we_asked_is_a_persons_whatever_its_list_shap
 
 @pytest.mark.parametrize("sender", ["Front Desk <postmaster@harbourclinic.example>",
                                     "Harbour Clinic <noreply@harbourclinic.example>",
-                                    "MAILER-DAEMON@harbourclinic.example"])
-def test_a_daemon_postmaster_or_no_reply_address_is_a_robot_even_when_we_asked_it(sender):
-    """RFC 3834 and RELIABILITY 17: nothing from these counts, whoever typed the address into a request."""
+                                    "MAILER-DAEMON@harbourclinic.example", "Abuse Desk <abuse@bigisp.example>"])
+def test_a_daemon_postmaster_no_reply_or_abuse_address_is_a_robot_even_when_we_asked_it(sender):
+    """RFC 2142, RFC 3834 and RELIABILITY 17: nothing from these counts, whoever typed the address into a
+    request; and an abuse desk's complaint about our ask must not earn its reporter another mail."""
     text = f"From: {sender}\n{ASKED_ADDRESS_ANSWER}\nYes, Maya would be happy to meet Sam.\n"
-    assert detect(text, asked=True) is not None
+    assert detect(text) is not None and detect(text, asked=True) is not None
 
 
 @pytest.mark.parametrize("headers, body, kind", [
@@ -846,3 +847,11 @@ def test_a_delay_warning_quoting_a_user_unknown_reply_is_still_a_delay():
 ])
 def test_a_yes_beside_an_autoresponders_wording_never_counts_as_consent(words, answer):
     assert read_consent(words).answer is answer
+
+
+@pytest.mark.parametrize("header", ["X-Mailin-Campaign: 42", "X-campaignid: mailchimp4b1d.9f2c", "X-Campaign: mc.4b1d",
+                                    "X-Roving-Campaignid: 1134592", "X-CSA-Complaints: csa-complaints@eco.de"])
+def test_a_newsletter_without_list_headers_is_bulk_by_its_campaign_header(header):
+    text = (f"From: Harbour Physio <hello@harbourphysio.example>\nTo: intro@collective.example\n{header}\n"
+            "Subject: March newsletter\n\nDear colleague, our March newsletter: new yoga classes with Maya Chen.\n")
+    assert detect(text).kind is AutoKind.BULK

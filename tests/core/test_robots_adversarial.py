@@ -26,9 +26,9 @@ from introbot.core.text import body_text
 LOOP = ("X-Introbot-Loop", "intro@collective.example")
 CASES = [json.loads(line) for line in
          (Path(__file__).parent.parent / "data" / "robots_adversarial.jsonl").read_text(encoding="utf-8").splitlines()]
-# Robots still read as people. Neither carries a reply token in life (an abuse desk, a newsletter), and
-# neither reads as a yes.
-ROBOTS_LEFT_TO_THE_READER = {"arf-text-only", "newsletter-no-list-headers"}
+# Robots still read as people: none. (The last, an abuse desk's free-text complaint, is a robot by its
+# RFC 2142 sender, abuse@.)
+ROBOTS_LEFT_TO_THE_READER: set[str] = set()
 # People still taken for robots: none. Each would lose their answer (a reminder, then the intro expires).
 PEOPLE_TAKEN_FOR_ROBOTS: set[str] = set()
 # The service tells detect_automatic when a message comes from an address introbot wrote to and carries
