@@ -197,6 +197,9 @@ def _show(config: Config, args: argparse.Namespace) -> int:
                 answered = f", answered {party.answered_at:%Y-%m-%d %H:%M}" if party.answered_at else ""
                 asked = f", asked {party.asked_at:%Y-%m-%d %H:%M}" if party.asked_at else ""
                 print(f"  {party.role.value}: {party.name} <{party.email}>: {party.consent.value}{asked}{answered}")
+        if intro.unreachable:
+            print(f"  the {intro.unreachable}'s ask could not be delivered; the referrer may still reply with "
+                  f"another address")
         for at, what in store.events(intro.id):
             print(f"  {at:%Y-%m-%d %H:%M:%S}  {what}")
         for kind, role, outcome in store.sent_mail(intro.id):

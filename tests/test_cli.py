@@ -8,7 +8,8 @@ import pytest
 
 from introbot.cli import main
 from introbot.model import Kind
-from tests.conversation import ADA, MAYA, SAM, World, gmail_forward, new_message, reply
+from tests.conversation import ADA, BOT, MAYA, SAM, World, gmail_forward, new_message, reply
+from tests.mailhost import UNDELIVERABLE_DOMAIN
 
 CLIENT_EMAIL = "Hi Dr. Lee,\n\nCould you recommend someone for massage?\n\nSam\n"
 
@@ -94,3 +95,16 @@ def test_intros_show_and_cancel(world, capsys):
     assert world.inbox(MAYA) == []  # a cancelled request asks nobody else
     status, _, err = run(capsys, "show", "nosuchid", "--config", str(world.config_path))
     assert status == 1 and "introbot intros" in err
+
+
+def test_show_says_when_the_referrer_may_still_give_another_address(world, capsys):
+    stale = ("Sam Rivera", f"sam@{UNDELIVERABLE_DOMAIN}")
+    world.send(gmail_forward(ADA, new_message(stale, ADA, "Back pain", CLIENT_EMAIL), "Maya, could you see Sam?"),
+               sender=ADA, authenticated=True)
+    world.once()  # the ask bounces
+    world.mail.wait_for_messages(BOT, 1)
+    world.once()
+    status, out, _ = run(capsys, "intros", "--json", "--config", str(world.config_path))
+    [intro] = json.loads(out)
+    status, out, _ = run(capsys, "show", intro["id"], "--config", str(world.config_path))
+    assert status == 0 and "failed" in out and "the client's ask could not be delivered" in out
