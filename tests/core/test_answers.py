@@ -237,6 +237,10 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("chetnie", YES),
     ("nie dziekuje", NO),
     ("Ja,,, gerne!!!", YES),
+    # a Scandinavian decline with the verb before its subject ("Unfortunately have I not the chance now")
+    ("Tyvärr har jag inte möjlighet just nu.", NO),
+    ("Desværre har jeg ikke mulighed for det lige nu.", NO),
+    ("Dessverre har jeg ikke tid nå.", NO),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),
