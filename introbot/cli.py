@@ -15,6 +15,7 @@ from typing import Sequence
 from introbot import __version__
 from introbot.config import Config, ConfigError, default_config_path, format_duration, load_config, parse_duration
 from introbot.core.render import TemplateError
+from introbot.core.workflow import Rules, readdress_until
 from introbot.daemon import BEAT_EVERY, Daemon, build_service, database_lock, status
 from introbot.demo import demo_main
 from introbot.doctor import connect_checks
@@ -197,9 +198,10 @@ def _show(config: Config, args: argparse.Namespace) -> int:
                 answered = f", answered {party.answered_at:%Y-%m-%d %H:%M}" if party.answered_at else ""
                 asked = f", asked {party.asked_at:%Y-%m-%d %H:%M}" if party.asked_at else ""
                 print(f"  {party.role.value}: {party.name} <{party.email}>: {party.consent.value}{asked}{answered}")
-        if intro.unreachable:
-            print(f"  the {intro.unreachable}'s ask could not be delivered; the referrer may still reply with "
-                  f"another address")
+        until = readdress_until(intro, Rules(expire_after=config.consent.expire_after))
+        if until is not None and datetime.now(timezone.utc) < until:
+            print(f"  the {intro.unreachable}'s ask could not be delivered; the referrer may reply with another "
+                  f"address until {until:%Y-%m-%d %H:%M}")
         for at, what in store.events(intro.id):
             print(f"  {at:%Y-%m-%d %H:%M:%S}  {what}")
         for kind, role, outcome in store.sent_mail(intro.id):

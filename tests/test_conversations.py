@@ -389,10 +389,19 @@ def test_what_a_signature_says_below_the_persons_name_does_not_cloud_their_answe
                                "Friday I'll reply the following week."), sender=SAM)
     world.once()
     [colleague_ask] = world.wait_inbox(MAYA, 1)
-    world.send(reply(colleague_ask, MAYA, "Happy to.\n\nMaya Chen, LMT\nNot taking new insurance clients, sorry"),
-               sender=MAYA)
+    world.send(reply(colleague_ask, MAYA, "Happy to.\n\nMaya Chen, LMT\nBodywork Studio\nIf urgent, please call "
+                                          "the studio, not this address."), sender=MAYA)
     world.once()
     assert len(world.wait_inbox(SAM, 2)) == 2 and len(world.inbox(SAM)) == 2
+
+
+@pytest.mark.parametrize("answer", ["Sure, happy to\n\nSam\n\nP.S. actually only if she does evening sessions, otherwise no",
+                                    "Sure, happy to\n\nSam Rivera\nNo thanks, on second thought"])
+def test_what_follows_the_persons_name_still_counts_when_it_says_more_than_a_signature(world, answer):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, answer), sender=SAM)
+    world.once()
+    assert world.inbox(MAYA) == []  # a P.S. or a no below the name is part of the answer: no yes here
 
 
 def test_an_unclear_answer_gets_one_short_note(world):

@@ -360,8 +360,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
-                  "avstår, har redan, har inte möjlighet, har jag inte möjlighet, har jag inte tid, har fullt, "
-                  "gärna inte",
+                  "avstår, har redan, har inte möjlighet, tyvärr har jag inte möjlighet, tyvärr har jag inte tid, "
+                  "har fullt, gärna inte",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -384,8 +384,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
-                  "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, har jeg ikke tid, "
-                  "har ikke mulighed, har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke",
+                  "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, desværre har jeg ikke tid, "
+                  "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -409,7 +409,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
                   "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
-                  "selvsagt ikke, har ikke tid, har jeg ikke tid, har ikke mulighet, har jeg ikke mulighet",
+                  "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",

@@ -686,7 +686,7 @@ def _strong_signature_start(segment: list[str]) -> int | None:
     return None
 
 
-_TITLES = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx"})
+_TITLES = frozenset({"dr", "prof", "mr", "mrs", "ms", "mx", "miss"})
 
 
 def name_without_title(name: str) -> str:
@@ -697,20 +697,34 @@ def name_without_title(name: str) -> str:
     return " ".join(words)
 
 
-def without_signature_of(name: str, text: str) -> str:
-    """`text` without its writer's own signature block: from a line near the end that starts with their
-    name ("Ada Lee, L.Ac.", "Dr. Ada Lee") or is their first name alone, to the end. A signature with no
-    "-- " above it is only found by the name it starts with, and whatever it says below (working hours,
-    "if you email on a Friday...", a job title) is no part of what they wrote."""
-    full = name_without_title(name)
-    names = {n for n in (full.casefold(), name.strip().casefold()) if n}
-    first = next((w for w in full.replace(",", " ").split()), "").casefold()
+# What may follow the name on a signature's first line: credentials, a practice ("Ada Lee, L.Ac.",
+# "Maya Chen | Bodywork Studio"); never a sentence ("Sam Rivera here again: actually no").
+_AFTER_SIGNATURE_NAME = re.compile(r"(?:[ \t]*[,|/(–-][^?!:;]{0,60})?")
+_POSTSCRIPT = re.compile(r"^[ \t]*p\.?[ \t]?(?:p\.?[ \t]?)?s\b", re.IGNORECASE)
+
+
+def split_signature_of(name: str, text: str) -> tuple[str, str]:
+    """`text` split before its writer's own signature block, (what they wrote, the signature): from a line
+    among the last eight, never the first, that is their name ("Dr. Ada Lee"), their name with credentials
+    or a practice after a comma or bar ("Ada Lee, L.Ac."), or their first name alone, to the end. A
+    signature with no "-- " above it is only found by that name. A P.S. below it is theirs: no cut then."""
+    full = name_without_title(name).casefold()
+    first = full.split()[0] if full else ""
     lines = text.split("\n")
     for index in range(max(1, len(lines) - 8), len(lines)):
         line = name_without_title(lines[index].strip()).casefold()  # "Dr. Sam Rivera" for "Sam Rivera" too
-        if any(line.startswith(n) for n in names) or (first and line.strip(",.-– ") == first):
-            return "\n".join(lines[:index]).strip()
-    return text
+        signed = (full and line.startswith(full) and _AFTER_SIGNATURE_NAME.fullmatch(line[len(full):])) or (
+            first and line.strip(",.-– ") == first)
+        if signed:
+            if any(_POSTSCRIPT.match(later) for later in lines[index + 1:]):
+                return text, ""
+            return "\n".join(lines[:index]).strip(), "\n".join(lines[index:]).strip()
+    return text, ""
+
+
+def without_signature_of(name: str, text: str) -> str:
+    """`text` without its writer's own signature block (see split_signature_of)."""
+    return split_signature_of(name, text)[0]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -950,10 +950,11 @@ def _mailing_list(facts: _Facts) -> Automatic | None:
     return Automatic(AutoKind.LIST, tuple(reasons)) if reasons else None
 
 
-# Headers bulk-mail services stamp on every campaign, with or without List-* headers (some newsletters
-# from Brevo, Constant Contact or Mailchimp reach intro@ with neither List-* nor Precedence); the CSA
-# header is required of certified bulk senders. A person's reply never carries one.
-_CAMPAIGN_HEADERS = ("x-mailin-campaign", "x-campaign", "x-campaignid", "x-roving-campaignid", "x-csa-complaints")
+# Headers bulk-mail services stamp on a campaign, with or without List-* headers (some newsletters from
+# Brevo, Constant Contact or Mailchimp reach intro@ with neither List-* nor Precedence). Not the CSA
+# header: the same services' SMTP relays stamp it on a practice's ordinary mail. And not on an answer
+# from the address we asked: a person's mail client may send through such a relay.
+_CAMPAIGN_HEADERS = ("x-mailin-campaign", "x-campaign", "x-campaignid", "x-roving-campaignid")
 
 
 def _bulk(facts: _Facts) -> Automatic | None:
@@ -961,7 +962,7 @@ def _bulk(facts: _Facts) -> Automatic | None:
     if precedence in ("bulk", "junk"):
         return Automatic(AutoKind.BULK, (f"precedence: {precedence}",))
     campaign = [f"{name} header" for name in _CAMPAIGN_HEADERS if name in facts.headers]
-    return Automatic(AutoKind.BULK, tuple(campaign)) if campaign else None
+    return Automatic(AutoKind.BULK, tuple(campaign)) if campaign and not facts.sender_was_asked else None
 
 
 def _auto_generated(facts: _Facts) -> Automatic | None:

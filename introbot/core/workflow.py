@@ -144,7 +144,7 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
 
 def next_due(intro: Intro, rules: Rules) -> datetime | None:
     """When a Tick would next change this intro, so the sweep only looks at intros that are due."""
-    ends = [t for t in (intro.closing_note_at, _readdress_until(intro, rules)) if t is not None]
+    ends = [t for t in (intro.closing_note_at, readdress_until(intro, rules)) if t is not None]
     if ends:
         return min(ends)
     if intro.state in (IntroState.CONFIRMING, IntroState.CLARIFYING):
@@ -155,7 +155,7 @@ def next_due(intro: Intro, rules: Rules) -> datetime | None:
     return min(times) if times else None
 
 
-def _readdress_until(intro: Intro, rules: Rules) -> datetime | None:
+def readdress_until(intro: Intro, rules: Rules) -> datetime | None:
     """Until when the referrer may give another address for the party whose ask failed: as long as that
     ask would have waited for an answer. None when no such party is waiting for an address."""
     if intro.state is not IntroState.FAILED or not intro.unreachable:
@@ -229,7 +229,7 @@ def _natural_end(intro: Intro, now: datetime, rules: Rules) -> datetime:
 
 def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     party = intro.party(event.role)
-    readdressable = _readdress_until(intro, rules) is not None and intro.unreachable != event.role.value
+    readdressable = readdress_until(intro, rules) is not None and intro.unreachable != event.role.value
     if readdressable and party.pending and event.agrees is not None:
         return _answered_while_readdressable(intro, event, now, rules), []
     # Single use: once a party has answered (or the intro has moved on), replays change nothing.
@@ -257,7 +257,9 @@ def _answered_while_readdressable(intro: Intro, event: Answered, now: datetime, 
     answered = replace(intro.party(event.role), consent=Consent.YES if event.agrees else Consent.NO,
                        answered_at=now, answer_message_id=event.message_id)
     intro = replace(intro.with_party(answered), updated_at=now)
-    if event.agrees and intro.closing_note_at is None:
+    if not event.agrees:  # nothing to take up again: the note kept for a new ask goes now
+        return replace(intro, unreachable="", note="")
+    if intro.closing_note_at is None:
         intro = replace(intro, closing_note_at=_natural_end(intro, now, rules))
     return intro
 
@@ -273,7 +275,7 @@ def _answered_elsewhere(intro: Intro, event: AnsweredElsewhere, now: datetime) -
 
 def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     effects: list[Send] = []
-    until = _readdress_until(intro, rules)
+    until = readdress_until(intro, rules)
     if until is not None and now >= until:
         # No new address came in time: the referrer's note, kept for a new ask, is no longer needed.
         intro = replace(intro, unreachable="", note="", updated_at=now)
@@ -337,12 +339,12 @@ def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, 
     waited for an answer: the other party's yes stands, and a party who said yes is told at that same time
     that the introduction is not going ahead, so it is never reopened behind their back.
     """
-    until = _readdress_until(intro, rules)
+    until = readdress_until(intro, rules)
     if until is None or now >= until or intro.unreachable != event.role.value:
         return intro, []
     other = intro.party(event.role.other)
-    if intro.role_of(event.email) is not None or other.consent is Consent.NO:
-        return intro, []  # no new address, or the other party has said no meanwhile
+    if intro.role_of(event.email) is not None:
+        return intro, []  # no new address
     fresh = replace(intro.party(event.role), email=event.email, consent=Consent.NOT_ASKED, token="",
                     asked_at=None, reminded_at=None, answered_at=None, answer_message_id="", unclear_noted=False)
     intro = intro.with_party(fresh)

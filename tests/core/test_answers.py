@@ -237,10 +237,15 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("chetnie", YES),
     ("nie dziekuje", NO),
     ("Ja,,, gerne!!!", YES),
-    # a Scandinavian decline with the verb before its subject ("Unfortunately have I not the chance now")
+    # a Scandinavian decline with the verb before its subject after "unfortunately" ("Unfortunately have I
+    # not the chance now"); the same order without it asks a question
     ("Tyvärr har jag inte möjlighet just nu.", NO),
     ("Desværre har jeg ikke mulighed for det lige nu.", NO),
     ("Dessverre har jeg ikke tid nå.", NO),
+    ("Har jag inte möjlighet att träffa henne på kvällen?", UNCLEAR),
+    ("Har jeg ikke mulighed for at få en tid om aftenen?", UNCLEAR),
+    ("Har jeg ikke mulighet til å ringe henne først?", UNCLEAR),
+    ("Ja gärna! Har jag inte möjlighet att välja tid själv?", YES),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),

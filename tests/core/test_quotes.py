@@ -215,10 +215,17 @@ def test_split_reply_never_raises_and_new_text_lines_come_from_the_input(text):
      "Yes please"),
     ("Happy to.\n\nDr. Sam Rivera, L.Ac.\nNot taking insurance clients", "Happy to."),
     ("No, thank you.\nSam", "No, thank you."),
-    ("Yes\n\nSam Rivera here again: actually no", "Yes"),  # a line that starts with the full name
+    ("Yes\n\nSam Rivera | Graphic design\n+1 555 0100", "Yes"),
+    # a sentence that starts with the name is what they wrote, not a signature
+    ("Yes\n\nSam Rivera here again: actually no", "Yes\n\nSam Rivera here again: actually no"),
+    ("Hi,\nSam Rivera here - yes please", "Hi,\nSam Rivera here - yes please"),
     ("Sam Rivera here: no thanks", "Sam Rivera here: no thanks"),  # the first line is what they wrote
     ("Yes\nSam says no, but I say yes", "Yes\nSam says no, but I say yes"),  # the first name alone, or nothing
     ("Yes, happy to\n\nSamantha", "Yes, happy to\n\nSamantha"),
+    ("Yes, happy to\nSame answer as last time", "Yes, happy to\nSame answer as last time"),
+    # a P.S. below the name is theirs too
+    ("Sure, happy to\n\nSam\n\nP.S. actually only if she does evenings, otherwise no",
+     "Sure, happy to\n\nSam\n\nP.S. actually only if she does evenings, otherwise no"),
 ])
 def test_a_signature_starts_at_the_writers_own_name_near_the_end(text, expected):
     assert without_signature_of("Sam Rivera", text) == expected
@@ -226,3 +233,9 @@ def test_a_signature_starts_at_the_writers_own_name_near_the_end(text, expected)
 
 def test_without_a_name_nothing_is_taken_for_a_signature():
     assert without_signature_of("", "Yes\n\nSam Rivera\nAcupuncturist") == "Yes\n\nSam Rivera\nAcupuncturist"
+
+
+@pytest.mark.parametrize("name, text", [("May", "Yes I think so...\nMaybe not though"), ("An", "Yes\nAnyway, no"),
+                                        ("Sam", "Sure\nSame answer: no thanks"), ("Dr", "Yes\nDr. who? no")])
+def test_a_one_word_name_cuts_only_a_line_that_is_that_name(name, text):
+    assert without_signature_of(name, text) == text

@@ -850,8 +850,16 @@ def test_a_yes_beside_an_autoresponders_wording_never_counts_as_consent(words, a
 
 
 @pytest.mark.parametrize("header", ["X-Mailin-Campaign: 42", "X-campaignid: mailchimp4b1d.9f2c", "X-Campaign: mc.4b1d",
-                                    "X-Roving-Campaignid: 1134592", "X-CSA-Complaints: csa-complaints@eco.de"])
+                                    "X-Roving-Campaignid: 1134592"])
 def test_a_newsletter_without_list_headers_is_bulk_by_its_campaign_header(header):
     text = (f"From: Harbour Physio <hello@harbourphysio.example>\nTo: intro@collective.example\n{header}\n"
             "Subject: March newsletter\n\nDear colleague, our March newsletter: new yoga classes with Maya Chen.\n")
     assert detect(text).kind is AutoKind.BULK
+    answer = f"From: Maya Chen <maya@bodywork.example>\n{ASKED_ADDRESS_ANSWER}{header}\n\nYes, happy to.\n"
+    assert detect(answer, asked=True) is None  # the asked address, sending through a bulk service's relay
+
+
+def test_a_certified_relays_csa_header_alone_makes_no_robot():
+    text = ("From: Harbour Physio <hello@harbourphysio.example>\nTo: intro@collective.example\n"
+            "X-CSA-Complaints: csa-complaints@eco.de\nSubject: Intro please\n\nPlease introduce Sam to Maya Chen.\n")
+    assert detect(text) is None

@@ -193,6 +193,15 @@ def test_in_parallel_a_yes_given_while_the_other_address_is_being_corrected_stan
     assert kinds(effects) == [(Kind.INTRODUCTION, None), (Kind.REFERRER_SENT, None)]
 
 
+def test_in_parallel_a_no_given_meanwhile_ends_it_and_the_kept_note_goes(now, rng):
+    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro, effects = workflow.step(intro, Answered(Role.CLIENT, False), now, RULES, rng)
+    assert effects == [] and intro.note == "" and workflow.readdress_until(intro, RULES) is None
+    _, effects = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
+    assert effects == []
+
+
 def test_in_parallel_the_silent_party_waits_anew_from_the_new_ask(now, rng):
     intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
     intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
