@@ -114,8 +114,7 @@ def _from_whom_the_token_went_to(match: TokenMatch | None, sender: Address | Non
     if match is None or sender is None:
         return False
     if match.purpose is Purpose.CONSENT:
-        party = match.intro.party(match.role) if match.role else None
-        return party is not None and party.token == match.token and match.intro.role_of(sender.email) is match.role
+        return not match.superseded and match.intro.role_of(sender.email) is match.role
     if match.purpose is Purpose.THREAD:
         return match.intro.role_of(sender.email) is not None
     return sender.email == match.intro.referrer_email
@@ -439,8 +438,7 @@ class Service:
             return Decision("automatic", IGNORED, f"automatic mail ({automatic.kind.value}): {reasons}")
         intro = match.intro
         role = match.role
-        if match.purpose is Purpose.CONSENT and role is not None and intro.party(role).token != match.token:
-            # The ask to an address the referrer has since corrected: its late bounce says nothing of the new one.
+        if match.superseded:
             return Decision("bounce", IGNORED, f"bounce of an ask to an earlier address: {reasons}", intro=intro)
         if match.purpose is Purpose.THREAD:
             failed = [intro.role_of(a) for a in automatic.failed_recipients]
@@ -461,7 +459,7 @@ class Service:
         message_id = safe_message_id(message.get("Message-ID"))
         if match.purpose is Purpose.CONSENT:
             assert match.role is not None
-            if intro.party(match.role).token != match.token:
+            if match.superseded:
                 return Decision("ignored", IGNORED, "an answer to an ask since sent to another address", intro)
             if sender != intro.party(match.role).email:
                 return self._answered_elsewhere(intro, match.role, sender, now)

@@ -131,7 +131,15 @@ class TokenMatch:
     intro: Intro
     purpose: Purpose
     role: Role | None
-    token: str  # the token that matched: a party's earlier one is not their current one
+    token: str  # the token that matched
+
+    @property
+    def superseded(self) -> bool:
+        """A party's earlier token: their ask has since gone to another address, and this one answers for
+        nobody (a late bounce of the first ask, or a reply to it, says nothing of the new one)."""
+        if self.purpose is not Purpose.CONSENT or self.role is None:
+            return False
+        return self.intro.party(self.role).token != self.token
 
 
 @dataclass(frozen=True)
