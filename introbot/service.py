@@ -19,13 +19,13 @@ from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
 from introbot.core.addresses import Address, AddressError, parse_address, parse_address_list
-from introbot.core.answers import Answer, Reading, read_answer
+from introbot.core.answers import Answer, Reading
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import strip_subject_prefixes
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
-from introbot.core.quotes import split_reply, split_signature_of
+from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, resolve_clarification,
                                    understand)
@@ -543,16 +543,10 @@ class Service:
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)
-        # Their signature, found by the name we know them by, says nothing of their answer ("Yes please /
-        # Sam Rivera / Acupuncturist / If you email on a Friday, I'll reply the week after"): it is set
-        # aside, unless it reads as a yes or a no on its own, when it may well be part of the answer.
         words = self._own_words(message, ours)
-        answer, signature = split_signature_of(intro.party(role).name if role else intro.referrer_name, words)
-        if signature and read_answer(signature).answer is Answer.UNCLEAR:
-            words = answer
         if not words.strip():  # "Re: Shall I introduce you? YES" and nothing written below
             words = added_to_subject(str(message.get("Subject", "")), [str(sent.get("Subject", "")) for sent in ours])
-        return read_consent(words)
+        return read_consent(words, signed_by=intro.party(role).name if role else intro.referrer_name)
 
     @staticmethod
     def _own_words(message: EmailMessage, ours: list[EmailMessage]) -> str:

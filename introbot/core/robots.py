@@ -13,7 +13,7 @@ from flufl.bounce import all_failures
 
 from introbot.core.answers import Answer, Reading, read_answer
 from introbot.core.forwards import subject_kind
-from introbot.core.quotes import split_reply
+from introbot.core.quotes import split_reply, split_signature_of
 from introbot.core.text import body_text
 
 
@@ -998,10 +998,17 @@ def _out_of_office_text(facts: _Facts) -> Automatic | None:
     return Automatic(AutoKind.AUTO_REPLY, (reason,), original_message_ids=facts.message_ids)
 
 
-def read_consent(words: str) -> Reading:
+def read_consent(words: str, signed_by: str = "") -> Reading:
     """A person's answer as it may count (answers.read_answer), except that a yes after an absence notice
     ("I'm on holiday until Monday. Yes please!") or beside "This is an automatic reply" is UNCLEAR: most
-    likely a person's, but nothing automatic may consent, so they are asked again."""
+    likely a person's, but nothing automatic may consent, so they are asked again.
+
+    Their signature, found by `signed_by`, the name we know them by (quotes.split_signature_of), is set
+    aside ("Yes please / Sam Rivera / Graphic designer / If you email on a Friday..."), unless it reads as a
+    yes or a no by itself, when it may well be part of the answer."""
+    answer, signature = split_signature_of(signed_by, words)
+    if signature and read_answer(signature).answer is Answer.UNCLEAR:
+        words = answer
     reading = read_answer(words)
     if reading.answer is not Answer.YES:
         return reading

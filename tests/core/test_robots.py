@@ -849,6 +849,18 @@ def test_a_yes_beside_an_autoresponders_wording_never_counts_as_consent(words, a
     assert read_consent(words).answer is answer
 
 
+@pytest.mark.parametrize("words, answer", [
+    ("Yes please\n\nSam Rivera\nGraphic designer\nIf you email on a Friday, I reply the week after.", Answer.YES),
+    ("Yes please\n\nSam Rivera\nNo thanks, on second thought", Answer.UNCLEAR),  # the "signature" answers
+    ("Sure\n\nSam\n\nP.S. only if she does evenings, otherwise no", Answer.UNCLEAR),
+    ("Yes I think so...\nMaybe not though", Answer.UNCLEAR),
+])
+def test_the_signature_found_by_the_writers_name_is_set_aside_only_when_it_answers_nothing(words, answer):
+    assert read_consent(words, signed_by="Sam Rivera").answer is answer
+    if answer is Answer.YES:
+        assert read_consent(words).answer is Answer.UNCLEAR  # without the name, the signature clouds it
+
+
 @pytest.mark.parametrize("header", ["X-Mailin-Campaign: 42", "X-campaignid: mailchimp4b1d.9f2c", "X-Campaign: mc.4b1d",
                                     "X-Roving-Campaignid: 1134592"])
 def test_a_newsletter_without_list_headers_is_bulk_by_its_campaign_header(header):
