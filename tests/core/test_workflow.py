@@ -133,6 +133,15 @@ def test_a_bounce_fails_an_open_intro_and_tells_the_referrer_once(now, rng):
     assert effects == []
 
 
+def bounced(now, rng, role: Role, order: str = "client-first", client_said_yes: bool = False) -> Intro:
+    """An intro whose ask to `role` bounced (after the client's yes, to reach the colleague client-first)."""
+    intro, _ = workflow.begin(new_intro(now, order), now, RULES, rng)
+    if client_said_yes:
+        intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
+    intro, _ = workflow.step(intro, Undeliverable(role), now, RULES, rng)
+    return intro
+
+
 def test_a_new_address_from_the_referrer_asks_the_unreachable_client_there(now, rng):
     intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
     old_token = intro.client.token
@@ -150,9 +159,7 @@ def test_a_new_address_from_the_referrer_asks_the_unreachable_client_there(now, 
 
 
 def test_a_new_address_for_the_colleague_keeps_the_clients_yes(now, rng):
-    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
-    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro = bounced(now, rng, Role.COLLEAGUE, client_said_yes=True)
     assert intro.closing_note_at is not None  # the client would be told in time that it is not going ahead
     intro, effects = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
     assert kinds(effects) == [(Kind.ASK_COLLEAGUE, Role.COLLEAGUE)]
@@ -162,17 +169,14 @@ def test_a_new_address_for_the_colleague_keeps_the_clients_yes(now, rng):
 
 
 def test_the_colleague_asked_at_a_new_address_reads_the_referrers_note_like_the_first_ask(now, rng):
-    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
-    intro, _ = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro = bounced(now, rng, Role.COLLEAGUE, client_said_yes=True)
     assert intro.note == "lower back pain"  # kept for the ask a new address may bring
     intro, _ = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
     assert intro.note == "lower back pain"
 
 
 def test_no_new_address_in_time_and_the_note_is_gone(now, rng):
-    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    intro = bounced(now, rng, Role.CLIENT)
     assert workflow.next_due(intro, RULES) == now + RULES.expire_after  # the sweep wakes it then
     intro, effects = workflow.step(intro, Tick(), now + RULES.expire_after, RULES, rng)
     assert effects == [] and intro.note == "" and intro.unreachable == "" and workflow.next_due(intro, RULES) is None
@@ -181,8 +185,7 @@ def test_no_new_address_in_time_and_the_note_is_gone(now, rng):
 
 
 def test_in_parallel_a_yes_given_while_the_other_address_is_being_corrected_stands(now, rng):
-    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro = bounced(now, rng, Role.COLLEAGUE, order="parallel")
     later = now + timedelta(days=2)
     intro, effects = workflow.step(intro, Answered(Role.CLIENT, True), later, RULES, rng)
     assert effects == [] and intro.client.consent is Consent.YES
@@ -194,8 +197,7 @@ def test_in_parallel_a_yes_given_while_the_other_address_is_being_corrected_stan
 
 
 def test_in_parallel_a_no_given_meanwhile_ends_it_and_the_kept_note_goes(now, rng):
-    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro = bounced(now, rng, Role.COLLEAGUE, order="parallel")
     intro, effects = workflow.step(intro, Answered(Role.CLIENT, False), now, RULES, rng)
     assert effects == [] and intro.note == "" and workflow.readdress_until(intro, RULES) is None
     _, effects = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), now, RULES, rng)
@@ -203,16 +205,14 @@ def test_in_parallel_a_no_given_meanwhile_ends_it_and_the_kept_note_goes(now, rn
 
 
 def test_in_parallel_the_silent_party_waits_anew_from_the_new_ask(now, rng):
-    intro, _ = workflow.begin(new_intro(now, order="parallel"), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.COLLEAGUE), now, RULES, rng)
+    intro = bounced(now, rng, Role.COLLEAGUE, order="parallel")
     later = now + timedelta(days=6)
     intro, _ = workflow.step(intro, Readdressed(Role.COLLEAGUE, "maya@new.example"), later, RULES, rng)
     assert intro.client.asked_at == later and workflow.next_due(intro, RULES) == later + RULES.remind_after
 
 
 def test_a_late_answer_from_the_address_that_failed_changes_nothing(now, rng):
-    intro, _ = workflow.begin(new_intro(now), now, RULES, rng)
-    intro, _ = workflow.step(intro, Undeliverable(Role.CLIENT), now, RULES, rng)
+    intro = bounced(now, rng, Role.CLIENT)
     after, effects = workflow.step(intro, Answered(Role.CLIENT, True), now, RULES, rng)
     assert effects == [] and after == intro
 
