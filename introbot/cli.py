@@ -198,6 +198,9 @@ def _show(config: Config, args: argparse.Namespace) -> int:
                 answered = f", answered {party.answered_at:%Y-%m-%d %H:%M}" if party.answered_at else ""
                 asked = f", asked {party.asked_at:%Y-%m-%d %H:%M}" if party.asked_at else ""
                 print(f"  {party.role.value}: {party.name} <{party.email}>: {party.consent.value}{asked}{answered}")
+        for party in intro.further_colleagues:
+            print(f"  also {party.role.value}: {party.name} <{party.email}>: an introduction of its own once this "
+                  f"one starts asking")
         until = readdress_until(intro, Rules(expire_after=config.consent.expire_after))
         if until is not None and datetime.now(timezone.utc) < until:
             print(f"  the {intro.unreachable}'s ask could not be delivered; the referrer may reply with another "

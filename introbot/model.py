@@ -119,6 +119,9 @@ class Intro:
     # When a party who said yes hears that the introduction is not going ahead (None: nobody waits).
     closing_note_at: datetime | None = None
     unreachable: str = ""  # "client" or "colleague": whose mail failed while they were being asked
+    # Further colleagues the same request named ("to Maya Chen and Lio Park"), kept while the request is
+    # confirmed or completed; each gets an intro of its own when this one starts asking.
+    further_colleagues: tuple[Party, ...] = ()
 
     def party(self, role: Role) -> Party:
         party = self.client if role is Role.CLIENT else self.colleague
@@ -184,6 +187,7 @@ def _decode_intro(data: dict) -> Intro:
         values["closing_note_at"] = datetime.fromisoformat(values["closing_note_at"])
     values["client"] = _decode_party(values.get("client"))
     values["colleague"] = _decode_party(values.get("colleague"))
+    values["further_colleagues"] = tuple(_decode_party(p) for p in values.get("further_colleagues", ()))
     values["candidates"] = tuple(values.get("candidates", ()))
     values["notified"] = tuple(Outcome(o) for o in values.get("notified", ()))
     return Intro(**values)

@@ -131,6 +131,8 @@ class MailWriter:
             context["options"] = [_person_context(directory_party(Role.COLLEAGUE, self.directory.candidate(e),
                                                                   self.config.bot.language))
                                   for e in intro.candidates]
+        if effect.kind is Kind.CONFIRM_REQUEST:  # the template joins the names in its own language
+            context["further_colleagues"] = [p.name or p.email for p in intro.further_colleagues]
         if effect.kind is Kind.REFERRER_DECLINED:
             said_no = next(p for p in (client, colleague) if p and p.consent is Consent.NO)
             context["declined_by"] = said_no.name or said_no.email
@@ -172,6 +174,7 @@ def _status_line(intro: Intro, now: datetime) -> dict:
     waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
     client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
     colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
+    colleague = " & ".join([colleague] + [p.name or p.email for p in intro.further_colleagues])
     return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
             "age_days": (now - intro.created_at).days}
 

@@ -46,7 +46,8 @@ def consent_record(intro: Intro) -> Intro:
                      answered_at=party.answered_at, answer_message_id=party.answer_message_id)
 
     return replace(intro, referrer_name="", client=kept(intro.client), colleague=kept(intro.colleague), note="",
-                   referrer_token="", clarify_missing="", client_hint="", candidates=(), thread_token="")
+                   referrer_token="", clarify_missing="", client_hint="", candidates=(), thread_token="",
+                   further_colleagues=())
 
 
 def purge(store: Store, now: datetime, retention: timedelta) -> Purged:

@@ -75,6 +75,8 @@ class Decision:
     effects: list[Send] = field(default_factory=list)
     message: EmailMessage | None = None
     referrer: Person | None = None  # for a refusal, which has no intro
+    # The intros of the further colleagues a request named ("to Maya Chen and Lio Park"), begun with it.
+    further: list[Decision] = field(default_factory=list)
 
 
 def _mailbox_key(fetched: Fetched) -> str:
@@ -506,9 +508,10 @@ class Service:
                                                     f"({reading.reason})", intro)
             after, effects = workflow.step(intro, workflow.Confirmed(reading.answer is Answer.YES), now,
                                            self.rules, self.rng)
-            return Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
-                                                       f"{reading.answer.value} ({reading.reason})", after, effects,
-                            message)
+            return self._with_further_intros(
+                Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
+                                                    f"{reading.answer.value} ({reading.reason})", after, effects,
+                         message), now)
         if intro.state is IntroState.FAILED and intro.unreachable:
             return self._readdress(intro, Role(intro.unreachable), message, now)
         if intro.state is not IntroState.CLARIFYING:
@@ -517,13 +520,17 @@ class Service:
         excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
         answer = self._own_words(message, self._mail_to(intro, None))
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
-        if found is None:
+        if not found:
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
-        name = found.name or (intro.client_hint if role is Role.CLIENT else "")
-        party = self._party(role, replace(found, name=name))
+        name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
+        party = self._party(role, replace(found[0], name=name))
+        if len(found) > 1:  # "both": the first colleague here, the others each in an intro of their own
+            intro = replace(intro, further_colleagues=tuple(self._party(role, c) for c in found[1:]))
         after, effects = workflow.step(intro, workflow.Clarified(party), now, self.rules, self.rng)
-        return Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message)
+        return self._with_further_intros(
+            Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message),
+            now)
 
     def _readdress(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
         """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there."""
@@ -608,7 +615,19 @@ class Service:
         intro = self._new_intro(understood, practitioner, message, now)
         intro, effects = workflow.start(intro, now, self.rules, self.rng)
         done = f"asked the referrer for the {understood.missing}" if understood.missing else "consent asked"
-        return Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message)
+        return self._with_further_intros(
+            Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
+
+    def _with_further_intros(self, decision: Decision, now: datetime) -> Decision:
+        """The decision with an intro of its own for each further colleague, once its intro started asking."""
+        assert decision.intro is not None
+        first, steps = workflow.split_off_further_colleagues(decision.intro, now, self.rules, self.rng)
+        if not steps:
+            return decision
+        further = [Decision(decision.kind, decision.folder, decision.verdict, intro, effects, decision.message)
+                   for intro, effects in steps]
+        return replace(decision, intro=first, verdict=f"{decision.verdict}, for {len(steps) + 1} colleagues",
+                       further=further)
 
     def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
         client = self._party(Role.CLIENT, understood.client, understood.client_language) if understood.client else None
@@ -619,7 +638,8 @@ class Service:
                      request_message_id=safe_message_id(message.get("Message-ID")),
                      referrer_token=new_token(self.rng), client_hint=understood.client_hint,
                      language=self.config.bot.language, clarify_missing=understood.missing,
-                     candidates=tuple(c.email for c in understood.options) if understood.missing else ())
+                     candidates=tuple(c.email for c in understood.options) if understood.missing else (),
+                     further_colleagues=tuple(self._party(Role.COLLEAGUE, c) for c in understood.further_colleagues))
 
     def _party(self, role: Role, candidate: Candidate, language: str | None = None) -> Party:
         return directory_party(role, candidate, language or self.config.bot.language)
@@ -705,6 +725,8 @@ class Service:
             if intro is not None:
                 tx.log(intro.id, now, f"{'recorded (dry run)' if status == 'recorded' else 'queued'} "
                                       f"{effect.kind.value}")
+        for further in decision.further:
+            self._apply(tx, further, now)
 
     def outgoing(self, effect: Send, decision: Decision, now: datetime) -> Outgoing:
         """Render and address one message a decision calls for (see MailWriter)."""

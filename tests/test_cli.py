@@ -8,7 +8,7 @@ import pytest
 
 from introbot.cli import main
 from introbot.model import Kind
-from tests.conversation import ADA, BOT, MAYA, SAM, World, gmail_forward, new_message, reply
+from tests.conversation import ADA, BOT, LIO, MAYA, SAM, World, gmail_forward, new_message, reply
 from tests.mailhost import UNDELIVERABLE_DOMAIN
 
 CLIENT_EMAIL = "Hi Dr. Lee,\n\nCould you recommend someone for massage?\n\nSam\n"
@@ -108,3 +108,14 @@ def test_show_says_when_the_referrer_may_still_give_another_address(world, capsy
     [intro] = json.loads(out)
     status, out, _ = run(capsys, "show", intro["id"], "--config", str(world.config_path))
     assert status == 0 and "failed" in out and "the client's ask could not be delivered" in out
+
+
+def test_show_lists_the_further_colleagues_of_a_request_not_yet_started(world, capsys):
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please", "Please introduce Sam to Maya Chen and Lio Park.\n"),
+               sender=ADA, authenticated=True)
+    world.once()  # Sam's address is asked for first
+    status, out, _ = run(capsys, "intros", "--json", "--config", str(world.config_path))
+    [intro] = json.loads(out)
+    status, out, _ = run(capsys, "show", intro["id"], "--config", str(world.config_path))
+    assert status == 0 and "colleague: Maya Chen" in out
+    assert f"also colleague: Lio Park <{LIO[1]}>: an introduction of its own once this one starts asking" in out

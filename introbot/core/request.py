@@ -49,6 +49,8 @@ class Understood:
     client_hint: str = ""  # how the referrer called the client, when no address was given
     options: tuple[Candidate, ...] = ()  # several colleagues fit the note
     client_language: str | None = None  # what the client's own words (or the referrer's to them) are in
+    # "Introduce Sam to Maya Chen and Lio Park": the colleagues after the first, each an intro of its own.
+    further_colleagues: tuple[Candidate, ...] = ()
 
     @property
     def missing(self) -> str:
@@ -341,7 +343,8 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
                   recipients: list[Candidate]) -> Understood:
     note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
-    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
+    colleagues, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
+    colleague = colleagues[0] if colleagues else None
     if colleague is None:
         # Forwarded to a colleague with intro@ copied ("Hi Maya, could you see Sam?"): the one colleague
         # written to, when the note names no one else than them and their namesakes.
@@ -350,7 +353,8 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
                                      for o in options):
             colleague, options = written[0], ()
     understood = Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
-                            client_language=guess_language(original.body))
+                            client_language=guess_language(original.body),
+                            further_colleagues=colleagues[1:] if colleague in colleagues else ())
     # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
     # like the client's own words, so who it names is only offered, never taken.
     return _with_guesses(understood, understood.note or original.body[-_TAIL_CHARS:], referrer, directory, bot_address)
@@ -441,7 +445,8 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
         client = _only_outsider_in(note, referrer, directory, bot_address)  # "my client sam@..."
     # The colleagues written to are addressed by name ("Hi Maya,"): that names no one else.
     addressed = " ".join(insider.name for insider in insiders)
-    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, addressed)
+    colleagues, options = _colleague_from_note(note, referrer, directory, bot_address, client, addressed)
+    colleague = colleagues[0] if colleagues else None
     recipient = insiders[0] if len(insiders) == 1 else None
     if recipient is not None and client is None:
         if colleague is not None and colleague.email != recipient.email and _named_surely(note, colleague):
@@ -450,8 +455,9 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
             colleague, options = recipient, ()  # "Hi Maya, could you see Sam?": written to the colleague
     elif recipient is not None and colleague is None and not options:
         colleague = recipient
+    further = colleagues[1:] if colleague in colleagues and client not in colleagues else ()
     return Understood("cc", client, colleague, _own_note(referrer, note), options=options,
-                      client_language=guess_language(note))
+                      client_language=guess_language(note), further_colleagues=further)
 
 
 def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
@@ -467,16 +473,22 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         # Not worded as we know ("Pls intro ...", another language): an address outside the directory
         # is the client, and the colleague is looked for among the rest.
         client = _only_outsider_in(text, referrer, directory, bot_address)
-        colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
-        return Understood("direct", client, colleague, _own_note(referrer, text), options=options)
+        colleagues, options = _colleague_from_note(text, referrer, directory, bot_address, client)
+        return Understood("direct", client, colleagues[0] if colleagues else None, _own_note(referrer, text),
+                          options=options, further_colleagues=colleagues[1:])
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
     first_party, first_hint, first_sure = _resolve_phrase(first, directory)
     second_party, _, _ = _resolve_phrase(_first_sentence(second), directory)
     options: tuple[Candidate, ...] = ()
-    if second_party is None and first_party is not None and not first_party.in_directory:
+    further: tuple[Candidate, ...] = ()
+    outsider = first_party if first_party is not None and not first_party.in_directory else None
+    listed, listed_options = _colleague_from_note(second, referrer, directory, bot_address, outsider)
+    if len(listed) > 1:  # "to Maya Chen and Lio Park": one intro each
+        second_party, further = listed[0], listed[1:]
+    elif second_party is None and outsider is not None:
         # "to Maya (massage) at bodywork.example", "to a colleague? I think Lio Park would suit."
-        second_party, options = _colleague_from_note(second, referrer, directory, bot_address, first_party)
+        second_party, options = listed[0] if listed else None, listed_options
     client, colleague = first_party, second_party
     # The person outside the directory is the client, whichever way round the sentence put them.
     if client is not None and colleague is not None and client.in_directory and not colleague.in_directory:
@@ -487,7 +499,8 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
     if client is None and first_party is None and second_party is not None and second_party.in_directory:
         colleague = second_party
     return Understood("direct", client, colleague, _own_note(referrer, text),
-                      client_hint=first_hint, options=options)
+                      client_hint=first_hint, options=options,
+                      further_colleagues=further if colleague is not None and colleague is second_party else ())
 
 
 def _first_sentence(text: str) -> str:
@@ -552,8 +565,9 @@ def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_add
 
 
 def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None, client_hint: str = "") -> tuple[Candidate | None, tuple[Candidate, ...]]:
-    """The colleague a note names by address, name or website; several who fit are options to ask about."""
+                         client: Candidate | None, client_hint: str = "") -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
+    """The colleagues a note names by address, name or website (one, or several it lists together: "Maya
+    Chen and Lio Park"), and else the options to ask about: several who fit, or none."""
     excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
     by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(note)
                   if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
@@ -567,11 +581,60 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     kept = [c for c in found if not _ruled_out(note, c)]
     if kept or len(found) == 1:
         found = kept
+    listed = _listed_colleagues(note, found)
+    if listed:
+        return listed, ()
     if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
-        return found[0], ()
-    return None, tuple(found)
+        return (found[0],), ()
+    return (), tuple(found)
+
+
+MAX_COLLEAGUES_PER_REQUEST = 3  # more asks than this at once would crowd the client's inbox: asked about instead
+# What may stand between the names of a list: a comma or an "and", after the end of an address in brackets or
+# a specialty in brackets ("Maya Chen (massage), Lio Park and ...").
+_LIST_GAP = re.compile(r"[ \t>)\]\"']*(?:\([^()\n]{0,60}\)[ \t]*)?(?P<comma>,)?[ \t]*"
+                       r"(?:(?P<joined>and|&|\+|plus|as well as|und|sowie|et|ainsi que|y|e|en|och|samt|og|i|oraz|ja|"
+                       r"és)[ \t]+)?", re.IGNORECASE)
+# What may join an address to the name it belongs to: "Maya Chen <maya@...>", "Maya Chen (maya@...)".
+_SAME_PERSON_GAP = re.compile(r"[ \t<>()\[\],:\"']*")
+
+
+def _listed_colleagues(note: str, found: Sequence[Candidate]) -> tuple[Candidate, ...]:
+    """The colleagues of `found` when the note lists them, and only them, as one list ("Maya Chen and
+    Lio Park", "maya@..., lio@... and jo@..."): two to MAX_COLLEAGUES_PER_REQUEST people, each named by
+    a mention that is theirs alone and nowhere else in the note (where one is named again, "Maya thinks
+    Lio would suit", the referrer may mean one of them), joined by commas and an "and". Else ()."""
+    if not 2 <= len(found) <= MAX_COLLEAGUES_PER_REQUEST:
+        return ()
+    spans = sorted(((match.start(), match.end(), candidate) for candidate in found
+                    for match in _all_mentions(note, candidate)), key=lambda span: span[:2])
+    runs: list[tuple[int, int, Candidate]] = []
+    for start, end, candidate in spans:
+        if runs and runs[-1][1] > start:
+            return ()  # one mention could be two people's ("Maya" of Maya Chen and Maya Alvarez)
+        if runs and runs[-1][2] == candidate and _SAME_PERSON_GAP.fullmatch(note, runs[-1][1], start):
+            runs[-1] = (runs[-1][0], end, candidate)
+        else:
+            runs.append((start, end, candidate))
+    if len(runs) != len(found):
+        return ()  # someone is named twice apart
+    gaps = [_LIST_GAP.fullmatch(note, before[1], after[0]) for before, after in zip(runs, runs[1:])]
+    if not all(gap and (gap.group("comma") or gap.group("joined")) for gap in gaps) or not any(
+            gap.group("joined") for gap in gaps if gap):
+        return ()
+    return tuple(candidate for _, _, candidate in runs)
+
+
+def _all_mentions(note: str, candidate: Candidate) -> list[re.Match[str]]:
+    """Every place the note names the candidate: their address, full name, or capitalised first name."""
+    found = list(_mention_matches(note, candidate.email))
+    if candidate.person is not None:
+        full = list(_mention_matches(note, name_without_title(candidate.person.name)))
+        found += full + [m for m in _mention_matches(note, candidate.person.first_name, case_blind=False)
+                         if not any(f.start() <= m.start() < f.end() for f in full)]
+    return found
 
 
 def _without_client_names(note: str, client: Candidate | None, client_hint: str) -> str:
@@ -676,41 +739,62 @@ def _other_recipients(message: EmailMessage, referrer: Person, directory: Direct
 
 
 def _refuse_if_wrong_people(understood: Understood, referrer: Person, bot_address: str) -> Understood | Refusal:
-    people = [c for c in (understood.client, understood.colleague) if c is not None]
+    colleagues = [c for c in (understood.colleague, *understood.further_colleagues) if c is not None]
+    people = colleagues + ([understood.client] if understood.client else [])
     if any(_is_bot_alias(c.email, bot_address) for c in people):
         return Refusal("bot-address")
     if any(c.email == referrer.email for c in people):
         return Refusal("self")
-    if understood.client and understood.colleague and understood.client.email == understood.colleague.email:
+    if understood.client and any(understood.client.email == c.email for c in colleagues):
         return Refusal("same-person")
     return understood
 
 
+# A one-line answer taking every colleague offered ("both", "beide", "les deux", "todos"...), politely.
+_BOTH = (r"both|both of them|beide|beiden|les deux|tous les deux|toutes les deux|ambos|ambas|los dos|las dos|"
+         r"entrambi|entrambe|tutti e due|tutte e due|os dois|as duas|allebei|alle twee|båda|bägge|begge|begge to|"
+         r"obaj|obie|oba|obydwa|obydwie")
+_ALL = (r"all|all of them|all three|alle|alle drei|tous|toutes|tous les trois|todos|todas|los tres|tutti|tutte|"
+        r"tutti e tre|alle drie|allemaal|alla|alla tre|alle tre|wszyscy|wszystkie|wszystkich")
+_POLITE = r"please|pls|thanks|thank you|bitte|danke|svp|merci|por favor|gracias|per favore|grazie|graag|tack|tak|takk|proszę"
+_EVERY_OPTION = re.compile(rf"\W*(?:(?P<both>{_BOTH})|(?:{_ALL}))(?:[\s,.!]+(?:{_POLITE}))?\W*", re.IGNORECASE)
+_NUMBERS = re.compile(r"\D{0,12}?\d{1,2}(?:[ \t]*(?:,|&|\+|and|und|et|y|e|en|och|og|i|oraz)[ \t]*\d{1,2})*\D{0,12}",
+                      re.IGNORECASE)
+
+
 def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, ...], directory: Directory,
-                          excluded: set[str]) -> Candidate | None:
-    """The party named in the referrer's one-line answer: a number from the list, an address or a name,
-    or a yes to the one option offered."""
+                          excluded: set[str]) -> tuple[Candidate, ...]:
+    """The parties named in the referrer's one-line answer: the client, or one or more colleagues (each
+    introduced on their own) by their numbers in the list ("2", "1 and 3"), "both" or "all", addresses
+    or names, or a yes to the one option offered. () when the answer names no one for sure."""
     first_line = answer.strip().splitlines()[0] if answer.strip() else ""
-    number = re.fullmatch(r"\D{0,12}?(\d{1,2})\D{0,12}", first_line)
-    if number and options and 1 <= int(number.group(1)) <= len(options):
-        return options[int(number.group(1)) - 1]
+    if _NUMBERS.fullmatch(first_line) and options:
+        numbers = _unique([int(n) for n in re.findall(r"\d{1,2}", first_line)], key=lambda n: n)
+        if all(1 <= n <= len(options) for n in numbers) and (missing == "colleague" or len(numbers) == 1):
+            return tuple(options[n - 1] for n in numbers)
+    every = _EVERY_OPTION.fullmatch(first_line)
+    if every and missing == "colleague" and 2 <= len(options) <= MAX_COLLEAGUES_PER_REQUEST and (
+            not every.group("both") or len(options) == 2):
+        return options
     addresses = [a for a in addresses_in_text(answer) if a.email not in excluded]
     if addresses:
-        return directory.candidate(addresses[0].email, addresses[0].name)
+        found = _unique([directory.candidate(a.email, a.name) for a in addresses])
+        listed = _listed_colleagues(answer, found) if missing == "colleague" else ()
+        return listed or (found[0],)
     if missing != "colleague":
-        return None
+        return ()
     # "No, not Lio": a name after a "not" is no answer.
     named = [directory.candidate(p.email) for p in directory.named_in(answer, frozenset(excluded))]
     named = [c for c in named if not _ruled_out(answer, c)]
     among_options = [o for o in options if o.email in {c.email for c in named}]
     if len(among_options) == 1:
-        return among_options[0]
+        return (among_options[0],)
     if named:
-        return named[0] if len(named) == 1 else None
+        return (named[0],) if len(named) == 1 else _listed_colleagues(answer, named)
     # "Did you mean Lio Park?" - "Yes"
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
-        return options[0]
-    return None
+        return options
+    return ()
 
 
 def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_address: str) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from introbot.core.tokens import RandomBits, new_token
+from introbot.core.tokens import RandomBits, new_intro_id, new_token
 from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Role, Send
 
 Step = tuple[Intro, list[Send]]
@@ -112,6 +112,26 @@ def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     """Start asking for consent on an intro whose two parties are known."""
     intro = replace(intro, state=IntroState.ASKING, updated_at=now)
     return _advance(intro, [], now, rules, rng)
+
+
+def split_off_further_colleagues(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> tuple[Intro, list[Step]]:
+    """A request naming several colleagues, once it starts asking: the intro without them, and an intro of
+    its own for each of them, begun at the same moment. The client is asked about each colleague, and each
+    colleague is asked, answers and is introduced on their own: a no, or silence, ends that one intro alone,
+    and nobody hears of it but the referrer. Before it starts (while the referrer confirms or completes the
+    request) it stays one, so the referrer is asked one question, not one per colleague."""
+    if not intro.further_colleagues or intro.state is not IntroState.ASKING:
+        return intro, []
+    client = intro.party(Role.CLIENT)
+    unasked_client = Party(role=Role.CLIENT, email=client.email, name=client.name, website=client.website,
+                           specialty=client.specialty, language=client.language, in_directory=client.in_directory)
+    steps = [begin(Intro(id=new_intro_id(rng), state=IntroState.ASKING, referrer_email=intro.referrer_email,
+                         referrer_name=intro.referrer_name, created_at=intro.created_at, updated_at=now,
+                         order=intro.order, client=unasked_client, colleague=colleague, note=intro.note,
+                         request_message_id=intro.request_message_id, referrer_token=new_token(rng),
+                         client_hint=intro.client_hint, language=intro.language), now, rules, rng)
+             for colleague in intro.further_colleagues if colleague.email != client.email]
+    return replace(intro, further_colleagues=()), steps
 
 
 def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBits) -> Step:

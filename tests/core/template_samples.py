@@ -45,6 +45,8 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     if kind is Kind.CLARIFY:
         context |= {"colleague": None, "missing": "colleague", "client_label": "Sam Rivera",
                     "options": [dict(COLLEAGUE), dict(OPTION)]}
+    if kind is Kind.CONFIRM_REQUEST:
+        context["further_colleagues"] = []
     if kind is Kind.REFERRER_DECLINED:
         context["declined_by"] = "Maya Chen"
     if kind is Kind.REFERRER_EXPIRED:
@@ -109,6 +111,8 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
                         "age_days": 1}]}),
         ("confirm_request, no colleague nor name", Kind.CONFIRM_REQUEST,
          {"colleague": None, "client": {"first_name": "", "name": "", "email": ""}}),
+        ("confirm_request, several colleagues", Kind.CONFIRM_REQUEST,
+         {"further_colleagues": ["Noor Haddad", "Inés Ortega"]}),
         ("cancelled, no colleague", Kind.CANCELLED, {"colleague": None}),
         ("pass_on, no first names", Kind.PASS_ON,
          {"writer": _unnamed(CLIENT["email"]), "reader": dict(COLLEAGUE, first_name="")}),

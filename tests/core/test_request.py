@@ -128,7 +128,7 @@ OPTIONS = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email))
 ])
 def test_the_referrer_s_one_line_answer_completes_the_request(answer, expected):
     found = resolve_clarification(answer, "colleague", OPTIONS, DIRECTORY, {ADA.email, BOT})
-    assert (found.email if found else None) == expected
+    assert emails(found) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize("answer, expected", [
@@ -147,16 +147,16 @@ def test_the_referrer_s_one_line_answer_completes_the_request(answer, expected):
 def test_a_yes_takes_the_one_colleague_offered_and_a_name_still_wins(answer, expected):
     offered = (DIRECTORY.candidate(LIO.email),)
     found = resolve_clarification(answer, "colleague", offered, DIRECTORY, {ADA.email, BOT})
-    assert (found.email if found else None) == expected
+    assert emails(found) == ([expected] if expected else [])
 
 
 def test_a_yes_is_no_answer_when_several_colleagues_were_offered():
-    assert resolve_clarification("Yes", "colleague", OPTIONS, DIRECTORY, {ADA.email, BOT}) is None
+    assert resolve_clarification("Yes", "colleague", OPTIONS, DIRECTORY, {ADA.email, BOT}) == ()
 
 
 def test_a_missing_client_address_is_taken_from_the_answer():
     found = resolve_clarification("It's sam.rivera@client.example", "client", (), DIRECTORY, {ADA.email, BOT})
-    assert found == Candidate("sam.rivera@client.example")
+    assert found == (Candidate("sam.rivera@client.example"),)
 
 
 def test_the_colleague_sees_no_surname_address_or_phone_of_the_client():
@@ -459,3 +459,77 @@ def test_only_the_first_20000_characters_of_a_request_are_read_for_names():
                               )).colleague.email == MAYA.email
     assert understood(message(f"Please see Sam Rivera <sam@client.example>. {padding} Lio Park, perhaps.")
                       ).colleague is None
+
+
+# Several colleagues in one request: each gets an intro of its own when the note lists them, and only them.
+JO = Person("Jo Berg", "jo@osteo.example", specialty="osteopathy")
+NOOR = Person("Noor Haddad", "noor@nutrition.example", specialty="nutrition")
+WITH_JO = Directory([ADA, SAM_OKAFOR, MAYA, MAYA_A, LIO, JO, NOOR])
+
+
+@pytest.mark.parametrize("line, colleagues", [
+    ("Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park.", [MAYA, LIO]),
+    ("Please introduce Sam Rivera <sam@client.example> to Maya Chen <maya@bodywork.example> and Lio Park.", [MAYA, LIO]),
+    ("Please introduce Sam Rivera <sam@client.example> to Maya Chen (massage) & Lio Park (craniosacral).", [MAYA, LIO]),
+    ("Please introduce Sam Rivera <sam@client.example> to Lio Park, Jo Berg and Maya Chen", [LIO, JO, MAYA]),
+    ("Please introduce Sam Rivera <sam@client.example> to Lio and Jo", [LIO, JO]),  # first names theirs alone
+    ("Bitte stellen Sie Sam Rivera <sam@client.example> Maya Chen und Lio Park vor.", [MAYA, LIO]),
+    ("Please introduce Sam Rivera <sam@client.example> to maya@bodywork.example and lio@craniosacral.example",
+     [MAYA, LIO]),
+])
+def test_colleagues_listed_together_are_each_introduced(line, colleagues):
+    result = understand(message(line + "\n"), ADA, WITH_JO, BOT)
+    assert isinstance(result, Understood) and result.options == ()
+    assert emails([result.colleague, *result.further_colleagues]) == [p.email for p in colleagues]
+
+
+@pytest.mark.parametrize("line", [
+    "Please introduce Sam Rivera <sam@client.example> to Maya Chen or Lio Park.",  # a choice, not a list
+    "Please introduce Sam Rivera <sam@client.example> to Maya Chen, Lio Park.",  # no "and": maybe a correction
+    "Please introduce Sam Rivera <sam@client.example> to Maya and Lio",  # two Mayas
+    "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park. Lio may suit best.",  # named again
+    "Please introduce Sam Rivera <sam@client.example> to Lio Park, Maya Chen and Lio Park",  # named twice
+    "Please introduce Sam Rivera <sam@client.example> to Noor Haddad, Maya Chen, Jo Berg and Lio Park",  # too many
+])
+def test_colleagues_not_surely_meant_together_are_asked_about(line):
+    result = understand(message(line + "\n"), ADA, WITH_JO, BOT)
+    assert isinstance(result, Understood) and result.colleague is None and result.further_colleagues == ()
+    assert len(result.options) >= 2
+
+
+def test_a_forward_note_and_a_line_without_the_clients_address_list_colleagues_too():
+    noted = understood(forward("Maya Chen and Lio Park could both help Sam."))
+    assert emails([noted.colleague, *noted.further_colleagues]) == [MAYA.email, LIO.email]
+    direct = understood(message("Please introduce Sam to Maya Chen and Lio Park.\n"))
+    assert direct.missing == "client" and direct.client_hint == "Sam"
+    assert emails([direct.colleague, *direct.further_colleagues]) == [MAYA.email, LIO.email]
+
+
+def test_a_client_among_listed_colleagues_is_refused():
+    line = "Please introduce maya@bodywork.example to Lio Park and Maya Chen\n"
+    assert understand(message(line), ADA, DIRECTORY, BOT) == Refusal("same-person")
+
+
+THREE = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email), DIRECTORY.candidate(LIO.email))
+
+
+@pytest.mark.parametrize("answer, options, expected", [
+    ("Both, please", OPTIONS, [MAYA, MAYA_A]),
+    ("beide bitte", OPTIONS, [MAYA, MAYA_A]),
+    ("Les deux, merci !", OPTIONS, [MAYA, MAYA_A]),
+    ("1 and 2", OPTIONS, [MAYA, MAYA_A]),
+    ("3 y 1", THREE, [LIO, MAYA]),
+    ("All of them", THREE, [MAYA, MAYA_A, LIO]),
+    ("Maya Alvarez and Lio Park", THREE, [MAYA_A, LIO]),
+    ("Both", THREE, []),  # which two of three?
+    ("1 and 4", THREE, []),
+    ("Both are good but Maya Chen is closer", OPTIONS, [MAYA]),
+    ("Maya Chen or Maya Alvarez, I'm not sure", OPTIONS, []),
+])
+def test_the_referrer_may_answer_with_several_colleagues(answer, options, expected):
+    found = resolve_clarification(answer, "colleague", options, DIRECTORY, {ADA.email, BOT})
+    assert emails(found) == [p.email for p in expected]
+
+
+def test_numbers_name_no_client():
+    assert resolve_clarification("1 and 2", "client", OPTIONS, DIRECTORY, {ADA.email, BOT}) == ()

@@ -390,3 +390,28 @@ def test_promises_hold_for_any_sequence_of_events(order, standing, events, seed)
     assert all(intro.party(role).consent is Consent.YES for role, _ in closing)
     assert not {address for _, address in closing} & bounced, "a closing note went to an address that bounced"
     assert sent_kinds.count(Kind.PARTY_UNREACHABLE) <= 1
+
+
+LIO = Party(role=Role.COLLEAGUE, email="lio@craniosacral.example", name="Lio Park", website="https://lio.example")
+
+
+def test_a_request_for_several_colleagues_stays_one_until_it_asks_then_each_gets_an_intro_of_its_own(now, rng):
+    waiting = replace(new_intro(now), state=IntroState.CONFIRMING, further_colleagues=(LIO,))
+    assert workflow.split_off_further_colleagues(waiting, now, RULES, rng) == (waiting, [])
+    asking, effects = workflow.step(waiting, workflow.Confirmed(True), now, RULES, rng)
+    first, steps = workflow.split_off_further_colleagues(asking, now, RULES, rng)
+    assert first == replace(asking, further_colleagues=()) and kinds(effects) == [(Kind.ASK_CLIENT, Role.CLIENT)]
+    [(sibling, sibling_effects)] = steps
+    assert kinds(sibling_effects) == [(Kind.ASK_CLIENT, Role.CLIENT)]
+    assert sibling.colleague == LIO and sibling.client.email == first.client.email and sibling.note == first.note
+    assert sibling.id != first.id and sibling.referrer_token not in ("", first.referrer_token)
+    assert sibling.client.token not in ("", first.client.token)  # answered on its own
+    assert sibling.request_message_id == first.request_message_id and sibling.state is IntroState.ASKING
+    assert Intro.from_json(waiting.to_json()) == waiting
+
+
+def test_a_further_colleague_who_turns_out_to_be_the_client_gets_no_intro(now, rng):
+    asking, _ = workflow.begin(replace(new_intro(now), further_colleagues=(
+        replace(LIO, email="sam@client.example"), LIO)), now, RULES, rng)
+    first, steps = workflow.split_off_further_colleagues(asking, now, RULES, rng)
+    assert [intro.colleague.email for intro, _ in steps] == [LIO.email] and first.further_colleagues == ()
