@@ -37,7 +37,7 @@ from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, 
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
-from introbot.model import Intro, IntroState, Kind, Party, Purpose, Role, Send
+from introbot.model import Intro, IntroState, Kind, Outcome, Party, Purpose, Role, Send
 from introbot.outgoing import MailWriter, directory_party
 from introbot.privacy import Purged, purge
 
@@ -120,6 +120,11 @@ def _from_whom_the_token_went_to(match: TokenMatch | None, sender: Address | Non
     if match.purpose is Purpose.THREAD:
         return match.intro.role_of(sender.email) is not None
     return sender.email == match.intro.referrer_email
+
+
+def _silent(intro: Intro) -> set[str]:
+    """Who never answered their ask: the people a note about an expired request names."""
+    return {p.email for p in (intro.client, intro.colleague) if p is not None and p.pending}
 
 
 def safe_message_id(value: object) -> str:
@@ -545,8 +550,14 @@ class Service:
         if not effects:
             return Decision("ignored", IGNORED, "a new address for an introduction that can no longer be taken up "
                                                 "again (too late, or the other party said no)", intro)
-        return Decision("readdressed", PROCESSED, f"the referrer gave another address for the {role.value}",
-                        after, effects, message)
+        verdict = f"the referrer gave another address for the {role.value}"
+        # The same person failed in the other intros of the request, whose note the referrer did not get.
+        further = [Decision("readdressed", PROCESSED, verdict, *workflow.step(sibling, workflow.Readdressed(role, email),
+                                                                               now, self.rules, self.rng), message)
+                   for sibling in self.store.siblings(intro)
+                   if sibling.unreachable == role.value and sibling.party(role).email == intro.party(role).email]
+        return Decision("readdressed", PROCESSED, verdict, after, effects, message,
+                        further=[d for d in further if d.effects])
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)
@@ -720,13 +731,27 @@ class Service:
                 tx.add_token(intro.referrer_token, intro.id, Purpose.REFERRER, None)
             tx.log(intro.id, now, decision.verdict)
         status = "recorded" if self.config.bot.dry_run else "queued"
-        for effect in decision.effects:
+        for effect in [e for e in decision.effects if intro is None or not self._told_for_a_sibling(intro, e)]:
             tx.enqueue(self.outgoing(effect, decision, now), now, status)
             if intro is not None:
                 tx.log(intro.id, now, f"{'recorded (dry run)' if status == 'recorded' else 'queued'} "
                                       f"{effect.kind.value}")
         for further in decision.further:
             self._apply(tx, further, now)
+
+    def _told_for_a_sibling(self, intro: Intro, effect: Send) -> bool:
+        """Whether `effect` is a note to the referrer that another intro of the same request (one per colleague
+        it named) already sent about the same people: "I couldn't reach Sam" or "Sam didn't answer" is
+        heard once per request, not once per colleague. (An answer to that note with another address
+        asks Sam again in each of them: see _readdress.)"""
+        if effect.kind is Kind.REFERRER_FAILED and intro.unreachable:
+            role = Role(intro.unreachable)
+            return any(Outcome.FAILED in s.notified and s.unreachable == intro.unreachable
+                       and s.party(role).email == intro.party(role).email for s in self.store.siblings(intro))
+        if effect.kind is Kind.REFERRER_EXPIRED:
+            return any(s.state is IntroState.EXPIRED and Outcome.EXPIRED in s.notified
+                       and _silent(s) == _silent(intro) for s in self.store.siblings(intro))
+        return False
 
     def outgoing(self, effect: Send, decision: Decision, now: datetime) -> Outgoing:
         """Render and address one message a decision calls for (see MailWriter)."""

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
+from introbot.config import load_config
+from introbot.daemon import Daemon
+
 from tests.conversation import ADA, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message, reply
+from tests.mailhost import UNDELIVERABLE_DOMAIN
 from tests.test_conversations import CLIENT_EMAIL, addresses, plain
 
 SECOND_MAYA = '\n[[colleagues]]\nname = "Maya Alvarez"\nemail = "alvarez@bodywork.example"\nspecialty = "yoga therapy"\n'
@@ -101,3 +107,48 @@ def test_each_colleague_of_a_forward_naming_two_is_asked_and_introduced_on_their
     world.once()
     intro = world.wait_inbox(SAM, 3)[2]
     assert addresses(intro, "To") == {SAM[1], MAYA[1]} and world.inbox(LIO) == []
+
+
+def test_a_client_address_that_bounces_for_two_colleagues_is_reported_once_and_one_answer_mends_both(world):
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
+                           f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to Maya Chen and Lio Park.\n"),
+               sender=ADA, authenticated=True)
+    world.once()  # two asks go out; the mail server bounces both
+    world.mail.wait_for_messages(BOT, 2)
+    world.once()
+    [failed] = world.wait_inbox(ADA, 1)
+    world.send(reply(failed, ADA, f"Sorry, it's {SAM[1]}"), sender=ADA)
+    world.once()
+    asks = world.wait_inbox(SAM, 2)
+    assert ask_about(asks, MAYA) is not ask_about(asks, LIO)
+    world.once()
+    assert len(world.inbox(ADA)) == 1 and len(world.inbox(SAM)) == 2
+
+
+def test_a_client_silent_about_two_colleagues_is_reported_once(world):
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
+                           "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park.\n"),
+               sender=ADA, authenticated=True)
+    start = datetime.now(timezone.utc)
+    config = load_config(world.config_path)
+    Daemon(config, clock=lambda: start).once()
+    world.wait_inbox(SAM, 2)
+    Daemon(config, clock=lambda: start + timedelta(days=3, minutes=1)).once()
+    world.wait_inbox(SAM, 4)  # one reminder per ask
+    Daemon(config, clock=lambda: start + timedelta(days=7, minutes=1)).once()
+    [note] = world.wait_inbox(ADA, 1)
+    assert "didn't answer" in plain(note)
+    Daemon(config, clock=lambda: start + timedelta(days=30)).once()
+    assert len(world.inbox(ADA)) == 1 and len(world.inbox(SAM)) == 4 and world.inbox(MAYA) == []
+
+
+def test_two_requests_for_the_same_bouncing_client_are_each_reported(world):
+    for colleague in ("Maya Chen", "Lio Park"):
+        world.send(new_message(ADA, ("Intro", BOT), "Intro please",
+                               f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to {colleague}.\n"),
+                   sender=ADA, authenticated=True)
+    at = datetime.now(timezone.utc)  # both handled at the same moment, as in one batch
+    Daemon(load_config(world.config_path), clock=lambda: at).once()
+    world.mail.wait_for_messages(BOT, 2)
+    world.once()
+    assert len(world.wait_inbox(ADA, 2)) == 2  # not one request: each was the referrer's own

@@ -458,6 +458,15 @@ class Store:
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
+    def siblings(self, intro: Intro) -> list[Intro]:
+        """The other intros the same request started, one per further colleague it named: the same referrer
+        and request, created at the same moment."""
+        if not intro.request_message_id:
+            return []
+        rows = self._connection().execute("SELECT data FROM intros WHERE referrer = ? AND created_at = ? AND id != ?",
+                                          (intro.referrer_email, stamp(intro.created_at), intro.id)).fetchall()
+        return [s for s in (Intro.from_json(r[0]) for r in rows) if s.request_message_id == intro.request_message_id]
+
     def events(self, intro_id: str) -> list[tuple[datetime, str]]:
         rows = self._connection().execute(
             "SELECT at, what FROM events WHERE intro_id = ? ORDER BY id", (intro_id,)).fetchall()
