@@ -21,15 +21,28 @@ def world(mail, tmp_path) -> World:
     return World(mail, tmp_path)
 
 
+def write_to_intro(world: World, line: str, authenticated: bool = True) -> None:
+    """Ada writes intro@ one line of her own."""
+    world.send(new_message(ADA, ("Intro", BOT), "Intro please", line), sender=ADA, authenticated=authenticated)
+
+
+def sam_is_asked_about_each_after(world: World, answer) -> None:
+    """Ada's answer to introbot's note gives Sam's address: Sam is asked about Maya and about Lio, and no more."""
+    world.send(answer, sender=ADA)
+    world.once()
+    asks = world.wait_inbox(SAM, 2)
+    assert ask_about(asks, MAYA) is not ask_about(asks, LIO)
+    world.once()
+    assert len(world.inbox(SAM)) == 2
+
+
 def ask_about(asks, colleague: tuple[str, str]):
     [ask] = [a for a in asks if colleague[0] in a["Subject"]]
     return ask
 
 
 def test_a_request_for_two_colleagues_asks_the_client_about_each_and_a_no_to_one_stays_with_that_one(world):
-    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
-                           "Please introduce Kim Novak <kim@client.example> to Maya Chen and Lio Park.\n"),
-               sender=ADA, authenticated=True)
+    write_to_intro(world, "Please introduce Kim Novak <kim@client.example> to Maya Chen and Lio Park.\n")
     world.once()
     asks = world.wait_inbox(KIM, 2)
     assert len({a["Reply-To"].addresses[0].addr_spec for a in asks}) == 2  # each has its own reply token
@@ -61,9 +74,8 @@ def test_the_referrer_answers_both_to_the_question_which_colleague_and_each_is_a
 
 
 def test_an_unverified_request_for_two_colleagues_is_confirmed_once_then_each_is_asked_about(world):
-    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
-                           "Please introduce Kim Novak <kim@client.example> to Maya Chen and Lio Park.\n"),
-               sender=ADA, authenticated=False)
+    write_to_intro(world, "Please introduce Kim Novak <kim@client.example> to Maya Chen and Lio Park.\n",
+                   authenticated=False)
     world.once()
     [confirmation] = world.wait_inbox(ADA, 1)
     assert "to Maya Chen and to Lio Park?" in plain(confirmation) and world.inbox(KIM) == []
@@ -77,8 +89,7 @@ def test_an_unverified_request_for_two_colleagues_is_confirmed_once_then_each_is
 
 
 def test_a_request_for_two_colleagues_without_the_clients_address_asks_for_it_once(world):
-    world.send(new_message(ADA, ("Intro", BOT), "Intro please", "Please introduce Sam to Maya Chen and Lio Park.\n"),
-               sender=ADA, authenticated=True)
+    write_to_intro(world, "Please introduce Sam to Maya Chen and Lio Park.\n")
     world.once()
     [question] = world.wait_inbox(ADA, 1)
     assert "Sam's email address" in plain(question)
@@ -86,12 +97,8 @@ def test_a_request_for_two_colleagues_without_the_clients_address_asks_for_it_on
     world.once()
     status = world.wait_inbox(ADA, 2)[1]
     assert ": Sam and Maya Chen & Lio Park: waiting for your answer to my question" in plain(status)
-    world.send(reply(question, ADA, "sam@client.example"), sender=ADA, authenticated=True)
-    world.once()
-    asks = world.wait_inbox(SAM, 2)
-    assert ask_about(asks, MAYA) is not ask_about(asks, LIO)
-    world.once()
-    assert len(world.inbox(ADA)) == 2 and len(world.inbox(SAM)) == 2
+    sam_is_asked_about_each_after(world, reply(question, ADA, "sam@client.example"))
+    assert len(world.inbox(ADA)) == 2
 
 
 def test_each_colleague_of_a_forward_naming_two_is_asked_and_introduced_on_their_own(world):
@@ -110,25 +117,17 @@ def test_each_colleague_of_a_forward_naming_two_is_asked_and_introduced_on_their
 
 
 def test_a_client_address_that_bounces_for_two_colleagues_is_reported_once_and_one_answer_mends_both(world):
-    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
-                           f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to Maya Chen and Lio Park.\n"),
-               sender=ADA, authenticated=True)
+    write_to_intro(world, f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to Maya Chen and Lio Park.\n")
     world.once()  # two asks go out; the mail server bounces both
     world.mail.wait_for_messages(BOT, 2)
     world.once()
     [failed] = world.wait_inbox(ADA, 1)
-    world.send(reply(failed, ADA, f"Sorry, it's {SAM[1]}"), sender=ADA)
-    world.once()
-    asks = world.wait_inbox(SAM, 2)
-    assert ask_about(asks, MAYA) is not ask_about(asks, LIO)
-    world.once()
-    assert len(world.inbox(ADA)) == 1 and len(world.inbox(SAM)) == 2
+    sam_is_asked_about_each_after(world, reply(failed, ADA, f"Sorry, it's {SAM[1]}"))
+    assert len(world.inbox(ADA)) == 1
 
 
 def test_a_client_silent_about_two_colleagues_is_reported_once(world):
-    world.send(new_message(ADA, ("Intro", BOT), "Intro please",
-                           "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park.\n"),
-               sender=ADA, authenticated=True)
+    write_to_intro(world, "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park.\n")
     start = datetime.now(timezone.utc)
     config = load_config(world.config_path)
     Daemon(config, clock=lambda: start).once()
@@ -144,9 +143,7 @@ def test_a_client_silent_about_two_colleagues_is_reported_once(world):
 
 def test_two_requests_for_the_same_bouncing_client_are_each_reported(world):
     for colleague in ("Maya Chen", "Lio Park"):
-        world.send(new_message(ADA, ("Intro", BOT), "Intro please",
-                               f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to {colleague}.\n"),
-                   sender=ADA, authenticated=True)
+        write_to_intro(world, f"Please introduce Sam Rivera <sam@{UNDELIVERABLE_DOMAIN}> to {colleague}.\n")
     at = datetime.now(timezone.utc)  # both handled at the same moment, as in one batch
     Daemon(load_config(world.config_path), clock=lambda: at).once()
     world.mail.wait_for_messages(BOT, 2)
