@@ -121,9 +121,10 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Ja dziękuję.", NO),  # in Polish "ja" is "I": "not for me, thanks" (rule 6 and 7)
     ("Ja dziękuję za wiadomość.", UNCLEAR),
     ("Tak, jeg har allerede en massør.", NO),  # with Danish around it, "tak" is "thanks"
-    ("How could I say no!", YES),  # a refusal waved away (rule 5)
-    # A question that only names a no says nothing; the answer after it decides.
+    # A question that names a no waves it away ("How could I...?", rule 5) or says nothing ("How can I...?");
+    # either way the answer after it decides.
     ("Hur skulle jag kunna säga nej? Ja!", YES), ("Jak mogę powiedzieć nie? Tak!", YES),
+    ("How can I say no? Yes please!", YES), ("How can I say no? I'm not interested.", NO),
     ("Why would I say no? Yes!", YES), ("Wie könnte ich nein sagen? Ja!", YES),
     ("¿Cómo voy a decir que no? ¡Sí!", YES), ("Why would I say no? Let me think.", UNCLEAR),
     ("Can I say no? No thanks.", UNCLEAR),  # a question first: the no after it is not read ("Does she do home visits? Yes please.", UNCLEAR),
@@ -247,19 +248,7 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Har jeg ikke mulighed for at få en tid om aftenen?", UNCLEAR),
     ("Har jeg ikke mulighet til å ringe henne først?", UNCLEAR),
     ("Ja gärna! Har jag inte möjlighet att välja tid själv?", YES),
-    # nothing said
-    ("", UNCLEAR),
-    ("   \n\n  ", UNCLEAR),
-    ("Thank you!", UNCLEAR),
-    ("Danke.", UNCLEAR),
-    ("Sam", UNCLEAR),
-])
-def test_tricky_rule(text: str, answer: Answer):
-    assert read_answer(text).answer == answer
-
-
-# Rule 4: a hedge about what the colleague may do, after a yes, is about her, not the consent.
-@pytest.mark.parametrize("text, answer", [
+    # rule 4: a hedge about what the colleague may do, after a yes, is about her, not the consent.
     ("Yes please. Maybe she can help with my shoulder too.", YES),
     ("Yes please, I think she might be able to help.", YES),
     ("Yes, maybe she can help.", YES),  # the "maybe" has its own clause, about her
@@ -290,13 +279,7 @@ def test_tricky_rule(text: str, answer: Answer):
     ("Sí, gracias. Quizás usted pueda ayudarme.", UNCLEAR),
     ("Sì grazie. Forse può aiutarmi.", UNCLEAR),  # no pronoun: she, or the polite "you"
     ("Tak, chętnie. Może ona nie pomoże.", UNCLEAR),
-])
-def test_a_hedge_about_what_the_colleague_can_do(text: str, answer: Answer):
-    assert read_answer(text).answer == answer
-
-
-# Rule 3: what follows "but" is what the speaker argues for.
-@pytest.mark.parametrize("text, answer", [
+    # rule 3: what follows "but" is what the speaker argues for.
     ("Never been to one, but yes please!", YES), ("Never been to one. But yes please!", UNCLEAR),
     ("I've never had a massage, but yes please.", YES),
     ("Jamais essayé, mais oui volontiers !", YES), ("Nunca he ido, pero sí, por favor.", YES),
@@ -328,16 +311,10 @@ def test_a_hedge_about_what_the_colleague_can_do(text: str, answer: Answer):
     ("That'd be lovely, but not right now, yes later.", UNCLEAR),
     ("No problem, I already have her number.", UNCLEAR),  # without "but", news rather than a decline
     ("Klingt gut, ich bin schon gespannt.", UNCLEAR), ("Me encantaría, no puedo esperar.", UNCLEAR),
-])
-def test_but_leads_to_what_the_speaker_argues_for(text: str, answer: Answer):
-    assert read_answer(text).answer == answer
-
-
-# Rule 5: a question that waves a refusal away is a yes, if nothing but a yes or thanks follows it.
-@pytest.mark.parametrize("text, answer", [
+    # rule 5: a question that waves a refusal away is a yes, if nothing but a yes or thanks follows it.
     ("How could I say no!", YES), ("How could I say no?", YES), ("Why would I say no?", YES),
     ("How could I possibly say no!", YES), ("How could she possibly help? Yes please.", UNCLEAR),
-    ("Who would say no to that?", YES), ("How could I decline?", YES), ("Why would I say no? Yes!", YES),
+    ("Who would say no to that?", YES), ("How could I decline?", YES),
     ("How could I say no! Thanks so much.", YES), ("How could I say no?\n\nThanks,\nSam", YES),
     ("Comment pourrais-je dire non ?", YES), ("Wie könnte ich nein sagen?", YES),
     ("¿Cómo voy a decir que no?", YES), ("Come potrei dire di no?", YES), ("Como poderia dizer não?", YES),
@@ -345,16 +322,10 @@ def test_but_leads_to_what_the_speaker_argues_for(text: str, answer: Answer):
     ("Jak mógłbym powiedzieć nie?", YES),
     ("How do I say no?", UNCLEAR), ("How can I say no?", UNCLEAR),  # may ask how to decline
     ("Who would say no to that? Me.", UNCLEAR), ("Why would I say no? Because I'm moving away.", UNCLEAR),
-    ("Why would I say no? Let me think.", UNCLEAR), ("How could I not say no?", UNCLEAR),
+    ("How could I not say no?", UNCLEAR),
     ("Why would I say no if it's free?", UNCLEAR), ("How could I say no when I already have a therapist?", UNCLEAR),
-    ("Jag måste tyvärr tacka nej.", NO), ("I can't say no", UNCLEAR),
-])
-def test_a_question_that_waves_a_refusal_away(text: str, answer: Answer):
-    assert read_answer(text).answer == answer
-
-
-# Rule 6: needing nobody is a no; "I'm ok, thanks" is a no when it is all the reply says.
-@pytest.mark.parametrize("text, answer", [
+    ("Jag måste tyvärr tacka nej.", NO),
+    # rule 6: needing nobody is a no; "I'm ok, thanks" is a no when it is all the reply says.
     ("Je ne cherche personne pour le moment.", NO), ("Ich suche niemanden.", NO), ("Ik ben niet op zoek.", NO),
     ("Jag letar inte efter någon just nu.", NO), ("Jeg leder ikke efter nogen lige nu.", NO),
     ("Jeg ser ikke etter noen nå.", NO), ("Sono già in cura da un fisioterapista.", NO),
@@ -369,17 +340,17 @@ def test_a_question_that_waves_a_refusal_away(text: str, answer: Answer):
     ("I'm good, thanks! Yes please.", YES), ("I'm good, thanks. Who is Maya?", UNCLEAR),
     ("I'm fine thanks, my back is much better now.", UNCLEAR), ("I'm fine thanks, I'll give her a ring.", UNCLEAR),
     ("Ja, danke.", YES),  # German: "ja" is yes
-])
-def test_needing_nobody_is_a_no(text: str, answer: Answer):
-    assert read_answer(text).answer == answer
-
-
-# Rule 7: the Polish "no" before a yes word is "well".
-@pytest.mark.parametrize("text, answer", [
+    # rule 7: the Polish "no" before a yes word is "well".
     ("No, chętnie.", YES), ("No jasne!", YES), ("No oczywiście.", YES), ("No dobra, niech będzie.", YES),
     ("Nie, dziękuję.", NO), ("No, chętnie, ale nie teraz.", UNCLEAR),
+    # nothing said
+    ("", UNCLEAR),
+    ("   \n\n  ", UNCLEAR),
+    ("Thank you!", UNCLEAR),
+    ("Danke.", UNCLEAR),
+    ("Sam", UNCLEAR),
 ])
-def test_the_polish_no_that_means_well(text: str, answer: Answer):
+def test_tricky_rule(text: str, answer: Answer):
     assert read_answer(text).answer == answer
 
 
