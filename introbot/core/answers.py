@@ -16,31 +16,62 @@ from introbot.core.quotes import WRITING_VERB
 #     NO" and must never decide. (Before the reply is split, the service marks as quoted what repeats
 #     its own mail to the person, however it was quoted: core/echo.py.)
 #  2. The first sentence that says anything decides: a yes, a no, a hedge or a question. Greetings,
-#     thanks and pleasantries before it are skipped, and so is a question that only names a no ("Why
-#     would I say no? Yes!"). A long text (over 300 words) must answer within
-#     its first 40 words, or it is UNCLEAR.
+#     thanks and pleasantries before it are skipped, and so is a question that only names a no ("How
+#     do I say no? ..."). A long text (over 300 words) must answer within its first 40 words, or it is
+#     UNCLEAR.
 #  3. Anything ambiguous is not a yes. In the deciding sentence: yes and no together ("yes and no",
 #     "yes, but not now"), a hedge ("maybe", "not sure", "tell me more", "probably", "I'll let you
 #     know"), a negated answer word ("I don't decline": a double negative may be a
 #     yes, we don't gamble on it; and a yes with a negation anywhere in its clause: "Sicher nicht"),
 #     a condition ("yes if she takes insurance"), a "but" after a yes, or a question mark after a
 #     yes ("Yes?") all give UNCLEAR. A hedge after a no is about later ("Not now, maybe in a few
-#     months"): it stays a no.
+#     months"): it stays a no. What follows "but" is what the speaker argues for, so:
+#     a. a "but" that concedes only what the person has never done lands on the yes right after it,
+#        when that yes ends the sentence: "Never been to one, but yes please!", "Nunca he probado,
+#        pero sí". A wish or a limit before the "but" ("I'd rather wait, but yes", "Never on Mondays,
+#        but yes", "Not me, but yes") or a no or hedge ("I already have a therapist but yes please",
+#        "Not sure, but yes") still doubts;
+#     b. praise of the idea, not an answer to it ("that's great", "sounds lovely", "I'd love to",
+#        "das wäre schön", "me parece bien"), then after a "but" a decline, is a polite no: "That's
+#        great, but I already have a therapist". After a minimizer ("no worries", "no problem") the
+#        "but" may be left out: "No worries, I'm not looking for anyone right now". A no that takes an
+#        object ("no need to ...", "don't want to ...", "no puedo esperar") or a bare "no" inside a
+#        clause ("no pressure") is no decline, and a yes later in the sentence or the reply keeps it
+#        UNCLEAR. "Yes"/"sure" are answers, not praise: "Yes, but not now" stays UNCLEAR.
 #  4. After a yes, the next sentences (up to a sign-off, at most 60 words) may still take it back:
 #     a no, a hedge or a sentence that opens with "but"/"if" gives UNCLEAR. A later question does
 #     not ("Yes please. Does she do home visits?" is a yes; the question is for the colleague).
-#     After a no, later sentences are not read: a no is safe and stays a no.
-#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("how could I say
-#     no", "nein sagen") is not given; "why not" (with or without "?") and
-#     "I don't see why not" are yes; "maybe later" is a no (not now); "not at all" is a no;
-#     "pode ser"/"puede ser" (could be) are hedges.
+#     After a no, later sentences are not read: a no is safe and stays a no. A "maybe"/"might" whose
+#     clause says what the colleague may do for the person is about her, not the consent: "Yes
+#     please. Maybe she can help with my shoulder too", "Yes please, I think she might be able to
+#     help", "Ja gerne. Vielleicht kann sie mir helfen". It needs a help verb and the colleague as a
+#     third-person pronoun, and nothing else in that clause that negates, contrasts, conditions,
+#     hedges otherwise, says "you" ("Maybe you could help me find someone else") or "instead". A
+#     clause without them ("Yes. Maybe, I'm not sure") or in the yes's own clause ("Yes maybe she
+#     can help") still doubts, and a "maybe" with no yes before it decides as a hedge.
+#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
+#     "nein sagen") is not given; "why not" (with or without "?") and "I don't see why not" are
+#     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
+#     are hedges. A question opening with how/why/who and a would-be modal that names a refusal waves
+#     it away, and is a yes like "why not": "How could I say no!", "Why would I decline?", "Wie
+#     könnte ich nein sagen?", "¿Cómo voy a decir que no?". Not "How do/can I say no?" (it may ask
+#     how to decline), and since it only implies its yes, anything after it but another yes or thanks
+#     ("Why would I say no? Because I'm moving away.") makes it UNCLEAR.
 #  6. Praise words ("Great!", "Perfect, thanks", "Super") are a yes only when they are all their
 #     clause says: "a great therapist already" is not a yes. Likewise "Pass." and "STOP" are a no
-#     ("pass my thanks on" is not), and "I'm sure she's great" is politeness, not "sure".
+#     ("pass my thanks on" is not), and "I'm sure she's great" is politeness, not "sure". Saying
+#     that one needs nobody is a no in every language: already having, seeing or being treated by
+#     someone ("I already have a great therapist", "Sono già in cura", "Jag går redan hos en
+#     terapeut"), or not looking ("Je ne cherche personne", "Ik ben niet op zoek", "Jeg leder ikke
+#     efter nogen"). A reply that is only thanks and "I'm fine" ("I'm ok, thanks", "Estoy bien,
+#     gracias", "Jag klarar mig, tack") is a polite no; with anything more ("I'm ok with that",
+#     "I'm good, thanks! Yes please") it is read as the rest says.
 #  7. "si" is a yes when it stands alone ("Si, claro") and a condition ("if") inside a clause ("oui
 #     si elle accepte"). "tak" opening a sentence is the Polish yes ("Tak, chętnie"); after other
 #     words, or with Danish or Norwegian words in the reply ("Tak, jeg har allerede en"), it is their
-#     "thanks". So a Danish "Tak!" alone reads as yes.
+#     "thanks". So a Danish "Tak!" alone reads as yes. In Polish "ja" is "I", and "Ja dziękuję"
+#     alone is the polite "not for me, thanks"; a Polish "no" before a yes word is "well": "No,
+#     chętnie", "No jasne".
 #  8. Emoji: 👍 👌 ✅ ✔ ☑ 🆗 are a yes (a one-tap reply on phones); 👎 ❌ ✖ 🚫 ⛔ 🙅 a no; 🤔 🤷 a hedge.
 #  9. Case, punctuation, missing accents ("si", "nao", "gerne"), and stretched words ("yesss",
 #     "noooo") do not matter.
@@ -72,6 +103,7 @@ class _Kind(Enum):
     YES_OR_IF = "yes-or-if"      # "si": yes alone ("Si, claro"), "if" within a clause ("si elle accepte")
     YES_OR_THANKS = "yes-or-thanks"  # "tak": yes opening a sentence (Polish), "thanks" after words (Danish)
     WHY_NOT = "why-not"          # a yes, even with its question mark
+    RHETORICAL = "rhetorical"    # "How could I say no?": a refusal waved away, a yes with its question mark
     NO = "no-word"
     HEDGE = "hedge"
     CONDITION = "condition"
@@ -82,8 +114,9 @@ class _Kind(Enum):
 
 
 _BARE_NO = frozenset({"no", "non", "não", "nie", "nein", "nee", "nej", "nei"})
-_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT}
-_SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.NO, _Kind.HEDGE}  # once resolved, what makes a sentence decide
+_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT, _Kind.RHETORICAL}
+# Once resolved, what makes a sentence decide.
+_SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO, _Kind.HEDGE}
 
 # Phrases per language, comma-separated, written with their accents (unaccented spellings match too).
 # A phrase may span a comma ("nie, dziękuję" is written "nie dziękuję") but never a full stop.
@@ -130,7 +163,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "don't have capacity, do not have capacity, can't take anyone on, cannot take anyone on, "
                   "not just now, not currently, can't at the moment, rather you didn't, please stop, "
                   "stop emailing, i'm declining, fine for now, ok for now, okay for now, alright for now, "
-                  "all right for now, don't need, do not need, no way, absolutely no way",
+                  "all right for now, don't need, do not need, no way, absolutely no way, not me, "
+                  "already in treatment, already being treated, already under the care",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
@@ -175,7 +209,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
                   "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
                   "je suis déjà suivie, pas le bon moment, je ne pense pas, pas disponible, ça ira, décliner, "
-                  "m'en passer, évidemment pas, carrément pas, évidemment que non",
+                  "m'en passer, évidemment pas, carrément pas, évidemment que non, pas moi, ne cherche personne, "
+                  "ne cherche plus personne, ne cherche pas de, ne recherche personne, ne recherche pas de, "
+                  "pas à la recherche",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
@@ -209,7 +245,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "möchte nicht, will nicht, bitte nicht, natürlich nicht, auf keinen fall, keinesfalls, "
                   "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
                   "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht, sicher nicht, "
-                  "sicherlich nicht, selbstverständlich nicht, absolut nicht, klar nicht",
+                  "sicherlich nicht, selbstverständlich nicht, absolut nicht, klar nicht, suche niemanden, "
+                  "nicht auf der suche, bereits in behandlung, schon in behandlung, bin versorgt, bin gut versorgt",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
@@ -245,7 +282,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "no acepto, no puedo, no quiero, no necesito, no lo necesito, claro que no, por supuesto que no, para nada, en absoluto, "
                   "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
                   "más adelante, más tarde, quizás más adelante, tal vez más tarde, "  # "later": not "¡adelante!"
-                  "ya tengo",
+                  "ya tengo, ya estoy en tratamiento",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
                      "más información, más detalles, más info, probablemente, eventualmente, en principio, "
@@ -277,7 +314,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
                   "non posso, non voglio, non mi serve, non ho bisogno, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
                   "forse più tardi, forse più avanti, al completo, ho già, sono già seguita, sono già seguito, "
-                  "lascia stare",
+                  "lascia stare, già in cura, già in terapia",
         _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
@@ -304,7 +341,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "não me interessa, não estou interessado, não estou interessada, infelizmente não, "
                   "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, não quero, "
                   "não preciso, agenda cheia, "
-                  "sem vagas, não aceito, completo, já tenho",
+                  "sem vagas, não aceito, completo, já tenho, já sou acompanhada, já sou acompanhado, "
+                  "já estou em tratamento, já faço tratamento",
         _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
@@ -333,7 +371,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "geen interesse, niet geïnteresseerd, geen tijd, geen ruimte, zit vol, helemaal vol, "
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
-                  "geen nieuwe, heb al, heb al een, hoeft niet, graag niet",
+                  "geen nieuwe, heb al, heb al een, hoeft niet, graag niet, zoek niemand, niet op zoek, "
+                  "al onder behandeling, al in behandeling",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
@@ -361,7 +400,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
                   "avstår, har redan, har inte möjlighet, tyvärr har jag inte möjlighet, tyvärr har jag inte tid, "
-                  "har fullt, gärna inte",
+                  "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -385,7 +424,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
                   "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, desværre har jeg ikke tid, "
-                  "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke",
+                  "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke, leder ikke efter, "
+                  "søger ikke efter, går allerede hos, går allerede til",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -409,7 +449,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
                   "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
-                  "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet",
+                  "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet, ser ikke etter, "
+                  "leter ikke etter, går allerede hos, går allerede til",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
@@ -429,7 +470,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "proszę bardzo, bardzo proszę, nie ma problemu, nie ma sprawy, świetny pomysł, "
                    "dobry pomysł, zainteresowany, zainteresowana, byłoby super, byłoby świetnie, w porządku, "
                    "no dobrze, "
-                   "no spoko, no tak",
+                   "no spoko, no tak, no chętnie, no oczywiście, no dobra",
         _Kind.SOFT_YES: "dobrze, super, świetnie, spoko, proszę, bardzo dobrze, tak tak, okej, ok",
         _Kind.WHY_NOT: "dlaczego nie, czemu nie, czemu by nie",
         _Kind.NO: "nie, nie dziękuję, nie teraz, nie w tej chwili, nie w tym momencie, na razie nie, "
@@ -437,7 +478,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
                   "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
                   "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam, mam już, nie chcę, "
-                  "nie potrzebuję",
+                  "nie potrzebuję, chodzę już, już chodzę",
         _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
@@ -506,6 +547,90 @@ def _spelling(word: str) -> str:
     return unicodedata.normalize("NFC", word.casefold())
 
 
+# Praise of the idea, not an answer to it: after it a "but" may still decline ("That'd be lovely, but not right
+# now"), as after a minimizer ("No worries, not for me"). Every phrase here is a yes in _LEXICON.
+_APPRAISALS = frozenset({
+    "sounds wonderful", "would be really helpful", "would love", "i'd love that", "i would love that",
+    "i'd like that", "i would like that", "i'd like to", "i would like to", "love to", "sounds good",
+    "sounds great", "sounds lovely", "sounds perfect", "that would be great", "that'd be great",
+    "that would be lovely", "that would be helpful", "that would be wonderful", "that'd be lovely",
+    "that'd be wonderful", "that'd be helpful", "that'd be perfect", "it'd be great", "it'd be lovely",
+    "it'd be wonderful", "it'd be helpful", "would be great", "would be lovely", "would be helpful",
+    "would be wonderful", "would be perfect", "would be amazing", "that's great", "good idea", "great idea",
+    "ce serait super", "ce serait génial", "ça me ferait plaisir", "me ferait plaisir", "bonne idée",
+    "excellente idée", "klingt gut", "hört sich gut an", "das wäre schön", "wäre schön", "wäre sehr hilfreich",
+    "wäre hilfreich", "das wäre toll", "das wäre super", "gute idee", "würde mich freuen", "me parece bien",
+    "me parece perfecto", "me parece genial", "me parece estupendo", "me encantaría", "me gustaría",
+    "buena idea", "me vendría genial", "me vendría muy bien", "me vendría bien", "mi farebbe piacere",
+    "mi farebbe molto piacere", "mi piacerebbe", "ottima idea", "buona idea", "adoraria", "gostaria",
+    "gostaria muito", "seria ótimo", "boa ideia", "lijkt me fijn", "lijkt me goed", "lijkt me prima",
+    "lijkt me leuk", "lijkt me heel fijn", "goed idee", "det låter bra", "låter bra", "låter toppen",
+    "det låter jättebra", "det vore toppen", "vore toppen", "vore bra", "bra idé", "det lyder godt",
+    "lyder godt", "lyder dejligt", "lyder fint", "god idé", "det høres bra ut", "høres bra ut", "høres fint ut",
+    "hadde vært fint", "świetny pomysł", "dobry pomysł", "byłoby super", "byłoby świetnie"})
+_MINIMIZERS = frozenset({
+    "no problem", "no worries", "not a problem", "sans problème", "pas de problème", "pas de souci",
+    "pas de soucis", "aucun problème", "aucun souci", "kein problem", "sin problema", "ningún problema",
+    "no hay problema", "nessun problema", "non c'è problema", "non è un problema", "sem problema",
+    "sem problemas", "nenhum problema", "não tem problema", "não há problema", "geen probleem", "inga problem",
+    "intet problem", "ingen problem", "nie ma problemu", "nie ma sprawy"})
+# Noes that take an object and may say something else after praise: "Sounds great, no need to check with me
+# again", "Me encantaría, no puedo esperar", "Klingt gut, ich bin schon gespannt". Every phrase is a no in _LEXICON.
+_NOT_A_DECLINE = frozenset({
+    "no need", "don't need", "do not need", "not necessary", "not needed", "don't want", "do not want",
+    "not able", "unable", "won't be able", "please don't", "please do not", "no longer", "all set", "not at all",
+    "stick with", "stay with", "keep seeing", "already has", "hold off", "not yet", "please stop",
+    "pas besoin", "ne veux pas", "ne souhaite pas", "pas du tout", "m'en passer", "nicht nötig", "will nicht",
+    "möchte nicht", "möchte ich nicht", "bin schon", "bin bereits", "bitte nicht", "no necesito",
+    "no lo necesito", "no quiero", "no puedo", "para nada", "en absoluto", "non posso", "non voglio",
+    "non mi serve", "non ho bisogno", "per niente", "não posso", "não quero", "não preciso", "wil niet",
+    "niet nodig", "hoeft niet", "ikke nødvendigt", "ikke nødvendig", "nie chcę", "nie potrzebuję",
+    "nie trzeba"})
+
+# Without a "but", "No problem, I already have her number" may be news, not a decline.
+_ALREADY = frozenset({"already", "déjà", "schon", "bereits", "ya", "già", "já", "al", "redan", "allerede", "już"})
+
+# "Never been to one, but yes please!": inexperience conceded, then a yes (rule 3a).
+_NEVER = frozenset(_fold(word) for word in (
+    "never", "jamais", "nie", "nunca", "mai", "nooit", "aldrig", "aldri", "nigdy"))
+_EXPERIENCED = frozenset(_fold(word) for word in (
+    "been", "tried", "had", "done", "used", "essayé", "été", "fait", "eu", "probiert", "ausprobiert",
+    "gewesen", "gemacht", "gehabt", "probado", "ido", "estado", "hecho", "tenido", "provato", "stato", "stata",
+    "fatto", "avuto", "experimentei", "experimentado", "fui", "estive", "fiz", "tive", "geprobeerd", "gedaan",
+    "geweest", "gehad", "provat", "testat", "varit", "gjort", "haft", "prøvet", "været", "prøvd", "vært", "hatt",
+    "próbowałam", "próbowałem", "byłam", "byłem", "miałam", "miałem"))
+
+# "Yes please. Maybe she can help with my shoulder too": a hedge whose clause says what the colleague may do
+# for the person is about her, not about the consent (rule 4). Only an epistemic "maybe"/"might", with a help
+# verb and the colleague as a third-person pronoun; never with "you" in the clause ("Maybe you could help me
+# find someone else instead"). Languages that drop the pronoun ("Forse può aiutarmi") or use the third person
+# for a polite "you" (Italian "lei", German "Sie können") are read as before: the hedge counts.
+_MODAL_HEDGES = frozenset({
+    "maybe", "perhaps", "possibly", "might", "probably", "peut être", "probablement", "vielleicht",
+    "möglicherweise", "wahrscheinlich", "quizás", "quizá", "tal vez", "a lo mejor", "probablemente", "forse",
+    "magari", "probabilmente", "talvez", "provavelmente", "misschien", "waarschijnlijk", "kanske", "förmodligen",
+    "troligen", "måske", "sandsynligvis", "kanskje", "sannsynligvis", "może", "być może", "prawdopodobnie"})
+_HELP_WORDS = frozenset(_fold(word) for word in (
+    "help", "helps", "helpful", "aider", "aide", "aidera", "aiderait", "m'aider", "m'aide", "m'aidera",
+    "m'aiderait", "helfen", "hilft", "weiterhelfen", "weiterhilft", "hilfreich", "ayudar", "ayudarme", "ayude",
+    "ayuda", "ayudará", "ayudaría", "aiutare", "aiutarmi", "aiuta", "aiuti", "aiuterà", "aiuterebbe", "ajudar",
+    "ajude", "ajuda", "ajudará", "ajudaria", "helpen", "helpt", "hjälpa", "hjälper", "hjælpe", "hjælper",
+    "hjelpe", "hjelper", "pomóc", "pomoże", "pomogłaby", "pomógłby", "pomaga"))
+# ... nor when the help is offered instead of her ("Maybe she could help my husband instead").
+_INSTEAD = frozenset(_fold(word) for word in (
+    "instead", "rather", "else", "plutôt", "place", "stattdessen", "lieber", "cambio", "lugar", "vez", "invece",
+    "plaats", "istället", "stället", "stedet", "zamiast"))
+_THIRD_PERSON = {lang: frozenset(_fold(word) for word in words.split()) for lang, words in {
+    "en": "she he they", "fr": "elle il elles ils qu'elle qu'il qu'elles qu'ils", "de": "sie er",
+    "es": "ella él ellas ellos", "it": "lui loro", "pt": "ela ele elas eles", "nl": "ze zij hij",
+    "sv": "hon han", "da": "hun han", "no": "hun han", "pl": "ona on oni one"}.items()}
+_SECOND_PERSON = {lang: frozenset(_fold(word) for word in words.split()) for lang, words in {
+    "en": "you your yourself u", "fr": "vous tu toi te", "de": "du dich dir ihr euch können könnten",
+    "es": "usted ustedes tú te vosotros", "it": "lei tu te ti voi", "pt": "você vocês tu te senhor senhora",
+    "nl": "je jij u jullie", "sv": "du dig ni", "da": "du dig jer", "no": "du deg dere",
+    "pl": "pan pani państwo ty ciebie tobie wy"}.items()}
+
+
 @dataclass(frozen=True)
 class _Entry:
     kind: _Kind
@@ -560,6 +685,19 @@ def _build_index() -> tuple[dict[tuple[str, ...], _Entry], dict[tuple[str, ...],
 
 
 _EXACT, _FOLDED = _build_index()
+
+
+def _check_phrase_sets() -> None:
+    """A phrase in _APPRAISALS, _MINIMIZERS or _NOT_A_DECLINE that is not the yes or no it names would
+    silently never match; say so at import."""
+    kinds = {entry.phrase: entry.kind for entry in _EXACT.values()}
+    wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO))
+             for phrase in sorted(phrases) if kinds.get(phrase) != kind]
+    if wrong:
+        raise ValueError(f"these phrases are not listed with that meaning in _LEXICON; fix their spelling: {wrong}")
+
+
+_check_phrase_sets()
 _LONGEST_PHRASE = max(len(key) for key in _FOLDED)
 
 
@@ -731,14 +869,24 @@ def _read(new_text: str) -> _Text:
         sentence_start.setdefault(word.sentence, index)
         sentence_length[word.sentence] = sentence_length.get(word.sentence, 0) + 1
         line_length[word.line] = line_length.get(word.line, 0) + 1
+    # "How could I say no?", "Wie könnte ich nein sagen?": how or why, with a would-be modal.
+    waving_away = {word.sentence for word in words if word.folded in _RHETORICAL_MODALS
+                   and words[sentence_start[word.sentence]].folded in _RHETORICAL_OPENERS}
+    waving_away &= {words[start].sentence for entry, start, end in found if _names_a_refusal(entry, words, start, end)}
     for entry, start, end in found:
         clause = words[start].clause
+        sentence = words[start].sentence
         opens = start == 0 or words[start - 1].clause != clause
         mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end)
-        if mentioned and words[sentence_start[words[start].sentence]].folded in _RHETORICAL_OPENERS:
-            naming_no.add(words[start].sentence)
-        kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
-            entry.kind, clause in whole, start in opening, nordic)
+        if sentence in waving_away and _names_a_refusal(entry, words, start, end):
+            kind = _Kind.RHETORICAL
+        elif entry.kind == _Kind.HEDGE and sentence in waving_away and entry.phrase == "possibly":
+            kind = _Kind.COURTESY  # "How could I possibly say no?": part of the rhetoric
+        else:
+            if mentioned and words[sentence_start[sentence]].folded in _RHETORICAL_OPENERS:
+                naming_no.add(sentence)
+            kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
+                entry.kind, clause in whole, start in opening, nordic)
         hit = _Hit(kind, entry, start, end, opens)
         sentences[words[start].sentence].append(hit)
     return _Text(words, sentences, sentence_start, sentence_length, line_length, questions, naming_no)
@@ -757,6 +905,22 @@ _RHETORICAL_OPENERS = frozenset(_fold(word) for word in (
     "hvordan", "hvem", "dlaczego", "czemu", "jak", "kto"))
 
 
+# The would-be modal of a question that waves a refusal away ("How could I say no?", "Why would I decline?",
+# "¿Cómo voy a decir que no?"); "How do I say no?" and "How can I say no?" may ask for the way to decline.
+_RHETORICAL_MODALS = frozenset(_fold(word) for word in (
+    "could", "would", "should", "pourrais", "pourrait", "devrais", "dirais", "könnte", "würde", "sollte", "soll",
+    "podría", "diría", "debería", "voy", "iba", "potrei", "direi", "dovrei", "poderia", "diria", "deveria", "vou",
+    "iria", "zou", "skulle", "kunne", "mógłbym", "mogłabym", "miałbym", "miałabym"))
+# A refusal that such a question may name without "say": "Why would I decline?", "Hur skulle jag kunna tacka nej?"
+_REFUSALS = frozenset({"decline", "décline", "décliner"})
+
+
+def _names_a_refusal(entry: _Entry, words: list[_Word], start: int, end: int) -> bool:
+    """A no said as a word ("say no"), a bare no or "decline": what a question may wave away."""
+    return entry.kind == _Kind.NO and (
+        entry.phrase in _BARE_NO or entry.phrase in _REFUSALS or _said_as_a_word(words, start, end))
+
+
 def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
     """A one-word no that is the object of "say": "how could I say no", "decir que no", "nein sagen"."""
     if end - start != 1:
@@ -770,7 +934,9 @@ def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
 
 
 def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
-    """A question mark in the sentence, other than the one closing "why not?"."""
+    """A question mark in the sentence, other than the one closing "why not?" or a question that waves a no away."""
+    if any(hit.kind == _Kind.RHETORICAL for hit in hits):
+        return False
     return any(not any(hit.kind == _Kind.WHY_NOT and hit.end == at for hit in hits)
                for at in text.questions.get(sentence, []))
 
@@ -786,12 +952,17 @@ def _language(text: _Text, deciding: list[_Hit]) -> frozenset[str]:
     """The languages the answer phrase allows, narrowed by the other wording where it agrees."""
     answers = [hit.entry.langs for hit in deciding if hit.kind in _YES_KINDS | {_Kind.NO, _Kind.HEDGE}]
     wording = [hit.entry.langs for hits in text.sentences.values() for hit in hits
-               if hit.entry.phrase not in _FALSE_FRIENDS]
+               if hit.entry.phrase not in _FALSE_FRIENDS and not _polish_i(hit)]
     langs = _LANGUAGES
     for option in answers + wording:
         if langs & option:
             langs &= option
     return langs
+
+
+def _polish_i(hit: _Hit) -> bool:
+    """The "ja" that was read as the Polish "I", not as the yes of the languages it is listed for."""
+    return hit.entry.phrase == "ja" and hit.kind == _Kind.COURTESY
 
 
 def _single(langs: frozenset[str]) -> str | None:
@@ -811,6 +982,18 @@ class _Sentence:
         self.contrasts: list[_Hit] = []
         self.asks = _asks(text, sentence, hits)
         self._words = text.words
+        self._langs = langs
+        self._hits = hits
+        self._start = text.sentence_start[sentence]
+        self._end = self._start + text.sentence_length[sentence]
+        self._clause_words: dict[int, set[str]] = {}
+        for word in text.words[self._start:self._end]:
+            self._clause_words.setdefault(word.clause, set()).add(word.folded)
+        self._clause_hits: dict[int, list[_Hit]] = {}
+        for hit in hits:
+            for clause in self._clauses(hit):
+                self._clause_hits.setdefault(clause, []).append(hit)
+        self._help_read: dict[frozenset[int], bool] = {}  # a clause with many "maybe"s is judged once
         negated_clauses: set[int] = set()
         # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
         # a no is negated only by a negator before it (a double negative), never by its own echo.
@@ -821,7 +1004,7 @@ class _Sentence:
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
-            elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.NO):
+            elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
                 if clause in negated_clauses or (hit.kind != _Kind.NO and clause in negated_anywhere):
                     self.negated.append(hit)
                 else:
@@ -832,12 +1015,86 @@ class _Sentence:
                 self.contrasts.append(hit)
 
     def takes_back_a_yes(self) -> _Hit | None:
-        """A later sentence that says no, hedges, or opens with "but"/"if". A bare "no" with more words
-        in its clause is ordinary negation there ("No hurry", "No sabía que...", "I have no details"),
-        not the answer taken back; "No." or "No, ..." is."""
+        """A later sentence that says no, hedges (not about what the colleague can do), or opens with
+        "but"/"if". A bare "no" with more words in its clause is ordinary negation there ("No hurry",
+        "No sabía que...", "I have no details"), not the answer taken back; "No." or "No, ..." is."""
         opening = [hit for hit in self.conditions + self.contrasts if hit.opens_clause]
         saying_no = [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
-        return next(iter(saying_no + self.negated + self.hedges + opening), None)
+        return next(iter(saying_no + self.negated + self.doubting_hedges(after_a_yes=True) + opening), None)
+
+    def doubting_hedges(self, after_a_yes: bool) -> list[_Hit]:
+        """The hedges that doubt the answer. Beside a yes (in another clause) or after one, a hedge about
+        what the colleague may do for the person is not one: "Yes please, she might be able to help"."""
+        if not (after_a_yes or self.yes):
+            return self.hedges
+        return [hit for hit in self.hedges if not self._about_her_help(frozenset(self._clauses(hit)))]
+
+    def declines_after_praise(self) -> bool:
+        """Praise of the idea, then after a "but" a decline: "That sounds lovely, but I already have a
+        therapist", "Das wäre schön, aber ich habe schon eine Therapeutin". After "no worries"/"no problem"
+        the "but" may be left out, unless the no says what the person already has: "No worries, I'm not
+        looking for anyone right now". A "yes" is an answer, not praise: "Yes, but not now" stays unclear."""
+        if not self.yes or not all(hit.entry.phrase in _APPRAISALS | _MINIMIZERS for hit in self.yes):
+            return False
+        praised = max(hit.end for hit in self.yes)
+        if praised > min(hit.start for hit in self.no) or not all(map(self._declines, self.no)):
+            return False
+        if any(hit.start >= praised for hit in self.contrasts):
+            return True
+        return all(hit.entry.phrase in _MINIMIZERS for hit in self.yes) and not any(
+            _ALREADY & set(_phrase_words(hit.entry.phrase)) for hit in self.no)
+
+    def _declines(self, hit: _Hit) -> bool:
+        """A no that declines by itself: not "no need to ...", "don't want to ...", "not at all ..." nor a bare
+        "no" with more words in its clause ("no pressure")."""
+        if hit.entry.phrase in _BARE_NO:
+            return self._alone(hit)
+        return hit.entry.phrase not in _NOT_A_DECLINE
+
+    def only_courtesy(self) -> bool:
+        """Thanks or greetings and nothing else: "Thanks so much!"."""
+        return set(range(self._start, self._end)) <= self._covered({_Kind.COURTESY, _Kind.CLOSING})
+
+    def _covered(self, kinds: set[_Kind]) -> set[int]:
+        return {index for hit in self._hits if hit.kind in kinds for index in range(hit.start, hit.end)}
+
+    def qualifying_contrasts(self) -> list[_Hit]:
+        """The "but"s that qualify a yes. One that concedes only what the person has never done, right
+        before a yes that ends the sentence, lands on the yes: "Never been to one, but yes please!" (a
+        no or hedge before it still doubts, by its own rule)."""
+        answered = self._covered({_Kind.YES, _Kind.WHY_NOT, _Kind.COURTESY, _Kind.CLOSING})
+        tail = self._end  # from here to the end of the sentence, every word is a yes or thanks
+        while tail > self._start and tail - 1 in answered:
+            tail -= 1
+        yes_starts = {hit.start for hit in self.yes}
+        conceding = {hit.start for hit in self.contrasts
+                     if hit.end == tail and tail in yes_starts and self._never_done(hit.start)}
+        return [hit for hit in self.contrasts if hit.start not in conceding]
+
+    def _never_done(self, end: int) -> bool:
+        """ "Never been to one", "Nunca he probado": a "never", then a verb of experience, before the "but".
+        Not "Never on Mondays, but yes" (a limit), "I'd rather wait, but yes" (a wish) or "Not me, but yes"."""
+        before = [word.folded for word in self._words[self._start:end]]
+        never = next((index for index, word in enumerate(before) if word in _NEVER), None)
+        return never is not None and any(word in _EXPERIENCED for word in before[never + 1:])
+
+    def _clauses(self, hit: _Hit) -> set[int]:
+        return {self._words[hit.start].clause, self._words[hit.end - 1].clause}  # "peut-être" spans a hyphen
+
+    def _about_her_help(self, clauses: frozenset[int]) -> bool:
+        """A "maybe" whose clause says she (a third person, never "you") may help, with nothing else in it
+        that answers, doubts, negates, contrasts, conditions or says "instead": "Maybe she can help with my
+        shoulder" ("Yes maybe she can help" has its yes in that clause)."""
+        if clauses not in self._help_read:
+            words = set().union(*(self._clause_words.get(clause, set()) for clause in clauses))
+            others = [hit for clause in clauses for hit in self._clause_hits.get(clause, [])
+                      if hit.kind in _SIGNALS | {_Kind.NEGATOR, _Kind.CONTRAST, _Kind.CONDITION}]
+            third = frozenset().union(*(_THIRD_PERSON[lang] for lang in self._langs))
+            second = frozenset().union(*(_SECOND_PERSON[lang] for lang in self._langs))
+            self._help_read[clauses] = (
+                all(hit.kind == _Kind.HEDGE and hit.entry.phrase in _MODAL_HEDGES for hit in others)
+                and bool(words & _HELP_WORDS) and bool(words & third) and not words & (second | _INSTEAD))
+        return self._help_read[clauses]
 
     def _alone(self, hit: _Hit) -> bool:
         words = self._words
@@ -864,7 +1121,28 @@ def read_answer(new_text: str) -> Reading:
             return Reading(Answer.UNCLEAR, _single(langs), "long text without an answer at the start")
         after = [_Sentence(text, later, langs) for later in _read_after(text, order[position + 1:], start)]
         return _decide(_Sentence(text, sentence, langs), after, _single(langs))
+    if _content_as_things_are(text):
+        return Reading(Answer.NO, _single(_language(text, [])), "content as things are, with thanks")
     return Reading(Answer.UNCLEAR, _single(_language(text, [])), "no answer word")
+
+
+# "I'm ok, thanks", "Estoy bien, gracias", Polish "Ja dziękuję": a polite no when it is the whole reply.
+_CONTENT = frozenset(tuple(_fold(word) for word in phrase.split()) for phrase in (
+    "i'm ok", "i'm okay", "i'm fine", "i'm good", "i'm alright", "i'm all right", "i'm all good", "i am ok",
+    "i am okay", "i am fine", "i am good", "i am alright", "im ok", "im okay", "im fine", "im good", "estoy bien",
+    "estoy bien así", "sto bene", "sto bene così", "estou bem", "estou bem assim", "ik red me wel", "ja",
+    "jag klarar mig", "klarer mig", "klarer meg"))  # Danish and Norwegian "jeg" is skipped as courtesy
+
+
+def _content_as_things_are(text: _Text) -> bool:
+    """Thanks and "I'm ok" and nothing else ("Hi, I'm fine, thanks!"); not "I'm ok with that" nor "I'm good,
+    thanks. My back is better", which may say more than a no. (A Polish "Ja" got here only as "I".)"""
+    polite = {index: hit.kind for hits in text.sentences.values() for hit in hits
+              if hit.kind in (_Kind.COURTESY, _Kind.CLOSING)
+              and hit.entry.kind in (_Kind.COURTESY, _Kind.CLOSING, _Kind.YES_OR_THANKS)  # not "ok" in "I'm ok"
+              for index in range(hit.start, hit.end)}
+    said = tuple(word.folded for index, word in enumerate(text.words) if index not in polite)
+    return _Kind.CLOSING in polite.values() and said in _CONTENT
 
 
 def _read_after(text: _Text, later: list[int], start: int) -> list[int]:
@@ -898,21 +1176,23 @@ def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Re
         return Reading(Answer.UNCLEAR, language, doubt)
     if said.no:
         return Reading(Answer.NO, language, f"no-word {_quoted(said.no[0])}")
+    if said.yes[0].kind == _Kind.RHETORICAL:
+        return Reading(Answer.YES, language, f"a refusal waved away {_quoted(said.yes[0])}")
     return Reading(Answer.YES, language, f"yes-word {_quoted(said.yes[0])}")
 
 
 def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
     """Why the deciding sentence is not a plain yes or no (rules 3 and 4 at the top), or None."""
-    if said.yes and said.no:
+    if said.yes and said.no and not (said.declines_after_praise() and not any(later.yes for later in after)):
         return "both yes and no"
-    hedges = said.hedges
+    hedges = said.doubting_hedges(after_a_yes=False)
     if said.no and not said.asks:  # "Not right now, maybe in a few months": the maybe is about later
         hedges = [hit for hit in hedges if hit.start < said.no[0].start]
     doubts = [("negated answer word", said.negated), ("hedge", hedges)]
     if said.no:
         doubts.append(("no with condition", said.conditions))
     elif said.yes:
-        doubts += [("yes with condition", said.conditions), ("yes with", said.contrasts)]
+        doubts += [("yes with condition", said.conditions), ("yes with", said.qualifying_contrasts())]
     for rule, hits in doubts:
         if hits:
             return f"{rule} {_quoted(hits[0])}"
@@ -926,4 +1206,9 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         taken_back = later.takes_back_a_yes()
         if taken_back is not None:
             return f"yes, then {taken_back.entry.kind.value} {_quoted(taken_back)}"
+    # "Why would I say no? Because I'm moving away." A question only implies its yes: anything said after it
+    # but another yes or thanks may be the real answer.
+    if all(hit.kind == _Kind.RHETORICAL for hit in said.yes) and any(
+            not later.yes and not later.only_courtesy() for later in after):
+        return "a refusal waved away, then more"
     return None

@@ -118,11 +118,13 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Sim, caso ela atenda aos sábados.", UNCLEAR), ("Ja, om prisen er grei.", UNCLEAR),
     ("I'm happy to stick with my current therapist, thanks.", NO), ("Happy to wait and see.", UNCLEAR),
     ("Já tenho uma massagista, obrigada.", NO),  # "já" (already) is not "ja": accents are not added
-    ("Ja dziękuję.", UNCLEAR),  # in Polish "ja" is "I"
+    ("Ja dziękuję.", NO),  # in Polish "ja" is "I": "not for me, thanks" (rule 6 and 7)
+    ("Ja dziękuję za wiadomość.", UNCLEAR),
     ("Tak, jeg har allerede en massør.", NO),  # with Danish around it, "tak" is "thanks"
-    ("How could I say no!", UNCLEAR),  # a no named, not given
-    # A question that only names a no says nothing; the answer after it decides.
+    # A question that names a no waves it away ("How could I...?", rule 5) or says nothing ("How can I...?");
+    # either way the answer after it decides.
     ("Hur skulle jag kunna säga nej? Ja!", YES), ("Jak mogę powiedzieć nie? Tak!", YES),
+    ("How can I say no? Yes please!", YES), ("How can I say no? I'm not interested.", NO),
     ("Why would I say no? Yes!", YES), ("Wie könnte ich nein sagen? Ja!", YES),
     ("¿Cómo voy a decir que no? ¡Sí!", YES), ("Why would I say no? Let me think.", UNCLEAR),
     ("Can I say no? No thanks.", UNCLEAR),  # a question first: the no after it is not read ("Does she do home visits? Yes please.", UNCLEAR),
@@ -246,6 +248,101 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Har jeg ikke mulighed for at få en tid om aftenen?", UNCLEAR),
     ("Har jeg ikke mulighet til å ringe henne først?", UNCLEAR),
     ("Ja gärna! Har jag inte möjlighet att välja tid själv?", YES),
+    # rule 4: a hedge about what the colleague may do, after a yes, is about her, not the consent.
+    ("Yes please. Maybe she can help with my shoulder too.", YES),
+    ("Yes please, I think she might be able to help.", YES),
+    ("Yes, maybe she can help.", YES),  # the "maybe" has its own clause, about her
+    ("Sure. Perhaps he could help my back as well.", YES),
+    ("Oui volontiers. Peut-être qu'elle pourra m'aider pour mon dos.", YES),
+    ("Ja gerne. Vielleicht kann sie mir helfen.", YES),
+    ("Sí, gracias. Quizás ella pueda ayudarme.", YES),
+    ("Sim, obrigada. Talvez ela possa ajudar.", YES),
+    ("Ja graag. Misschien kan ze me helpen.", YES),
+    ("Ja tack. Kanske kan hon hjälpa mig.", YES),
+    ("Ja tak. Måske kan hun hjælpe mig.", YES),
+    ("Ja takk. Kanskje hun kan hjelpe meg.", YES),
+    ("Tak, chętnie. Może ona mi pomoże.", YES),
+    # and nearby: the hedge is about the consent, or we cannot tell whom it is about
+    ("Yes. Maybe, I'm not sure", UNCLEAR),
+    ("Yes please. Maybe not now though", UNCLEAR),
+    ("Yes maybe she can help", UNCLEAR),  # in the yes's own clause: "yes maybe"
+    ("Maybe she can help.", UNCLEAR), ("Maybe she can help. Yes please.", UNCLEAR),  # no yes before it
+    ("Yes please. Maybe she can help, maybe not.", UNCLEAR),
+    ("Yes please. Maybe she can't help, but worth a try.", UNCLEAR),
+    ("Yes please. Maybe she can help though.", UNCLEAR),
+    ("Yes please. Maybe she can help, I don't know.", UNCLEAR),
+    ("Yes please. Perhaps she could help, if she has time.", UNCLEAR),
+    ("Yes please. Maybe you could help me find someone closer instead.", UNCLEAR),
+    ("Sure. Perhaps they could help my husband instead.", UNCLEAR),
+    ("Yes please. Let me check she can help.", UNCLEAR),  # not a "maybe": a hedge of its own
+    ("Ja gerne. Vielleicht können Sie mir helfen.", UNCLEAR),  # "Sie können": you, or they
+    ("Sí, gracias. Quizás usted pueda ayudarme.", UNCLEAR),
+    ("Sì grazie. Forse può aiutarmi.", UNCLEAR),  # no pronoun: she, or the polite "you"
+    ("Tak, chętnie. Może ona nie pomoże.", UNCLEAR),
+    # rule 3: what follows "but" is what the speaker argues for.
+    ("Never been to one, but yes please!", YES), ("Never been to one. But yes please!", UNCLEAR),
+    ("I've never had a massage, but yes please.", YES),
+    ("Jamais essayé, mais oui volontiers !", YES), ("Nunca he ido, pero sí, por favor.", YES),
+    ("Nooit eerder gedaan, maar ja graag!", YES), ("Aldrig prøvet, men ja tak!", YES),
+    ("I'd rather wait, but yes.", UNCLEAR), ("Never on Mondays, but yes.", UNCLEAR),  # a wish, a limit
+    ("It's a bit far, but sure, why not.", UNCLEAR), ("I'm nervous, but yes, let's do it.", UNCLEAR),
+    ("Yes, but not now", UNCLEAR), ("Yes but no", UNCLEAR), ("Maybe, but yes", UNCLEAR),
+    ("Not sure, but yes.", UNCLEAR), ("Not me, but yes.", UNCLEAR),
+    ("Not me, but yes, my husband would love that.", UNCLEAR),  # the yes does not end the sentence
+    ("Never been to one, but yes please, on Mondays only.", UNCLEAR),
+    ("I already have a therapist but yes please", UNCLEAR),  # a no and a yes: a short question is cheap
+    # praise of the idea, then a decline after "but" (or after "no worries"): a polite no
+    ("That's great, but I already have a therapist.", NO), ("Sounds great, but no thanks.", NO),
+    ("That would be lovely, but not right now.", NO), ("I'd love to, but I'm fully booked.", NO),
+    ("Sounds great, not right now though.", NO),
+    ("No worries, I'm not looking for anyone right now.", NO), ("No worries, not for me.", NO),
+    ("Ça me ferait plaisir, mais j'ai déjà un kiné.", NO), ("Pas de souci, mais j'ai déjà un kiné.", NO),
+    ("Das wäre schön, aber ich habe schon eine Therapeutin.", NO), ("Me parece bien, pero ya tengo fisio.", NO),
+    ("Mi farebbe piacere, ma ho già un fisioterapista.", NO), ("Seria ótimo, mas já tenho um fisioterapeuta.", NO),
+    ("Lijkt me leuk, maar ik heb al een fysio.", NO), ("Låter bra, men jag har redan en terapeut.", NO),
+    ("Lyder godt, men jeg har allerede en terapeut.", NO), ("Høres fint ut, men jeg har allerede en terapeut.", NO),
+    ("Dobry pomysł, ale mam już terapeutę.", NO),
+    # and nearby: an answer, not praise; a no that is no decline; a yes after the no
+    ("Sure, sounds great, but not now", UNCLEAR), ("Yes please, that would be lovely, but not right now.", UNCLEAR),
+    ("Sounds great, but no need to check with me again.", UNCLEAR),
+    ("Sounds great, but no pressure.", UNCLEAR), ("Sounds great, no thanks needed!", UNCLEAR),
+    ("I'd love that but I don't want to bother her.", UNCLEAR), ("Sounds good, but not on Mondays.", UNCLEAR),
+    ("Sounds great but not right now. Actually yes, go ahead.", UNCLEAR),
+    ("That'd be lovely, but not right now, yes later.", UNCLEAR),
+    ("No problem, I already have her number.", UNCLEAR),  # without "but", news rather than a decline
+    ("Klingt gut, ich bin schon gespannt.", UNCLEAR), ("Me encantaría, no puedo esperar.", UNCLEAR),
+    # rule 5: a question that waves a refusal away is a yes, if nothing but a yes or thanks follows it.
+    ("How could I say no!", YES), ("How could I say no?", YES), ("Why would I say no?", YES),
+    ("How could I possibly say no!", YES), ("How could she possibly help? Yes please.", UNCLEAR),
+    ("Who would say no to that?", YES), ("How could I decline?", YES),
+    ("How could I say no! Thanks so much.", YES), ("How could I say no?\n\nThanks,\nSam", YES),
+    ("Comment pourrais-je dire non ?", YES), ("Wie könnte ich nein sagen?", YES),
+    ("¿Cómo voy a decir que no?", YES), ("Come potrei dire di no?", YES), ("Como poderia dizer não?", YES),
+    ("Hur skulle jag kunna tacka nej?", YES), ("Hvordan kunne jeg sige nej?", YES),
+    ("Jak mógłbym powiedzieć nie?", YES),
+    ("How do I say no?", UNCLEAR), ("How can I say no?", UNCLEAR),  # may ask how to decline
+    ("Who would say no to that? Me.", UNCLEAR), ("Why would I say no? Because I'm moving away.", UNCLEAR),
+    ("How could I not say no?", UNCLEAR),
+    ("Why would I say no if it's free?", UNCLEAR), ("How could I say no when I already have a therapist?", UNCLEAR),
+    ("Jag måste tyvärr tacka nej.", NO),
+    # rule 6: needing nobody is a no; "I'm ok, thanks" is a no when it is all the reply says.
+    ("Je ne cherche personne pour le moment.", NO), ("Ich suche niemanden.", NO), ("Ik ben niet op zoek.", NO),
+    ("Jag letar inte efter någon just nu.", NO), ("Jeg leder ikke efter nogen lige nu.", NO),
+    ("Jeg ser ikke etter noen nå.", NO), ("Sono già in cura da un fisioterapista.", NO),
+    ("Ik ben al onder behandeling.", NO), ("Jag går redan hos en terapeut.", NO),
+    ("Jeg går allerede til en terapeut.", NO), ("Chodzę już do terapeutki.", NO),
+    ("Já sou acompanhada por uma fisioterapeuta.", NO), ("I'm already in treatment with a physio.", NO),
+    ("I'm ok thanks.", NO), ("I'm alright, thanks.", NO), ("Thanks, I'm fine.", NO), ("Hi, I'm good, thanks!", NO),
+    ("Estoy bien, gracias.", NO), ("Sto bene così, grazie.", NO), ("Estou bem, obrigada.", NO),
+    ("Ik red me wel, dank je.", NO), ("Jag klarar mig, tack.", NO), ("Jeg klarer mig, tak.", NO),
+    ("I'm ok for now, thanks.", NO),
+    ("I'm ok with that", UNCLEAR), ("I'm ok with that, thanks", UNCLEAR), ("I'm ok.", UNCLEAR),
+    ("I'm good, thanks! Yes please.", YES), ("I'm good, thanks. Who is Maya?", UNCLEAR),
+    ("I'm fine thanks, my back is much better now.", UNCLEAR), ("I'm fine thanks, I'll give her a ring.", UNCLEAR),
+    ("Ja, danke.", YES),  # German: "ja" is yes
+    # rule 7: the Polish "no" before a yes word is "well".
+    ("No, chętnie.", YES), ("No jasne!", YES), ("No oczywiście.", YES), ("No dobra, niech będzie.", YES),
+    ("Nie, dziękuję.", NO), ("No, chętnie, ale nie teraz.", UNCLEAR),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),
@@ -267,7 +364,9 @@ def test_tricky_rule(text: str, answer: Answer):
     ("yes if she takes insurance", "yes with condition 'if'"),
     ("I don't decline", "negated answer word 'decline'"),
     ("Sure I can't", "negated answer word 'sure'"),
-    ("How could I say no!", "no answer word"),  # a no named, not given
+    ("How could I say no!", "a refusal waved away 'no'"),
+    ("Why would I say no? Because I'm moving away.", "a refusal waved away, then more"),
+    ("I'm ok, thanks.", "content as things are, with thanks"),
     ("Who is she?", "a question without an answer"),
     ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
 ])
