@@ -1,4 +1,4 @@
-"""An adversarial set of 623 consent answers in 11 languages: what must never happen, and the score for the rest.
+"""An adversarial set of 767 consent answers in 11 languages: what must never happen, and the score for the rest.
 
 tests/data/consent_adversarial.jsonl was written to find misreadings (hedged yeses, polite noes, false
 friends between languages, "ok, let me check"), not to resemble everyday traffic. Each answer is read
