@@ -129,6 +129,11 @@ class Intro:
             raise LookupError(f"intro {self.id} has no {role.value} yet")
         return party
 
+    @property
+    def unanswered(self) -> frozenset[str]:
+        """The addresses of the parties asked who have not answered: whom a note about its expiry names."""
+        return frozenset(p.email for p in (self.client, self.colleague) if p is not None and p.pending)
+
     def with_party(self, party: Party) -> "Intro":
         return replace(self, **{party.role.value: party})
 

@@ -13,6 +13,7 @@ from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, redact_for_colleague
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_message_id, plus_address
+from introbot.core.workflow import Rules, expires_by
 from introbot.edges.store import Outgoing, Store
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
 
@@ -36,6 +37,7 @@ class MailWriter:
         self.bot = config.bot.address
         self.domain = self.bot.split("@", 1)[1]
         self.practitioners = {p.email: p for p in config.practitioners}
+        self.rules = Rules(expire_after=config.consent.expire_after)
 
     def write(self, effect: Send, intro: Intro | None, referrer: Person | None, message: EmailMessage | None,
               now: datetime) -> Outgoing:
@@ -43,7 +45,7 @@ class MailWriter:
         referrer = referrer or (self.practitioners.get(intro.referrer_email) if intro else None)
         referrer_name = referrer.name if referrer else (intro.referrer_name if intro else "")
         referrer_email = referrer.email if referrer else intro.referrer_email
-        context = self._context(effect, intro, referrer_name, referrer_email, message)
+        context = self._context(effect, intro, referrer_name, referrer_email, message, now)
         language = self._language(effect, intro)
         rendered = self.renderer.render(effect.kind, language, context, practitioner=referrer_email)
         bot_name = self.config.bot.name
@@ -104,7 +106,7 @@ class MailWriter:
         return referrer.language if referrer else self.config.bot.language
 
     def _context(self, effect: Send, intro: Intro | None, referrer_name: str, referrer_email: str,
-                 message: EmailMessage | None) -> dict:
+                 message: EmailMessage | None, now: datetime) -> dict:
         referrer = {"name": referrer_name, "first_name": _first_name(referrer_name), "email": referrer_email}
         context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
                          "intro_id": intro.id if intro else ""}
@@ -113,7 +115,7 @@ class MailWriter:
             context["reason"], _, context["asked_id"] = effect.detail.partition(" ")
             return context
         if effect.kind is Kind.STATUS:
-            context["requests"] = [_status_line(i, self.clock()) for i in self.store.intros(referrer=referrer_email)
+            context["requests"] = [_status_line(i, now) for i in self.store.intros(referrer=referrer_email)
                                    if i.state.open]
             return context
         assert intro is not None
@@ -139,6 +141,11 @@ class MailWriter:
         if effect.kind is Kind.REFERRER_EXPIRED:
             silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
             context["silent"] = silent  # the template joins the names in its own language
+            # The other colleagues of the request whose intros close with this one, for the same silence: the
+            # referrer hears once (Service._told_for_a_sibling), so this note names them.
+            context["also_closed"] = [s.party(Role.COLLEAGUE).name or s.party(Role.COLLEAGUE).email
+                                      for s in self.store.siblings(intro) if s.unanswered == intro.unanswered
+                                      and (s.state is IntroState.EXPIRED or expires_by(s, now, self.rules))]
         if effect.kind is Kind.REFERRER_FAILED:
             unreachable = intro.party(Role(effect.detail))
             context["unreachable"] = unreachable.name or unreachable.email

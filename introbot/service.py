@@ -28,7 +28,7 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, resolve_clarification,
-                                   understand)
+                                   understand, without_people)
 from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
@@ -120,11 +120,6 @@ def _from_whom_the_token_went_to(match: TokenMatch | None, sender: Address | Non
     if match.purpose is Purpose.THREAD:
         return match.intro.role_of(sender.email) is not None
     return sender.email == match.intro.referrer_email
-
-
-def _silent(intro: Intro) -> set[str]:
-    """Who never answered their ask: the people a note about an expired request names."""
-    return {p.email for p in (intro.client, intro.colleague) if p is not None and p.pending}
 
 
 def safe_message_id(value: object) -> str:
@@ -517,12 +512,13 @@ class Service:
                 Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
                                                     f"{reading.answer.value} ({reading.reason})", after, effects,
                          message), now)
-        if intro.state is IntroState.FAILED and intro.unreachable:
-            return self._readdress(intro, Role(intro.unreachable), message, now)
+        if intro.state is IntroState.FAILED:
+            return self._readdress(intro, message, now)
         if intro.state is not IntroState.CLARIFYING:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
-        excluded = {intro.referrer_email, self.bot} | {p.email for p in (intro.client, intro.colleague) if p}
+        known = (intro.client, intro.colleague, *intro.further_colleagues)
+        excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
         answer = self._own_words(message, self._mail_to(intro, None))
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
@@ -537,8 +533,16 @@ class Service:
             Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message),
             now)
 
-    def _readdress(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
-        """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there."""
+    def _readdress(self, intro: Intro, message: EmailMessage, now: datetime) -> Decision:
+        """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there,
+        in this intro and in the other intros of the request where she failed too (their notes were not
+        sent: the referrer hears once), each that can still be taken up. This one may no longer be (the
+        other party said no) while another still can."""
+        failed = [i for i in (intro, *self.store.siblings(intro))
+                  if i.unreachable and i.party(Role(i.unreachable)).email == intro.party(Role(i.unreachable)).email]
+        if not failed:
+            return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
+        role = Role(failed[0].unreachable)
         excluded = {p.email.lower() for p in (intro.client, intro.colleague) if p}
         referrer = self.practitioners.get(intro.referrer_email) or Person(intro.referrer_name, intro.referrer_email)
         answer = self._own_words(message, self._mail_to(intro, None))
@@ -546,18 +550,15 @@ class Service:
         if email is None:
             return Decision("ignored", IGNORED, "the referrer answered the failure note without one new address",
                             intro)
-        after, effects = workflow.step(intro, workflow.Readdressed(role, email), now, self.rules, self.rng)
-        if not effects:
+        verdict = f"the referrer gave another address for the {role.value}"
+        taken_up = [Decision("readdressed", PROCESSED, verdict, *workflow.step(i, workflow.Readdressed(role, email),
+                                                                               now, self.rules, self.rng), message)
+                    for i in failed if i.unreachable == role.value]
+        taken_up = [d for d in taken_up if d.effects]
+        if not taken_up:
             return Decision("ignored", IGNORED, "a new address for an introduction that can no longer be taken up "
                                                 "again (too late, or the other party said no)", intro)
-        verdict = f"the referrer gave another address for the {role.value}"
-        # The same person failed in the other intros of the request, whose note the referrer did not get.
-        further = [Decision("readdressed", PROCESSED, verdict, *workflow.step(sibling, workflow.Readdressed(role, email),
-                                                                               now, self.rules, self.rng), message)
-                   for sibling in self.store.siblings(intro)
-                   if sibling.unreachable == role.value and sibling.party(role).email == intro.party(role).email]
-        return Decision("readdressed", PROCESSED, verdict, after, effects, message,
-                        further=[d for d in further if d.effects])
+        return replace(taken_up[0], further=taken_up[1:])
 
     def _read_answer(self, message: EmailMessage, intro: Intro, role: Role | None) -> Reading:
         ours = self._mail_to(intro, role)
@@ -635,9 +636,16 @@ class Service:
         first, steps = workflow.split_off_further_colleagues(decision.intro, now, self.rules, self.rng)
         if not steps:
             return decision
-        further = [Decision(decision.kind, decision.folder, decision.verdict, intro, effects, decision.message)
+        intros = [first] + [intro for intro, _ in steps]
+        colleagues = [(i.party(Role.COLLEAGUE).name, i.party(Role.COLLEAGUE).email) for i in intros]
+
+        def alone(intro: Intro) -> Intro:  # the referrer's note, as each colleague will read it
+            others = [c for c in colleagues if c[1] != intro.party(Role.COLLEAGUE).email]
+            return replace(intro, note=without_people(intro.note, others))
+
+        further = [Decision(decision.kind, decision.folder, decision.verdict, alone(intro), effects, decision.message)
                    for intro, effects in steps]
-        return replace(decision, intro=first, verdict=f"{decision.verdict}, for {len(steps) + 1} colleagues",
+        return replace(decision, intro=alone(first), verdict=f"{decision.verdict}, for {len(intros)} colleagues",
                        further=further)
 
     def _new_intro(self, understood: Understood, practitioner: Person, message: EmailMessage, now: datetime) -> Intro:
@@ -750,7 +758,7 @@ class Service:
                        and s.party(role).email == intro.party(role).email for s in self.store.siblings(intro))
         if effect.kind is Kind.REFERRER_EXPIRED:
             return any(s.state is IntroState.EXPIRED and Outcome.EXPIRED in s.notified
-                       and _silent(s) == _silent(intro) for s in self.store.siblings(intro))
+                       and s.unanswered == intro.unanswered for s in self.store.siblings(intro))
         return False
 
     def outgoing(self, effect: Send, decision: Decision, now: datetime) -> Outgoing:

@@ -103,7 +103,7 @@ def test_a_request_for_two_colleagues_without_the_clients_address_asks_for_it_on
 
 def test_each_colleague_of_a_forward_naming_two_is_asked_and_introduced_on_their_own(world):
     world.send(gmail_forward(ADA, new_message(SAM, ADA, "Back pain", CLIENT_EMAIL),
-                             "Maya Chen and Lio Park could both help Sam."), sender=ADA, authenticated=True)
+                             "Could you introduce Sam to Maya Chen and Lio Park?"), sender=ADA, authenticated=True)
     world.once()
     asks = world.wait_inbox(SAM, 2)
     world.send(reply(ask_about(asks, MAYA), SAM, "Yes please"), sender=SAM)

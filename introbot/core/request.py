@@ -343,8 +343,10 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
                   recipients: list[Candidate]) -> Understood:
     note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
-    colleagues, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
-    colleague = colleagues[0] if colleagues else None
+    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client, client_names)
+    if listed:  # "Could you introduce Sam to Maya Chen and Lio Park?"
+        colleague, options = listed[0], ()
     if colleague is None:
         # Forwarded to a colleague with intro@ copied ("Hi Maya, could you see Sam?"): the one colleague
         # written to, when the note names no one else than them and their namesakes.
@@ -353,8 +355,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
                                      for o in options):
             colleague, options = written[0], ()
     understood = Understood("forward", client, colleague, _trim(note), client_hint=hint, options=options,
-                            client_language=guess_language(original.body),
-                            further_colleagues=colleagues[1:] if colleague in colleagues else ())
+                            client_language=guess_language(original.body), further_colleagues=listed[1:])
     # Nothing written above the forward: a note typed at its end ("Lio - could you see Sam?") reads
     # like the client's own words, so who it names is only offered, never taken.
     return _with_guesses(understood, understood.note or original.body[-_TAIL_CHARS:], referrer, directory, bot_address)
@@ -445,8 +446,7 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
         client = _only_outsider_in(note, referrer, directory, bot_address)  # "my client sam@..."
     # The colleagues written to are addressed by name ("Hi Maya,"): that names no one else.
     addressed = " ".join(insider.name for insider in insiders)
-    colleagues, options = _colleague_from_note(note, referrer, directory, bot_address, client, addressed)
-    colleague = colleagues[0] if colleagues else None
+    colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, addressed)
     recipient = insiders[0] if len(insiders) == 1 else None
     if recipient is not None and client is None:
         if colleague is not None and colleague.email != recipient.email and _named_surely(note, colleague):
@@ -455,9 +455,12 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
             colleague, options = recipient, ()  # "Hi Maya, could you see Sam?": written to the colleague
     elif recipient is not None and colleague is None and not options:
         colleague = recipient
-    further = colleagues[1:] if colleague in colleagues and client not in colleagues else ()
+    # "Sam, I'm asking my assistant to introduce you to Maya Chen and Lio Park", written to Sam.
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client, addressed) if client else ()
+    if listed:
+        colleague, options = listed[0], ()
     return Understood("cc", client, colleague, _own_note(referrer, note), options=options,
-                      client_language=guess_language(note), further_colleagues=further)
+                      client_language=guess_language(note), further_colleagues=listed[1:])
 
 
 def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
@@ -473,22 +476,16 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         # Not worded as we know ("Pls intro ...", another language): an address outside the directory
         # is the client, and the colleague is looked for among the rest.
         client = _only_outsider_in(text, referrer, directory, bot_address)
-        colleagues, options = _colleague_from_note(text, referrer, directory, bot_address, client)
-        return Understood("direct", client, colleagues[0] if colleagues else None, _own_note(referrer, text),
-                          options=options, further_colleagues=colleagues[1:])
+        colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
+        return Understood("direct", client, colleague, _own_note(referrer, text), options=options)
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
     first_party, first_hint, first_sure = _resolve_phrase(first, directory)
     second_party, _, _ = _resolve_phrase(_first_sentence(second), directory)
     options: tuple[Candidate, ...] = ()
-    further: tuple[Candidate, ...] = ()
-    outsider = first_party if first_party is not None and not first_party.in_directory else None
-    listed, listed_options = _colleague_from_note(second, referrer, directory, bot_address, outsider)
-    if len(listed) > 1:  # "to Maya Chen and Lio Park": one intro each
-        second_party, further = listed[0], listed[1:]
-    elif second_party is None and outsider is not None:
+    if second_party is None and first_party is not None and not first_party.in_directory:
         # "to Maya (massage) at bodywork.example", "to a colleague? I think Lio Park would suit."
-        second_party, options = listed[0] if listed else None, listed_options
+        second_party, options = _colleague_from_note(second, referrer, directory, bot_address, first_party)
     client, colleague = first_party, second_party
     # The person outside the directory is the client, whichever way round the sentence put them.
     if client is not None and colleague is not None and client.in_directory and not colleague.in_directory:
@@ -498,9 +495,12 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         client, first_hint = None, first.strip(" .,:;!?\"'")
     if client is None and first_party is None and second_party is not None and second_party.in_directory:
         colleague = second_party
-    return Understood("direct", client, colleague, _own_note(referrer, text),
-                      client_hint=first_hint, options=options,
-                      further_colleagues=further if colleague is not None and colleague is second_party else ())
+    outsider = client if client is not None and not client.in_directory else None
+    listed = _listed_as_requested(text, referrer, directory, bot_address, outsider, first_hint)
+    if listed:  # "introduce Sam to Maya Chen and Lio Park", or "introduce Maya Chen and Lio Park to Sam <...>"
+        colleague, options = listed[0], ()
+    return Understood("direct", client, colleague, _own_note(referrer, text), client_hint=first_hint,
+                      options=options, further_colleagues=listed[1:])
 
 
 def _first_sentence(text: str) -> str:
@@ -565,30 +565,62 @@ def _only_outsider_in(text: str, referrer: Person, directory: Directory, bot_add
 
 
 def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None, client_hint: str = "") -> tuple[tuple[Candidate, ...], tuple[Candidate, ...]]:
-    """The colleagues a note names by address, name or website (one, or several it lists together: "Maya
-    Chen and Lio Park"), and else the options to ask about: several who fit, or none."""
-    excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
-    by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(note)
-                  if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
-    note = _without_client_names(note, client, client_hint)
-    named = [directory.candidate(p.email) for p in directory.named_in(note, excluded)]
-    # An address and a name for different people ("Lio could see her; her own address is ...") are
-    # two candidates, not an address that wins.
-    found = _unique(by_address + named)
+                         client: Candidate | None, client_hint: str = "") -> tuple[Candidate | None, tuple[Candidate, ...]]:
+    """The colleague a note names by address, name or website; several who fit are options to ask about."""
+    found = _named_colleagues(note, referrer, directory, bot_address, client, client_hint)
     # "Maya Chen, not Maya Alvarez" leaves Maya Chen; "Not Lio, he's full" leaves no one, so ask; when
     # everyone named is ruled out, they are still the ones to choose among.
     kept = [c for c in found if not _ruled_out(note, c)]
     if kept or len(found) == 1:
         found = kept
-    listed = _listed_colleagues(note, found)
-    if listed:
-        return listed, ()
     if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
-        return (found[0],), ()
-    return (), tuple(found)
+        return found[0], ()
+    return None, tuple(found)
+
+
+def _named_colleagues(text: str, referrer: Person, directory: Directory, bot_address: str,
+                      client: Candidate | None, client_hint: str = "") -> list[Candidate]:
+    """Everyone but the referrer, the bot and the client that `text` names by address, name or website.
+    An address and a name for different people ("Lio could see her; her own address is ...") are two
+    candidates, not an address that wins."""
+    excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
+    by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(text)
+                  if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
+    named = [directory.candidate(p.email) for p in directory.named_in(_without_client_names(text, client, client_hint),
+                                                                      excluded)]
+    return _unique(by_address + named)
+
+
+# Where a list of colleagues may start in a request: right after "introduce Sam to" (or "meet"), or, the
+# other way round, right after "introduce" ("introduce Maya Chen and Lio Park to Sam <...>").
+_LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[ \t]+colleagues[ \t]+)?",
+                        re.IGNORECASE)
+
+
+def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_address: str,
+                         client: Candidate | None, client_hint: str = "") -> tuple[Candidate, ...]:
+    """The colleagues a request asks for as one list, when the list is what introducing is asked for:
+    "introduce Sam to Maya Chen and Lio Park", "Sam, meet Maya Chen and Lio Park" (with "both" or "my
+    colleagues" before it), or "introduce Maya Chen and Lio Park to Sam <...>". A list said for another
+    reason ("Sam has seen Maya Chen and Lio Park", "Hi Maya, Lio Park and Jo Berg are full") is not one:
+    those people are asked about. Only English words of introducing are read; in other languages the
+    referrer's answer to the question which colleague ("1 und 2", "les deux") takes several."""
+    match = _DIRECT.search(text)
+    if match is None:
+        return ()
+    for group in ("second", "meet_second", "first"):
+        start = match.start(group)
+        if start < 0:
+            continue
+        line_end = text.find("\n", start)
+        found = _named_colleagues(text[start:line_end if line_end >= 0 else len(text)], referrer, directory,
+                                  bot_address, client, client_hint)
+        listed = _listed_colleagues(text, found, starting_at=_LIST_LEAD.match(text, start).end())
+        if listed:
+            return listed
+    return ()
 
 
 MAX_COLLEAGUES_PER_REQUEST = 3  # more asks than this at once would crowd the client's inbox: asked about instead
@@ -601,11 +633,12 @@ _LIST_GAP = re.compile(r"[ \t>)\]\"']*(?:\([^()\n]{0,60}\)[ \t]*)?(?P<comma>,)?[
 _SAME_PERSON_GAP = re.compile(r"[ \t<>()\[\],:\"']*")
 
 
-def _listed_colleagues(note: str, found: Sequence[Candidate]) -> tuple[Candidate, ...]:
+def _listed_colleagues(note: str, found: Sequence[Candidate], starting_at: int | None = None) -> tuple[Candidate, ...]:
     """The colleagues of `found` when the note lists them, and only them, as one list ("Maya Chen and
-    Lio Park", "maya@..., lio@... and jo@..."): two to MAX_COLLEAGUES_PER_REQUEST people, each named by
-    a mention that is theirs alone and nowhere else in the note (where one is named again, "Maya thinks
-    Lio would suit", the referrer may mean one of them), joined by commas and an "and". Else ()."""
+    Lio Park", "maya@..., lio@... and jo@..."), starting where it is asked to: two to
+    MAX_COLLEAGUES_PER_REQUEST people, each named by a mention that is theirs alone and nowhere else in
+    the note (where one is named again, "Maya thinks Lio would suit", the referrer may mean one of
+    them), joined by commas and an "and". Else ()."""
     if not 2 <= len(found) <= MAX_COLLEAGUES_PER_REQUEST:
         return ()
     spans = sorted(((match.start(), match.end(), candidate) for candidate in found
@@ -618,8 +651,8 @@ def _listed_colleagues(note: str, found: Sequence[Candidate]) -> tuple[Candidate
             runs[-1] = (runs[-1][0], end, candidate)
         else:
             runs.append((start, end, candidate))
-    if len(runs) != len(found):
-        return ()  # someone is named twice apart
+    if len(runs) != len(found) or starting_at is not None and runs[0][0] != starting_at:
+        return ()  # someone is named twice apart, or the list is not where the request puts it
     gaps = [_LIST_GAP.fullmatch(note, before[1], after[0]) for before, after in zip(runs, runs[1:])]
     if not all(gap and (gap.group("comma") or gap.group("joined")) for gap in gaps) or not any(
             gap.group("joined") for gap in gaps if gap):
@@ -770,7 +803,8 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     first_line = answer.strip().splitlines()[0] if answer.strip() else ""
     if _NUMBERS.fullmatch(first_line) and options:
         numbers = _unique([int(n) for n in re.findall(r"\d{1,2}", first_line)], key=lambda n: n)
-        if all(1 <= n <= len(options) for n in numbers) and (missing == "colleague" or len(numbers) == 1):
+        if all(1 <= n <= len(options) for n in numbers) and len(numbers) <= (
+                MAX_COLLEAGUES_PER_REQUEST if missing == "colleague" else 1):
             return tuple(options[n - 1] for n in numbers)
     every = _EVERY_OPTION.fullmatch(first_line)
     if every and missing == "colleague" and 2 <= len(options) <= MAX_COLLEAGUES_PER_REQUEST and (
@@ -836,6 +870,18 @@ _DATE_OR_TIME = re.compile(r"\b(?:19|20)\d\d\b|\d{1,2}[:.]\d\d\b|\d{4}\s*年")
 def _trim(note: str) -> str:
     note = note.strip()
     return note if len(note) <= MAX_NOTE_CHARS else note[: MAX_NOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def without_people(note: str, people: Iterable[tuple[str, str]]) -> str:
+    """The note with each (name, address) person's address, full name and capitalised first name replaced
+    by "[…]": each colleague of a request naming several reads it without the others the client is offered."""
+    for name, email in people:
+        full = name_without_title(name)
+        for phrase, case_blind in ((email, True), (full, True), (full.split()[0] if full else "", False)):
+            if phrase:
+                for match in reversed(list(_mention_matches(note, phrase, case_blind=case_blind))):
+                    note = note[:match.start()] + "[…]" + note[match.end():]
+    return note
 
 
 def redact_for_colleague(note: str, client: Candidate | None, client_hint: str = "") -> str:

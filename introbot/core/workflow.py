@@ -184,6 +184,12 @@ def readdress_until(intro: Intro, rules: Rules) -> datetime | None:
     return asked_at + rules.expire_after if asked_at else None
 
 
+def expires_by(intro: Intro, now: datetime, rules: Rules) -> bool:
+    """Whether an intro still asking has waited long enough by `now` for someone's answer to expire."""
+    return intro.state is IntroState.ASKING and any(
+        now >= p.asked_at + rules.expire_after for p in _parties(intro) if p.pending and p.asked_at)
+
+
 def _due(party: Party, rules: Rules) -> datetime:
     assert party.asked_at is not None
     if party.reminded_at is None:
@@ -311,7 +317,7 @@ def _tick(intro: Intro, now: datetime, rules: Rules) -> Step:
     if intro.state is not IntroState.ASKING:
         return intro, effects
     pending = [p for p in _parties(intro) if p.pending]
-    if any(now >= p.asked_at + rules.expire_after for p in pending if p.asked_at):
+    if expires_by(intro, now, rules):
         intro, notes = _tick(_close(intro, IntroState.EXPIRED, now, effects, Outcome.EXPIRED, rules), now, rules)
         return intro, effects + notes
     for party in pending:

@@ -50,7 +50,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     if kind is Kind.REFERRER_DECLINED:
         context["declined_by"] = "Maya Chen"
     if kind is Kind.REFERRER_EXPIRED:
-        context["silent"] = ["Maya Chen"]
+        context |= {"silent": ["Maya Chen"], "also_closed": []}
     if kind is Kind.REFERRER_FAILED:
         context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example", "reached": ""}
     if kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
@@ -95,6 +95,8 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("refused, naming themself", Kind.REFUSED, {"reason": "self"}),
         ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),
         ("referrer_expired, both silent", Kind.REFERRER_EXPIRED, {"silent": ["Sam Rivera", "Inés Ortega"]}),
+        ("referrer_expired, for two more colleagues", Kind.REFERRER_EXPIRED,
+         {"silent": ["Sam Rivera"], "also_closed": ["Noor Haddad", "Inés Ortega"]}),
         ("referrer_failed, one reached", Kind.REFERRER_FAILED, {"reached": "Sam Rivera"}),
         ("referrer_failed, no address", Kind.REFERRER_FAILED, {"address": ""}),
         ("ask_client, no names nor website", Kind.ASK_CLIENT,

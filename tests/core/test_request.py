@@ -7,7 +7,7 @@ from email.message import EmailMessage
 import pytest
 
 from introbot.config import Person
-from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague,
+from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague, without_people,
                                    resolve_clarification, understand)
 
 BOT = "intro@collective.example"
@@ -473,7 +473,8 @@ WITH_JO = Directory([ADA, SAM_OKAFOR, MAYA, MAYA_A, LIO, JO, NOOR])
     ("Please introduce Sam Rivera <sam@client.example> to Maya Chen (massage) & Lio Park (craniosacral).", [MAYA, LIO]),
     ("Please introduce Sam Rivera <sam@client.example> to Lio Park, Jo Berg and Maya Chen", [LIO, JO, MAYA]),
     ("Please introduce Sam Rivera <sam@client.example> to Lio and Jo", [LIO, JO]),  # first names theirs alone
-    ("Bitte stellen Sie Sam Rivera <sam@client.example> Maya Chen und Lio Park vor.", [MAYA, LIO]),
+    ("Please introduce Maya Chen and Lio Park to Sam Rivera <sam@client.example>", [MAYA, LIO]),
+    ("Sam Rivera <sam@client.example>, meet my colleagues Maya Chen and Lio Park!", [MAYA, LIO]),
     ("Please introduce Sam Rivera <sam@client.example> to maya@bodywork.example and lio@craniosacral.example",
      [MAYA, LIO]),
 ])
@@ -490,6 +491,9 @@ def test_colleagues_listed_together_are_each_introduced(line, colleagues):
     "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park. Lio may suit best.",  # named again
     "Please introduce Sam Rivera <sam@client.example> to Lio Park, Maya Chen and Lio Park",  # named twice
     "Please introduce Sam Rivera <sam@client.example> to Noor Haddad, Maya Chen, Jo Berg and Lio Park",  # too many
+    "Please introduce Sam Rivera <sam@client.example> to someone like Maya Chen and Lio Park",
+    # Only English words of introducing are read for a list; "beide" answers the question.
+    "Bitte stellen Sie Sam Rivera <sam@client.example> Maya Chen und Lio Park vor.",
 ])
 def test_colleagues_not_surely_meant_together_are_asked_about(line):
     result = understand(message(line + "\n"), ADA, WITH_JO, BOT)
@@ -497,17 +501,23 @@ def test_colleagues_not_surely_meant_together_are_asked_about(line):
     assert len(result.options) >= 2
 
 
-def test_a_forward_note_and_a_line_without_the_clients_address_list_colleagues_too():
-    noted = understood(forward("Maya Chen and Lio Park could both help Sam."))
-    assert emails([noted.colleague, *noted.further_colleagues]) == [MAYA.email, LIO.email]
+@pytest.mark.parametrize("note, colleagues", [
+    ("Could you introduce Sam to both Maya Chen and Lio Park?", [MAYA, LIO]),
+    # A list said for another reason is asked about (found by review).
+    ("Maya Chen and Lio Park could both help Sam.", []),
+    ("Sam has already seen Maya Chen and Lio Park, without luck.", []),
+    ("Hi Maya, Lio Park and Jo Berg are full - could you see Sam?", []),
+])
+def test_a_forward_note_lists_colleagues_only_as_what_introducing_is_asked_for(note, colleagues):
+    noted = understand(forward(note), ADA, WITH_JO, BOT)
+    assert emails(noted.further_colleagues) == [p.email for p in colleagues[1:]]
+    assert not colleagues or noted.colleague.email == colleagues[0].email
+
+
+def test_a_line_without_the_clients_address_lists_colleagues_too():
     direct = understood(message("Please introduce Sam to Maya Chen and Lio Park.\n"))
     assert direct.missing == "client" and direct.client_hint == "Sam"
     assert emails([direct.colleague, *direct.further_colleagues]) == [MAYA.email, LIO.email]
-
-
-def test_a_client_among_listed_colleagues_is_refused():
-    line = "Please introduce maya@bodywork.example to Lio Park and Maya Chen\n"
-    assert understand(message(line), ADA, DIRECTORY, BOT) == Refusal("same-person")
 
 
 THREE = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email), DIRECTORY.candidate(LIO.email))
@@ -533,3 +543,11 @@ def test_the_referrer_may_answer_with_several_colleagues(answer, options, expect
 
 def test_numbers_name_no_client():
     assert resolve_clarification("1 and 2", "client", OPTIONS, DIRECTORY, {ADA.email, BOT}) == ()
+
+
+def test_each_colleague_reads_the_note_without_the_others_offered():
+    note = "Please introduce Kim Novak to Maya Chen <maya@bodywork.example> and Lio Park. Lio is lovely; maya rocks."
+    assert without_people(note, [("Maya Chen", "maya@bodywork.example")]) == (
+        "Please introduce Kim Novak to […] <[…]> and Lio Park. Lio is lovely; maya rocks.")
+    assert without_people(note, [("Lio Park", "lio@craniosacral.example")]) == (
+        "Please introduce Kim Novak to Maya Chen <maya@bodywork.example> and […]. […] is lovely; maya rocks.")
