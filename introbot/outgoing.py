@@ -141,11 +141,11 @@ class MailWriter:
         if effect.kind is Kind.REFERRER_EXPIRED:
             silent = [p.name or p.email for p in (client, colleague) if p and p.consent is Consent.ASKED]
             context["silent"] = silent  # the template joins the names in its own language
-            # The other colleagues of the request whose intros close with this one, for the same silence: the
-            # referrer hears once (Service._told_for_a_sibling), so this note names them.
+            # The other colleagues of the request whose intros close in the same sweep, for the same silence:
+            # the referrer hears once (Service._told_for_a_sibling), so this note names them.
             context["also_closed"] = [s.party(Role.COLLEAGUE).name or s.party(Role.COLLEAGUE).email
-                                      for s in self.store.siblings(intro) if s.unanswered == intro.unanswered
-                                      and (s.state is IntroState.EXPIRED or expires_by(s, now, self.rules))]
+                                      for s in self.store.siblings(intro)
+                                      if s.unanswered == intro.unanswered and expires_by(s, now, self.rules)]
         if effect.kind is Kind.REFERRER_FAILED:
             unreachable = intro.party(Role(effect.detail))
             context["unreachable"] = unreachable.name or unreachable.email

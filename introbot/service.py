@@ -637,11 +637,11 @@ class Service:
         if not steps:
             return decision
         intros = [first] + [intro for intro, _ in steps]
-        colleagues = [(i.party(Role.COLLEAGUE).name, i.party(Role.COLLEAGUE).email) for i in intros]
+        colleagues = [Person(p.name, p.email, website=p.website) for p in (i.party(Role.COLLEAGUE) for i in intros)]
 
         def alone(intro: Intro) -> Intro:  # the referrer's note, as each colleague will read it
-            others = [c for c in colleagues if c[1] != intro.party(Role.COLLEAGUE).email]
-            return replace(intro, note=without_people(intro.note, others))
+            reader = next(c for c in colleagues if c.email == intro.party(Role.COLLEAGUE).email)
+            return replace(intro, note=without_people(intro.note, [c for c in colleagues if c != reader], reader))
 
         further = [Decision(decision.kind, decision.folder, decision.verdict, alone(intro), effects, decision.message)
                    for intro, effects in steps]
@@ -756,8 +756,8 @@ class Service:
             role = Role(intro.unreachable)
             return any(Outcome.FAILED in s.notified and s.unreachable == intro.unreachable
                        and s.party(role).email == intro.party(role).email for s in self.store.siblings(intro))
-        if effect.kind is Kind.REFERRER_EXPIRED:
-            return any(s.state is IntroState.EXPIRED and Outcome.EXPIRED in s.notified
+        if effect.kind is Kind.REFERRER_EXPIRED:  # closed by the same sweep, whose note named this one too
+            return any(s.state is IntroState.EXPIRED and Outcome.EXPIRED in s.notified and s.updated_at == intro.updated_at
                        and s.unanswered == intro.unanswered for s in self.store.siblings(intro))
         return False
 

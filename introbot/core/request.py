@@ -317,6 +317,9 @@ _DIRECT = re.compile(
     r"|(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
     re.IGNORECASE,
 )
+# The same, split at "to" or "with" only: "introduce Sam <...> and Kim <...> to Maya Chen" names two clients.
+_DIRECT_TO = re.compile(r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|in touch with)\s+"
+                        r"(?P<second>[^\n]+)", re.IGNORECASE)
 _NAME_ONLY = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}$")
 
 
@@ -344,7 +347,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
-    listed = _listed_as_requested(note, referrer, directory, bot_address, client, client_names)
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client)
     if listed:  # "Could you introduce Sam to Maya Chen and Lio Park?"
         colleague, options = listed[0], ()
     if colleague is None:
@@ -456,7 +459,7 @@ def _from_cc(others: list[Candidate], note: str, referrer: Person, directory: Di
     elif recipient is not None and colleague is None and not options:
         colleague = recipient
     # "Sam, I'm asking my assistant to introduce you to Maya Chen and Lio Park", written to Sam.
-    listed = _listed_as_requested(note, referrer, directory, bot_address, client, addressed) if client else ()
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client) if client else ()
     if listed:
         colleague, options = listed[0], ()
     return Understood("cc", client, colleague, _own_note(referrer, note), options=options,
@@ -478,6 +481,16 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         client = _only_outsider_in(text, referrer, directory, bot_address)
         colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
         return Understood("direct", client, colleague, _own_note(referrer, text), options=options)
+    to_match = _DIRECT_TO.search(text)
+    if to_match is not None and len([a for a in addresses_in_text(to_match.group("first"))
+                                     if directory.by_email(a.email) is None]) > 1:
+        # "introduce Sam <...> and Kim <...> to Maya Chen": two clients, neither of them a colleague. An intro
+        # asks one client, so which one is asked of the referrer.
+        listed = _listed_as_requested(text, referrer, directory, bot_address, None)
+        colleague, options = (listed[0], ()) if listed else _colleague_from_note(
+            to_match.group("second"), referrer, directory, bot_address, None)
+        return Understood("direct", None, colleague, _own_note(referrer, text), options=options,
+                          further_colleagues=listed[1:])
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
     first_party, first_hint, first_sure = _resolve_phrase(first, directory)
@@ -496,7 +509,7 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
     if client is None and first_party is None and second_party is not None and second_party.in_directory:
         colleague = second_party
     outsider = client if client is not None and not client.in_directory else None
-    listed = _listed_as_requested(text, referrer, directory, bot_address, outsider, first_hint)
+    listed = _listed_as_requested(text, referrer, directory, bot_address, outsider)
     if listed:  # "introduce Sam to Maya Chen and Lio Park", or "introduce Maya Chen and Lio Park to Sam <...>"
         colleague, options = listed[0], ()
     return Understood("direct", client, colleague, _own_note(referrer, text), client_hint=first_hint,
@@ -600,72 +613,95 @@ _LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[
 
 
 def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None, client_hint: str = "") -> tuple[Candidate, ...]:
+                         client: Candidate | None) -> tuple[Candidate, ...]:
     """The colleagues a request asks for as one list, when the list is what introducing is asked for:
     "introduce Sam to Maya Chen and Lio Park", "Sam, meet Maya Chen and Lio Park" (with "both" or "my
     colleagues" before it), or "introduce Maya Chen and Lio Park to Sam <...>". A list said for another
     reason ("Sam has seen Maya Chen and Lio Park", "Hi Maya, Lio Park and Jo Berg are full") is not one:
     those people are asked about. Only English words of introducing are read; in other languages the
-    referrer's answer to the question which colleague ("1 und 2", "les deux") takes several."""
-    match = _DIRECT.search(text)
-    if match is None:
-        return ()
-    for group in ("second", "meet_second", "first"):
-        start = match.start(group)
-        if start < 0:
-            continue
-        line_end = text.find("\n", start)
-        found = _named_colleagues(text[start:line_end if line_end >= 0 else len(text)], referrer, directory,
-                                  bot_address, client, client_hint)
-        listed = _listed_colleagues(text, found, starting_at=_LIST_LEAD.match(text, start).end())
-        if listed:
+    referrer's answer to the question which colleague ("1 und 2", "les deux") takes several. The client's
+    names are not blanked here: the list stands where the request puts the colleagues, so a client
+    called Lio does not hide Lio Park in it."""
+    matches = [m for m in (_DIRECT.search(text), _DIRECT_TO.search(text)) if m is not None]
+    # Where the colleagues stand: after "to" or "meet", or (the other way round) right after "introduce",
+    # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
+    starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
+              if group in m.re.groupindex and m.start(group) >= 0]
+    excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
+    for start, reversed_order in dict.fromkeys(starts):
+        rest = text[start:]
+        pool = _unique([directory.candidate(a.email, a.name) for a in addresses_in_text(rest)
+                        if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
+                       + [directory.candidate(p.email) for p in directory.named_in(rest, excluded)])
+        listed = _list_at(text, _LIST_LEAD.match(text, start).end(), pool)
+        if listed and (not reversed_order or all(c.in_directory for c in listed)):
             return listed
     return ()
 
 
 MAX_COLLEAGUES_PER_REQUEST = 3  # more asks than this at once would crowd the client's inbox: asked about instead
-# What may stand between the names of a list: a comma or an "and", after the end of an address in brackets or
-# a specialty in brackets ("Maya Chen (massage), Lio Park and ...").
-_LIST_GAP = re.compile(r"[ \t>)\]\"']*(?:\([^()\n]{0,60}\)[ \t]*)?(?P<comma>,)?[ \t]*"
-                       r"(?:(?P<joined>and|&|\+|plus|as well as|und|sowie|et|ainsi que|y|e|en|och|samt|og|i|oraz|ja|"
-                       r"és)[ \t]+)?", re.IGNORECASE)
+_JOINERS = r"and|&|\+|plus|as well as|und|sowie|et|ainsi que|y|e|en|och|samt|og|i|oraz|ja|és"
+# What may stand between the names of a list: a comma or an "and" (a line may end there), after the end of an
+# address in brackets or a specialty in brackets ("Maya Chen (massage), Lio Park and ...").
+_LIST_GAP = re.compile(rf"[ \t>)\]\"']*(?:\([^()\n]{{0,60}}\)[ \t]*)?(?P<comma>,)?[ \t]*\n?[ \t]*"
+                       rf"(?:(?P<joined>{_JOINERS})(?!\w)[ \t]*\n?[ \t]*)?", re.IGNORECASE)
+# What, right after a list, makes it something else: a choice ("Maya Chen and Lio Park\nor Jo Berg") or
+# someone of the last person's ("Lio Park's colleague").
+_LIST_NOT_ENDED = re.compile(r"['’]s(?!\w)|[ \t,]*\n?[ \t]*(?:or|oder|ou|o|of|eller|lub|albo|oppure)(?!\w)",
+                             re.IGNORECASE)
 # What may join an address to the name it belongs to: "Maya Chen <maya@...>", "Maya Chen (maya@...)".
 _SAME_PERSON_GAP = re.compile(r"[ \t<>()\[\],:\"']*")
 
 
-def _listed_colleagues(note: str, found: Sequence[Candidate], starting_at: int | None = None) -> tuple[Candidate, ...]:
-    """The colleagues of `found` when the note lists them, and only them, as one list ("Maya Chen and
-    Lio Park", "maya@..., lio@... and jo@..."), starting where it is asked to: two to
-    MAX_COLLEAGUES_PER_REQUEST people, each named by a mention that is theirs alone and nowhere else in
-    the note (where one is named again, "Maya thinks Lio would suit", the referrer may mean one of
-    them), joined by commas and an "and". Else ()."""
-    if not 2 <= len(found) <= MAX_COLLEAGUES_PER_REQUEST:
+def _list_at(text: str, start: int, pool: Sequence[Candidate]) -> tuple[Candidate, ...]:
+    """The people of `pool` that `text` lists from `start` on ("Maya Chen and Lio Park", "maya@..., lio@...
+    and jo@...", a name with its address or a specialty in brackets, wrapped over a line end): two to
+    MAX_COLLEAGUES_PER_REQUEST, joined by commas and an "and", each named by a mention that is theirs alone
+    (not the "Maya" of two Mayas), the list not going on as a choice or a possessive. Else ()."""
+    mentions = sorted(((m.start(), m.end(), c) for c in pool for m in _all_mentions(text, c)), key=lambda m: m[:2])
+    listed: list[Candidate] = []
+    joined = False
+    position, end = start, start
+    while True:
+        here = [(m_end, c) for m_start, m_end, c in mentions if m_start == position]
+        if len({c.email for _, c in here}) != 1:
+            if here:
+                return ()  # one mention could be two people's
+            break
+        candidate, end = here[0][1], max(m_end for m_end, _ in here)
+        for m_start, m_end, c in mentions:  # the same person's address right after their name
+            if c == candidate and m_start >= end and _SAME_PERSON_GAP.fullmatch(text, end, m_start):
+                end = max(end, m_end)
+        if candidate in listed:
+            return ()
+        listed.append(candidate)
+        gap = _LIST_GAP.match(text, end)
+        following = [c for m_start, _, c in mentions if m_start == gap.end()]
+        if not (gap.group("comma") or gap.group("joined")) or not following:
+            break
+        joined = joined or bool(gap.group("joined"))
+        position = gap.end()
+    if not joined or not 2 <= len(listed) <= MAX_COLLEAGUES_PER_REQUEST or _LIST_NOT_ENDED.match(text, end):
         return ()
-    spans = sorted(((match.start(), match.end(), candidate) for candidate in found
-                    for match in _all_mentions(note, candidate)), key=lambda span: span[:2])
-    runs: list[tuple[int, int, Candidate]] = []
-    for start, end, candidate in spans:
-        if runs and runs[-1][1] > start:
-            return ()  # one mention could be two people's ("Maya" of Maya Chen and Maya Alvarez)
-        if runs and runs[-1][2] == candidate and _SAME_PERSON_GAP.fullmatch(note, runs[-1][1], start):
-            runs[-1] = (runs[-1][0], end, candidate)
-        else:
-            runs.append((start, end, candidate))
-    if len(runs) != len(found) or starting_at is not None and runs[0][0] != starting_at:
-        return ()  # someone is named twice apart, or the list is not where the request puts it
-    gaps = [_LIST_GAP.fullmatch(note, before[1], after[0]) for before, after in zip(runs, runs[1:])]
-    if not all(gap and (gap.group("comma") or gap.group("joined")) for gap in gaps) or not any(
-            gap.group("joined") for gap in gaps if gap):
-        return ()
-    return tuple(candidate for _, _, candidate in runs)
+    return tuple(listed)
+
+
+def _listed_alone(text: str, found: Sequence[Candidate]) -> tuple[Candidate, ...]:
+    """The people of `found` when the short `text` (an answer to a question) lists them all, and no one else."""
+    starts = [m.start() for c in found for m in _all_mentions(text, c)]
+    listed = _list_at(text, min(starts), found) if starts else ()
+    return listed if len(listed) == len(found) else ()
 
 
 def _all_mentions(note: str, candidate: Candidate) -> list[re.Match[str]]:
-    """Every place the note names the candidate: their address, full name, or capitalised first name."""
+    """Every place the note names the candidate: their address, full name, or capitalised first name not
+    followed by another name ("Maya Alvarez" does not name Maya Chen)."""
     found = list(_mention_matches(note, candidate.email))
     if candidate.person is not None:
+        first = candidate.person.first_name
         full = list(_mention_matches(note, name_without_title(candidate.person.name)))
-        found += full + [m for m in _mention_matches(note, candidate.person.first_name, case_blind=False)
+        found += full + [m for m in _mention_matches(note, first, case_blind=False,
+                                                     regex=re.escape(first) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])")
                          if not any(f.start() <= m.start() < f.end() for f in full)]
     return found
 
@@ -813,7 +849,7 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     addresses = [a for a in addresses_in_text(answer) if a.email not in excluded]
     if addresses:
         found = _unique([directory.candidate(a.email, a.name) for a in addresses])
-        listed = _listed_colleagues(answer, found) if missing == "colleague" else ()
+        listed = _listed_alone(answer, found) if missing == "colleague" else ()
         return listed or (found[0],)
     if missing != "colleague":
         return ()
@@ -824,7 +860,7 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     if len(among_options) == 1:
         return (among_options[0],)
     if named:
-        return (named[0],) if len(named) == 1 else _listed_colleagues(answer, named)
+        return (named[0],) if len(named) == 1 else _listed_alone(answer, named)
     # "Did you mean Lio Park?" - "Yes"
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
         return options
@@ -872,15 +908,21 @@ def _trim(note: str) -> str:
     return note if len(note) <= MAX_NOTE_CHARS else note[: MAX_NOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def without_people(note: str, people: Iterable[tuple[str, str]]) -> str:
-    """The note with each (name, address) person's address, full name and capitalised first name replaced
-    by "[…]": each colleague of a request naming several reads it without the others the client is offered."""
-    for name, email in people:
-        full = name_without_title(name)
-        for phrase, case_blind in ((email, True), (full, True), (full.split()[0] if full else "", False)):
-            if phrase:
-                for match in reversed(list(_mention_matches(note, phrase, case_blind=case_blind))):
-                    note = note[:match.start()] + "[…]" + note[match.end():]
+def without_people(note: str, people: Iterable[Person], reader: Person) -> str:
+    """The note as `reader`, one colleague of a request naming several, reads it: without the others the
+    client is offered. Their address, website and full name are replaced by "[…]", and so is their first
+    name or surname alone, capitalised, unless the reader's own name has that word (Maya Chen's note
+    keeps the "Maya" of "Maya Alvarez")."""
+    own = {word.casefold() for word in name_without_title(reader.name).split()}
+    for person in people:
+        full = name_without_title(person.name)
+        words = full.split()
+        phrases = [(person.email, True), *((domain, True) for domain in _domains_of(person)), (full, True)]
+        phrases += [(word, False) for word in dict.fromkeys(words[:1] + words[-1:])
+                    if len(words) > 1 and len(word) > 1 and word.casefold() not in own]
+        for phrase, case_blind in phrases:
+            for match in reversed(list(_mention_matches(note, phrase, case_blind=case_blind))):
+                note = note[:match.start()] + "[…]" + note[match.end():]
     return note
 
 
