@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Callable
 
 from introbot.config import Config, Person
 from introbot.core.compose import Headers, Mailbox, compose
@@ -26,13 +25,11 @@ TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED
 class MailWriter:
     """Renders and addresses introbot's messages: headers come from code, words from the templates."""
 
-    def __init__(self, config: Config, renderer: Renderer, store: Store, rng: RandomBits,
-                 clock: Callable[[], datetime], directory: Directory):
+    def __init__(self, config: Config, renderer: Renderer, store: Store, rng: RandomBits, directory: Directory):
         self.config = config
         self.renderer = renderer
         self.store = store
         self.rng = rng
-        self.clock = clock
         self.directory = directory
         self.bot = config.bot.address
         self.domain = self.bot.split("@", 1)[1]

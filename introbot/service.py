@@ -162,7 +162,7 @@ class Service:
         self.practitioners = {p.email: p for p in config.practitioners}
         self.screen = HeaderScreen(self.practitioners)
         self.directory = Directory(config.practitioners + config.colleagues)
-        self.mail = MailWriter(config, renderer, store, rng, clock, self.directory)
+        self.mail = MailWriter(config, renderer, store, rng, self.directory)
         self.rules = workflow.Rules(remind_after=config.consent.remind_after,
                                     expire_after=config.consent.expire_after,
                                     note_when_sent=config.bot.referrer_notes == "each")

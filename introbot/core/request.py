@@ -594,16 +594,16 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
 
 
 def _named_colleagues(text: str, referrer: Person, directory: Directory, bot_address: str,
-                      client: Candidate | None, client_hint: str = "") -> list[Candidate]:
-    """Everyone but the referrer, the bot and the client that `text` names by address, name or website.
-    An address and a name for different people ("Lio could see her; her own address is ...") are two
-    candidates, not an address that wins."""
+                      client: Candidate | None, client_hint: str = "", hide_client_names: bool = True) -> list[Candidate]:
+    """Everyone but the referrer, the bot and the client that `text` names by address, name or website
+    (where the client's names, blanked, name no namesake unless `hide_client_names` is off). An address
+    and a name for different people ("Lio could see her; her own address is ...") are two candidates,
+    not an address that wins."""
     excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
     by_address = [directory.candidate(a.email, a.name) for a in addresses_in_text(text)
                   if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
-    named = [directory.candidate(p.email) for p in directory.named_in(_without_client_names(text, client, client_hint),
-                                                                      excluded)]
-    return _unique(by_address + named)
+    named_text = _without_client_names(text, client, client_hint) if hide_client_names else text
+    return _unique(by_address + [directory.candidate(p.email) for p in directory.named_in(named_text, excluded)])
 
 
 # Where a list of colleagues may start in a request: right after "introduce Sam to" (or "meet"), or, the
@@ -627,12 +627,8 @@ def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_
     # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
     starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
               if group in m.re.groupindex and m.start(group) >= 0]
-    excluded = frozenset({referrer.email, bot_address} | ({client.email} if client else set()))
     for start, reversed_order in dict.fromkeys(starts):
-        rest = text[start:]
-        pool = _unique([directory.candidate(a.email, a.name) for a in addresses_in_text(rest)
-                        if a.email not in excluded and not _is_bot_alias(a.email, bot_address)]
-                       + [directory.candidate(p.email) for p in directory.named_in(rest, excluded)])
+        pool = _named_colleagues(text[start:], referrer, directory, bot_address, client, hide_client_names=False)
         listed = _list_at(text, _LIST_LEAD.match(text, start).end(), pool)
         if listed and (not reversed_order or all(c.in_directory for c in listed)):
             return listed
