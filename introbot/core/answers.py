@@ -41,12 +41,15 @@ from introbot.core.quotes import WRITING_VERB
 #  4. After a yes, the next sentences (up to a sign-off, at most 60 words) may still take it back:
 #     a no, a hedge or a sentence that opens with "but"/"if" gives UNCLEAR. A later question does
 #     not ("Yes please. Does she do home visits?" is a yes; the question is for the colleague).
-#     After a no, later sentences are not read: a no is safe and stays a no. A "maybe"/"might" whose
+#     After a no, later sentences take nothing back, but a plain yes in one ("I already have a GP. Yes
+#     please to the introduction", "No. Actually yes, go ahead") may be the answer: UNCLEAR, never a no
+#     that loses them the introduction. A "maybe"/"might" whose
 #     clause says what the colleague may do for the person is about her, not the consent: "Yes
 #     please. Maybe she can help with my shoulder too", "Yes please, I think she might be able to
 #     help", "Ja gerne. Vielleicht kann sie mir helfen". It needs a help verb and the colleague as a
 #     third-person pronoun, and nothing else in that clause that negates, contrasts, conditions,
-#     hedges otherwise, says "you" ("Maybe you could help me find someone else") or "instead". A
+#     hedges otherwise, says "you" ("Maybe you could help me find someone else"), "instead", or
+#     makes her help the decision itself ("Maybe she can help me decide whether I want this"). A
 #     clause without them ("Yes. Maybe, I'm not sure") or in the yes's own clause ("Yes maybe she
 #     can help") still doubts, and a "maybe" with no yes before it decides as a hedge.
 #  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
@@ -54,8 +57,9 @@ from introbot.core.quotes import WRITING_VERB
 #     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
 #     are hedges. A question opening with how/why/who and a would-be modal that names a refusal waves
 #     it away, and is a yes like "why not": "How could I say no!", "Why would I decline?", "Wie
-#     könnte ich nein sagen?", "¿Cómo voy a decir que no?". Not "How do/can I say no?" (it may ask
-#     how to decline), and since it only implies its yes, anything after it but another yes or thanks
+#     könnte ich nein sagen?", "¿Cómo voy a decir que no?". Not "How do/can/should I say no?", nor
+#     one that asks for a manner ("How could I say no politely?", "... ohne sie zu verletzen?"): they
+#     ask how to decline. Since it only implies its yes, anything after it but another yes or thanks
 #     ("Why would I say no? Because I'm moving away.") makes it UNCLEAR.
 #  6. Praise words ("Great!", "Perfect, thanks", "Super") are a yes only when they are all their
 #     clause says: "a great therapist already" is not a yes. Likewise "Pass." and "STOP" are a no
@@ -620,6 +624,11 @@ _HELP_WORDS = frozenset(_fold(word) for word in (
 _INSTEAD = frozenset(_fold(word) for word in (
     "instead", "rather", "else", "plutôt", "place", "stattdessen", "lieber", "cambio", "lugar", "vez", "invece",
     "plaats", "istället", "stället", "stedet", "zamiast"))
+# ... nor when she is to help with the decision itself ("Maybe she can help me decide whether I want this").
+_WHETHER = frozenset(_fold(word) for word in (
+    "decide", "deciding", "whether", "if", "décider", "savoir", "si", "entscheiden", "ob", "decidir", "saber",
+    "decidere", "capire", "se", "beslissen", "kiezen", "of", "bestämma", "besluta", "om", "beslutte", "bestemme",
+    "zdecydować", "czy"))
 _THIRD_PERSON = {lang: frozenset(_fold(word) for word in words.split()) for lang, words in {
     "en": "she he they", "fr": "elle il elles ils qu'elle qu'il qu'elles qu'ils", "de": "sie er",
     "es": "ella él ellas ellos", "it": "lui loro", "pt": "ela ele elas eles", "nl": "ze zij hij",
@@ -872,6 +881,7 @@ def _read(new_text: str) -> _Text:
     # "How could I say no?", "Wie könnte ich nein sagen?": how or why, with a would-be modal.
     waving_away = {word.sentence for word in words if word.folded in _RHETORICAL_MODALS
                    and words[sentence_start[word.sentence]].folded in _RHETORICAL_OPENERS}
+    waving_away -= {word.sentence for word in words if word.folded in _MANNER}
     waving_away &= {words[start].sentence for entry, start, end in found if _names_a_refusal(entry, words, start, end)}
     for entry, start, end in found:
         clause = words[start].clause
@@ -908,9 +918,17 @@ _RHETORICAL_OPENERS = frozenset(_fold(word) for word in (
 # The would-be modal of a question that waves a refusal away ("How could I say no?", "Why would I decline?",
 # "¿Cómo voy a decir que no?"); "How do I say no?" and "How can I say no?" may ask for the way to decline.
 _RHETORICAL_MODALS = frozenset(_fold(word) for word in (
-    "could", "would", "should", "pourrais", "pourrait", "devrais", "dirais", "könnte", "würde", "sollte", "soll",
-    "podría", "diría", "debería", "voy", "iba", "potrei", "direi", "dovrei", "poderia", "diria", "deveria", "vou",
-    "iria", "zou", "skulle", "kunne", "mógłbym", "mogłabym", "miałbym", "miałabym"))
+    "could", "would", "pourrais", "pourrait", "dirais", "könnte", "würde", "podría", "diría", "voy", "iba",
+    "potrei", "direi", "poderia", "diria", "vou", "iria", "zou", "skulle", "kunne", "mógłbym", "mogłabym", "miałbym",
+    "miałabym"))
+# ... unless it asks for a manner ("How could I say no politely?", "Wie könnte ich nein sagen, ohne sie zu
+# verletzen?"): then it asks how to decline. "Should" ("How should I say no?") always asks it.
+_MANNER = frozenset(_fold(word) for word in (
+    "politely", "nicely", "kindly", "gently", "tactfully", "without", "poliment", "gentiment", "délicatement",
+    "sans", "höflich", "nett", "freundlich", "taktvoll", "ohne", "educadamente", "amablemente", "delicadamente",
+    "sin", "gentilmente", "cortesemente", "delicatamente", "senza", "sem", "beleefd", "netjes", "vriendelijk",
+    "zonder", "artigt", "snällt", "vänligt", "utan", "pænt", "høfligt", "venligt", "uden", "høflig", "pent",
+    "vennlig", "uten", "grzecznie", "uprzejmie", "delikatnie", "bez"))
 # A refusal that such a question may name without "say": "Why would I decline?", "Hur skulle jag kunna tacka nej?"
 _REFUSALS = frozenset({"decline", "décline", "décliner"})
 
@@ -1093,7 +1111,7 @@ class _Sentence:
             second = frozenset().union(*(_SECOND_PERSON[lang] for lang in self._langs))
             self._help_read[clauses] = (
                 all(hit.kind == _Kind.HEDGE and hit.entry.phrase in _MODAL_HEDGES for hit in others)
-                and bool(words & _HELP_WORDS) and bool(words & third) and not words & (second | _INSTEAD))
+                and bool(words & _HELP_WORDS) and bool(words & third) and not words & (second | _INSTEAD | _WHETHER))
         return self._help_read[clauses]
 
     def _alone(self, hit: _Hit) -> bool:
@@ -1197,7 +1215,10 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         if hits:
             return f"{rule} {_quoted(hits[0])}"
     if said.no:
-        return None
+        # "I already have a GP. Yes please to the introduction": a plain yes after the no may be the answer.
+        later_yes = next((hit for later in after if not later.no for hit in later.yes
+                          if hit.kind == _Kind.YES and hit.entry.kind != _Kind.SOFT_YES), None)
+        return f"no, then yes {_quoted(later_yes)}" if later_yes else None
     if not said.yes:
         return "a question without an answer"
     if said.asks:

@@ -175,14 +175,17 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Oui mais pas avant mars.", UNCLEAR),
     ("Ja, vielleicht.", UNCLEAR),
     ("Ja, maybe.", UNCLEAR),
-    # rule 4: later sentences may take a yes back, not a no; a later question keeps the yes
+    # rule 4: later sentences may take a yes back; after a no only a plain yes clouds it; a later question keeps
+    # the yes
     ("Yes!\n\nActually no, sorry.", UNCLEAR),
     ("Yes please.\nBut only after Easter.", UNCLEAR),
     ("Sure. Hmm, actually, let me think.", UNCLEAR),
     ("Yes please. Does she do home visits?", YES),
     ("Yes please, I've had back pain for years but it's getting worse.", UNCLEAR),
     ("Yes please.\nI've had back pain for years but it's getting worse.", YES),
-    ("No.\nActually yes, go ahead.", NO),
+    ("No.\nActually yes, go ahead.", UNCLEAR),
+    ("I already have a GP. Yes please to the introduction.", UNCLEAR),
+    ("No thanks. Great work though!", NO),
     ("No thanks. Happy to hear about others in the future though.", NO),
     ("Yes please!\n\nThanks,\nSam\nNo. 4 Harbour Road", YES),
     # rule 5: idioms
