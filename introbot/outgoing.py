@@ -25,7 +25,8 @@ TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED
 class MailWriter:
     """Renders and addresses introbot's messages: headers come from code, words from the templates."""
 
-    def __init__(self, config: Config, renderer: Renderer, store: Store, rng: RandomBits, directory: Directory):
+    def __init__(self, config: Config, renderer: Renderer, store: Store, rng: RandomBits, directory: Directory,
+                 rules: Rules):
         self.config = config
         self.renderer = renderer
         self.store = store
@@ -34,7 +35,7 @@ class MailWriter:
         self.bot = config.bot.address
         self.domain = self.bot.split("@", 1)[1]
         self.practitioners = {p.email: p for p in config.practitioners}
-        self.rules = Rules(expire_after=config.consent.expire_after)
+        self.rules = rules  # the service's: which sibling intros close with this one
 
     def write(self, effect: Send, intro: Intro | None, referrer: Person | None, message: EmailMessage | None,
               now: datetime) -> Outgoing:

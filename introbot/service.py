@@ -162,10 +162,10 @@ class Service:
         self.practitioners = {p.email: p for p in config.practitioners}
         self.screen = HeaderScreen(self.practitioners)
         self.directory = Directory(config.practitioners + config.colleagues)
-        self.mail = MailWriter(config, renderer, store, rng, self.directory)
         self.rules = workflow.Rules(remind_after=config.consent.remind_after,
                                     expire_after=config.consent.expire_after,
                                     note_when_sent=config.bot.referrer_notes == "each")
+        self.mail = MailWriter(config, renderer, store, rng, self.directory, self.rules)
         # The IMAP thread and the event loop both step intros: one at a time, so no update is lost.
         self._lock = threading.RLock()
         self.budget = TimeBudget(config.limits.message_time_budget.total_seconds())

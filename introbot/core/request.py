@@ -823,8 +823,7 @@ _ALL = (r"all|all of them|all three|alle|alle drei|tous|toutes|tous les trois|to
         r"tutti e tre|alle drie|allemaal|alla|alla tre|alle tre|wszyscy|wszystkie|wszystkich")
 _POLITE = r"please|pls|thanks|thank you|bitte|danke|svp|merci|por favor|gracias|per favore|grazie|graag|tack|tak|takk|proszę"
 _EVERY_OPTION = re.compile(rf"\W*(?:(?P<both>{_BOTH})|(?:{_ALL}))(?:[\s,.!]+(?:{_POLITE}))?\W*", re.IGNORECASE)
-_NUMBERS = re.compile(r"\D{0,12}?\d{1,2}(?:[ \t]*(?:,|&|\+|and|und|et|y|e|en|och|og|i|oraz)[ \t]*\d{1,2})*\D{0,12}",
-                      re.IGNORECASE)
+_NUMBERS = re.compile(rf"\D{{0,12}}?\d{{1,2}}(?:[ \t]*(?:,|{_JOINERS})[ \t]*\d{{1,2}})*\D{{0,12}}", re.IGNORECASE)
 
 
 def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, ...], directory: Directory,
