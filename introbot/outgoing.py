@@ -131,6 +131,9 @@ class MailWriter:
             context["options"] = [_person_context(directory_party(Role.COLLEAGUE, self.directory.candidate(e),
                                                                   self.config.bot.language))
                                   for e in intro.candidates]
+        if effect.kind is Kind.CANCELLED:  # the other requests the same words stopped ("hold off on Sam")
+            stopped = [self.store.intro(intro_id) for intro_id in effect.detail.split()]
+            context["also_cancelled"] = [_status_line(s, now) for s in stopped if s is not None]
         if effect.kind is Kind.CONFIRM_REQUEST:  # the template joins the names in its own language
             context["further_colleagues"] = [p.name or p.email for p in intro.further_colleagues]
         if effect.kind is Kind.REFERRER_DECLINED:

@@ -24,6 +24,7 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import strip_subject_prefixes
+from introbot.core.holding import holds_back, requests_meant
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -349,12 +350,18 @@ class Service:
         if practitioner is None:
             return Decision("ignored", IGNORED, "sender is not a listed practitioner")
         references = [message_id_key(m) for m in self._references(message)]
-        if self.store.handled_as(references, "request") is not None:
+        # A reply in the thread of an earlier request is no new request; it counts only to stop that one
+        # ("Sorry, please ignore my last email").
+        if self.store.handled_as(references, "request") is not None and not self._holds_back(message, practitioner):
             return Decision("ignored", IGNORED, "a reply in the thread of an earlier request")
         doubt = self._authenticity(raw, message, sender.domain)
         if doubt is not None:
             return self._confirm(message, practitioner, doubt, now)
         return self._request(message, practitioner, now)
+
+    def _holds_back(self, message: EmailMessage, practitioner: Person) -> bool:
+        understood = understand(message, practitioner, self.directory, self.bot)
+        return isinstance(understood, Understood) and understood.held_back
 
     def _authenticity(self, raw: bytes, message: EmailMessage, from_domain: str) -> str | None:
         """Why the message cannot be trusted to come from the practitioner, or None when it can.
@@ -392,6 +399,8 @@ class Service:
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("ignored", IGNORED, f"{doubt}; and it names the wrong people, so nothing is sent")
+        if understood.held_back:  # stopping requests takes an authenticated sender, as "cancel <id>" does
+            return Decision("ignored", IGNORED, f"{doubt}; and it asks not to introduce, so nothing is started or stopped")
         intro = replace(self._new_intro(understood, practitioner, message, now), state=IntroState.CONFIRMING)
         effects = [Send(Kind.CONFIRM_REQUEST, in_reply_to=intro.request_message_id)]
         return Decision("request", PROCESSED, f"{doubt}; asked the practitioner to confirm", intro, effects,
@@ -514,12 +523,14 @@ class Service:
                          message), now)
         if intro.state is IntroState.FAILED:
             return self._readdress(intro, message, now)
+        answer = self._own_words(message, self._mail_to(intro, None))
+        if intro.state.open and holds_back(answer):  # "Never mind, she found someone" to the question or a note
+            return self._stop([intro] + [s for s in self.store.siblings(intro) if s.state.open], message, now)
         if intro.state is not IntroState.CLARIFYING:
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
         known = (intro.client, intro.colleague, *intro.further_colleagues)
         excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
-        answer = self._own_words(message, self._mail_to(intro, None))
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
@@ -624,11 +635,39 @@ class Service:
                             effects=[Send(Kind.REFUSED, detail=understood.why,
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
+        if understood.held_back:
+            return self._hold_back(understood, practitioner, message, now)
         intro = self._new_intro(understood, practitioner, message, now)
         intro, effects = workflow.start(intro, now, self.rules, self.rng)
         done = f"asked the referrer for the {understood.missing}" if understood.missing else "consent asked"
         return self._with_further_intros(
             Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
+
+    def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
+                   now: datetime) -> Decision:
+        """ "Please don't introduce Sam to Maya yet", "hold off on Sam": the open requests of the sender it
+        means stop quietly, as `cancel` stops them, and one line tells the referrer which; when it means
+        none, nothing is started and the line says so."""
+        in_reply_to = safe_message_id(message.get("Message-ID"))
+        client = understood.client.email if understood.client and not understood.client.in_directory else None
+        colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues, *understood.options) if c}
+        meant = requests_meant(understood.note, self.store.intros(referrer=practitioner.email), client, colleagues,
+                               set(self._references(message)))
+        if not meant:
+            return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,
+                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail="held-back", in_reply_to=in_reply_to)])
+        return self._stop(meant, message, now)
+
+    def _stop(self, intros: list[Intro], message: EmailMessage, now: datetime) -> Decision:
+        """The referrer's open `intros` stopped quietly, as `cancel` stops them, with one note to the
+        referrer naming them all (several colleagues of one request, or two of Sam's)."""
+        stopped = []
+        for intro in intros:
+            after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+            stopped.append(Decision("command", PROCESSED, "held back by the referrer", after, effects, message))
+        stopped[0].effects.append(Send(Kind.CANCELLED, in_reply_to=safe_message_id(message.get("Message-ID")),
+                                       detail=" ".join(i.id for i in intros[1:])))
+        return replace(stopped[0], further=stopped[1:])
 
     def _with_further_intros(self, decision: Decision, now: datetime) -> Decision:
         """The decision with an intro of its own for each further colleague, once its intro started asking."""

@@ -13,6 +13,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward
+from introbot.core.holding import holds_back
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
@@ -51,6 +52,7 @@ class Understood:
     client_language: str | None = None  # what the client's own words (or the referrer's to them) are in
     # "Introduce Sam to Maya Chen and Lio Park": the colleagues after the first, each an intro of its own.
     further_colleagues: tuple[Candidate, ...] = ()
+    held_back: bool = False  # the referrer's words ask not to introduce (yet): "Please don't introduce Sam yet"
 
     @property
     def missing(self) -> str:
@@ -328,8 +330,9 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
     forward = find_forward(message)
     others = _other_recipients(message, referrer, directory, bot_address)
     if forward is not None:
-        result = _from_forward(replace(forward, note=forward.note[:_MAX_REQUEST_CHARS]), referrer, directory,
-                               bot_address, others)
+        own_text = forward.note[:_MAX_REQUEST_CHARS]
+        result = _from_forward(replace(forward, note=own_text), referrer, directory, bot_address, others)
+        own_text = split_reply(own_text).new_text or own_text
     else:
         own_text = split_reply(body_text(message)).new_text[:_MAX_REQUEST_CHARS]
         if others:
@@ -337,9 +340,7 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         else:
             result = _from_direct_line(own_text, referrer, directory, bot_address)
         result = _with_guesses(result, result.note, referrer, directory, bot_address)
-    if isinstance(result, Understood):
-        return _refuse_if_wrong_people(result, referrer, bot_address)
-    return result
+    return _refuse_if_wrong_people(replace(result, held_back=holds_back(own_text)), referrer, bot_address)
 
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,

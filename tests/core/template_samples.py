@@ -47,6 +47,8 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
                     "options": [dict(COLLEAGUE), dict(OPTION)]}
     if kind is Kind.CONFIRM_REQUEST:
         context["further_colleagues"] = []
+    if kind is Kind.CANCELLED:
+        context["also_cancelled"] = []
     if kind is Kind.REFERRER_DECLINED:
         context["declined_by"] = "Maya Chen"
     if kind is Kind.REFERRER_EXPIRED:
@@ -94,6 +96,7 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("refused, naming the bot", Kind.REFUSED, {"reason": "bot-address"}),
         ("refused, naming themself", Kind.REFUSED, {"reason": "self"}),
         ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),
+        ("refused, held back with nothing open", Kind.REFUSED, {"reason": "held-back"}),
         ("referrer_expired, both silent", Kind.REFERRER_EXPIRED, {"silent": ["Sam Rivera", "Inés Ortega"]}),
         ("referrer_expired, for two more colleagues", Kind.REFERRER_EXPIRED,
          {"silent": ["Sam Rivera"], "also_closed": ["Noor Haddad", "Inés Ortega"]}),
@@ -116,6 +119,9 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("confirm_request, several colleagues", Kind.CONFIRM_REQUEST,
          {"further_colleagues": ["Noor Haddad", "Inés Ortega"]}),
         ("cancelled, no colleague", Kind.CANCELLED, {"colleague": None}),
+        ("cancelled, with two more", Kind.CANCELLED,
+         {"also_cancelled": [{"id": "m4p7r2cd", "client": "Sam Rivera", "colleague": "Noor Haddad", "waiting_for": "",
+                              "age_days": 1}]}),
         ("pass_on, no first names", Kind.PASS_ON,
          {"writer": _unnamed(CLIENT["email"]), "reader": dict(COLLEAGUE, first_name="")}),
         ("stepped_out, no first names", Kind.STEPPED_OUT,
