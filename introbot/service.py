@@ -23,13 +23,13 @@ from introbot.core.answers import Answer, Reading
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
-from introbot.core.forwards import strip_subject_prefixes
-from introbot.core.holding import holds_back, requests_meant
+from introbot.core.forwards import find_forward, strip_subject_prefixes
+from introbot.core.holding import asks, asks_how_it_stands, holds_back, requests_meant
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
-from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, resolve_clarification,
-                                   understand, without_people)
+from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, corrected_colleague,
+                                   resolve_clarification, takes_no_option, understand, without_people)
 from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
@@ -38,7 +38,7 @@ from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, 
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
-from introbot.model import Intro, IntroState, Kind, Outcome, Party, Purpose, Role, Send
+from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Purpose, Role, Send
 from introbot.outgoing import MailWriter, directory_party
 from introbot.privacy import Purged, purge
 
@@ -352,16 +352,76 @@ class Service:
         references = [message_id_key(m) for m in self._references(message)]
         # A reply in the thread of an earlier request is no new request; it counts only to stop that one
         # ("Sorry, please ignore my last email").
-        if self.store.handled_as(references, "request") is not None and not self._holds_back(message, practitioner):
+        earlier = self.store.handled_as(references, "request")
+        replied = self._request_of(earlier) if earlier is not None else []
+        own_text = split_reply(body_text(message)).new_text
+        correction = next(((i, c) for i in replied if (c := self._corrected_colleague(own_text, i)) is not None), None)
+        if earlier is not None and correction is None and not self._still_for_introbot(message, practitioner, replied, now):
             return Decision("ignored", IGNORED, "a reply in the thread of an earlier request")
         doubt = self._authenticity(raw, message, sender.domain)
         if doubt is not None:
+            if correction is not None:  # changing a request takes an authenticated sender, as cancelling does
+                return Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
             return self._confirm(message, practitioner, doubt, now)
+        if correction is not None:  # "Sorry, I meant Lio Park, not Maya", in reply to the request itself
+            return self._correct(*correction, message, now)
         return self._request(message, practitioner, now)
 
-    def _holds_back(self, message: EmailMessage, practitioner: Person) -> bool:
+    def _corrected_colleague(self, text: str, intro: Intro) -> Candidate | None:
+        """The colleague the referrer's `text` puts in the place of the open `intro`'s, before that one
+        was introduced: see corrected_colleague."""
+        if intro.colleague is None or not (intro.state in (IntroState.CONFIRMING, IntroState.ASKING) or (
+                intro.state is IntroState.CLARIFYING and intro.clarify_missing == "client")):
+            return None
+        excluded = frozenset({intro.referrer_email, self.bot} | ({intro.client.email} if intro.client else set()))
+        candidate = corrected_colleague(text, self.directory.candidate(intro.colleague.email), self.directory, excluded)
+        return candidate if candidate is None or candidate.email not in {p.email for p in intro.further_colleagues} \
+            else None
+
+    def _correct(self, intro: Intro, candidate: Candidate, message: EmailMessage, now: datetime) -> Decision:
+        """The open `intro` goes on with `candidate` as its colleague; the referrer's note loses the one it
+        named before (see workflow.redirect)."""
+        colleague = self._party(Role.COLLEAGUE, candidate)
+        before = intro.party(Role.COLLEAGUE)
+        note = without_people(intro.note, [Person(before.name, before.email, website=before.website)],
+                              Person(colleague.name, colleague.email, website=colleague.website))
+        (after, effects), begun = workflow.redirect(intro, colleague, note, now, self.rules, self.rng)
+        decision = self._with_further_intros(
+            Decision("correction", PROCESSED, "the referrer corrected the colleague", after, effects, message), now)
+        if begun is not None:
+            decision.further.append(Decision("correction", PROCESSED, "the corrected request: consent asked",
+                                             begun[0], begun[1], message))
+        return decision
+
+    def _request_of(self, intro_id: str) -> list[Intro]:
+        """The intros one request started: `intro_id`'s and its siblings' ("" for none)."""
+        intro = self.store.intro(intro_id) if intro_id else None
+        return [intro] + self.store.siblings(intro) if intro else []
+
+    def _still_for_introbot(self, message: EmailMessage, practitioner: Person, replied: list[Intro],
+                            now: datetime) -> bool:
+        """What a reply in the thread of an earlier request (the `replied` intros) may still say to introbot:
+        a command ("cancel <id>", "status"), words holding a request back ("Sorry, please ignore my last
+        email"), or another request ("Could you also introduce Kim to Lio Park?")."""
+        if self._command(message, practitioner, now) is not None:
+            return True
         understood = understand(message, practitioner, self.directory, self.bot)
-        return isinstance(understood, Understood) and understood.held_back
+        return isinstance(understood, Refusal) or understood.held_back or self._another_request(
+            message, understood, replied)
+
+    @staticmethod
+    def _another_request(message: EmailMessage, understood: Understood | Refusal, replied: list[Intro]) -> bool:
+        """A reply to the referrer's own request or to a note of ours that asks, in so many words, for an
+        introduction other than the `replied` ones ("Thanks! Could you also introduce Kim to Lio Park?");
+        "Thanks for the intro" or the same request said again is none."""
+        if not asks(split_reply(body_text(message)).new_text):
+            return False
+        if isinstance(understood, Refusal):
+            return True  # asked for, naming the wrong people: the referrer hears why
+        colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues) if c}
+        client = understood.client.email if understood.client else None
+        return not any(intro.colleague and intro.colleague.email in colleagues
+                       and (client is None or (intro.client and intro.client.email == client)) for intro in replied)
 
     def _authenticity(self, raw: bytes, message: EmailMessage, from_domain: str) -> str | None:
         """Why the message cannot be trusted to come from the practitioner, or None when it can.
@@ -474,14 +534,7 @@ class Service:
                 return Decision("ignored", IGNORED, "an answer to an ask since sent to another address", intro)
             if sender != intro.party(match.role).email:
                 return self._answered_elsewhere(intro, match.role, sender, now)
-            reading = self._read_answer(message, intro, match.role)
-            agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
-            if reading.language:  # answer people in the language they answered in
-                intro = intro.with_party(replace(intro.party(match.role), language=reading.language))
-            event = workflow.Answered(match.role, agrees, message_id)
-            after, effects = workflow.step(intro, event, now, self.rules, self.rng)
-            return Decision("answer", PROCESSED, f"{match.role.value} answered: {reading.answer.value} "
-                            f"({reading.reason})", after, effects, message)
+            return self._consent_answer(intro, match.role, message, now)
         if match.purpose is Purpose.THREAD:
             writer = intro.role_of(sender)
             if writer is None:
@@ -492,6 +545,35 @@ class Service:
             verdict = "reply in the intro's thread: " + ("passed on" if effects else "already with the other party")
             return Decision("thread", PROCESSED, verdict, after, effects, message)
         return self._referrer_reply(intro, sender, message, now)
+
+    def _consent_answer(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
+        reading = self._read_answer(message, intro, role)
+        agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+        if reading.language:  # answer people in the language they answered in
+            intro = intro.with_party(replace(intro.party(role), language=reading.language))
+        event = workflow.Answered(role, agrees, safe_message_id(message.get("Message-ID")))
+        after, effects = workflow.step(intro, event, now, self.rules, self.rng)
+        return Decision("answer", PROCESSED, f"{role.value} answered: {reading.answer.value} ({reading.reason})",
+                        after, effects, message)
+
+    def _forwarded_ours(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
+        """A practitioner who forwards one of introbot's own messages to intro@ ("Yes, happy to see Sam" above
+        the ask they got as a colleague) makes no request. Their note answers the one ask of theirs still
+        waiting; with none or several, one line says to reply to the ask itself."""
+        if self.domain not in body_text(message).lower() and not any(
+                part.get_content_type() == "message/rfc822" for part in message.walk()):
+            return None  # nothing of ours in it: spares the forward parser (a third of a request's reading)
+        forward = find_forward(message)
+        if forward is None or not any(m.sender_address and (m.sender_address == self.bot or tokens_in_addresses(
+                [m.sender_address], self.bot)) for m in forward.messages):
+            return None
+        waiting = [(intro, role) for intro in self.store.intros(IntroState.ASKING)
+                   if (role := intro.role_of(practitioner.email)) is not None and intro.party(role).consent is Consent.ASKED]
+        if len(waiting) == 1:
+            return self._consent_answer(*waiting[0], message, now)
+        return Decision("refused", PROCESSED, "a forward of introbot's own mail, not a request", message=message,
+                        referrer=practitioner, effects=[Send(Kind.REFUSED, detail="forwarded-ours",
+                                                             in_reply_to=safe_message_id(message.get("Message-ID")))])
 
     def _answered_elsewhere(self, intro: Intro, role: Role, sender: str, now: datetime) -> Decision:
         """A reply with a party's token from another address counts for nothing. Unless it came from someone
@@ -510,6 +592,16 @@ class Service:
         # own authentication, proves the answer is theirs (RELIABILITY 23).
         if sender != intro.referrer_email:
             return Decision("ignored", IGNORED, "a reply to mail for the referrer, from someone else", intro)
+        practitioner = self.practitioners.get(sender)
+        command = self._command(message, practitioner, now) if practitioner else None
+        if command is not None:  # "cancel <id>" typed as a reply to a note of ours
+            return command
+        answer = self._own_words(message, self._mail_to(intro, None))
+        if intro.state.open and holds_back(answer):  # "Never mind, she found someone" to a question or a note
+            return self._stop([intro] + [s for s in self.store.siblings(intro) if s.state.open], message, now)
+        corrected = self._corrected_colleague(answer, intro)
+        if corrected is not None:  # "Yes, but I meant Lio Park, not Maya", to the confirmation or any note
+            return self._correct(intro, corrected, message, now)
         if intro.state is IntroState.CONFIRMING:
             reading = self._read_answer(message, intro, None)
             if reading.answer is Answer.UNCLEAR:
@@ -523,16 +615,18 @@ class Service:
                          message), now)
         if intro.state is IntroState.FAILED:
             return self._readdress(intro, message, now)
-        answer = self._own_words(message, self._mail_to(intro, None))
-        if intro.state.open and holds_back(answer):  # "Never mind, she found someone" to the question or a note
-            return self._stop([intro] + [s for s in self.store.siblings(intro) if s.state.open], message, now)
         if intro.state is not IntroState.CLARIFYING:
+            if practitioner and self._another_request(message, understand(message, practitioner, self.directory,
+                                                                          self.bot), self._request_of(intro.id)):
+                return self._request(message, practitioner, now)
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
         options = tuple(self.directory.candidate(e) for e in intro.candidates)
         known = (intro.client, intro.colleague, *intro.further_colleagues)
         excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
+            if takes_no_option(answer) or self._read_answer(message, intro, None).answer is Answer.NO:  # "Neither"
+                return self._stop([intro], message, now)
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
         name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
@@ -629,6 +723,15 @@ class Service:
         command = self._command(message, practitioner, now)
         if command is not None:
             return command
+        forwarded_ours = self._forwarded_ours(message, practitioner, now)
+        if forwarded_ours is not None:
+            return forwarded_ours
+        own_text = split_reply(body_text(message)).new_text
+        if asks_how_it_stands(own_text) and requests_meant(own_text, self.store.intros(referrer=practitioner.email),
+                                                           None, set(), set()):
+            # "Any news about Sam?": where the practitioner's open requests stand, not another request for Sam.
+            return Decision("command", PROCESSED, "a question after an open request: status sent", referrer=practitioner,
+                            message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",

@@ -1,4 +1,5 @@
-"""A practitioner's words asking introbot not to introduce (yet), and which of their open requests they mean."""
+"""What a practitioner's words say about their requests besides asking for one: not (yet), how does it stand,
+and which of their open requests they mean."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ _VERB = (r"introduc\w*|intro|connect(?:ing)?|refer(?:ring)?|put(?:ting)?[ \t]+\w
 # "noch nicht vorstellen", "ne pas la présenter", "no la presentes", "non presentarla", "niet voorstellen"),
 # with a few words that may stand between ("don't go ahead and introduce", "ne la lui présente").
 _NOT = (r"don['’]?t|do[ \t]+not|dont|(?:you|rather)[ \t]+not|no[ \t]+need[ \t]+to|not[ \t]+to|never|shouldn['’]?t|should[ \t]+not"
-        r"|hold[ \t]+off(?:[ \t]+on)?|nicht|kein\w*|ne[ \t]+pas|ne|no|non|niet|não|nao")
-_BETWEEN = (r"yet|please|just|now|actually|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?"
+        r"|hold[ \t]+off(?:[ \t]+on)?|cancel|stop|withdraw|call[ \t]+off|nicht|kein\w*|ne[ \t]+pas|ne|no|non|niet|não|nao")
+_BETWEEN = (r"yet|please|just|now|actually|the|my|this|that|our|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?"
             r"|bitte|noch|jetzt|erst|mehr|mit|la|le|les|lui|leur|l['’]|lo|los|las|li|o|a|ainda|encore|tout[ \t]+de[ \t]+suite"
             r"|ancora|todavía|todavia|aún|aun|nog|even")
 _NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:[ \t]+(?:{_BETWEEN}))*[ \t]*(?:{_VERB})(?!\w)", re.IGNORECASE)
@@ -36,6 +37,8 @@ _ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]
                       r"(?:e-?mail|message|request)|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this"
                       r"|my[ \t]+(?:last[ \t]+)?request))(?!\w)", re.IGNORECASE | re.MULTILINE)
 _ASKED = re.compile(rf"(?<!\w)(?:{_VERB})(?!\w)", re.IGNORECASE)
+# Before those words, what makes them a thing talked about, not asked for: "thanks for the intro", "for introducing".
+_TALKED_ABOUT = re.compile(r"(?<!\w)(?:for|the|an|a|your|this|that|my|our)[ \t]+$", re.IGNORECASE)
 
 
 def holds_back(text: str) -> bool:
@@ -43,9 +46,35 @@ def holds_back(text: str) -> bool:
     to Maya yet", "hold off on Sam", "I'll let you know when to introduce them", "bitte noch nicht
     vorstellen". A request said anywhere beside it ("Don't introduce her to Maya; introduce her to Lio")
     keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line."""
-    held = [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
-    asked = [m for m in _ASKED.finditer(text) if not any(start <= m.start() < end for start, end in held)]
-    return not asked and bool(held or _ON_HOLD.search(text))
+    return not asks(text) and bool(_held(text) or _ON_HOLD.search(text))
+
+
+def asks(text: str) -> bool:
+    """`text` asks for an introduction in so many words ("Could you also introduce Kim to Lio Park?"), not
+    negated nor put off; "Thanks for the intro!" is no request."""
+    held = _held(text)
+    return any(not any(start <= m.start() < end for start, end in held)
+               and not _TALKED_ABOUT.search(text, max(0, m.start() - 8), m.start()) for m in _ASKED.finditer(text))
+
+
+def _held(text: str) -> list[tuple[int, int]]:
+    return [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
+
+
+# A question after a request's progress: "Any news about Sam?", "Has Sam answered yet?", "Wie ist der Stand?"
+_HOW_IT_STANDS = re.compile(
+    r"(?<!\w)(?:any[ \t]+news|news[ \t]+(?:on|about|of)|any[ \t]+update|an[ \t]+update|updates?[ \t]+on|status[ \t]+of"
+    r"|heard[ \t]+(?:back|from|anything)|hear[ \t]+back|answered|replied|responded|got[ \t]+back|get[ \t]+back"
+    r"|where[ \t]+(?:are|do)[ \t]+(?:we|things)|how[ \t]+is[ \t]+it[ \t]+going|any[ \t]+word"
+    r"|neuigkeiten|stand[ \t]+der[ \t]+dinge|wie[ \t]+ist[ \t]+der[ \t]+stand|geantwortet|des[ \t]+nouvelles"
+    r"|du[ \t]+nouveau|où[ \t]+en[ \t]+est|répondu|novedades|noticias|ha[ \t]+respondido|contestado)(?!\w)",
+    re.IGNORECASE)
+
+
+def asks_how_it_stands(text: str) -> bool:
+    """`text` asks after a request's progress ("Any news about Sam? Has she answered yet?"), and asks for no
+    introduction in so many words."""
+    return "?" in text and _HOW_IT_STANDS.search(text) is not None and not asks(text)
 
 
 def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | None,

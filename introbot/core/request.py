@@ -824,7 +824,42 @@ _ALL = (r"all|all of them|all three|alle|alle drei|tous|toutes|tous les trois|to
         r"tutti e tre|alle drie|allemaal|alla|alla tre|alle tre|wszyscy|wszystkie|wszystkich")
 _POLITE = r"please|pls|thanks|thank you|bitte|danke|svp|merci|por favor|gracias|per favore|grazie|graag|tack|tak|takk|proszę"
 _EVERY_OPTION = re.compile(rf"\W*(?:(?P<both>{_BOTH})|(?:{_ALL}))(?:[\s,.!]+(?:{_POLITE}))?\W*", re.IGNORECASE)
+# A one-line answer taking none of them ("Neither, sorry", "keiner", "aucun des deux").
+_NONE = (r"neither|neither of them|none|none of them|none of those|keiner|keine|keinen|keiner von beiden|aucun|aucune|"
+         r"aucun des deux|aucune des deux|ni l'un ni l'autre|ninguno|ninguna|ninguno de los dos|nessuno|nessuna|"
+         r"nessuno dei due|nenhum|nenhuma|geen van beide|geen van beiden|geen|ingen|ingen av dem|ingen af dem|żaden|"
+         r"żadna|żadne")
+_NO_OPTION = re.compile(rf"\W*(?:no[,.!]?\s+)?(?:{_NONE})(?:[\s,.!]+(?:{_POLITE}|sorry|actually))*\W*", re.IGNORECASE)
 _NUMBERS = re.compile(rf"\D{{0,12}}?\d{{1,2}}(?:[ \t]*(?:,|{_JOINERS})[ \t]*\d{{1,2}})*\D{{0,12}}", re.IGNORECASE)
+
+
+# Words that say a colleague named before was the wrong one ("Sorry, I meant Lio Park", "Lio instead").
+_CORRECTING = re.compile(r"(?<!\w)(?:meant|i[ \t]+mean|instead|rather[ \t]+than|wrong|correction|mistake|typo|mix-?up"
+                         r"|meinte|statt|anstatt|verwechselt|plutôt|je[ \t]+voulais[ \t]+dire|erreur|en[ \t]+vez[ \t]+de"
+                         r"|en[ \t]+lugar[ \t]+de|quise[ \t]+decir|invece|in[ \t]+plaats[ \t]+van|i[ \t]+stället)(?!\w)",
+                         re.IGNORECASE)
+
+
+def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
+                        excluded: frozenset[str]) -> Candidate | None:
+    """The one other colleague `text` puts in the place of `colleague` ("Sorry, I meant Lio Park, not Maya",
+    "Lio Park instead of Maya"): named by address or name, with words of correcting or `colleague` ruled out
+    by a "not". None when it names no other, several, or someone outside the directory beside them (a new
+    client: "Sorry to bother you, could you also introduce Kim <...> to Lio Park?" is another request)."""
+    others = [a.email for a in addresses_in_text(text) if a.email not in excluded and a.email != colleague.email]
+    if any(directory.by_email(email) is None for email in others):
+        return None
+    named = _unique(others + [p.email for p in directory.named_in(text, excluded | {colleague.email})
+                              if not _ruled_out(text, directory.candidate(p.email))], key=str)
+    if len(named) != 1 or not (_CORRECTING.search(text) or _ruled_out(text, colleague)):
+        return None
+    return directory.candidate(named[0])
+
+
+def takes_no_option(answer: str) -> bool:
+    """The referrer's one-line answer to the question which colleague (or client) takes none of those offered."""
+    first_line = answer.strip().splitlines()[0] if answer.strip() else ""
+    return _NO_OPTION.fullmatch(first_line) is not None
 
 
 def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, ...], directory: Directory,

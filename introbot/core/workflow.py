@@ -123,15 +123,37 @@ def split_off_further_colleagues(intro: Intro, now: datetime, rules: Rules, rng:
     if not intro.further_colleagues or intro.state is not IntroState.ASKING:
         return intro, []
     client = intro.party(Role.CLIENT)
-    unasked_client = Party(role=Role.CLIENT, email=client.email, name=client.name, website=client.website,
-                           specialty=client.specialty, language=client.language, in_directory=client.in_directory)
-    steps = [begin(Intro(id=new_intro_id(rng), state=IntroState.ASKING, referrer_email=intro.referrer_email,
-                         referrer_name=intro.referrer_name, created_at=intro.created_at, updated_at=now,
-                         order=intro.order, client=unasked_client, colleague=colleague, note=intro.note,
-                         request_message_id=intro.request_message_id, referrer_token=new_token(rng),
-                         client_hint=intro.client_hint, language=intro.language), now, rules, rng)
+    steps = [begin(_afresh(intro, colleague, intro.note, intro.created_at, now, rng), now, rules, rng)
              for colleague in intro.further_colleagues if colleague.email != client.email]
     return replace(intro, further_colleagues=()), steps
+
+
+def redirect(intro: Intro, colleague: Party, note: str, now: datetime, rules: Rules,
+             rng: RandomBits) -> tuple[Step, Step | None]:
+    """The referrer's correction "Sorry, I meant Lio Park, not Maya": the request goes on with `colleague`
+    and `note` (the referrer's note without the colleague it named before). Before anyone was asked (the
+    request waits for its confirmation, whose answer this is, or for the client's address) the intro
+    itself changes; once asking, it stops quietly, as a cancelled one does (whoever was asked never hears
+    more of it), and an intro of its own begins for the new colleague, the client asked afresh."""
+    if intro.state is IntroState.CONFIRMING:
+        return step(replace(intro, colleague=colleague, note=note), Confirmed(True), now, rules, rng), None
+    if intro.state is IntroState.CLARIFYING and intro.clarify_missing == "client":
+        return (replace(intro, colleague=colleague, note=note, candidates=(), updated_at=now), []), None
+    if intro.state is not IntroState.ASKING:
+        return (intro, []), None
+    return step(intro, Cancelled(), now, rules, rng), begin(_afresh(intro, colleague, note, now, now, rng), now,
+                                                            rules, rng)
+
+
+def _afresh(intro: Intro, colleague: Party, note: str, created_at: datetime, now: datetime, rng: RandomBits) -> Intro:
+    """An intro of the same request for `colleague`, with its own id and tokens, nobody asked yet."""
+    client = intro.party(Role.CLIENT)
+    unasked_client = Party(role=Role.CLIENT, email=client.email, name=client.name, website=client.website,
+                           specialty=client.specialty, language=client.language, in_directory=client.in_directory)
+    return Intro(id=new_intro_id(rng), state=IntroState.ASKING, referrer_email=intro.referrer_email,
+                 referrer_name=intro.referrer_name, created_at=created_at, updated_at=now, order=intro.order,
+                 client=unasked_client, colleague=colleague, note=note, request_message_id=intro.request_message_id,
+                 referrer_token=new_token(rng), client_hint=intro.client_hint, language=intro.language)
 
 
 def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBits) -> Step:

@@ -97,6 +97,7 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("refused, naming themself", Kind.REFUSED, {"reason": "self"}),
         ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),
         ("refused, held back with nothing open", Kind.REFUSED, {"reason": "held-back"}),
+        ("refused, a forward of our own mail", Kind.REFUSED, {"reason": "forwarded-ours"}),
         ("referrer_expired, both silent", Kind.REFERRER_EXPIRED, {"silent": ["Sam Rivera", "Inés Ortega"]}),
         ("referrer_expired, for two more colleagues", Kind.REFERRER_EXPIRED,
          {"silent": ["Sam Rivera"], "also_closed": ["Noor Haddad", "Inés Ortega"]}),
