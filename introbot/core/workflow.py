@@ -150,7 +150,7 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
     if isinstance(event, Clarified):
         if intro.state is not IntroState.CLARIFYING:
             return intro, []
-        return begin(intro.with_party(event.party), now, rules, rng)
+        return _clarified(intro, event, now, rules, rng)
     if isinstance(event, Confirmed):
         if intro.state is not IntroState.CONFIRMING:
             return intro, []  # a second answer to the one confirmation changes nothing
@@ -356,6 +356,15 @@ def _thread_reply(intro: Intro, event: ThreadReply, now: datetime) -> Step:
         effects.append(Send(Kind.STEPPED_OUT, to=event.writer, in_reply_to=event.message_id))
         intro = intro.with_party(replace(writer, stepped_out_noted=True))
     return replace(intro, updated_at=now), effects
+
+
+def _clarified(intro: Intro, event: Clarified, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    """The referrer's answer supplies the party asked for. A request that named neither party ("introduce my
+    new client to someone good") still lacks the other one: the referrer is asked that next one-line question,
+    and the asks start only once both are known."""
+    intro = intro.with_party(event.party)
+    still_missing = "client" if intro.client is None else "colleague" if intro.colleague is None else ""
+    return start(replace(intro, clarify_missing=still_missing), now, rules, rng)
 
 
 def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, rng: RandomBits) -> Step:
