@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from introbot.model import Consent, IntroState, Kind, Role
-from tests.conversation import ADA, BOT, LIO, MAYA, SAM, new_message, reply
+from tests.conversation import ADA, BOT, LIO, MAYA, SAM, gmail_forward, new_message, reply
 from tests.service_world import Desk, Mail, as_received, our_results
 
 
@@ -49,3 +49,63 @@ def test_a_request_naming_neither_party_asks_for_the_client_then_for_the_colleag
     assert intro.state is IntroState.ASKING and intro.party(Role.CLIENT).email == SAM[1]
     assert intro.party(Role.COLLEAGUE).email == MAYA[1]
     assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value] and len(questions(desk)) == 2
+
+
+def forwarded(desk: Desk, note: str = "Maya, could you see Sam? Thanks, Ada") -> Mail:
+    """Ada forwards Sam's email to intro@ with `note` above it; Sam's ask is returned."""
+    client_mail = new_message(SAM, ADA, "Back pain", "Do you know someone who does massage?\n\nSam\n")
+    desk.receive(authenticated(gmail_forward(ADA, client_mail, note)))
+    [ask] = desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)
+    return ask
+
+
+def kinds_to(desk: Desk, person: tuple[str, str]) -> list[str]:
+    return [m.kind for m in desk.mail_to(person[1])]
+
+
+def outbox(desk: Desk) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.kind, m.recipients) for m in desk.mail()]
+
+
+def test_a_client_who_takes_back_his_yes_before_the_colleague_answers_is_not_introduced(desk):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    desk.now += timedelta(hours=1)
+    desk.answer(ask, SAM, "Actually, no - sorry, I've changed my mind. Please don't introduce me.")
+    [intro] = desk.store.intros()
+    assert intro.state is IntroState.DECLINED and intro.party(Role.CLIENT).consent is Consent.NO
+    [colleague_ask] = desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)
+    desk.answer(colleague_ask, MAYA, "Yes!")
+    desk.now += timedelta(days=8)
+    desk.service.sweep()
+    assert kinds_to(desk, ADA) == [Kind.REFERRER_DECLINED.value]  # the referrer hears once, as for any no
+    assert kinds_to(desk, MAYA) == [Kind.ASK_COLLEAGUE.value]  # Maya never learns of a no
+    assert kinds_to(desk, SAM) == [Kind.ASK_CLIENT.value]
+
+
+@pytest.mark.parametrize("afterthought", ["Yes, thanks again!", "Thanks! Can I ask what her prices are?"])
+def test_a_second_yes_or_a_question_after_the_yes_changes_nothing(desk, afterthought):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    before = outbox(desk)
+    desk.answer(ask, SAM, afterthought)
+    assert outbox(desk) == before and desk.store.intros()[0].state is IntroState.ASKING
+
+
+def test_a_no_after_the_introduction_went_out_is_too_late_and_tells_nobody_anything(desk):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    [colleague_ask] = desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)
+    desk.answer(colleague_ask, MAYA, "Yes!")
+    before = outbox(desk)
+    desk.answer(ask, SAM, "Actually no, I've changed my mind.")
+    assert outbox(desk) == before and desk.store.intros()[0].state is IntroState.INTRODUCED
+
+
+def test_with_a_standing_consent_colleague_the_introduction_goes_out_on_the_yes_and_a_later_no_is_too_late(desk):
+    ask = forwarded(desk, "Lio, could you see Sam? Ada")
+    desk.answer(ask, SAM, "Yes please")
+    assert kinds_to(desk, LIO) == [Kind.INTRODUCTION.value]
+    before = outbox(desk)
+    desk.answer(ask, SAM, "No, sorry, I've changed my mind.")
+    assert outbox(desk) == before and desk.store.intros()[0].state is IntroState.INTRODUCED
