@@ -172,7 +172,7 @@ def step(intro: Intro, event: Event, now: datetime, rules: Rules, rng: RandomBit
     if isinstance(event, Clarified):
         if intro.state is not IntroState.CLARIFYING:
             return intro, []
-        return begin(intro.with_party(event.party), now, rules, rng)
+        return _clarified(intro, event, now, rules, rng)
     if isinstance(event, Confirmed):
         if intro.state is not IntroState.CONFIRMING:
             return intro, []  # a second answer to the one confirmation changes nothing
@@ -277,11 +277,14 @@ def _natural_end(intro: Intro, now: datetime, rules: Rules) -> datetime:
 
 def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     party = intro.party(event.role)
+    # A yes holds only until the introduction goes out: a plain no after it is that party's no.
+    withdrawn = party.consent is Consent.YES and event.agrees is False
     readdressable = readdress_until(intro, rules) is not None and intro.unreachable != event.role.value
-    if readdressable and party.pending and event.agrees is not None:
+    if readdressable and (party.pending or withdrawn) and event.agrees is not None:
         return _answered_while_readdressable(intro, event, now, rules), []
-    # Single use: once a party has answered (or the intro has moved on), replays change nothing.
-    if intro.state is not IntroState.ASKING or not party.pending:
+    # Single use: once a party has answered (or the intro has moved on), replays, a second yes or an
+    # unclear afterthought change nothing.
+    if intro.state is not IntroState.ASKING or not (party.pending or withdrawn):
         return intro, []
     effects: list[Send] = []
     if event.agrees is None:
@@ -299,14 +302,15 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
 
 
 def _answered_while_readdressable(intro: Intro, event: Answered, now: datetime, rules: Rules) -> Intro:
-    """The other party answers (order "parallel") while the referrer may still give a new address for the one
-    who could not be reached: the answer is kept for when the intro is taken up again, and nobody is told
-    anything now. A yes waits like any yes: it hears at the natural end if the intro is not taken up."""
+    """The other party answers (order "parallel"), or takes back their yes, while the referrer may still give a
+    new address for the one who could not be reached: the answer is kept for when the intro is taken up again,
+    and nobody is told anything now. A yes waits like any yes: it hears at the natural end if the intro is not
+    taken up."""
     answered = replace(intro.party(event.role), consent=Consent.YES if event.agrees else Consent.NO,
                        answered_at=now, answer_message_id=event.message_id)
     intro = replace(intro.with_party(answered), updated_at=now)
-    if not event.agrees:  # nothing to take up again: the note kept for a new ask goes now
-        return replace(intro, unreachable="", note="")
+    if not event.agrees:  # nothing to take up again: the note kept for a new ask goes now, and nobody waits
+        return replace(intro, unreachable="", note="", closing_note_at=None)
     if intro.closing_note_at is None:
         intro = replace(intro, closing_note_at=_natural_end(intro, now, rules))
     return intro
@@ -378,6 +382,15 @@ def _thread_reply(intro: Intro, event: ThreadReply, now: datetime) -> Step:
         effects.append(Send(Kind.STEPPED_OUT, to=event.writer, in_reply_to=event.message_id))
         intro = intro.with_party(replace(writer, stepped_out_noted=True))
     return replace(intro, updated_at=now), effects
+
+
+def _clarified(intro: Intro, event: Clarified, now: datetime, rules: Rules, rng: RandomBits) -> Step:
+    """The referrer's answer supplies the party asked for. A request that named neither party ("introduce my
+    new client to someone good") still lacks the other one: the referrer is asked that next one-line question,
+    and the asks start only once both are known."""
+    intro = intro.with_party(event.party)
+    still_missing = "client" if intro.client is None else "colleague" if intro.colleague is None else ""
+    return start(replace(intro, clarify_missing=still_missing), now, rules, rng)
 
 
 def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, rng: RandomBits) -> Step:
