@@ -34,6 +34,7 @@ from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detec
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
+from introbot.core.withdrawal import takes_back
 from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, ImapError, SentFolder
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
@@ -549,6 +550,9 @@ class Service:
     def _consent_answer(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
         reading = self._read_answer(message, intro, role)
         agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+        if agrees is False and intro.party(role).consent is Consent.YES and not takes_back(
+                self._own_words(message, self._mail_to(intro, role))):
+            agrees = None  # "No questions, thanks" after a yes is no change of mind
         if reading.language:  # answer people in the language they answered in
             intro = intro.with_party(replace(intro.party(role), language=reading.language))
         event = workflow.Answered(role, agrees, safe_message_id(message.get("Message-ID")))

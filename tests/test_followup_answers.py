@@ -83,7 +83,9 @@ def test_a_client_who_takes_back_his_yes_before_the_colleague_answers_is_not_int
     assert kinds_to(desk, SAM) == [Kind.ASK_CLIENT.value]
 
 
-@pytest.mark.parametrize("afterthought", ["Yes, thanks again!", "Thanks! Can I ask what her prices are?"])
+@pytest.mark.parametrize("afterthought", ["Yes, thanks again!", "Thanks! Can I ask what her prices are?",
+                                          "No questions, thanks", "Great, thanks, no need to reply",
+                                          "No, thank you for arranging this!"])
 def test_a_second_yes_or_a_question_after_the_yes_changes_nothing(desk, afterthought):
     ask = forwarded(desk)
     desk.answer(ask, SAM, "Yes please")
@@ -109,3 +111,12 @@ def test_with_a_standing_consent_colleague_the_introduction_goes_out_on_the_yes_
     before = outbox(desk)
     desk.answer(ask, SAM, "No, sorry, I've changed my mind.")
     assert outbox(desk) == before and desk.store.intros()[0].state is IntroState.INTRODUCED
+
+
+@pytest.mark.parametrize("change_of_mind", ["On second thought, no thanks.", "Nein, doch lieber nicht.",
+                                            "Non, finalement non, merci.", "Sorry, no - I found someone closer."])
+def test_a_no_with_words_of_changing_ones_mind_takes_the_yes_back(desk, change_of_mind):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    desk.answer(ask, SAM, change_of_mind)
+    assert desk.store.intros()[0].state is IntroState.DECLINED
