@@ -38,7 +38,7 @@ def test_a_request_naming_neither_party_asks_for_the_client_then_for_the_colleag
     desk.receive(authenticated(new_message(ADA, ("Intro", BOT), "Intro",
                                            "Could you introduce my new client to someone who does massage?\n\nAda\n")))
     [first] = questions(desk)
-    assert "email address" in body(first)
+    assert "email address" in body(first) and "my new client" not in body(first)  # no name is no name to quote
     assert answer_question(desk, first, SAM[1]) == "introbot/processed"
     [_, second] = questions(desk)
     assert desk.mail_to(SAM[1]) == [] and desk.mail_to(MAYA[1]) == []  # nobody hears of it before it is complete
@@ -120,3 +120,10 @@ def test_a_no_with_words_of_changing_ones_mind_takes_the_yes_back(desk, change_o
     desk.answer(ask, SAM, "Yes please")
     desk.answer(ask, SAM, change_of_mind)
     assert desk.store.intros()[0].state is IntroState.DECLINED
+
+
+@pytest.mark.parametrize("who", ["my new client", "a new patient of mine", "this lady"])
+def test_the_address_question_never_quotes_a_description_back_as_a_name(desk, who):
+    desk.receive(authenticated(new_message(ADA, ("Intro", BOT), "Intro", f"Could you introduce {who} to Maya Chen?\n")))
+    [question] = questions(desk)
+    assert "What is your client's email address?" in body(question) and who not in body(question)

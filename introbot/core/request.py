@@ -533,8 +533,16 @@ def _resolve_phrase(phrase: str, directory: Directory) -> tuple[Candidate | None
     if len(named) == 1:
         sure = _mentions(phrase.casefold(), name_without_title(named[0].name).casefold())
         return directory.candidate(named[0].email), "", sure
-    cleaned = phrase.strip(" .,:;!?\"'")
+    cleaned = _without_request_words(phrase.strip(" .,:;!?\"'"))
+    if all(word.casefold() in _NO_NAME_WORDS for word in cleaned.split()):
+        cleaned = ""  # "my new client", "a patient of mine": no name to call them by
     return None, cleaned if _NAME_ONLY.match(cleaned) else "", False
+
+
+# Words that, all alone, name nobody in particular ("a new patient of mine", "this lady").
+_NO_NAME_WORDS = frozenset({"a", "an", "the", "this", "that", "of", "mine", "ours", "someone", "somebody", "person",
+                            "lady", "man", "woman", "guy", "gentleman", "friend", "her", "him", "them", "new", "client",
+                            "patient", "clients", "patients", "young", "older", "elderly", "one", "here"})
 
 
 def _name_just_before(text: str, email: str) -> str:
