@@ -134,6 +134,15 @@ class Intro:
         """The addresses of the parties asked who have not answered: whom a note about its expiry names."""
         return frozenset(p.email for p in (self.client, self.colleague) if p is not None and p.pending)
 
+    @property
+    def introduced_at(self) -> datetime | None:
+        """When the introduction went out (None while it has not): at the last yes it waited for. (A standing
+        consent has no answer of its own; the client always answers.)"""
+        if self.state is not IntroState.INTRODUCED:
+            return None
+        return max((p.answered_at for p in (self.client, self.colleague) if p is not None and p.answered_at),
+                   default=self.updated_at)
+
     def with_party(self, party: Party) -> "Intro":
         return replace(self, **{party.role.value: party})
 

@@ -18,6 +18,8 @@ from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
 
 AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT,
                 Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
+# The REFUSED reason of a request that repeats requests in hand (open, or introduced lately): their ids follow it.
+ALREADY_REQUESTED = "already-requested"
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
                Kind.CLARIFY, Kind.REFUSED, Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
 
@@ -109,8 +111,12 @@ class MailWriter:
         context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
                          "intro_id": intro.id if intro else ""}
         if effect.kind is Kind.REFUSED:
-            # A code the template words in the referrer's language; "no-open-request" carries the id asked for.
+            # A code the template words in the referrer's language; "no-open-request" carries the id asked for,
+            # ALREADY_REQUESTED the ids of the requests in hand the message repeated.
             context["reason"], _, context["asked_id"] = effect.detail.partition(" ")
+            if context["reason"] == ALREADY_REQUESTED:
+                in_hand = [self.store.intro(intro_id) for intro_id in context["asked_id"].split()]
+                context["requests"] = [_in_hand_line(i, now) for i in in_hand if i is not None]
             return context
         if effect.kind is Kind.STATUS:
             context["requests"] = [_status_line(i, now) for i in self.store.intros(referrer=referrer_email)
@@ -185,6 +191,12 @@ def _status_line(intro: Intro, now: datetime) -> dict:
     colleague = " & ".join([colleague] + [p.name or p.email for p in intro.further_colleagues])
     return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
             "age_days": (now - intro.created_at).days}
+
+
+def _in_hand_line(intro: Intro, now: datetime) -> dict:
+    """A status line, with how many whole days ago the introduction went out (None while it is open)."""
+    introduced_at = intro.introduced_at
+    return _status_line(intro, now) | {"introduced_days_ago": (now - introduced_at).days if introduced_at else None}
 
 
 def _first_name(name: str) -> str:

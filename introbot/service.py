@@ -40,7 +40,7 @@ from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSende
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
 from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Purpose, Role, Send
-from introbot.outgoing import MailWriter, directory_party
+from introbot.outgoing import ALREADY_REQUESTED, MailWriter, directory_party
 from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
@@ -79,6 +79,14 @@ class Decision:
     referrer: Person | None = None  # for a refusal, which has no intro
     # The intros of the further colleagues a request named ("to Maya Chen and Lio Park"), begun with it.
     further: list[Decision] = field(default_factory=list)
+
+
+def _colleagues_asked_about(intro: Intro, client: str) -> set[str]:
+    """The addresses of the colleagues `intro` would introduce the client at `client` to; none when it is for
+    another client or has no client yet. (Addresses are lower-case from the parser on.)"""
+    if intro.client is None or intro.client.email != client:
+        return set()
+    return {p.email for p in (intro.colleague, *intro.further_colleagues) if p is not None}
 
 
 def _mailbox_key(fetched: Fetched) -> str:
@@ -462,7 +470,11 @@ class Service:
             return Decision("ignored", IGNORED, f"{doubt}; and it names the wrong people, so nothing is sent")
         if understood.held_back:  # stopping requests takes an authenticated sender, as "cancel <id>" does
             return Decision("ignored", IGNORED, f"{doubt}; and it asks not to introduce, so nothing is started or stopped")
-        intro = replace(self._new_intro(understood, practitioner, message, now), state=IntroState.CONFIRMING)
+        # What repeats a request in hand is left out quietly: an unauthenticated sender gets confirmations only.
+        unrepeated, _ = self._unrepeated(understood, practitioner, message, now)
+        if unrepeated is None:
+            return Decision("ignored", IGNORED, f"{doubt}; and it repeats a request in hand, so nothing is sent")
+        intro = replace(self._new_intro(unrepeated, practitioner, message, now), state=IntroState.CONFIRMING)
         effects = [Send(Kind.CONFIRM_REQUEST, in_reply_to=intro.request_message_id)]
         return Decision("request", PROCESSED, f"{doubt}; asked the practitioner to confirm", intro, effects,
                         message)
@@ -744,11 +756,56 @@ class Service:
                             message=message, referrer=practitioner)
         if understood.held_back:
             return self._hold_back(understood, practitioner, message, now)
-        intro = self._new_intro(understood, practitioner, message, now)
+        unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
+        if unrepeated is None:
+            assert repeated is not None
+            return repeated
+        intro = self._new_intro(unrepeated, practitioner, message, now)
         intro, effects = workflow.start(intro, now, self.rules, self.rng)
         done = f"asked the referrer for the {understood.missing}" if understood.missing else "consent asked"
-        return self._with_further_intros(
+        if repeated is not None:
+            done += ", leaving out the colleagues already asked about"
+        decision = self._with_further_intros(
             Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
+        return replace(decision, further=decision.further + [repeated]) if repeated is not None else decision
+
+    def _unrepeated(self, understood: Understood, practitioner: Person, message: EmailMessage,
+                    now: datetime) -> tuple[Understood | None, Decision | None]:
+        """One request per client and colleague at a time: `understood` without the colleagues its referrer
+        already asked introbot to introduce the same client to (None when no colleague is left), and the
+        decision that tells the referrer so in one line (None when nothing is repeated).
+
+        Already asked: in a request still open, or in one introduced less than consent.expire_after ago. A
+        repeat that soon is a double click or the same forward sent twice, and both parties have just been
+        asked or introduced; later, a new introduction may be wanted (the email was lost, a new course of
+        care), and that is the practitioner's to decide. A request cancelled, declined, expired or failed
+        may be asked again: a new request is a new question. Another practitioner's request about the same
+        people is not looked at: telling this one of it would reveal the other's referral."""
+        if understood.client is None or understood.colleague is None:
+            return understood, None  # the referrer is asked for the missing party first
+        since = now - self.rules.expire_after
+        named = (understood.colleague, *understood.further_colleagues)
+        asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
+        for intro in self.store.in_hand(practitioner.email, since):
+            if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
+                colleagues = _colleagues_asked_about(intro, understood.client.email) & {c.email for c in named}
+                if colleagues:
+                    asked_about[intro.id] = colleagues
+        if not asked_about:
+            return understood, None
+        note = Send(Kind.REFUSED, detail=" ".join([ALREADY_REQUESTED, *asked_about]),
+                    in_reply_to=safe_message_id(message.get("Message-ID")))
+        told = Decision("request", PROCESSED, "request repeats one in hand: nothing new started", message=message,
+                        referrer=practitioner, effects=[note])
+        repeated = set().union(*asked_about.values())
+        rest = [c for c in named if c.email not in repeated]
+        if not rest:
+            return None, told
+        # The colleagues left are asked with a note that no longer offers the client to the others.
+        left_out = [Person(c.name, c.email, website=c.person.website if c.person else "") for c in named
+                    if c not in rest]
+        note_text = without_people(understood.note, left_out, Person(rest[0].name, rest[0].email))
+        return replace(understood, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
 
     def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
                    now: datetime) -> Decision:

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS intros (
 );
 CREATE INDEX IF NOT EXISTS intros_due ON intros(next_due_at) WHERE next_due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS intros_state ON intros(state);
+CREATE INDEX IF NOT EXISTS intros_referrer ON intros(referrer, state);
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY,           -- sha256 of the token: the database alone cannot answer for anyone
     intro_id TEXT NOT NULL,
@@ -456,6 +457,16 @@ class Store:
             query += " AND referrer = ?"
             args.append(referrer)
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
+        return [Intro.from_json(r[0]) for r in rows]
+
+    def in_hand(self, referrer: str, introduced_since: datetime) -> list[Intro]:
+        """The referrer's open intros, and those introduced and last changed since `introduced_since`, oldest
+        first: what a new request of theirs may repeat. Only their intros are read (by intros_referrer)."""
+        open_states = [state.value for state in IntroState if state.open]
+        rows = self._connection().execute(
+            f"SELECT data FROM intros WHERE referrer = ? AND (state IN ({','.join('?' * len(open_states))})"
+            " OR (state = ? AND updated_at >= ?)) ORDER BY created_at",
+            (referrer, *open_states, IntroState.INTRODUCED.value, stamp(introduced_since))).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
     def siblings(self, intro: Intro) -> list[Intro]:

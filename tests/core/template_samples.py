@@ -83,6 +83,17 @@ def _unnamed(email: str) -> dict[str, str]:
     return {"first_name": "", "name": email, "email": email, "website": "", "specialty": ""}
 
 
+def in_hand(**changes: Any) -> dict[str, Any]:
+    """A request in hand, as a repeated request's note describes it: open (introduced_days_ago None) or introduced."""
+    return {"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen", "waiting_for": "Sam Rivera",
+            "age_days": 2, "introduced_days_ago": None} | changes
+
+
+def already_requested(*requests: dict[str, Any]) -> dict[str, Any]:
+    """The refusal's context for a request that repeats `requests` (their ids follow the reason, as in the detail)."""
+    return {"reason": "already-requested", "asked_id": " ".join(r["id"] for r in requests), "requests": list(requests)}
+
+
 def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
     """Every kind with its sample data, then each branch of a template the sample data does not take:
     (label, kind, context)."""
@@ -98,6 +109,13 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),
         ("refused, held back with nothing open", Kind.REFUSED, {"reason": "held-back"}),
         ("refused, a forward of our own mail", Kind.REFUSED, {"reason": "forwarded-ours"}),
+        ("refused, already asking", Kind.REFUSED, already_requested(in_hand(waiting_for="Sam Rivera"))),
+        ("refused, already waiting for the referrer", Kind.REFUSED, already_requested(in_hand(waiting_for=""))),
+        ("refused, introduced less than a day ago", Kind.REFUSED, already_requested(in_hand(introduced_days_ago=0))),
+        ("refused, introduced a day ago", Kind.REFUSED, already_requested(in_hand(introduced_days_ago=1))),
+        ("refused, introduced days ago and one open", Kind.REFUSED,
+         already_requested(in_hand(introduced_days_ago=5), in_hand(id="m4p7r2cd", colleague="Inés Ortega",
+                                                                   waiting_for="Inés Ortega"))),
         ("referrer_expired, both silent", Kind.REFERRER_EXPIRED, {"silent": ["Sam Rivera", "Inés Ortega"]}),
         ("referrer_expired, for two more colleagues", Kind.REFERRER_EXPIRED,
          {"silent": ["Sam Rivera"], "also_closed": ["Noor Haddad", "Inés Ortega"]}),
