@@ -223,7 +223,8 @@ def hostile_requests() -> list[bytes]:
     for number in (1, 2):
         message = direct_request(SAM, "Maya Chen")
         del message["Message-ID"], message["Subject"]
-        message.set_content(f"Please introduce Sam Rivera <sam@client.example> to Maya Chen.\n"
+        colleague = "Maya Chen" if number == 1 else "Lio Park"  # two requests, not one repeated
+        message.set_content(f"Please introduce Sam Rivera <sam@client.example> to {colleague}.\n"
                             f"{HOSTILE} A4 LOGOUT\n")
         message_id = (f"<{HOSTILE}\r\n A2 DELETE INBOX@clinic.example>" if number == 1 else
                       f"<hostile.{number}@clinic.example>")
