@@ -24,7 +24,7 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
-from introbot.core.holding import asks, asks_how_it_stands, holds_back, requests_meant
+from introbot.core.holding import asks, asks_how_it_stands, client_named, holds_back, requests_meant
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -87,6 +87,11 @@ def _colleagues_asked_about(intro: Intro, client: str) -> set[str]:
     if intro.client is None or intro.client.email != client:
         return set()
     return {p.email for p in (intro.colleague, *intro.further_colleagues) if p is not None}
+
+
+# Words saying a request goes on from an earlier one, for the same client: "could Lio see her too?"
+_ALSO = re.compile(r"(?<!\w)(?:too|also|as[ \t]+well|again|in[ \t]+the[ \t]+meantime|auch|ebenfalls|aussi|également"
+                   r"|también|tambien|anche|pure|ook|também)(?!\w)", re.IGNORECASE)
 
 
 def _mailbox_key(fetched: Fetched) -> str:
@@ -364,7 +369,11 @@ class Service:
         earlier = self.store.handled_as(references, "request")
         replied = self._request_of(earlier) if earlier is not None else []
         own_text = split_reply(body_text(message)).new_text
-        correction = next(((i, c) for i in replied if (c := self._corrected_colleague(own_text, i)) is not None), None)
+        # A correction only from the referrer, written to introbot: told to the client with intro@ still copied,
+        # "Lio Park would be a good alternative instead" is advice to them.
+        correction = next(((i, c) for i in replied if i.referrer_email == sender.email
+                           and self._to_introbot_only(message, sender.email)
+                           and (c := self._corrected_colleague(own_text, i)) is not None), None)
         if earlier is not None and correction is None and not self._still_for_introbot(message, practitioner, replied, now):
             return Decision("ignored", IGNORED, "a reply in the thread of an earlier request")
         doubt = self._authenticity(raw, message, sender.domain)
@@ -416,19 +425,29 @@ class Service:
             return True
         understood = understand(message, practitioner, self.directory, self.bot)
         return isinstance(understood, Refusal) or understood.held_back or self._another_request(
-            message, understood, replied)
+            message, understood, replied, self._to_introbot_only(message, practitioner.email))
+
+    def _to_introbot_only(self, message: EmailMessage, sender: str) -> bool:
+        """Whether `message` is written to introbot alone: nobody but the sender and intro@ (with or without
+        a token) in its To and Cc."""
+        return all(address == sender or address == self.bot or tokens_in_addresses([address], self.bot)
+                   for address in self._visible_recipients(message))
 
     @staticmethod
-    def _another_request(message: EmailMessage, understood: Understood | Refusal, replied: list[Intro]) -> bool:
+    def _another_request(message: EmailMessage, understood: Understood | Refusal, replied: list[Intro],
+                         to_introbot: bool = True) -> bool:
         """A reply to the referrer's own request or to a note of ours that asks, in so many words, for an
         introduction other than the `replied` ones ("Thanks! Could you also introduce Kim to Lio Park?");
-        "Thanks for the intro" or the same request said again is none."""
-        if not asks(split_reply(body_text(message)).new_text):
+        "Thanks for the intro", a promise to the client in a thread intro@ is copied on ("I can connect you
+        with Lio"), or the same request said again is none."""
+        if not asks(split_reply(body_text(message)).new_text, to_introbot):
             return False
         if isinstance(understood, Refusal):
             return True  # asked for, naming the wrong people: the referrer hears why
         colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues) if c}
         client = understood.client.email if understood.client else None
+        if not (colleagues or client or understood.options or understood.client_hint):
+            return False  # "go ahead", "introduce them": naming nobody, it says nothing new
         return not any(intro.colleague and intro.colleague.email in colleagues
                        and (client is None or (intro.client and intro.client.email == client)) for intro in replied)
 
@@ -580,8 +599,11 @@ class Service:
                 part.get_content_type() == "message/rfc822" for part in message.walk()):
             return None  # nothing of ours in it: spares the forward parser (a third of a request's reading)
         forward = find_forward(message)
-        if forward is None or not any(m.sender_address and (m.sender_address == self.bot or tokens_in_addresses(
-                [m.sender_address], self.bot)) for m in forward.messages):
+        # What they forwarded themselves: the outermost message, or each one attached; a client's email that
+        # quotes our mail further in ("Maya never got back to me after this") is the client's, not ours.
+        forwarded = [m for m in forward.messages if m.attached] or [forward.original] if forward else []
+        if not any(m.sender_address and (m.sender_address == self.bot or tokens_in_addresses(
+                [m.sender_address], self.bot)) for m in forwarded):
             return None
         waiting = [(intro, role) for intro in self.store.intros(IntroState.ASKING)
                    if (role := intro.role_of(practitioner.email)) is not None and intro.party(role).consent is Consent.ASKED]
@@ -641,7 +663,7 @@ class Service:
         excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
-            if takes_no_option(answer) or self._read_answer(message, intro, None).answer is Answer.NO:  # "Neither"
+            if takes_no_option(answer):  # "Neither - she found someone herself", "No."
                 return self._stop([intro], message, now)
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
@@ -743,8 +765,7 @@ class Service:
         if forwarded_ours is not None:
             return forwarded_ours
         own_text = split_reply(body_text(message)).new_text
-        if asks_how_it_stands(own_text) and requests_meant(own_text, self.store.intros(referrer=practitioner.email),
-                                                           None, set(), set()):
+        if self._asks_how_it_stands(own_text, practitioner):
             # "Any news about Sam?": where the practitioner's open requests stand, not another request for Sam.
             return Decision("command", PROCESSED, "a question after an open request: status sent", referrer=practitioner,
                             message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
@@ -756,6 +777,7 @@ class Service:
                             message=message, referrer=practitioner)
         if understood.held_back:
             return self._hold_back(understood, practitioner, message, now)
+        understood = self._with_known_client(understood, practitioner, now)
         unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
         if unrepeated is None:
             assert repeated is not None
@@ -768,6 +790,26 @@ class Service:
         decision = self._with_further_intros(
             Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
         return replace(decision, further=decision.further + [repeated]) if repeated is not None else decision
+
+    def _with_known_client(self, understood: Understood, practitioner: Person, now: datetime) -> Understood:
+        """A request naming its client only by name ("Sam got back to me - could Lio see her too?") takes the
+        address of the one client of that name in the practitioner's requests at hand, instead of asking."""
+        if understood.client is not None or not _ALSO.search(understood.note):
+            return understood  # a new client may share the name: only "too", "also", "as well" say it is the same
+        known = client_named(understood.note, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
+        if known is None:
+            return understood
+        return replace(understood, client=self.directory.candidate(known.email, known.name), client_hint="")
+
+    def _asks_how_it_stands(self, text: str, practitioner: Person) -> bool:
+        """`text` asks after the practitioner's open requests it names, and names no colleague beside theirs
+        ("Has Sam answered? Could Lio Park see her too?" asks for Lio)."""
+        if not asks_how_it_stands(text):
+            return False
+        meant = requests_meant(text, self.store.intros(referrer=practitioner.email), None, set(), set())
+        theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
+        others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
+        return bool(meant) and not others
 
     def _unrepeated(self, understood: Understood, practitioner: Person, message: EmailMessage,
                     now: datetime) -> tuple[Understood | None, Decision | None]:

@@ -6,68 +6,115 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from introbot.model import Intro, Role
+from introbot.model import Intro, Party, Role
 
-# The words of asking for an introduction, in the languages practitioners write in.
-_VERB = (r"introduc\w*|intro|connect(?:ing)?|refer(?:ring)?|put(?:ting)?[ \t]+\w+[ \t]+in[ \t]+touch"
+# What may stand between the words of a request when the people are named inside them: names, addresses,
+# pronouns and the little words around them ("don't put Sam Rivera <sam@...> in touch with Maya", "noch nicht
+# mit Maya Chen in Kontakt bringen", "ne pas encore mettre Sam en contact", "nog niet aan Maya voorstellen").
+_OBJECT = (r"(?:[ \t]+(?:(?-i:[A-Z])[\w'’.-]*|<[^<>\s]+>|[^\s<>@]+@[^\s<>@]+|her|him|them|us|sie|ihn|ihr|la|le|les|lui|"
+           r"leur|l['’]|lo|los|las|li|gli|a|à|al|aan|met|mit|con|avec|with|to|zu|noch|nog|encore|ancora|todavía|"
+           r"todavia|aún|aun|ainda|yet|please|bitte|now|jetzt|just|the|my|this|that|our|both|beide|two)){0,8}?")
+# The words of asking for an introduction, in the languages practitioners write in; a verb of two parts may have
+# the people between them ("put Sam in touch", "mettre Sam en contact", "Sam mit Maya in Kontakt bringen").
+_VERB = (rf"introduc\w*|intro|connect(?:ing)?|refer(?:ring)?|put(?:ting)?{_OBJECT}[ \t]+in[ \t]+touch"
          r"|vor(?:zu)?stellen|bekannt[ \t]*(?:zu[ \t]*)?machen|vermitteln|in[ \t]+kontakt[ \t]+(?:zu[ \t]+)?bringen"
-         r"|présent(?:er|e|es|ez)|mettre[ \t]+en[ \t]+(?:contact|relation)"
-         r"|present(?:ar|es|e|en|arla|arlo|arle|are|a|i|ate)|poner(?:la|lo|le)?[ \t]+en[ \t]+contacto"
-         r"|mettere[ \t]+in[ \t]+contatto|voorstellen|introduceren|in[ \t]+contact[ \t]+brengen"
+         rf"|présent(?:er|e|es|ez)|mettre{_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
+         rf"|present(?:ar|es|e|en|arla|arlo|arle|are|a|i|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
+         rf"|mett(?:ere|i|a)(?:la|lo|li)?{_OBJECT}[ \t]+in[ \t]+contatto|voorstellen|introduceren|in[ \t]+contact[ \t]+brengen"
          r"|apresent(?:ar|e|es|á-la|á-lo)")
-# What, right before those words, asks for the opposite ("please don't introduce", "hold off on introducing",
-# "noch nicht vorstellen", "ne pas la présenter", "no la presentes", "non presentarla", "niet voorstellen"),
-# with a few words that may stand between ("don't go ahead and introduce", "ne la lui présente").
-_NOT = (r"don['’]?t|do[ \t]+not|dont|(?:you|rather)[ \t]+not|no[ \t]+need[ \t]+to|not[ \t]+to|never|shouldn['’]?t|should[ \t]+not"
-        r"|hold[ \t]+off(?:[ \t]+on)?|cancel|stop|withdraw|call[ \t]+off|nicht|kein\w*|ne[ \t]+pas|ne|no|non|niet|não|nao")
-_BETWEEN = (r"yet|please|just|now|actually|the|my|this|that|our|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?"
-            r"|bitte|noch|jetzt|erst|mehr|mit|la|le|les|lui|leur|l['’]|lo|los|las|li|o|a|ainda|encore|tout[ \t]+de[ \t]+suite"
-            r"|ancora|todavía|todavia|aún|aun|nog|even")
-_NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:[ \t]+(?:{_BETWEEN}))*[ \t]*(?:{_VERB})(?!\w)", re.IGNORECASE)
-# Words that put the introduction off until later ("let you know when to introduce", "wait until Monday
-# before introducing", "before you introduce them"): not asked for now either.
-_DEFERRED = re.compile(rf"(?<!\w)(?:when[ \t]+to|until|till|before|wait(?:ing)?[ \t]+(?:to|for))(?:[ \t]+[\w'’]+){{0,3}}?"
-                       rf"[ \t]+(?:{_VERB})(?!\w)", re.IGNORECASE)
-# Said to introbot without a verb: "Please hold off on Sam", "put it on hold", "Never mind", "scratch that",
-# "ignore my last email". Only where a sentence starts or after "please": "her GP said to hold off on massage"
-# and "on hold with her insurer" say nothing to introbot.
+# The same, as one asks for it (not "introduced", "introducing": "Sam was so happy to be introduced").
+_ASKING_VERB = (rf"introduce|intro|connect|refer|put{_OBJECT}[ \t]+in[ \t]+touch|go[ \t]+ahead"
+                r"|vor(?:zu)?stellen|bekannt[ \t]*(?:zu[ \t]*)?machen|vermitteln|in[ \t]+kontakt[ \t]+(?:zu[ \t]+)?bringen"
+                rf"|présent(?:er|e|ez)|mettre{_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
+                rf"|present(?:ar|es|e|arla|arlo|arle|are|a|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
+                rf"|mett(?:ere|i|a)(?:la|lo|li)?{_OBJECT}[ \t]+in[ \t]+contatto|voorstellen|introduceren"
+                r"|in[ \t]+contact[ \t]+brengen|apresent(?:ar|e|es|á-la|á-lo)")
+# What, before those words, asks for the opposite ("please don't introduce", "hold off on introducing", "noch
+# nicht vorstellen", "ne pas la présenter", "no la presentes", "non presentarla", "niet voorstellen").
+_NOT = (r"don['’]?t|do[ \t]+not|dont|(?:you|rather)[ \t]+not|no[ \t]+need[ \t]+to|not[ \t]+to|never|shouldn['’]?t"
+        r"|should[ \t]+not|hold[ \t]+off(?:[ \t]+on)?|cancel|stop|withdraw|call[ \t]+off|nicht|kein\w*|ne[ \t]+pas|ne"
+        r"|no|non|niet|não|nao")
+_BETWEEN = (r"actually|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?|erst|mehr"
+            r"|tout[ \t]+de[ \t]+suite|even")
+# Not introducing them oneself is no hold: "I'd rather not introduce them myself, could you do it?"
+_ONESELF = (r"(?![^.!?\n]{0,40}?(?<!\w)(?:myself|personally|selbst|moi-même|moi-meme|yo[ \t]+mism[ao]|io[ \t]+stess[ao]"
+            r"|zelf|eu[ \t]+mesm[ao])(?!\w))")
+_NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:(?:[ \t]+(?:{_BETWEEN}))|{_OBJECT})*?[ \t]*(?:{_VERB})(?!\w){_ONESELF}",
+                      re.IGNORECASE)
+# Words that put the introduction off until later ("let you know when to introduce", "until Monday before
+# introducing", "before you introduce them"): not asked for now either.
+_DEFERRED = re.compile(rf"(?<!\w)(?:when[ \t]+to|until|till|before)(?:[ \t]+[\w'’]+){{0,3}}?[ \t]+(?:{_VERB})(?!\w)",
+                       re.IGNORECASE)
+# Said to introbot without a verb: "Please hold off on Sam", "put it on hold", "Never mind.", "Not yet. I'll tell
+# you when.", "forget it". Only where a sentence starts or after "please": "her GP said to hold off on massage",
+# "please hold off on deep tissue" and "on hold with her insurer" say nothing to introbot.
 _ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]+you|could[ \t]+you))[ \t]*"
-                      r"(?:hold[ \t]+off|put[ \t]+[\w'’]+[ \t]+on[ \t]+hold|never[ \t]*mind|scratch[ \t]+that"
-                      r"|(?:ignore|disregard)[ \t]+(?:my|the|this)[ \t]+(?:(?:last|previous|earlier)[ \t]+)?"
-                      r"(?:e-?mail|message|request)|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this"
-                      r"|my[ \t]+(?:last[ \t]+)?request))(?!\w)", re.IGNORECASE | re.MULTILINE)
-_ASKED = re.compile(rf"(?<!\w)(?:{_VERB})(?!\w)", re.IGNORECASE)
-# Before those words, what makes them a thing talked about, not asked for: "thanks for the intro", "for introducing".
+                      r"(?:hold[ \t]+off(?=[ \t]*(?:[.,!;:\-–—)]|$)|[ \t]+for[ \t]+now|[ \t]+on[ \t]+(?:it|that|this|him"
+                      r"|her|them|the[ \t]+intro\w*|(?-i:[A-Z])))|put[ \t]+[\w'’]+[ \t]+on[ \t]+hold"
+                      r"|never[ \t]*mind(?=[ \t]*(?:[.,!;:\-–—]|$)|[ \t]+about)|not[ \t]+yet(?=[ \t]*(?:[.,!;:\-–—]|$))"
+                      r"|i['’]ll[ \t]+(?:tell|let)[ \t]+you[ \t]+(?:know[ \t]+)?when"
+                      r"|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this|my[ \t]+(?:last[ \t]+)?request))(?!\w)",
+                      re.IGNORECASE | re.MULTILINE)
+# Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
+# nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
+# for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
+_SET_ASIDE = re.compile(r"(?:(?:ignore|disregard|never[ \t]*mind)[ \t]+(?:my|the|this)[ \t]+(?:(?:last|previous|earlier)"
+                        r"[ \t]+)?(?:e-?mail|message|request)|scratch[ \t]+that)(?!\w)", re.IGNORECASE)
+_ASKING_ANEW = re.compile(r"\?|@|(?<!\w)(?:please|pls|go[ \t]+ahead|proceed|ready|instead|could[ \t]+you|can[ \t]+you)(?!\w)",
+                          re.IGNORECASE)
+_ASKED = re.compile(rf"(?<!\w)(?:{_ASKING_VERB})(?!\w)", re.IGNORECASE)
+# Before those words, what makes them a thing talked about, not asked for: "thanks for the intro".
 _TALKED_ABOUT = re.compile(r"(?<!\w)(?:for|the|an|a|your|this|that|my|our)[ \t]+$", re.IGNORECASE)
+# Before them in a message written to others with intro@ copied, what makes them a request to introbot
+# ("could you also introduce ..."), not a promise to the client ("I can connect you with Lio").
+_ASKING_LEAD = re.compile(r"(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+you|would[ \t]+you|intro@\S*)"
+                          r"(?:[ \t]+(?:also|too|now|then|please))*[ \t]+$", re.IGNORECASE)
 
 
-def holds_back(text: str) -> bool:
+def holds_back(text: str, to_introbot: bool = True) -> bool:
     """`text`, the referrer's own words, asks introbot not to introduce (yet): "Please don't introduce Sam
     to Maya yet", "hold off on Sam", "I'll let you know when to introduce them", "bitte noch nicht
     vorstellen". A request said anywhere beside it ("Don't introduce her to Maya; introduce her to Lio")
-    keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line."""
-    return not asks(text) and bool(_held(text) or _ON_HOLD.search(text))
+    keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line.
+    Written to others with intro@ copied (`to_introbot` false), only a negated request counts: "never mind
+    the forms" and "ignore the previous email from reception" are said to them."""
+    if asks(text):
+        return False
+    if _held(text):
+        return True
+    if not to_introbot:
+        return False
+    set_aside = _SET_ASIDE.search(text)
+    return bool(_ON_HOLD.search(text) or (set_aside and not _ASKING_ANEW.search(text, set_aside.end())))
 
 
-def asks(text: str) -> bool:
+def asks(text: str, to_introbot: bool = True) -> bool:
     """`text` asks for an introduction in so many words ("Could you also introduce Kim to Lio Park?"), not
-    negated nor put off; "Thanks for the intro!" is no request."""
+    negated nor put off; "Thanks for the intro!" is no request. Written to others with intro@ copied
+    (`to_introbot` false), only as a request ("could you also introduce ...", not "I can connect you")."""
     held = _held(text)
     return any(not any(start <= m.start() < end for start, end in held)
-               and not _TALKED_ABOUT.search(text, max(0, m.start() - 8), m.start()) for m in _ASKED.finditer(text))
+               and not _TALKED_ABOUT.search(text, max(0, m.start() - 8), m.start())
+               and (to_introbot or _ASKING_LEAD.search(text, max(0, m.start() - 40), m.start()))
+               for m in _ASKED.finditer(text))
 
 
 def _held(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
 
 
-# A question after a request's progress: "Any news about Sam?", "Has Sam answered yet?", "Wie ist der Stand?"
+# A question after a request's progress: "Any news about Sam?", "Has Sam answered yet?", "Wie ist der Stand?",
+# "Novità su Sam?"; not a past event told ("Sam got back to me - could Lio see her too?").
+_ANSWERED = r"answered|replied|responded|got(?:ten)?[ \t]+back|said[ \t]+yes|agreed|heard[ \t]+back|been[ \t]+in[ \t]+touch"
 _HOW_IT_STANDS = re.compile(
-    r"(?<!\w)(?:any[ \t]+news|news[ \t]+(?:on|about|of)|any[ \t]+update|an[ \t]+update|updates?[ \t]+on|status[ \t]+of"
-    r"|heard[ \t]+(?:back|from|anything)|hear[ \t]+back|answered|replied|responded|got[ \t]+back|get[ \t]+back"
-    r"|where[ \t]+(?:are|do)[ \t]+(?:we|things)|how[ \t]+is[ \t]+it[ \t]+going|any[ \t]+word"
-    r"|neuigkeiten|stand[ \t]+der[ \t]+dinge|wie[ \t]+ist[ \t]+der[ \t]+stand|geantwortet|des[ \t]+nouvelles"
-    r"|du[ \t]+nouveau|où[ \t]+en[ \t]+est|répondu|novedades|noticias|ha[ \t]+respondido|contestado)(?!\w)",
+    r"(?<!\w)(?:any[ \t]+news|news[ \t]+(?:on|about|of)|any[ \t]+update|an[ \t]+update|update[ \t]+on|status[ \t]+of"
+    rf"|any[ \t]+word|where[ \t]+(?:are|do)[ \t]+(?:we|things)|how['’]?s[ \t]+it[ \t]+going|how[ \t]+is[ \t]+it[ \t]+going"
+    rf"|(?:has|have)[ \t]+[\w'’]+[ \t]+(?:(?:already|yet|ever)[ \t]+)?(?:{_ANSWERED})"
+    r"|did[ \t]+[\w'’]+[ \t]+(?:answer|reply|respond|get[ \t]+back|say[ \t]+yes|agree)|have[ \t]+you[ \t]+heard"
+    r"|neuigkeiten|stand[ \t]+der[ \t]+dinge|wie[ \t]+ist[ \t]+der[ \t]+stand|schon[ \t]+geantwortet|schon[ \t]+zugesagt"
+    r"|des[ \t]+nouvelles|du[ \t]+nouveau|où[ \t]+en[ \t]+est|a-t-(?:il|elle)[ \t]+répondu|novedades|noticias"
+    r"|ha[ \t]+(?:respondido|contestado)|novità|notizie|ha[ \t]+(?:già[ \t]+)?risposto|nieuws"
+    r"|al[ \t]+(?:gereageerd|geantwoord)|novidades?|notícias|já[ \t]+respondeu)(?!\w)",
     re.IGNORECASE)
 
 
@@ -88,20 +135,29 @@ def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | 
         return answered
     folded = text.casefold()
 
-    def names_client(intro: Intro) -> bool:
-        client = intro.client
-        if client is not None and client_email and client.email == client_email:
-            return True
-        forms = {client.email, client.name, _first_word(client.name)} if client is not None else set()
-        forms |= {intro.client_hint, _first_word(intro.client_hint)}
-        return any(form and re.search(rf"(?<![\w@.]){re.escape(form.casefold())}(?![\w@])", folded)
-                   for form in forms if len(form) > 1)
-
     def with_colleague_named(intro: Intro) -> bool:
         colleagues = {intro.party(Role.COLLEAGUE).email} if intro.colleague else set()
         colleagues |= {p.email for p in intro.further_colleagues}
         return not colleague_emails or bool(colleagues & colleague_emails) or not colleagues
-    return [i for i in intros if names_client(i) and with_colleague_named(i)]
+    return [i for i in intros if ((client_email and i.client and i.client.email == client_email)
+                                  or _names_client(folded, i)) and with_colleague_named(i)]
+
+
+def client_named(text: str, intros: Iterable[Intro]) -> Party | None:
+    """The one client of the referrer's `intros` that `text` names ("Could Lio see Sam too?"), else None."""
+    folded = text.casefold()
+    named = {i.client.email: i.client for i in intros if i.client and _names_client(folded, i)}
+    return next(iter(named.values())) if len(named) == 1 else None
+
+
+def _names_client(folded: str, intro: Intro) -> bool:
+    """The casefolded text names the intro's client: by address, name, first name or the name the request
+    called them by."""
+    client = intro.client
+    forms = {client.email, client.name, _first_word(client.name)} if client is not None else set()
+    forms |= {intro.client_hint, _first_word(intro.client_hint)}
+    return any(re.search(rf"(?<![\w@.]){re.escape(form.casefold())}(?![\w@])", folded)
+               for form in forms if len(form) > 1)
 
 
 def _first_word(name: str) -> str:

@@ -340,7 +340,8 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         else:
             result = _from_direct_line(own_text, referrer, directory, bot_address)
         result = _with_guesses(result, result.note, referrer, directory, bot_address)
-    return _refuse_if_wrong_people(replace(result, held_back=holds_back(own_text)), referrer, bot_address)
+    return _refuse_if_wrong_people(replace(result, held_back=holds_back(own_text, to_introbot=not others)), referrer,
+                                   bot_address)
 
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
@@ -747,7 +748,8 @@ _RULING_OUT_IN = {"fi": "ei", "hr": r"umjesto|ne(?:[ \t]+(?:s|sa|su))?", "lt": "
 @lru_cache(maxsize=None)
 def _ruling_out(language: str | None) -> re.Pattern[str]:
     words = _RULING_OUT_WORDS + ("|" + _RULING_OUT_IN[language] if language in _RULING_OUT_IN else "")
-    return re.compile(rf"(?<!\w)(?:{words})[ \t]+$", re.IGNORECASE)
+    # "not Maya", and with an article between: "não a Maya", "nicht die Maya"
+    return re.compile(rf"(?<!\w)(?:{words})(?:[ \t]+(?:a|o|la|le|el|der|die|de|het))?[ \t]+$", re.IGNORECASE)
 
 
 def _ruled_out(note: str, candidate: Candidate) -> bool:
@@ -837,31 +839,52 @@ _NONE = (r"neither|neither of them|none|none of them|none of those|keiner|keine|
          r"aucun des deux|aucune des deux|ni l'un ni l'autre|ninguno|ninguna|ninguno de los dos|nessuno|nessuna|"
          r"nessuno dei due|nenhum|nenhuma|geen van beide|geen van beiden|geen|ingen|ingen av dem|ingen af dem|żaden|"
          r"żadna|żadne")
-_NO_OPTION = re.compile(rf"\W*(?:no[,.!]?\s+)?(?:{_NONE})(?:[\s,.!]+(?:{_POLITE}|sorry|actually))*\W*", re.IGNORECASE)
+# A plain no ("No.", "nope, sorry") to "Did you mean Lio Park?" takes none too; "no, not lio - maya" names one.
+_NO_OPTION = re.compile(rf"\W*(?:(?:no[,.!]?\s+)?(?:{_NONE})(?:\W+(?:{_POLITE}|sorry|actually))*(?:\W*$|\s*[,;:\-–—(].*)"
+                        rf"|(?:no|nope|nah|nein|non|nee|nej|nie|não)(?:\W+(?:{_POLITE}|sorry))*\W*)", re.IGNORECASE)
 _NUMBERS = re.compile(rf"\D{{0,12}}?\d{{1,2}}(?:[ \t]*(?:,|{_JOINERS})[ \t]*\d{{1,2}})*\D{{0,12}}", re.IGNORECASE)
 
 
 # Words that say a colleague named before was the wrong one ("Sorry, I meant Lio Park", "Lio instead").
-_CORRECTING = re.compile(r"(?<!\w)(?:meant|i[ \t]+mean|instead|rather[ \t]+than|wrong|correction|mistake|typo|mix-?up"
-                         r"|meinte|statt|anstatt|verwechselt|plutôt|je[ \t]+voulais[ \t]+dire|erreur|en[ \t]+vez[ \t]+de"
-                         r"|en[ \t]+lugar[ \t]+de|quise[ \t]+decir|invece|in[ \t]+plaats[ \t]+van|i[ \t]+stället)(?!\w)",
-                         re.IGNORECASE)
+_CORRECTING = re.compile(r"(?<!\w)(?:meant|(?:i[ \t]+)?mean(?=[ \t]+(?-i:[A-Z])|[ \t]+\S+@)|instead|rather[ \t]+than|wrong"
+                         r"|correction|mistake|typo|mix-?up|meinte|statt|anstatt|verwechselt|plutôt"
+                         r"|je[ \t]+voulais[ \t]+dire|erreur|en[ \t]+vez[ \t]+de|en[ \t]+lugar[ \t]+de|quise[ \t]+decir"
+                         r"|invece|in[ \t]+plaats[ \t]+van|i[ \t]+stället|queria[ \t]+dizer|quis[ \t]+dizer|em[ \t]+vez[ \t]+de"
+                         r"|no[ \t]+lugar[ \t]+de)(?!\w)", re.IGNORECASE)
+# Words that make another colleague named beside them a possibility or an addition, not a correction: "If Maya
+# can't take her, Lio Park would be a good alternative", "Lio Park knows her too".
+_NOT_CORRECTING = re.compile(r"(?<!\w)(?:if|in[ \t]+case|otherwise|alternative\w*|back-?up|too|also|as[ \t]+well|falls"
+                             r"|sonst|alternativ|sinon|au[ \t]+cas[ \t]+où|por[ \t]+si|en[ \t]+caso|si[ \t]+no|altrimenti"
+                             r"|nel[ \t]+caso|anders|mocht|caso|senão|auch|aussi|también|anche|ook|também)(?!\w)",
+                             re.IGNORECASE)
 
 
 def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
                         excluded: frozenset[str]) -> Candidate | None:
     """The one other colleague `text` puts in the place of `colleague` ("Sorry, I meant Lio Park, not Maya",
-    "Lio Park instead of Maya"): named by address or name, with words of correcting or `colleague` ruled out
-    by a "not". None when it names no other, several, or someone outside the directory beside them (a new
-    client: "Sorry to bother you, could you also introduce Kim <...> to Lio Park?" is another request)."""
+    "Lio Park instead of Maya"): named by address or name, in a sentence with words of correcting or with
+    `colleague` ruled out by a "not", and no "if", "alternatively" or "too". None when it names no other,
+    several, or someone outside the directory beside them (a new client: "Sorry to bother you, could you also
+    introduce Kim <...> to Lio Park?" is another request)."""
     others = [a.email for a in addresses_in_text(text) if a.email not in excluded and a.email != colleague.email]
     if any(directory.by_email(email) is None for email in others):
         return None
     named = _unique(others + [p.email for p in directory.named_in(text, excluded | {colleague.email})
                               if not _ruled_out(text, directory.candidate(p.email))], key=str)
-    if len(named) != 1 or not (_CORRECTING.search(text) or _ruled_out(text, colleague)):
+    if len(named) != 1:
         return None
-    return directory.candidate(named[0])
+    candidate = directory.candidate(named[0])
+    sentences = {_sentence_around(text, m.start()) for m in _all_mentions(text, candidate)}
+    if not any((_CORRECTING.search(sentence) or _ruled_out(sentence, colleague))
+               and not _NOT_CORRECTING.search(sentence) for sentence in sentences):
+        return None
+    return candidate
+
+
+def _sentence_around(text: str, position: int) -> str:
+    start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1
+    ends = [end for end in (text.find(mark, position) for mark in ".!?\n") if end >= 0]
+    return text[start:min(ends, default=len(text))]
 
 
 def takes_no_option(answer: str) -> bool:

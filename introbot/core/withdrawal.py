@@ -5,21 +5,28 @@ from __future__ import annotations
 import re
 
 # Said after a yes, a no reads as one only with words of changing one's mind: "No questions, thanks" and
-# "Great, thanks, no need to reply" are no withdrawal, though read alone they would be a no.
+# "Great, thanks, no need to reply" are no withdrawal, though read alone they would be a no. Words that are also
+# said of other things ("no longer", "after all", "I'll pass", "ya no") count only where they are about the
+# introduction ("I no longer need it", "not after all", "I'll pass, thanks", "ya no lo necesito").
+_NEED = (r"need|want|require|interested|necessary|nötig|notwendig|brauche|besoin|necesito|necesita|quiero|hace[ \t]+falta"
+         r"|serve|bisogno|nodig|nodig[ \t]+heb|preciso|behöver|trenger|behøver|potrzebuję|chcę")
 _TAKING_BACK = re.compile(
     r"(?<!\w)(?:chang(?:ed|ing)[ \t]+my[ \t]+mind|change[ \t]+of[ \t]+heart|second[ \t]+thoughts?|on[ \t]+reflection"
-    r"|thought[ \t]+about[ \t]+it|rather[ \t]+not|not[ \t]+any[ \t]*more|no[ \t]+longer|after[ \t]+all"
+    r"|(?:rather|prefer|like)[ \t]+not|(?:not|n['’]t)[ \t]+(?:to[ \t]+)?be[ \t]+introduced|not[ \t]+any[ \t]*more"
+    rf"|no[ \t]+longer[ \t]+(?:\w+[ \t]+)?(?:{_NEED})|(?:no|not)[ \t]+after[ \t]+all|after[ \t]+all[ \t]*[,.!;:\-–—]?[ \t]*(?:no|not)\b"
     r"|(?:don['’]?t|do[ \t]+not|please[ \t]+don['’]?t)[ \t]+(?:introduce|intro|connect|share|pass)"
-    r"|cancel|withdraw|take[ \t]+(?:it|that|my[ \t]+yes)[ \t]+back|found[ \t]+someone|decided[ \t]+(?:against|not)"
-    r"|i['’]ll[ \t]+pass|not[ \t]+interested"
-    r"|anders[ \t]+überlegt|doch[ \t]+nicht|lieber[ \t]+nicht|nicht[ \t]+mehr|zurückziehen|absagen|umentschieden"
-    r"|changé[ \t]+d['’][ \t]*avis|finalement[ \t]+non|plus[ \t]+intéressée?|plutôt[ \t]+pas|annuler|réflexion"
-    r"|cambiado[ \t]+de[ \t]+opinión|cambié[ \t]+de[ \t]+opinión|mejor[ \t]+no|ya[ \t]+no|al[ \t]+final[ \t]+no|cancelar"
-    r"|pensándolo[ \t]+bien|cambiato[ \t]+idea|meglio[ \t]+di[ \t]+no|non[ \t]+più|annullare|alla[ \t]+fine[ \t]+no"
-    r"|ripensato|bedacht|toch[ \t]+niet|liever[ \t]+niet|niet[ \t]+meer|annuleren|mudei[ \t]+de[ \t]+ideia"
-    r"|melhor[ \t]+não|já[ \t]+não|afinal[ \t]+não|ändrat[ \t]+mig|ångrat|hellre[ \t]+inte|inte[ \t]+längre"
-    r"|fortrudt|ombestemt|ikke[ \t]+længere|ikke[ \t]+lenger|angret|zmieni(?:łem|łam)[ \t]+zdanie|jednak[ \t]+nie"
-    r"|wolę[ \t]+nie|już[ \t]+nie)(?!\w)", re.IGNORECASE)
+    r"|cancel|withdraw|take[ \t]+(?:it|that|my[ \t]+yes)[ \t]+back|i(?:['’]ve|[ \t]+have)?[ \t]+found[ \t]+someone"
+    r"|decided[ \t]+(?:against|not)|i['’]ll[ \t]+pass(?=[ \t]*(?:[,.!;:\-–—]|$|on[ \t]+(?:this|that|it)[ \t]*[,.!]))"
+    r"|not[ \t]+interested|anders[ \t]+überlegt|doch[ \t]+nicht|lieber[ \t]+nicht"
+    rf"|nicht[ \t]+mehr[ \t]+(?:{_NEED})|(?:{_NEED})[ \t]+(?:\w+[ \t]+)?nicht[ \t]+mehr|zurückziehen|absagen|umentschieden"
+    r"|changé[ \t]+d['’][ \t]*avis|finalement[ \t]+non|plus[ \t]+intéressée?|plutôt[ \t]+pas|annuler"
+    rf"|cambiado[ \t]+de[ \t]+opinión|cambié[ \t]+de[ \t]+opinión|mejor[ \t]+no|ya[ \t]+no[ \t]+(?:\w+[ \t]+)?(?:{_NEED})"
+    r"|al[ \t]+final[ \t]+no|cancelar|pensándolo[ \t]+bien|cambiato[ \t]+idea|meglio[ \t]+di[ \t]+no"
+    rf"|non[ \t]+(?:\w+[ \t]+)?(?:{_NEED})[ \t]+più|non[ \t]+(?:mi|ne)[ \t]+\w+[ \t]+più|annullare|alla[ \t]+fine[ \t]+no"
+    rf"|ripensato|bedacht|toch[ \t]+niet|liever[ \t]+niet|niet[ \t]+meer[ \t]+(?:{_NEED})|annuleren|mudei[ \t]+de[ \t]+ideia"
+    rf"|melhor[ \t]+não|já[ \t]+não[ \t]+(?:\w+[ \t]+)?(?:{_NEED})|afinal[ \t]+não|ändrat[ \t]+mig|ångrat|hellre[ \t]+inte"
+    rf"|inte[ \t]+längre|fortrudt|ombestemt|ikke[ \t]+længere|ikke[ \t]+lenger|angret|zmieni(?:łem|łam)[ \t]+zdanie"
+    r"|jednak[ \t]+nie|wolę[ \t]+nie|już[ \t]+nie[ \t]+(?:potrzebuję|chcę))(?!\w)", re.IGNORECASE)
 
 
 def takes_back(words: str) -> bool:
