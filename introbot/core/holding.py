@@ -119,9 +119,9 @@ _HOW_IT_STANDS = re.compile(
 
 
 def asks_how_it_stands(text: str) -> bool:
-    """`text` asks after a request's progress ("Any news about Sam? Has she answered yet?"), and asks for no
-    introduction in so many words."""
-    return "?" in text and _HOW_IT_STANDS.search(text) is not None and not asks(text)
+    """`text` asks after a request's progress ("Any news about Sam? Has she answered yet?"): in a sentence that
+    ends with a question mark, and asking for no introduction in so many words."""
+    return any(re.match(r"[^.!?\n]*\?", text[m.end():]) for m in _HOW_IT_STANDS.finditer(text)) and not asks(text)
 
 
 def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | None,

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from introbot.core.holding import holds_back, requests_meant
+from introbot.core.holding import asks_how_it_stands, holds_back, requests_meant
 from introbot.model import Intro, IntroState, Party, Role
 
 HELD_BACK = [
@@ -103,3 +103,18 @@ def test_a_reply_to_the_request_means_that_request_whatever_it_names():
 def test_words_naming_nobody_open_mean_nothing():
     assert meant("Please ignore my last email") == []
     assert meant("Hold off on Samantha") == []  # a longer name is someone else
+
+
+@pytest.mark.parametrize("text", ["Any news about Sam? Has she answered yet?", "Did Sam say yes?",
+                                  "Wie ist der Stand bei Sam?", "Novità su Sam? Ha già risposto?",
+                                  "Des nouvelles de Sam ?"])
+def test_a_question_after_a_request_asks_how_it_stands(text):
+    assert asks_how_it_stands(text)
+
+
+@pytest.mark.parametrize("text", ["I read the news about Sam's clinic closing. Maya Chen?",
+                                  "Sam got back to me - could Lio see her too?",
+                                  "Any news about Sam? Could you also introduce her to Lio Park?",
+                                  "Our member news of the week has been sent!"])
+def test_news_told_or_a_request_beside_it_does_not(text):
+    assert not asks_how_it_stands(text)
