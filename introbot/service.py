@@ -368,7 +368,7 @@ class Service:
         # ("Sorry, please ignore my last email").
         earlier = self.store.handled_as(references, "request")
         replied = self._request_of(earlier) if earlier is not None else []
-        own_text = split_reply(body_text(message)).new_text
+        own_text = split_reply(body_text(message)).new_text if replied else ""
         # A correction only from the referrer, written to introbot: told to the client with intro@ still copied,
         # "Lio Park would be a good alternative instead" is advice to them.
         correction = next(((i, c) for i in replied if i.referrer_email == sender.email
@@ -595,8 +595,8 @@ class Service:
         """A practitioner who forwards one of introbot's own messages to intro@ ("Yes, happy to see Sam" above
         the ask they got as a colleague) makes no request. Their note answers the one ask of theirs still
         waiting; with none or several, one line says to reply to the ask itself."""
-        if self.domain not in body_text(message).lower() and not any(
-                part.get_content_type() == "message/rfc822" for part in message.walk()):
+        if self.domain not in body_text(message).lower() and not (message.is_multipart() and any(
+                part.get_content_type() == "message/rfc822" for part in message.walk())):
             return None  # nothing of ours in it: spares the forward parser (a third of a request's reading)
         forward = find_forward(message)
         # What they forwarded themselves: the outermost message, or each one attached; a client's email that
@@ -731,9 +731,11 @@ class Service:
                     continue
         return found
 
-    def _command(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
-        """A practitioner's "status" or "cancel <id>", in the subject or as the first line."""
-        new_text = split_reply(body_text(message)).new_text.strip()
+    def _command(self, message: EmailMessage, practitioner: Person, now: datetime,
+                 own_text: str | None = None) -> Decision | None:
+        """A practitioner's "status" or "cancel <id>", in the subject or as the first line of `own_text` (the
+        message's new text, found here when not given)."""
+        new_text = (split_reply(body_text(message)).new_text if own_text is None else own_text).strip()
         lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
                  new_text.splitlines()[0].strip() if new_text else ""]
         in_reply_to = safe_message_id(message.get("Message-ID"))
@@ -758,13 +760,13 @@ class Service:
         return Decision("command", PROCESSED, "cancelled by the referrer", after, effects, message)
 
     def _request(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision:
-        command = self._command(message, practitioner, now)
+        own_text = split_reply(body_text(message)).new_text
+        command = self._command(message, practitioner, now, own_text)
         if command is not None:
             return command
         forwarded_ours = self._forwarded_ours(message, practitioner, now)
         if forwarded_ours is not None:
             return forwarded_ours
-        own_text = split_reply(body_text(message)).new_text
         if self._asks_how_it_stands(own_text, practitioner):
             # "Any news about Sam?": where the practitioner's open requests stand, not another request for Sam.
             return Decision("command", PROCESSED, "a question after an open request: status sent", referrer=practitioner,
@@ -828,7 +830,7 @@ class Service:
         since = now - self.rules.expire_after
         named = (understood.colleague, *understood.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
-        for intro in self.store.in_hand(practitioner.email, since):
+        for intro in self.store.in_hand(practitioner.email, since, client=understood.client.email):
             if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
                 colleagues = _colleagues_asked_about(intro, understood.client.email) & {c.email for c in named}
                 if colleagues:

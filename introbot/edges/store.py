@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS intros (
 CREATE INDEX IF NOT EXISTS intros_due ON intros(next_due_at) WHERE next_due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS intros_state ON intros(state);
 CREATE INDEX IF NOT EXISTS intros_referrer ON intros(referrer, state);
+CREATE INDEX IF NOT EXISTS intros_client ON intros(referrer, json_extract(data, '$.client.email'));
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY,           -- sha256 of the token: the database alone cannot answer for anyone
     intro_id TEXT NOT NULL,
@@ -459,14 +460,19 @@ class Store:
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
-    def in_hand(self, referrer: str, introduced_since: datetime) -> list[Intro]:
+    def in_hand(self, referrer: str, introduced_since: datetime, client: str | None = None) -> list[Intro]:
         """The referrer's open intros, and those introduced and last changed since `introduced_since`, oldest
-        first: what a new request of theirs may repeat. Only their intros are read (by intros_referrer)."""
+        first: what a new request of theirs may repeat; with `client`, only that client's. Only their intros
+        are read (by intros_referrer), and with a client only that client's (by intros_client): a practitioner
+        with thousands of requests open costs a new request no more."""
         open_states = [state.value for state in IntroState if state.open]
-        rows = self._connection().execute(
-            f"SELECT data FROM intros WHERE referrer = ? AND (state IN ({','.join('?' * len(open_states))})"
-            " OR (state = ? AND updated_at >= ?)) ORDER BY created_at",
-            (referrer, *open_states, IntroState.INTRODUCED.value, stamp(introduced_since))).fetchall()
+        query = (f"SELECT data FROM intros WHERE referrer = ? AND (state IN ({','.join('?' * len(open_states))})"
+                 " OR (state = ? AND updated_at >= ?))")
+        args: list[str] = [referrer, *open_states, IntroState.INTRODUCED.value, stamp(introduced_since)]
+        if client is not None:
+            query += " AND json_extract(data, '$.client.email') = ?"
+            args.append(client)
+        rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
     def siblings(self, intro: Intro) -> list[Intro]:
