@@ -11,9 +11,12 @@ from introbot.model import Intro, Party, Role
 # What may stand between the words of a request when the people are named inside them: names, addresses,
 # pronouns and the little words around them ("don't put Sam Rivera <sam@...> in touch with Maya", "noch nicht
 # mit Maya Chen in Kontakt bringen", "ne pas encore mettre Sam en contact", "nog niet aan Maya voorstellen").
-_OBJECT = (r"(?:[ \t]+(?:(?-i:[A-Z])[\w'’.-]*|<[^<>\s]+>|[^\s<>@]+@[^\s<>@]+|her|him|them|us|sie|ihn|ihr|la|le|les|lui|"
-           r"leur|l['’]|lo|los|las|li|gli|a|à|al|aan|met|mit|con|avec|with|to|zu|noch|nog|encore|ancora|todavía|"
-           r"todavia|aún|aun|ainda|yet|please|bitte|now|jetzt|just|the|my|this|that|our|both|beide|two)){0,8}?")
+# Each word is one of these in one way only (the little words in lower case, a name capitalised), and a run of
+# them is bounded, so a line of nothing but such words costs a linear scan, never a backtracking one.
+_OBJECT_WORD = (r"(?-i:[A-Z])[\w'’.-]*|<[^<>\s]+>|[^\s<>@]+@[^\s<>@]+|(?-i:her|him|them|us|sie|ihn|ihr|la|le|les|lui|"
+                r"leur|l['’]|lo|los|las|li|gli|a|à|al|aan|met|mit|con|avec|with|to|zu|noch|nog|encore|ancora|todavía|"
+                r"todavia|aún|aun|ainda|yet|please|bitte|now|jetzt|just|the|my|this|that|our|both|beide|two)(?!\w)")
+_OBJECT = rf"(?:[ \t]+(?:{_OBJECT_WORD})){{0,8}}"
 # The words of asking for an introduction, in the languages practitioners write in; a verb of two parts may have
 # the people between them ("put Sam in touch", "mettre Sam en contact", "Sam mit Maya in Kontakt bringen").
 _VERB = (rf"introduc\w*|intro|connect(?:ing)?|refer(?:ring)?|put(?:ting)?{_OBJECT}[ \t]+in[ \t]+touch"
@@ -34,12 +37,12 @@ _ASKING_VERB = (rf"introduce|intro|connect|refer|put{_OBJECT}[ \t]+in[ \t]+touch
 _NOT = (r"don['’]?t|do[ \t]+not|dont|(?:you|rather)[ \t]+not|no[ \t]+need[ \t]+to|not[ \t]+to|never|shouldn['’]?t"
         r"|should[ \t]+not|hold[ \t]+off(?:[ \t]+on)?|cancel|stop|withdraw|call[ \t]+off|nicht|kein\w*|ne[ \t]+pas|ne"
         r"|no|non|niet|não|nao")
-_BETWEEN = (r"actually|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?|erst|mehr"
-            r"|tout[ \t]+de[ \t]+suite|even")
+_BETWEEN = (r"(?-i:actually|go[ \t]+ahead[ \t]+and|want[ \t]+to|need[ \t]+to|bother(?:[ \t]+to)?|erst|mehr"
+            r"|tout[ \t]+de[ \t]+suite|even)(?!\w)")
 # Not introducing them oneself is no hold: "I'd rather not introduce them myself, could you do it?"
 _ONESELF = (r"(?![^.!?\n]{0,40}?(?<!\w)(?:myself|personally|selbst|moi-même|moi-meme|yo[ \t]+mism[ao]|io[ \t]+stess[ao]"
             r"|zelf|eu[ \t]+mesm[ao])(?!\w))")
-_NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:(?:[ \t]+(?:{_BETWEEN}))|{_OBJECT})*?[ \t]*(?:{_VERB})(?!\w){_ONESELF}",
+_NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:[ \t]+(?:{_BETWEEN}|{_OBJECT_WORD})){{0,8}}[ \t]*(?:{_VERB})(?!\w){_ONESELF}",
                       re.IGNORECASE)
 # Words that put the introduction off until later ("let you know when to introduce", "until Monday before
 # introducing", "before you introduce them"): not asked for now either.

@@ -118,3 +118,10 @@ def test_a_question_after_a_request_asks_how_it_stands(text):
                                   "Our member news of the week has been sent!"])
 def test_news_told_or_a_request_beside_it_does_not(text):
     assert not asks_how_it_stands(text)
+
+
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: a nested repetition once took hours on these
+@pytest.mark.parametrize("run", ["Sam ", "the ", "The ", "Don't the Sam <sam@client.example> ", "no "])
+def test_a_request_of_nothing_but_names_and_little_words_is_read_without_backtracking(run):
+    text = "Please don't " + run * (20_000 // len(run))
+    assert not holds_back(text) and not asks_how_it_stands(text)  # no verb of introducing, no question
