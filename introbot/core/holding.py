@@ -130,38 +130,48 @@ def asks_how_it_stands(text: str) -> bool:
 def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | None,
                    colleague_emails: set[str], replied_to: set[str]) -> list[Intro]:
     """Which of the referrer's open requests words holding back mean: the ones the message answers
-    (`replied_to`, its In-Reply-To and References), else the ones for the client it names (by address,
-    name or the name the request called them) and, when it names colleagues, with one of those."""
+    (`replied_to`, its In-Reply-To and References), else the ones for the client it names (see
+    _naming_of_client; a first name shared by two clients means neither) and, when it names colleagues,
+    with one of those."""
     intros = [i for i in open_intros if i.state.open]
     answered = [i for i in intros if i.request_message_id and i.request_message_id in replied_to]
     if answered:
         return answered
-    folded = text.casefold()
 
     def with_colleague_named(intro: Intro) -> bool:
         colleagues = {intro.party(Role.COLLEAGUE).email} if intro.colleague else set()
         colleagues |= {p.email for p in intro.further_colleagues}
         return not colleague_emails or bool(colleagues & colleague_emails) or not colleagues
-    return [i for i in intros if ((client_email and i.client and i.client.email == client_email)
-                                  or _names_client(folded, i)) and with_colleague_named(i)]
+    naming = {i.id: _FULLY if client_email and i.client and i.client.email == client_email else _naming_of_client(text, i)
+              for i in intros if with_colleague_named(i)}
+    best = max(naming.values(), default=_NOT_NAMED)
+    meant = [i for i in intros if i.id in naming and naming[i.id] == best != _NOT_NAMED]
+    clients = {i.client.email if i.client else i.client_hint for i in meant}
+    return meant if best == _FULLY or len(clients) == 1 else []
 
 
 def client_named(text: str, intros: Iterable[Intro]) -> Party | None:
     """The one client of the referrer's `intros` that `text` names ("Could Lio see Sam too?"), else None."""
-    folded = text.casefold()
-    named = {i.client.email: i.client for i in intros if i.client and _names_client(folded, i)}
+    named = {i.client.email: i.client for i in intros if i.client and _naming_of_client(text, i) != _NOT_NAMED}
     return next(iter(named.values())) if len(named) == 1 else None
 
 
-def _names_client(folded: str, intro: Intro) -> bool:
-    """The casefolded text names the intro's client: by address, name, first name or the name the request
-    called them by."""
+_NOT_NAMED, _BY_FIRST_NAME, _FULLY = 0, 1, 2
+
+
+def _naming_of_client(text: str, intro: Intro) -> int:
+    """How `text` names the intro's client: _FULLY by address or full name (in any case), _BY_FIRST_NAME by
+    their first name (titles left out) capitalised as a name is ("Kim", not "kim" nor "Dr"), else _NOT_NAMED."""
     client = intro.client
-    forms = {client.email, client.name, _first_word(client.name)} if client is not None else set()
-    forms |= {intro.client_hint, _first_word(intro.client_hint)}
-    return any(re.search(rf"(?<![\w@.]){re.escape(form.casefold())}(?![\w@])", folded)
-               for form in forms if len(form) > 1)
+    full = {client.email, client.name} if client is not None else set()
+    full |= {intro.client_hint} if len(intro.client_hint.split()) > 1 else set()
+    if any(_said(text, form, case_blind=True) for form in full if len(form) > 1):
+        return _FULLY
+    first = {client.first_name} if client is not None else set()
+    first |= {Party(Role.CLIENT, "", name=intro.client_hint).first_name}
+    return _BY_FIRST_NAME if any(_said(text, form[:1].upper() + form[1:], case_blind=False)
+                                 for form in first if len(form) > 1) else _NOT_NAMED
 
 
-def _first_word(name: str) -> str:
-    return name.split()[0] if name.split() else ""
+def _said(text: str, form: str, case_blind: bool) -> bool:
+    return re.search(rf"(?<![\w@.]){re.escape(form)}(?![\w@])", text, re.IGNORECASE if case_blind else 0) is not None

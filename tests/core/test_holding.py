@@ -125,3 +125,14 @@ def test_news_told_or_a_request_beside_it_does_not(text):
 def test_a_request_of_nothing_but_names_and_little_words_is_read_without_backtracking(run):
     text = "Please don't " + run * (20_000 // len(run))
     assert not holds_back(text) and not asks_how_it_stands(text)  # no verb of introducing, no question
+
+
+def test_a_title_a_lower_case_word_or_a_shared_first_name_names_no_client():
+    will = intro("ffffffff", "Will Jones will@client.example", "maya@bodywork.example")
+    doctor = intro("gggggggg", "Dr Sam Rivera drsam@client.example", "maya@bodywork.example")
+    other_sam = intro("hhhhhhhh", "Sam Okafor okafor@client.example", "lio@osteo.example")
+    text = "Please hold off on Kim for now, I will let you know. Dr Chen agrees."
+    assert [i.id for i in requests_meant(text, [KIM_MAYA, will, doctor], None, set(), set())] == ["cccccccc"]
+    assert requests_meant("Hold off on Sam, please", [SAM_MAYA, other_sam], None, set(), set()) == []
+    assert [i.id for i in requests_meant("Hold off on Sam Okafor, please", [SAM_MAYA, other_sam], None, set(),
+                                         set())] == ["hhhhhhhh"]
