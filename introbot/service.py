@@ -24,7 +24,7 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
-from introbot.core.holding import asks, asks_how_it_stands, client_named, holds_back, requests_meant
+from introbot.core.holding import asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_meant
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -87,11 +87,6 @@ def _colleagues_asked_about(intro: Intro, client: str) -> set[str]:
     if intro.client is None or intro.client.email != client:
         return set()
     return {p.email for p in (intro.colleague, *intro.further_colleagues) if p is not None}
-
-
-# Words saying a request goes on from an earlier one, for the same client: "could Lio see her too?"
-_ALSO = re.compile(r"(?<!\w)(?:too|also|as[ \t]+well|again|in[ \t]+the[ \t]+meantime|auch|ebenfalls|aussi|également"
-                   r"|también|tambien|anche|pure|ook|também)(?!\w)", re.IGNORECASE)
 
 
 def _mailbox_key(fetched: Fetched) -> str:
@@ -392,13 +387,17 @@ class Service:
                 intro.state is IntroState.CLARIFYING and intro.clarify_missing == "client")):
             return None
         excluded = frozenset({intro.referrer_email, self.bot} | ({intro.client.email} if intro.client else set()))
-        candidate = corrected_colleague(text, self.directory.candidate(intro.colleague.email), self.directory, excluded)
-        return candidate if candidate is None or candidate.email not in {p.email for p in intro.further_colleagues} \
-            else None
+        # "Sorry, I meant Lio, not Maya" of a request for Maya and Lio: Lio is asked already, so the correction
+        # only drops Maya (see _correct).
+        return corrected_colleague(text, self.directory.candidate(intro.colleague.email), self.directory, excluded)
 
     def _correct(self, intro: Intro, candidate: Candidate, message: EmailMessage, now: datetime) -> Decision:
         """The open `intro` goes on with `candidate` as its colleague; the referrer's note loses the one it
         named before (see workflow.redirect)."""
+        already = {p.email for i in [intro, *self.store.siblings(intro)] if i.state.open
+                   for p in (i.colleague, *i.further_colleagues) if p and p.email != intro.party(Role.COLLEAGUE).email}
+        if candidate.email in already:  # the request has that colleague already: only this one stops
+            return self._stop([intro], message, now, "the referrer dropped a colleague of the request")
         colleague = self._party(Role.COLLEAGUE, candidate)
         before = intro.party(Role.COLLEAGUE)
         note = without_people(intro.note, [Person(before.name, before.email, website=before.website)],
@@ -424,8 +423,9 @@ class Service:
         if self._command(message, practitioner, now) is not None:
             return True
         understood = understand(message, practitioner, self.directory, self.bot)
-        return isinstance(understood, Refusal) or understood.held_back or self._another_request(
-            message, understood, replied, self._to_introbot_only(message, practitioner.email))
+        held_back = isinstance(understood, Understood) and understood.held_back
+        return held_back or self._another_request(message, understood, replied,
+                                                  self._to_introbot_only(message, practitioner.email))
 
     def _to_introbot_only(self, message: EmailMessage, sender: str) -> bool:
         """Whether `message` is written to introbot alone: nobody but the sender and intro@ (with or without
@@ -448,8 +448,11 @@ class Service:
         client = understood.client.email if understood.client else None
         if not (colleagues or client or understood.options or understood.client_hint):
             return False  # "go ahead", "introduce them": naming nobody, it says nothing new
-        return not any(intro.colleague and intro.colleague.email in colleagues
-                       and (client is None or (intro.client and intro.client.email == client)) for intro in replied)
+        # Colleagues the replied requests already have for this client ("Thanks for introducing her to Maya!
+        # Could you also introduce her to Lio Park?" asks for Lio alone; _unrepeated leaves Maya out).
+        covered = {p.email for intro in replied if client is None or (intro.client and intro.client.email == client)
+                   for p in (intro.colleague, *intro.further_colleagues) if p}
+        return not colleagues or bool(colleagues - covered)
 
     def _authenticity(self, raw: bytes, message: EmailMessage, from_domain: str) -> str | None:
         """Why the message cannot be trusted to come from the practitioner, or None when it can.
@@ -581,15 +584,16 @@ class Service:
     def _consent_answer(self, intro: Intro, role: Role, message: EmailMessage, now: datetime) -> Decision:
         reading = self._read_answer(message, intro, role)
         agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
+        said = f"{reading.answer.value} ({reading.reason})"
         if agrees is False and intro.party(role).consent is Consent.YES and not takes_back(
                 self._own_words(message, self._mail_to(intro, role))):
             agrees = None  # "No questions, thanks" after a yes is no change of mind
+            said = f"a no after their yes, without taking it back: left as it was ({reading.reason})"
         if reading.language:  # answer people in the language they answered in
             intro = intro.with_party(replace(intro.party(role), language=reading.language))
         event = workflow.Answered(role, agrees, safe_message_id(message.get("Message-ID")))
         after, effects = workflow.step(intro, event, now, self.rules, self.rng)
-        return Decision("answer", PROCESSED, f"{role.value} answered: {reading.answer.value} ({reading.reason})",
-                        after, effects, message)
+        return Decision("answer", PROCESSED, f"{role.value} answered: {said}", after, effects, message)
 
     def _forwarded_ours(self, message: EmailMessage, practitioner: Person, now: datetime) -> Decision | None:
         """A practitioner who forwards one of introbot's own messages to intro@ ("Yes, happy to see Sam" above
@@ -605,8 +609,13 @@ class Service:
         if not any(m.sender_address and (m.sender_address == self.bot or tokens_in_addresses(
                 [m.sender_address], self.bot)) for m in forwarded):
             return None
+        # The ask they forwarded, known by its subject: a forward of our status mail or of an old introduction
+        # answers nothing.
+        subject = strip_subject_prefixes(forward.original.subject or "").strip().casefold()
         waiting = [(intro, role) for intro in self.store.intros(IntroState.ASKING)
-                   if (role := intro.role_of(practitioner.email)) is not None and intro.party(role).consent is Consent.ASKED]
+                   if (role := intro.role_of(practitioner.email)) is not None and intro.party(role).consent is Consent.ASKED
+                   and any(strip_subject_prefixes(str(ours.get("Subject", ""))).strip().casefold() == subject
+                           for ours in self._mail_to(intro, role))]
         if len(waiting) == 1:
             return self._consent_answer(*waiting[0], message, now)
         return Decision("refused", PROCESSED, "a forward of introbot's own mail, not a request", message=message,
@@ -664,7 +673,7 @@ class Service:
         found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
             if takes_no_option(answer):  # "Neither - she found someone herself", "No."
-                return self._stop([intro], message, now)
+                return self._stop([intro], message, now, "the referrer took none of the options")
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
         name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
@@ -796,7 +805,7 @@ class Service:
     def _with_known_client(self, understood: Understood, practitioner: Person, now: datetime) -> Understood:
         """A request naming its client only by name ("Sam got back to me - could Lio see her too?") takes the
         address of the one client of that name in the practitioner's requests at hand, instead of asking."""
-        if understood.client is not None or not _ALSO.search(understood.note):
+        if understood.client is not None or not goes_on(understood.note):
             return understood  # a new client may share the name: only "too", "also", "as well" say it is the same
         known = client_named(understood.note, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
         if known is None:
@@ -808,7 +817,7 @@ class Service:
         ("Has Sam answered? Could Lio Park see her too?" asks for Lio)."""
         if not asks_how_it_stands(text):
             return False
-        meant = requests_meant(text, self.store.intros(referrer=practitioner.email), None, set(), set())
+        meant = requests_meant(text, self.store.in_hand(practitioner.email, self.clock()), None, set(), set())
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
         return bool(meant) and not others
@@ -859,20 +868,21 @@ class Service:
         in_reply_to = safe_message_id(message.get("Message-ID"))
         client = understood.client.email if understood.client and not understood.client.in_directory else None
         colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues, *understood.options) if c}
-        meant = requests_meant(understood.note, self.store.intros(referrer=practitioner.email), client, colleagues,
+        meant = requests_meant(understood.note, self.store.in_hand(practitioner.email, now), client, colleagues,
                                set(self._references(message)))
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,
                             referrer=practitioner, effects=[Send(Kind.REFUSED, detail="held-back", in_reply_to=in_reply_to)])
         return self._stop(meant, message, now)
 
-    def _stop(self, intros: list[Intro], message: EmailMessage, now: datetime) -> Decision:
+    def _stop(self, intros: list[Intro], message: EmailMessage, now: datetime,
+              verdict: str = "held back by the referrer") -> Decision:
         """The referrer's open `intros` stopped quietly, as `cancel` stops them, with one note to the
         referrer naming them all (several colleagues of one request, or two of Sam's)."""
         stopped = []
         for intro in intros:
             after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
-            stopped.append(Decision("command", PROCESSED, "held back by the referrer", after, effects, message))
+            stopped.append(Decision("command", PROCESSED, verdict, after, effects, message))
         stopped[0].effects.append(Send(Kind.CANCELLED, in_reply_to=safe_message_id(message.get("Message-ID")),
                                        detail=" ".join(i.id for i in intros[1:])))
         return replace(stopped[0], further=stopped[1:])

@@ -188,3 +188,49 @@ def test_a_new_address_for_the_client_is_never_taken_for_a_corrected_colleague(d
     request = forward(desk)
     desk.receive(signed(reply(request, ADA, "Sorry, wrong address, hers is sam.rivera@client.example", to_from=False)))
     assert by_colleague(desk) == {MAYA[1]: IntroState.ASKING} and len(desk.store.intros()) == 1
+
+
+def test_i_meant_lio_not_maya_of_a_request_for_both_only_drops_maya_and_asks_nobody_twice(desk):
+    request = write(desk, "Please introduce Sam Rivera <sam@client.example> to Maya Chen and Lio Park.")
+    desk.send_all()
+    desk.receive(signed(new_reply_to_own(request, "Sorry, I meant Lio Park, not Maya!")))
+    assert sorted(by_colleague(desk).items()) == [(LIO[1], IntroState.ASKING), (MAYA[1], IntroState.CANCELLED)]
+    assert len(desk.store.intros()) == 2 and len(desk.mail_to(SAM[1], "ask_client")) == 2
+    assert kinds(desk, ADA) == ["cancelled"]
+
+
+def new_reply_to_own(request, text: str):
+    """Ada answers her own request, which her mail client addresses to intro@ again."""
+    again = new_message(ADA, ("Intro", BOT), "Re: Intro", f"{text}\n")
+    again["In-Reply-To"] = again["References"] = request["Message-ID"]
+    return again
+
+
+def test_a_reply_asking_for_maya_again_and_lio_starts_lio_alone(desk):
+    forward(desk)
+    desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes")
+    desk.answer(desk.mail_to(MAYA[1], "ask_colleague")[0], MAYA, "Yes")
+    [note] = desk.mail_to(ADA[1], "referrer_sent")
+    desk.answer(note, ADA, "Thanks! Could you also introduce Sam Rivera <sam@client.example> to Maya Chen and "
+                           "Lio Park?")  # Maya again by mistake: only Lio is new
+    assert by_colleague(desk) == {MAYA[1]: IntroState.INTRODUCED, LIO[1]: IntroState.ASKING}
+
+
+def test_a_forward_of_our_status_mail_answers_no_waiting_ask(desk):
+    forward(desk, note="Ada, could you see Sam? Ben", referrer=BEN)
+    desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), "status", "\n")))
+    [status] = desk.mail_to(ADA[1], "status")
+    body = status.message.get_body(("plain",)).get_content()
+    message = new_message(ADA, ("Intro", BOT), f"Fwd: {status.message['Subject']}",
+                          f"No, thanks.\n\n---------- Forwarded message ---------\nFrom: {status.message['From']}\n"
+                          f"Subject: {status.message['Subject']}\nTo: {status.message['To']}\n\n{body}")
+    desk.receive(signed(message))
+    [intro] = desk.store.intros()
+    assert intro.party(Role.COLLEAGUE).consent is Consent.ASKED and intro.state is IntroState.ASKING
+
+
+def test_chatter_naming_intro_in_a_thread_gets_no_refusal(desk):
+    request = write(desk, "Please introduce Sam Rivera <sam@client.example> to Maya Chen.")
+    desk.receive(signed(new_reply_to_own(request, f"Sam, meet {BOT}, my assistant.")))
+    assert kinds(desk, ADA) == [] and len(desk.store.intros()) == 1

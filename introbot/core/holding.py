@@ -19,14 +19,14 @@ _OBJECT_WORD = (r"(?-i:[A-Z])[\w'’.-]*|<[^<>\s]+>|[^\s<>@]+@[^\s<>@]+|(?-i:her
 _OBJECT = rf"(?:[ \t]+(?:{_OBJECT_WORD})){{0,8}}"
 # The words of asking for an introduction, in the languages practitioners write in; a verb of two parts may have
 # the people between them ("put Sam in touch", "mettre Sam en contact", "Sam mit Maya in Kontakt bringen").
-_VERB = (rf"introduc\w*|intro|connect(?:ing)?|refer(?:ring)?|put(?:ting)?{_OBJECT}[ \t]+in[ \t]+touch"
+_VERB = (rf"introduc\w*|intro(?![@+])|connect(?:ing)?|refer(?:ring)?|put(?:ting)?{_OBJECT}[ \t]+in[ \t]+touch"
          r"|vor(?:zu)?stellen|bekannt[ \t]*(?:zu[ \t]*)?machen|vermitteln|in[ \t]+kontakt[ \t]+(?:zu[ \t]+)?bringen"
          rf"|présent(?:er|e|es|ez)|mettre{_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
          rf"|present(?:ar|es|e|en|arla|arlo|arle|are|a|i|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
          rf"|mett(?:ere|i|a)(?:la|lo|li)?{_OBJECT}[ \t]+in[ \t]+contatto|voorstellen|introduceren|in[ \t]+contact[ \t]+brengen"
          r"|apresent(?:ar|e|es|á-la|á-lo)")
 # The same, as one asks for it (not "introduced", "introducing": "Sam was so happy to be introduced").
-_ASKING_VERB = (rf"introduce|intro|connect|refer|put{_OBJECT}[ \t]+in[ \t]+touch|go[ \t]+ahead"
+_ASKING_VERB = (rf"introduce|intro(?![@+])|connect|refer|put{_OBJECT}[ \t]+in[ \t]+touch|go[ \t]+ahead"
                 r"|vor(?:zu)?stellen|bekannt[ \t]*(?:zu[ \t]*)?machen|vermitteln|in[ \t]+kontakt[ \t]+(?:zu[ \t]+)?bringen"
                 rf"|présent(?:er|e|ez)|mettre{_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
                 rf"|present(?:ar|es|e|arla|arlo|arle|are|a|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
@@ -81,7 +81,7 @@ def holds_back(text: str, to_introbot: bool = True) -> bool:
     keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line.
     Written to others with intro@ copied (`to_introbot` false), only a negated request counts: "never mind
     the forms" and "ignore the previous email from reception" are said to them."""
-    if asks(text):
+    if asks(text, to_introbot):
         return False
     if _held(text):
         return True
@@ -148,6 +148,17 @@ def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | 
     meant = [i for i in intros if i.id in naming and naming[i.id] == best != _NOT_NAMED]
     clients = {i.client.email if i.client else i.client_hint for i in meant}
     return meant if best == _FULLY or len(clients) == 1 else []
+
+
+# Words saying a request goes on from an earlier one, for the same client: "could Lio see her too?"
+_ALSO = re.compile(r"(?<!\w)(?:too|also|as[ \t]+well|again|in[ \t]+the[ \t]+meantime|auch|ebenfalls|aussi|également"
+                   r"|también|tambien|anche|pure|ook|também)(?!\w)", re.IGNORECASE)
+
+
+def goes_on(text: str) -> bool:
+    """`text` says it goes on from an earlier request ("too", "also", "as well"): a client it names only by
+    name is the one of that request."""
+    return _ALSO.search(text) is not None
 
 
 def client_named(text: str, intros: Iterable[Intro]) -> Party | None:

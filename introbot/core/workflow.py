@@ -141,8 +141,9 @@ def redirect(intro: Intro, colleague: Party, note: str, now: datetime, rules: Ru
         return (replace(intro, colleague=colleague, note=note, candidates=(), updated_at=now), []), None
     if intro.state is not IntroState.ASKING:
         return (intro, []), None
-    return step(intro, Cancelled(), now, rules, rng), begin(_afresh(intro, colleague, note, now, now, rng), now,
-                                                            rules, rng)
+    # Created at the request's moment: still one of its siblings, so the referrer hears of it once per request.
+    return step(intro, Cancelled(), now, rules, rng), begin(_afresh(intro, colleague, note, intro.created_at, now, rng),
+                                                            now, rules, rng)
 
 
 def _afresh(intro: Intro, colleague: Party, note: str, created_at: datetime, now: datetime, rng: RandomBits) -> Intro:
