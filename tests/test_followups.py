@@ -154,11 +154,15 @@ def colleague_ask_forwarded(desk: Desk, note: str) -> None:
     forward(desk, note="Ada, could you see Sam? Ben", referrer=BEN)
     desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
     [ask] = desk.mail_to(ADA[1], "ask_colleague")
-    body = ask.message.get_body(("plain",)).get_content()
-    message = new_message(ADA, ("Intro", BOT), f"Fwd: {ask.message['Subject']}",
-                          f"{note}\n\n---------- Forwarded message ---------\nFrom: {ask.message['From']}\n"
-                          f"Subject: {ask.message['Subject']}\nTo: {ask.message['To']}\n\n{body}")
-    desk.receive(signed(message))
+    desk.receive(signed(ada_forwards(ask, note)))
+
+
+def ada_forwards(ours, note: str):
+    """Ada forwards a mail of introbot's to intro@, Gmail style, with `note` above it."""
+    body = ours.message.get_body(("plain",)).get_content()
+    return new_message(ADA, ("Intro", BOT), f"Fwd: {ours.message['Subject']}",
+                       f"{note}\n\n---------- Forwarded message ---------\nFrom: {ours.message['From']}\n"
+                       f"Subject: {ours.message['Subject']}\nTo: {ours.message['To']}\n\n{body}")
 
 
 def test_a_colleague_forwarding_her_ask_with_a_yes_above_it_is_introduced(desk):
@@ -221,11 +225,7 @@ def test_a_forward_of_our_status_mail_answers_no_waiting_ask(desk):
     desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
     desk.receive(signed(new_message(ADA, ("Intro", BOT), "status", "\n")))
     [status] = desk.mail_to(ADA[1], "status")
-    body = status.message.get_body(("plain",)).get_content()
-    message = new_message(ADA, ("Intro", BOT), f"Fwd: {status.message['Subject']}",
-                          f"No, thanks.\n\n---------- Forwarded message ---------\nFrom: {status.message['From']}\n"
-                          f"Subject: {status.message['Subject']}\nTo: {status.message['To']}\n\n{body}")
-    desk.receive(signed(message))
+    desk.receive(signed(ada_forwards(status, "No, thanks.")))
     [intro] = desk.store.intros()
     assert intro.party(Role.COLLEAGUE).consent is Consent.ASKED and intro.state is IntroState.ASKING
 
