@@ -81,12 +81,9 @@ class Decision:
     further: list[Decision] = field(default_factory=list)
 
 
-def _colleagues_asked_about(intro: Intro, client: str) -> set[str]:
-    """The addresses of the colleagues `intro` would introduce the client at `client` to; none when it is for
-    another client or has no client yet. (Addresses are lower-case from the parser on.)"""
-    if intro.client is None or intro.client.email != client:
-        return set()
-    return {p.email for p in (intro.colleague, *intro.further_colleagues) if p is not None}
+def _as_person(party: Party) -> Person:
+    """A party as the note's redaction (without_people) knows a person: name, address, website."""
+    return Person(party.name, party.email, website=party.website)
 
 
 def _mailbox_key(fetched: Fetched) -> str:
@@ -400,8 +397,7 @@ class Service:
             return self._stop([intro], message, now, "the referrer dropped a colleague of the request")
         colleague = self._party(Role.COLLEAGUE, candidate)
         before = intro.party(Role.COLLEAGUE)
-        note = without_people(intro.note, [Person(before.name, before.email, website=before.website)],
-                              Person(colleague.name, colleague.email, website=colleague.website))
+        note = without_people(intro.note, [_as_person(before)], _as_person(colleague))
         (after, effects), begun = workflow.redirect(intro, colleague, note, now, self.rules, self.rng)
         decision = self._with_further_intros(
             Decision("correction", PROCESSED, "the referrer corrected the colleague", after, effects, message), now)
@@ -840,8 +836,10 @@ class Service:
         named = (understood.colleague, *understood.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
         for intro in self.store.in_hand(practitioner.email, since, client=understood.client.email):
+            # in_hand keeps intros changed since then; the introduction itself must be that recent.
             if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
-                colleagues = _colleagues_asked_about(intro, understood.client.email) & {c.email for c in named}
+                colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
+                    c.email for c in named}
                 if colleagues:
                     asked_about[intro.id] = colleagues
         if not asked_about:
@@ -894,7 +892,7 @@ class Service:
         if not steps:
             return decision
         intros = [first] + [intro for intro, _ in steps]
-        colleagues = [Person(p.name, p.email, website=p.website) for p in (i.party(Role.COLLEAGUE) for i in intros)]
+        colleagues = [_as_person(i.party(Role.COLLEAGUE)) for i in intros]
 
         def alone(intro: Intro) -> Intro:  # the referrer's note, as each colleague will read it
             reader = next(c for c in colleagues if c.email == intro.party(Role.COLLEAGUE).email)

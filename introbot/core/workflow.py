@@ -134,7 +134,8 @@ def redirect(intro: Intro, colleague: Party, note: str, now: datetime, rules: Ru
     and `note` (the referrer's note without the colleague it named before). Before anyone was asked (the
     request waits for its confirmation, whose answer this is, or for the client's address) the intro
     itself changes; once asking, it stops quietly, as a cancelled one does (whoever was asked never hears
-    more of it), and an intro of its own begins for the new colleague, the client asked afresh."""
+    more of it), and an intro of its own begins for the new colleague, the client asked afresh. In any other
+    state (introduced, or closed meanwhile) it is too late, and nothing changes."""
     if intro.state is IntroState.CONFIRMING:
         return step(replace(intro, colleague=colleague, note=note), Confirmed(True), now, rules, rng), None
     if intro.state is IntroState.CLARIFYING and intro.clarify_missing == "client":
