@@ -24,7 +24,8 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
-from introbot.core.holding import asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_meant
+from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_meant,
+                                   sets_aside_last)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -79,6 +80,7 @@ class Decision:
     referrer: Person | None = None  # for a refusal, which has no intro
     # The intros of the further colleagues a request named ("to Maya Chen and Lio Park"), begun with it.
     further: list[Decision] = field(default_factory=list)
+    written_by: str | None = None  # the listed practitioner who wrote the message: "ignore my last email"
 
 
 def _as_person(party: Party) -> Person:
@@ -350,8 +352,15 @@ class Service:
             return self._automatic(automatic, match, message, now)
         if sender is None:
             return Decision("ignored", IGNORED, f"unusable From header: {unusable_sender}")
-        if match is not None:
-            return self._reply(match, sender.email, message, now)
+        decision = self._reply(match, sender.email, message, now) if match is not None else self._written(
+            raw, message, sender, now)
+        if sender.email in self.practitioners:
+            decision.written_by = sender.email
+        return decision
+
+    def _written(self, raw: bytes, message: EmailMessage, sender: Address, now: datetime) -> Decision:
+        """What a message written to intro@ without a token of ours means: a practitioner's request, command,
+        or words about their requests; anyone else's is ignored."""
         practitioner = self.practitioners.get(sender.email)
         if practitioner is None:
             return Decision("ignored", IGNORED, "sender is not a listed practitioner")
@@ -783,12 +792,19 @@ class Service:
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         if understood.held_back:
-            return self._hold_back(understood, practitioner, message, now)
+            return self._hold_back(understood, practitioner, message, now, own_text)
         understood = self._with_known_client(understood, practitioner, now)
+        # "Please ignore my last email, wrong client!" above the right forward: the request that email started
+        # stops, except for the people this one asks for again (they were asked already: no second ask).
+        again = {(understood.client.email if understood.client else "", c.email)
+                 for c in (understood.colleague, *understood.further_colleagues) if c}
+        set_aside = [i for i in (self._last_request(practitioner) if sets_aside_last(own_text) else [])
+                     if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
+        also = [self._stop(set_aside, message, now, "the referrer set their last request aside")] if set_aside else []
         unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
         if unrepeated is None:
             assert repeated is not None
-            return repeated
+            return replace(repeated, further=repeated.further + also)
         intro = self._new_intro(unrepeated, practitioner, message, now)
         intro, effects = workflow.start(intro, now, self.rules, self.rng)
         done = f"asked the referrer for the {understood.missing}" if understood.missing else "consent asked"
@@ -796,7 +812,14 @@ class Service:
             done += ", leaving out the colleagues already asked about"
         decision = self._with_further_intros(
             Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
-        return replace(decision, further=decision.further + [repeated]) if repeated is not None else decision
+        return replace(decision, further=decision.further + ([repeated] if repeated is not None else []) + also)
+
+    def _last_request(self, practitioner: Person) -> list[Intro]:
+        """The open intros of the practitioner's own request that their previous message to introbot started or
+        answered: what "Please ignore my last email" means when it names no one. None when that message was
+        about no open request of theirs (a refused one, a status question, an answer to someone else's ask)."""
+        last = self.store.last_from(practitioner.email)
+        return [i for i in self._request_of(last or "") if i.state.open and i.referrer_email == practitioner.email]
 
     def _with_known_client(self, understood: Understood, practitioner: Person, now: datetime) -> Understood:
         """A request naming its client only by name ("Sam got back to me - could Lio see her too?") takes the
@@ -859,15 +882,17 @@ class Service:
         return replace(understood, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
 
     def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
-                   now: datetime) -> Decision:
-        """ "Please don't introduce Sam to Maya yet", "hold off on Sam": the open requests of the sender it
-        means stop quietly, as `cancel` stops them, and one line tells the referrer which; when it means
-        none, nothing is started and the line says so."""
+                   now: datetime, own_text: str) -> Decision:
+        """ "Please don't introduce Sam to Maya yet", "hold off on Sam", "please ignore my last email": the
+        open requests of the sender it means stop quietly, as `cancel` stops them, and one line tells the
+        referrer which; when it means none, nothing is started and the line says so."""
         in_reply_to = safe_message_id(message.get("Message-ID"))
         client = understood.client.email if understood.client and not understood.client.in_directory else None
         colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues, *understood.options) if c}
         meant = requests_meant(understood.note, self.store.in_hand(practitioner.email, now), client, colleagues,
                                set(self._references(message)))
+        if not meant and sets_aside_last(own_text):
+            meant = self._last_request(practitioner)
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,
                             referrer=practitioner, effects=[Send(Kind.REFUSED, detail="held-back", in_reply_to=in_reply_to)])
@@ -977,7 +1002,7 @@ class Service:
         its tries are the caller's to write: a batch writes them once for all its messages)."""
         tx.record_inbound(mailbox_key=mailbox_key, message_key=key, kind=decision.kind, folder=decision.folder,
                           verdict=decision.verdict, intro_id=decision.intro.id if decision.intro else None,
-                          now=now)
+                          now=now, practitioner=decision.written_by)
         self._apply(tx, decision, now)
 
     def _apply(self, tx, decision: Decision, now: datetime) -> None:

@@ -63,6 +63,16 @@ _ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]
 # for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
 _SET_ASIDE = re.compile(r"(?:(?:ignore|disregard|never[ \t]*mind)[ \t]+(?:my|the|this)[ \t]+(?:(?:last|previous|earlier)"
                         r"[ \t]+)?(?:e-?mail|message|request)|scratch[ \t]+that)(?!\w)", re.IGNORECASE)
+# The same words meaning the writer's previous message to introbot, whatever it named: "Please ignore my last
+# email", "disregard my previous message", "Bitte ignoriere meine letzte E-Mail", "ignorez mon dernier message",
+# "ignora mi último correo". ("Scratch that" sets aside what was just written above it, in the same message.)
+_LAST_SET_ASIDE = re.compile(
+    r"(?<!\w)(?:(?:ignore|disregard|never[ \t]*mind|forget(?:[ \t]+about)?)[ \t]+(?:my|the)[ \t]+(?:last|previous|earlier"
+    r"|prior)[ \t]+(?:e-?mail|mail|message|request|forward)"
+    r"|ignorier(?:e|en[ \t]+sie)?[ \t]+(?:bitte[ \t]+)?(?:meine|die)[ \t]+(?:letzte|vorige|vorherige)[ \t]+(?:e-?mail|mail|nachricht)"
+    r"|(?:ignorez|ignore|oubliez|oublie)[ \t]+mon[ \t]+(?:dernier|précédent|precedent)[ \t]+(?:e-?mail|mail|message|courriel)"
+    r"|(?:ignora|ignore|olvida|olvide)[ \t]+mi[ \t]+(?:último|ultimo|anterior)[ \t]+(?:correo|mensaje|e-?mail))(?!\w)",
+    re.IGNORECASE)
 _ASKING_ANEW = re.compile(r"\?|@|(?<!\w)(?:please|pls|go[ \t]+ahead|proceed|ready|instead|could[ \t]+you|can[ \t]+you)(?!\w)",
                           re.IGNORECASE)
 _ASKED = re.compile(rf"(?<!\w)(?:{_ASKING_VERB})(?!\w)", re.IGNORECASE)
@@ -74,21 +84,28 @@ _ASKING_LEAD = re.compile(r"(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+
                           r"(?:[ \t]+(?:also|too|now|then|please))*[ \t]+$", re.IGNORECASE)
 
 
-def holds_back(text: str, to_introbot: bool = True) -> bool:
+def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) -> bool:
     """`text`, the referrer's own words, asks introbot not to introduce (yet): "Please don't introduce Sam
     to Maya yet", "hold off on Sam", "I'll let you know when to introduce them", "bitte noch nicht
     vorstellen". A request said anywhere beside it ("Don't introduce her to Maya; introduce her to Lio")
     keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line.
     Written to others with intro@ copied (`to_introbot` false), only a negated request counts: "never mind
-    the forms" and "ignore the previous email from reception" are said to them."""
+    the forms" and "ignore the previous email from reception" are said to them. Above a forward (`forwarding`),
+    the forward asks anew: "Please ignore my last email, wrong client!" there sets only the last one aside."""
     if asks(text, to_introbot):
         return False
     if _held(text):
         return True
     if not to_introbot:
         return False
-    set_aside = _SET_ASIDE.search(text)
-    return bool(_ON_HOLD.search(text) or (set_aside and not _ASKING_ANEW.search(text, set_aside.end())))
+    set_aside = _SET_ASIDE.search(text) or _LAST_SET_ASIDE.search(text)
+    return bool(_ON_HOLD.search(text) or (set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
+
+
+def sets_aside_last(text: str) -> bool:
+    """`text`, the referrer's own words to introbot, asks it to set their previous message aside ("Please
+    ignore my last email, wrong client!"), whether or not it asks anew below."""
+    return _LAST_SET_ASIDE.search(text) is not None
 
 
 def asks(text: str, to_introbot: bool = True) -> bool:

@@ -340,8 +340,8 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         else:
             result = _from_direct_line(own_text, referrer, directory, bot_address)
         result = _with_guesses(result, result.note, referrer, directory, bot_address)
-    return _refuse_if_wrong_people(replace(result, held_back=holds_back(own_text, to_introbot=not others)), referrer,
-                                   bot_address)
+    held_back = holds_back(own_text, to_introbot=not others, forwarding=forward is not None)
+    return _refuse_if_wrong_people(replace(result, held_back=held_back), referrer, bot_address)
 
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -16,7 +17,9 @@ from typing import Iterator
 from introbot.core.tokens import token_digest
 from introbot.model import Intro, IntroState, Purpose, Role
 
-SCHEMA_VERSION = 2  # 2: outbox rows can be "sending" (claimed by a drain) and held by a limit; counters
+# 2: outbox rows can be "sending" (claimed by a drain) and held by a limit; counters. 3: inbound rows know
+# which practitioner wrote them ("please ignore my last email").
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inbound (
@@ -27,7 +30,8 @@ CREATE TABLE IF NOT EXISTS inbound (
     folder TEXT NOT NULL,              -- where the message was moved
     verdict TEXT NOT NULL,             -- the reason, as logged (never personal data)
     intro_id TEXT,
-    handled_at TEXT NOT NULL
+    handled_at TEXT NOT NULL,
+    practitioner TEXT                  -- digest of the sender's address when a listed practitioner wrote it
 );
 CREATE TABLE IF NOT EXISTS intros (
     id TEXT PRIMARY KEY,
@@ -93,7 +97,16 @@ CREATE TABLE IF NOT EXISTS counters (
 # Outbox statuses after which a message's body is no longer needed (it is never sent again).
 FINISHED_MAIL = ("sent", "failed", "recorded")
 # Changes from one schema version to the next; the tables a version only adds come from SCHEMA.
-MIGRATIONS = {2: ("ALTER TABLE outbox ADD COLUMN held_by TEXT",)}
+MIGRATIONS = {2: ("ALTER TABLE outbox ADD COLUMN held_by TEXT",), 3: ("ALTER TABLE inbound ADD COLUMN practitioner TEXT",)}
+# Indexes on columns a migration adds: created once the migrations ran (SCHEMA runs before them).
+LATE_INDEXES = ("CREATE INDEX IF NOT EXISTS inbound_practitioner ON inbound(practitioner, id)"
+                " WHERE practitioner IS NOT NULL",)
+
+
+def _address_digest(address: str) -> str:
+    """How the inbound ledger keeps who wrote a message: enough to find a practitioner's last one, not an
+    address a copy of the database would show."""
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
 
 
 def stamp(moment: datetime) -> str:
@@ -175,12 +188,14 @@ class Transaction:
                          (json.dumps(message_keys),))
 
     def record_inbound(self, *, mailbox_key: str | None, message_key: str, kind: str, folder: str,
-                       verdict: str, intro_id: str | None, now: datetime) -> None:
+                       verdict: str, intro_id: str | None, now: datetime, practitioner: str | None = None) -> None:
+        """The message's claim; `practitioner` is the address of the listed practitioner who wrote it, if one did."""
         self._db.execute(
-            "INSERT INTO inbound (mailbox_key, message_key, kind, folder, verdict, intro_id, handled_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO inbound (mailbox_key, message_key, kind, folder, verdict, intro_id, handled_at, practitioner)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(message_key) DO UPDATE SET mailbox_key = excluded.mailbox_key",
-            (mailbox_key, message_key, kind, folder, verdict, intro_id, stamp(now)))
+            (mailbox_key, message_key, kind, folder, verdict, intro_id, stamp(now),
+             _address_digest(practitioner) if practitioner else None))
 
     def save_intro(self, intro: Intro, next_due: datetime | None) -> None:
         self._db.execute(
@@ -314,6 +329,8 @@ class Store:
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS.get(step, ()):
                     db.execute(statement)
+            for statement in LATE_INDEXES:
+                db.execute(statement)
             db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(SCHEMA_VERSION),))
 
@@ -416,6 +433,13 @@ class Store:
             "SELECT message_key, count FROM attempts WHERE message_key IN (SELECT value FROM json_each(?))",
             (json.dumps(message_keys),)).fetchall())
         return {key: counts.get(key, 0) for key in message_keys}
+
+    def last_from(self, practitioner: str) -> str | None:
+        """The intro (or "" for none) of the last message handled that `practitioner` wrote; None before any."""
+        row = self._connection().execute(
+            "SELECT coalesce(intro_id, '') FROM inbound WHERE practitioner = ? ORDER BY id DESC LIMIT 1",
+            (_address_digest(practitioner),)).fetchone()
+        return row[0] if row else None
 
     def handled_as(self, message_ids: list[str], kind: str) -> str | None:
         """The intro (or "" for none) of an earlier message among `message_ids` handled as `kind`."""
