@@ -232,6 +232,22 @@ class Kind(str, Enum):
     PARTY_UNREACHABLE = "party_unreachable"  # to one party, when the introduction did not reach the other
 
 
+class Refused(str, Enum):
+    """Why introbot does not act on a practitioner's message: the refused template words each in their language."""
+
+    BOT_ADDRESS = "bot-address"  # a person named is introbot's own address
+    SELF = "self"  # the practitioner named themself
+    SAME_PERSON = "same-person"  # one person named as both parties
+    FORWARDED_OURS = "forwarded-ours"  # a forward of introbot's own mail, answering no ask
+    NO_OPEN_REQUEST = "no-open-request"  # "cancel <id>" of no open request of theirs; the detail adds the id
+    HELD_BACK = "held-back"  # words holding back that mean no open request of theirs
+    ALREADY_REQUESTED = "already-requested"  # a repeat; the detail adds the ids of the requests in hand
+
+    def code(self, *ids: str) -> str:
+        """The Send detail of this refusal, with the request ids it carries."""
+        return " ".join([self.value, *ids])
+
+
 @dataclass(frozen=True)
 class Send:
     """An effect: write a message of `kind` to `to` (a role, or the referrer when `to` is None)."""

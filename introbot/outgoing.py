@@ -14,12 +14,10 @@ from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_message_id, plus_address
 from introbot.core.workflow import Rules, expires_by
 from introbot.edges.store import Outgoing, Store
-from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
+from introbot.model import Consent, Intro, IntroState, Kind, Party, Refused, Role, Send
 
 AUTO_REPLIED = {Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE, Kind.CLARIFY, Kind.REFUSED, Kind.STEPPED_OUT,
                 Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
-# The REFUSED reason of a request that repeats requests in hand (open, or introduced lately): their ids follow it.
-ALREADY_REQUESTED = "already-requested"
 TO_REFERRER = {Kind.REFERRER_SENT, Kind.REFERRER_DECLINED, Kind.REFERRER_EXPIRED, Kind.REFERRER_FAILED,
                Kind.CLARIFY, Kind.REFUSED, Kind.CONFIRM_REQUEST, Kind.STATUS, Kind.CANCELLED}
 
@@ -111,10 +109,9 @@ class MailWriter:
         context: dict = {"bot": {"name": self.config.bot.name, "address": self.bot}, "referrer": referrer,
                          "intro_id": intro.id if intro else ""}
         if effect.kind is Kind.REFUSED:
-            # A code the template words in the referrer's language; "no-open-request" carries the id asked for,
-            # ALREADY_REQUESTED the ids of the requests in hand the message repeated.
+            # A code the template words in the referrer's language (see Refused), and the request ids it carries.
             context["reason"], _, context["asked_id"] = effect.detail.partition(" ")
-            if context["reason"] == ALREADY_REQUESTED:
+            if context["reason"] == Refused.ALREADY_REQUESTED.value:
                 in_hand = [self.store.intro(intro_id) for intro_id in context["asked_id"].split()]
                 context["requests"] = [_in_hand_line(i, now) for i in in_hand if i is not None]
             return context

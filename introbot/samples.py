@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 from introbot.config import BotSettings, Config, ImapSettings, Person, SmtpSettings
 from introbot.edges.store import Outgoing
-from introbot.model import Consent, Intro, IntroState, Kind, Party, Role, Send
+from introbot.model import Consent, Intro, IntroState, Kind, Party, Refused, Role, Send
 from introbot.service import Decision, Service
 
 SAMPLE_TIME = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -48,7 +48,7 @@ def sample_effect(kind: Kind) -> Send:
           Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
           Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)
     detail = {Kind.CLARIFY: "colleague",
-              Kind.REFUSED: "same-person",
+              Kind.REFUSED: Refused.SAME_PERSON.code(),
               Kind.REFERRER_FAILED: "colleague", Kind.PARTY_UNREACHABLE: "colleague"}.get(kind, "")
     return Send(kind, to=to, detail=detail)
 

@@ -40,8 +40,8 @@ from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, 
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
 from introbot.faults import crash_point, stall_point
-from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Purpose, Role, Send
-from introbot.outgoing import ALREADY_REQUESTED, MailWriter, directory_party
+from introbot.model import Consent, Intro, IntroState, Kind, Outcome, Party, Purpose, Refused, Role, Send
+from introbot.outgoing import MailWriter, directory_party
 from introbot.privacy import Purged, purge
 
 log = logging.getLogger("introbot.service")
@@ -624,7 +624,7 @@ class Service:
         if len(waiting) == 1:
             return self._consent_answer(*waiting[0], message, now)
         return Decision("refused", PROCESSED, "a forward of introbot's own mail, not a request", message=message,
-                        referrer=practitioner, effects=[Send(Kind.REFUSED, detail="forwarded-ours",
+                        referrer=practitioner, effects=[Send(Kind.REFUSED, detail=Refused.FORWARDED_OURS.code(),
                                                              in_reply_to=safe_message_id(message.get("Message-ID")))])
 
     def _answered_elsewhere(self, intro: Intro, role: Role, sender: str, now: datetime) -> Decision:
@@ -766,7 +766,7 @@ class Service:
         intro = self.store.intro(intro_id)
         in_reply_to = safe_message_id(message.get("Message-ID"))
         if intro is None or intro.referrer_email != practitioner.email or not intro.state.open:
-            refusal = Send(Kind.REFUSED, detail=f"no-open-request {intro_id}", in_reply_to=in_reply_to)
+            refusal = Send(Kind.REFUSED, detail=Refused.NO_OPEN_REQUEST.code(intro_id), in_reply_to=in_reply_to)
             return Decision("command", PROCESSED, "cancel: no such open request of the sender", message=message,
                             referrer=practitioner, effects=[refusal])
         after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
@@ -788,7 +788,7 @@ class Service:
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
-                            effects=[Send(Kind.REFUSED, detail=understood.why,
+                            effects=[Send(Kind.REFUSED, detail=understood.why.code(),
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         if understood.held_back:
@@ -867,7 +867,7 @@ class Service:
                     asked_about[intro.id] = colleagues
         if not asked_about:
             return understood, None
-        note = Send(Kind.REFUSED, detail=" ".join([ALREADY_REQUESTED, *asked_about]),
+        note = Send(Kind.REFUSED, detail=Refused.ALREADY_REQUESTED.code(*asked_about),
                     in_reply_to=safe_message_id(message.get("Message-ID")))
         told = Decision("request", PROCESSED, "request repeats one in hand: nothing new started", message=message,
                         referrer=practitioner, effects=[note])
@@ -895,7 +895,7 @@ class Service:
             meant = self._last_request(practitioner)
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,
-                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail="held-back", in_reply_to=in_reply_to)])
+                            referrer=practitioner, effects=[Send(Kind.REFUSED, detail=Refused.HELD_BACK.code(), in_reply_to=in_reply_to)])
         return self._stop(meant, message, now)
 
     def _stop(self, intros: list[Intro], message: EmailMessage, now: datetime,

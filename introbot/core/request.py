@@ -19,6 +19,7 @@ from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
 from introbot.core.robots import robot_roles
 from introbot.core.text import body_text
+from introbot.model import Refused
 
 MAX_NOTE_CHARS = 600
 _MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
@@ -63,10 +64,10 @@ class Understood:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A request introbot will not act on. `why` is "bot-address", "self" or "same-person"; the referrer's
-    one line explaining it is in the refused template, in their language."""
+    """A request introbot will not act on, and why; the referrer's one line explaining it is in the refused
+    template, in their language."""
 
-    why: str
+    why: Refused
 
 
 class Directory:
@@ -818,11 +819,11 @@ def _refuse_if_wrong_people(understood: Understood, referrer: Person, bot_addres
     colleagues = [c for c in (understood.colleague, *understood.further_colleagues) if c is not None]
     people = colleagues + ([understood.client] if understood.client else [])
     if any(_is_bot_alias(c.email, bot_address) for c in people):
-        return Refusal("bot-address")
+        return Refusal(Refused.BOT_ADDRESS)
     if any(c.email == referrer.email for c in people):
-        return Refusal("self")
+        return Refusal(Refused.SELF)
     if understood.client and any(understood.client.email == c.email for c in colleagues):
-        return Refusal("same-person")
+        return Refusal(Refused.SAME_PERSON)
     return understood
 
 

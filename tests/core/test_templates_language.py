@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from introbot.core.render import Renderer
-from introbot.model import Kind
+from introbot.model import Kind, Refused
 from tests.core.template_samples import SHIPPED, every_branch, sample_context
 
 RENDERER = Renderer(SHIPPED)
@@ -175,3 +175,9 @@ def test_german_status_counts_days_in_words(days, written):
     status = sample_context(Kind.STATUS, requests=[{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen",
                                                     "waiting_for": "Maya Chen", "age_days": days}])
     assert RENDERER.render(Kind.STATUS, "de", status).text.splitlines()[1].endswith(written)
+
+
+def test_every_refusal_reason_has_a_branch_checked_in_each_language():
+    """A new Refused code must come with its wording in every template (the sample branches check them all)."""
+    worded = {context.get("reason", "same-person") for _, kind, context in BRANCHES if kind is Kind.REFUSED}
+    assert worded == {reason.value for reason in Refused}
