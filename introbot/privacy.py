@@ -53,13 +53,13 @@ def consent_record(intro: Intro) -> Intro:
 def purge(store: Store, now: datetime, retention: timedelta) -> Purged:
     """Drop the body of every sent message whose intro ended, or that is older than `retention`, and cut
     intros that ended more than `retention` ago down to their consent record (their reply tokens go:
-    a reply that late is no longer passed on)."""
+    a reply that late is no longer passed on), and forget who wrote the messages handled before then."""
     before = now - retention
     bodies = store.purge_bodies(before)
     ended = store.ended_before(before)
     for intro in ended:
         store.keep_only_consent_record(consent_record(intro), now)
-    if bodies or ended:
+    if store.forget_writers(before) or bodies or ended:
         store.checkpoint()  # the old pages must not linger in the write-ahead log
     return Purged(bodies=bodies, intros=len(ended))
 
@@ -106,7 +106,7 @@ def forget(store: Store, address: str) -> Forgotten:
     mail_ids = {row.id for row in store.outbox_rows()
                 if row.intro_id in intro_ids or forms & {r.lower() for r in row.recipients}
                 or (row.raw is not None and mail_mentions(row.raw, forms))}
-    store.forget(intro_ids, mail_ids)
+    store.forget(intro_ids, mail_ids, writers=forms)
     store.compact()
     return Forgotten(intros=len(intro_ids), mails=len(mail_ids))
 

@@ -608,6 +608,15 @@ class Store:
 
     # Privacy: purging bodies, keeping only consent records, forgetting a person
 
+    def forget_writers(self, before: datetime) -> int:
+        """Forget which practitioner wrote each message handled before `before` (only their last one is ever
+        looked for); returns how many ledger rows forgot it."""
+        with self.transaction():
+            cursor = self._connection().execute(
+                "UPDATE inbound SET practitioner = NULL WHERE practitioner IS NOT NULL AND handled_at < ?",
+                (stamp(before),))
+        return cursor.rowcount
+
     def purge_bodies(self, before: datetime) -> int:
         """Drop the body of every finished message whose intro has ended (or that has none, or whose
         intro is gone), and of every finished message created before `before`; returns how many."""
@@ -646,11 +655,13 @@ class Store:
         rows = self._connection().execute("SELECT id, intro_id, recipients, raw FROM outbox ORDER BY id").fetchall()
         return [OutboxRow(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in rows]
 
-    def forget(self, intro_ids: set[str], mail_ids: set[int]) -> None:
+    def forget(self, intro_ids: set[str], mail_ids: set[int], writers: frozenset[str] = frozenset()) -> None:
         """Delete these intros with everything tied to them (tokens, events, ledger rows, mail), and these
-        outbox rows, in one transaction."""
+        outbox rows, and which ledger rows these `writers` (addresses) wrote, in one transaction."""
         with self.transaction():
             db = self._connection()
+            db.executemany("UPDATE inbound SET practitioner = NULL WHERE practitioner = ?",
+                           [(_address_digest(writer),) for writer in writers])
             for intro_id in intro_ids:
                 for table, column in (("intros", "id"), ("tokens", "intro_id"), ("events", "intro_id"),
                                       ("inbound", "intro_id"), ("purged", "intro_id"), ("outbox", "intro_id")):

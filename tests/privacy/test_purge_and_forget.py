@@ -10,7 +10,7 @@ import pytest
 
 from introbot.model import Consent, IntroState
 from introbot.privacy import Forgotten, forget, spellings
-from tests.conversation import ADA, KIM, MAYA, SAM, gmail_forward, new_message, reply
+from tests.conversation import ADA, BOT, KIM, MAYA, SAM, gmail_forward, new_message, reply
 from tests.service_world import Desk, as_received, our_results
 
 NOTE = "Maya, could you see Sam? Sciatica since the accident. Thanks, Ada"
@@ -156,3 +156,21 @@ def test_the_database_and_its_companion_files_are_private_to_their_owner(desk):
     path = desk.config.bot.database
     for suffix in ("", "-wal", "-shm"):
         assert Path(f"{path}{suffix}").stat().st_mode & 0o777 == 0o600, suffix
+
+
+def test_who_wrote_each_message_is_forgotten_after_the_retention_period_and_on_forget(desk):
+    """The inbound ledger keeps a digest of the practitioner who wrote each message ("ignore my last email");
+    it goes with the retention period, and at once when the practitioner is forgotten."""
+    request(desk)
+    assert desk.store.last_from(ADA[1]) == desk.store.intros()[0].id
+    desk.now += timedelta(days=29)
+    desk.service.purge()
+    assert desk.store.last_from(ADA[1]) is not None
+    desk.now += timedelta(days=2)
+    desk.service.purge()
+    assert desk.store.last_from(ADA[1]) is None
+    desk.receive(as_received(new_message(ADA, ("Intro", BOT), "status", "status\n"),
+                             our_results("clinic.example")))
+    assert desk.store.last_from(ADA[1]) == ""  # a message that started nothing
+    forget(desk.store, ADA[1].upper())
+    assert desk.store.last_from(ADA[1]) is None
