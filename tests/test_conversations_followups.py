@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conversation import ADA, BOT, LIO, MAYA, SAM, World, new_message, reply
+from tests.conversation import ADA, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message, reply
 from tests.test_conversations import addresses, forward_request, plain
 
 
@@ -53,3 +53,21 @@ def test_hold_off_on_sam_stops_the_request_ada_hears_it_once_and_sams_yes_goes_n
     world.send(reply(ask, SAM, "Yes please!"), sender=SAM)
     world.once()
     assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1 and len(world.inbox(ADA)) == 1
+
+
+def test_ignore_my_last_email_above_the_right_forward_stops_the_wrong_clients_request(world):
+    """Ada forwards Kim's email by mistake, then Sam's with "Please ignore my last email, wrong client!": Sam is
+    asked, Kim's request stops (Ada hears it once), and Kim's yes to the ask she already got goes nowhere."""
+    wrong = new_message(KIM, ADA, "Back pain", "Hi Dr. Lee, do you know someone for my back?\n\nKim\n")
+    world.send(gmail_forward(ADA, wrong, "Maya, could you see Kim? Thanks, Ada"), sender=ADA, authenticated=True)
+    world.once()
+    [kims_ask] = world.wait_inbox(KIM, 1)
+    forward_request(world, "Please ignore my last email, wrong client! Maya, could you see Sam? Thanks, Ada")
+    world.once()
+    [sams_ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Chen" in sams_ask["Subject"]
+    [cancelled] = world.wait_inbox(ADA, 1)
+    assert cancelled["Subject"] == "Cancelled: Kim and Maya"
+    world.send(reply(kims_ask, KIM, "Yes please!"), sender=KIM)
+    world.once()
+    assert world.inbox(MAYA) == [] and len(world.inbox(KIM)) == 1 and len(world.inbox(ADA)) == 1
