@@ -302,6 +302,15 @@ def test_a_colleague_only_guessed_at_is_offered_and_a_yes_completes_the_request(
     assert "Lio Park" in ask["Subject"]
 
 
+def test_a_request_typed_in_the_subject_on_a_phone_asks_the_client(world):
+    direct = new_message(ADA, ("Intro", BOT), "Intro: Sam Rivera <sam@client.example> to Maya Chen",
+                         "Sent from my iPhone\n")
+    world.send(direct, sender=ADA, authenticated=True)
+    world.once()
+    [ask] = world.wait_inbox(SAM, 1)
+    assert "Maya Chen" in ask["Subject"] and world.inbox(ADA) == []
+
+
 def test_a_request_naming_the_practitioner_themself_is_refused_in_one_line(world):
     direct = new_message(BEN, ("Intro", BOT), "Intro", "Please introduce Sam Rivera <sam@client.example> to "
                                                        "ben@clinic.example\n")

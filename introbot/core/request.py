@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
-from introbot.core.forwards import Forward, ForwardedMessage, find_forward
+from introbot.core.forwards import Forward, ForwardedMessage, find_forward, strip_subject_prefixes
 from introbot.core.holding import holds_back
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
@@ -23,6 +23,7 @@ from introbot.model import Refused
 
 MAX_NOTE_CHARS = 600
 _MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
+_MAX_SUBJECT_CHARS = 300  # a subject line a request may be written in; the rest of a longer one is not read
 _MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
 T = TypeVar("T")
 
@@ -338,9 +339,9 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         own_text = split_reply(body_text(message)).new_text[:_MAX_REQUEST_CHARS]
         if others:
             result = _from_cc(others, own_text, referrer, directory, bot_address)
+            result = _with_guesses(result, result.note, referrer, directory, bot_address)
         else:
-            result = _from_direct_line(own_text, referrer, directory, bot_address)
-        result = _with_guesses(result, result.note, referrer, directory, bot_address)
+            result, own_text = _from_direct(message, own_text, referrer, directory, bot_address)
     held_back = holds_back(own_text, to_introbot=not others, forwarding=forward is not None)
     return _refuse_if_wrong_people(replace(result, held_back=held_back), referrer, bot_address)
 
@@ -474,6 +475,30 @@ def _on_referrer_side(candidate: Candidate, referrer: Person) -> bool:
     too), or the practitioner's own name."""
     return _domain(candidate.email) in _domains_of(referrer) or (
         bool(candidate.name) and candidate.name.casefold() == name_without_title(referrer.name).casefold())
+
+
+def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directory: Directory,
+                 bot_address: str) -> tuple[Understood, str]:
+    """A request written to introbot alone: from its own text, or, when that names no one, from its subject
+    line with it ("Intro: Sam Rivera <sam@...> to Maya Chen", typed on a phone with nothing below). Returns
+    what was understood, and the words it was read from (for words holding it back). The note is the
+    body's own text either way: the subject is the referrer's words to introbot, not to the colleague."""
+    result = _from_direct_line(own_text, referrer, directory, bot_address)
+    result = _with_guesses(result, result.note, referrer, directory, bot_address)
+    subject = strip_subject_prefixes(str(message.get("Subject", ""))[:_MAX_SUBJECT_CHARS]).strip()
+    if _names_anyone(result) or not subject:
+        return result, own_text
+    both = f"{subject}\n{own_text}"
+    from_subject = _from_direct_line(both, referrer, directory, bot_address)
+    from_subject = _with_guesses(from_subject, from_subject.note, referrer, directory, bot_address)
+    if not _names_anyone(from_subject):
+        return result, own_text
+    return replace(from_subject, note=result.note), both
+
+
+def _names_anyone(understood: Understood) -> bool:
+    return bool(understood.client or understood.colleague or understood.options or understood.client_hint
+                or understood.further_colleagues)
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:

@@ -558,3 +558,29 @@ def test_each_colleague_reads_the_note_without_the_others_offered():
 def test_a_colleague_keeps_her_own_name_where_the_other_shares_a_word_of_it():
     note = "Could you introduce Sam to Maya Chen and Maya Alvarez? Maya Chen knows backs."
     assert without_people(note, [MAYA_A], MAYA) == "Could you introduce Sam to Maya Chen and […]? Maya Chen knows backs."
+
+
+@pytest.mark.parametrize("subject, body", [
+    ("Intro: Sam Rivera <sam@client.example> to Maya Chen", ""),
+    ("Re: Sam Rivera <sam@client.example> -> Maya Chen", "Thanks!"),
+    ("Please introduce sam@client.example to Maya Chen", "Sent from my iPhone"),
+])
+def test_a_request_typed_in_the_subject_with_nothing_naming_anyone_below_is_read_from_it(subject, body):
+    result = understood(message(body, subject=subject))
+    assert (result.client.email, result.colleague.email) == ("sam@client.example", MAYA.email)
+    assert "Maya" not in result.note  # the note is the body's own words: the subject was said to introbot
+
+
+def test_the_subject_is_not_read_when_the_body_names_someone():
+    result = understood(message("Please introduce her to Lio Park.", subject="Sam Rivera <sam@client.example>, Maya"))
+    assert result.client is None and result.colleague.email == LIO.email
+
+
+def test_words_holding_back_in_the_subject_hold_it_back():
+    assert understood(message("", subject="Don't introduce Sam Rivera <sam@client.example> to Maya Chen yet")).held_back
+
+
+@pytest.mark.parametrize("body", ["Please introduce my new client to a massage therapist.",
+                                  "Could you introduce my new client to a colleague?"])
+def test_a_subject_naming_nobody_leaves_the_request_as_the_body_has_it(body):
+    assert understood(message(body, subject="Fwd: Referral")) == understood(message(body, subject=""))
