@@ -644,6 +644,7 @@ def _named_colleagues(text: str, referrer: Person, directory: Directory, bot_add
 
 # Where a list of colleagues may start in a request: right after "introduce Sam to" (or "meet"), or, the
 # other way round, right after "introduce" ("introduce Maya Chen and Lio Park to Sam <...>").
+_INTRODUCE_TO = re.compile(r"(?<!\w)(?:introduce|intro|connect|refer)[ \t]+(?:to|with)[ \t]+", re.IGNORECASE)
 _LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[ \t]+colleagues[ \t]+)?",
                         re.IGNORECASE)
 
@@ -663,6 +664,8 @@ def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_
     # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
     starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
               if group in m.re.groupindex and m.start(group) >= 0]
+    # Above a forward the client goes without saying: "Please introduce to Maya Chen and Lio Park".
+    starts += [(m.end(), False) for m in _INTRODUCE_TO.finditer(text)]
     for start, reversed_order in dict.fromkeys(starts):
         pool = _named_colleagues(text[start:], referrer, directory, bot_address, client, hide_client_names=False)
         listed = _list_at(text, _LIST_LEAD.match(text, start).end(), pool)

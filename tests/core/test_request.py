@@ -504,6 +504,9 @@ def test_colleagues_not_surely_meant_together_are_asked_about(line):
 
 @pytest.mark.parametrize("note, colleagues", [
     ("Could you introduce Sam to both Maya Chen and Lio Park?", [MAYA, LIO]),
+    ("Please introduce to Lio Park and Maya Chen", [LIO, MAYA]),  # the client goes without saying
+    ("Could you connect with Maya Chen and Lio Park? Thanks", [MAYA, LIO]),
+    ("Please introduce to Maya Chen or Lio Park", []),  # a choice
     # A list said for another reason is asked about (found by review).
     ("Maya Chen and Lio Park could both help Sam.", []),
     ("Sam has already seen Maya Chen and Lio Park, without luck.", []),
