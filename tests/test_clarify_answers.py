@@ -10,6 +10,7 @@ import pytest
 
 from introbot.model import IntroState, Kind, Role
 from tests.conversation import ADA, BOT, LIO, MAYA, SAM, gmail_forward, new_message
+from tests.core.test_clarification_answers import MAYA_NOT_LIO
 from tests.service_world import Desk, Mail, as_received, our_results
 
 CLIENT_EMAIL = "Hi Dr. Lee,\n\nMy back is still sore. Do you know someone who does massage?\n\nSam\n"
@@ -55,19 +56,7 @@ def pairs(desk: Desk) -> list[tuple[str | None, str | None, IntroState]]:
 # One colleague picked, another ruled out
 
 
-@pytest.mark.parametrize("answer", [
-    "Don't connect her with Lio; Maya is the one",
-    "Not Lio - Maya please",
-    "no, not lio - maya",
-    "Maya, not Lio",
-    "maya",
-    "nicht Lio, sondern Maya",
-    "nein, nicht lio, sondern maya",
-    "Bitte nicht mit Lio in Kontakt bringen, sondern mit Maya.",
-    "pas Lio, Maya",
-    "non, pas lio - maya",
-    "Ne la présente pas à Lio, plutôt à Maya.",
-])
+@pytest.mark.parametrize("answer", MAYA_NOT_LIO)
 def test_an_answer_ruling_lio_out_and_naming_maya_asks_sam_about_maya(desk, answer):
     """Today "Don't connect her with Lio; Maya is the one" stops the request (holding.holds_back reads the refusal
     of Lio as a hold on it) and "no, not lio - maya" leaves the question open (a first name in lower case names
@@ -81,7 +70,8 @@ def test_an_answer_ruling_lio_out_and_naming_maya_asks_sam_about_maya(desk, answ
 
 
 @pytest.mark.parametrize("answer", ["Never mind, she found someone", "Neither", "hold off for now",
-                                    "don't introduce her to anyone yet", "Don't introduce her to Lio yet."])
+                                    "don't introduce her to anyone yet", "Don't introduce her to Lio yet.",
+                                    "Maya - but please hold off for now"])
 def test_a_real_stop_still_stops_the_request(desk, answer):
     question = which_colleague(desk)
     desk.answer(question, ADA, answer)

@@ -18,12 +18,8 @@ DIRECTORY = Directory([ADA, MAYA, MAYA_A, LIO])
 MAYA_OR_LIO = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(LIO.email))
 TWO_MAYAS = (DIRECTORY.candidate(MAYA.email), DIRECTORY.candidate(MAYA_A.email))
 
-
-def picked(answer: str, options=MAYA_OR_LIO) -> list[str]:
-    return [c.email for c in resolve_clarification(answer, "colleague", options, DIRECTORY, {ADA.email, BOT})]
-
-
-@pytest.mark.parametrize("answer", [
+# Answers to "1. Maya Chen 2. Lio Park" that choose Maya (the service's tests send them too).
+MAYA_NOT_LIO = [
     "Don't connect her with Lio; Maya is the one",
     "Please don't introduce her to Lio - Maya would suit her better",
     "Not Lio - Maya please",
@@ -39,7 +35,14 @@ def picked(answer: str, options=MAYA_OR_LIO) -> list[str]:
     "non, pas lio - maya",
     "Ne la présente pas à Lio, plutôt à Maya.",
     "No la presentes a Lio, sino a Maya.",
-])
+]
+
+
+def picked(answer: str, options=MAYA_OR_LIO) -> list[str]:
+    return [c.email for c in resolve_clarification(answer, "colleague", options, DIRECTORY, {ADA.email, BOT})]
+
+
+@pytest.mark.parametrize("answer", MAYA_NOT_LIO)
 def test_one_option_named_while_the_other_is_ruled_out_is_chosen(answer):
     assert picked(answer) == [MAYA.email]
 
