@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Callable
+from typing import Callable, TypeVar
 
 from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
@@ -30,7 +30,8 @@ from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_me
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, corrected_colleague,
-                                   resolve_clarification, takes_no_option, understand, without_people)
+                                   resolve_clarification, takes_no_option, understand, without_options_refused,
+                                   without_people)
 from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
@@ -83,8 +84,15 @@ class Decision:
     written_by: str | None = None  # the listed practitioner who wrote the message: "ignore my last email"
 
 
-def _as_person(party: Party) -> Person:
-    """A party as the note's redaction (without_people) knows a person: name, address, website."""
+# What may repeat a request in hand: a request as understood, or an intro the referrer's answer completed.
+_Request = TypeVar("_Request", Understood, Intro)
+
+
+def _as_person(party: Party | Candidate) -> Person:
+    """A party (or a candidate for one) as the note's redaction (without_people) knows a person: name,
+    address, website."""
+    if isinstance(party, Candidate):
+        return Person(party.name, party.email, website=party.person.website if party.person else "")
     return Person(party.name, party.email, website=party.website)
 
 
@@ -649,7 +657,11 @@ class Service:
         if command is not None:  # "cancel <id>" typed as a reply to a note of ours
             return command
         answer = self._own_words(message, self._mail_to(intro, None))
-        if intro.state.open and holds_back(answer):  # "Never mind, she found someone" to a question or a note
+        found = self._answer_names(intro, answer)
+        # Asked which colleague, "Don't connect her with Lio; Maya is the one" rules one out and picks another:
+        # no hold. "Never mind, she found someone" to a question or a note is one.
+        if intro.state.open and holds_back(without_options_refused(answer, self._options(intro), self.directory)
+                                           if found else answer):
             return self._stop([intro] + [s for s in self.store.siblings(intro) if s.state.open], message, now)
         corrected = self._corrected_colleague(answer, intro)
         if corrected is not None:  # "Yes, but I meant Lio Park, not Maya", to the confirmation or any note
@@ -672,23 +684,40 @@ class Service:
                                                                           self.bot), self._request_of(intro.id)):
                 return self._request(message, practitioner, now)
             return Decision("ignored", IGNORED, "the referrer replied to a note; nothing to do", intro)
-        options = tuple(self.directory.candidate(e) for e in intro.candidates)
-        known = (intro.client, intro.colleague, *intro.further_colleagues)
-        excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
-        found = resolve_clarification(answer, intro.clarify_missing, options, self.directory, excluded)
         if not found:
             if takes_no_option(answer):  # "Neither - she found someone herself", "No."
                 return self._stop([intro], message, now, "the referrer took none of the options")
             return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
         name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
-        party = self._party(role, replace(found[0], name=name))
+        completed = intro.with_party(self._party(role, replace(found[0], name=name)))
         if len(found) > 1:  # "both": the first colleague here, the others each in an intro of their own
-            intro = replace(intro, further_colleagues=tuple(self._party(role, c) for c in found[1:]))
-        after, effects = workflow.step(intro, workflow.Clarified(party), now, self.rules, self.rng)
-        return self._with_further_intros(
+            completed = replace(completed, further_colleagues=tuple(self._party(role, c) for c in found[1:]))
+        referrer = practitioner or Person(intro.referrer_name, intro.referrer_email)
+        completed, repeated = self._unrepeated(completed, referrer, message, now)
+        if completed is None:  # the referrer hears of the request in hand; this one was never more than a question
+            after, effects = workflow.step(intro, workflow.Cancelled(), now, self.rules, self.rng)
+            return Decision("clarification", PROCESSED, "the referrer's answer repeats a request in hand: closed "
+                                                        "quietly", after, effects, message, further=[repeated])
+        after, effects = workflow.step(completed, workflow.Clarified(completed.party(role)), now, self.rules,
+                                       self.rng)
+        decision = self._with_further_intros(
             Decision("clarification", PROCESSED, f"the referrer named the {role.value}", after, effects, message),
             now)
+        return replace(decision, further=decision.further + [repeated]) if repeated is not None else decision
+
+    def _options(self, intro: Intro) -> tuple[Candidate, ...]:
+        """The people the referrer was offered to choose among in the intro's question."""
+        return tuple(self.directory.candidate(e) for e in intro.candidates)
+
+    def _answer_names(self, intro: Intro, answer: str) -> tuple[Candidate, ...]:
+        """The parties the referrer's `answer` to the question of the clarifying `intro` names (see
+        resolve_clarification); () for an intro in any other state."""
+        if intro.state is not IntroState.CLARIFYING:
+            return ()
+        known = (intro.client, intro.colleague, *intro.further_colleagues)
+        excluded = {intro.referrer_email, self.bot} | {p.email for p in known if p}
+        return resolve_clarification(answer, intro.clarify_missing, self._options(intro), self.directory, excluded)
 
     def _readdress(self, intro: Intro, message: EmailMessage, now: datetime) -> Decision:
         """The referrer's answer to "I couldn't reach Maya": another address for her asks her again there,
@@ -841,11 +870,12 @@ class Service:
         others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
         return bool(meant) and not others
 
-    def _unrepeated(self, understood: Understood, practitioner: Person, message: EmailMessage,
-                    now: datetime) -> tuple[Understood | None, Decision | None]:
-        """One request per client and colleague at a time: `understood` without the colleagues its referrer
-        already asked introbot to introduce the same client to (None when no colleague is left), and the
-        decision that tells the referrer so in one line (None when nothing is repeated).
+    def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
+                    now: datetime) -> tuple[_Request | None, Decision | None]:
+        """One request per client and colleague at a time: the `request` (as understood, or the intro the
+        referrer's answer to our question completed) without the colleagues its referrer already asked
+        introbot to introduce the same client to (None when no colleague is left), and the decision that
+        tells the referrer so in one line (None when nothing is repeated).
 
         Already asked: in a request still open, or in one introduced less than consent.expire_after ago. A
         repeat that soon is a double click or the same forward sent twice, and both parties have just been
@@ -853,12 +883,12 @@ class Service:
         care), and that is the practitioner's to decide. A request cancelled, declined, expired or failed
         may be asked again: a new request is a new question. Another practitioner's request about the same
         people is not looked at: telling this one of it would reveal the other's referral."""
-        if understood.client is None or understood.colleague is None:
-            return understood, None  # the referrer is asked for the missing party first
+        if request.client is None or request.colleague is None:
+            return request, None  # the referrer is asked for the missing party first
         since = now - self.rules.expire_after
-        named = (understood.colleague, *understood.further_colleagues)
+        named = (request.colleague, *request.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
-        for intro in self.store.in_hand(practitioner.email, since, client=understood.client.email):
+        for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
             # in_hand keeps intros changed since then; the introduction itself must be that recent.
             if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
@@ -866,20 +896,18 @@ class Service:
                 if colleagues:
                     asked_about[intro.id] = colleagues
         if not asked_about:
-            return understood, None
+            return request, None
         note = Send(Kind.REFUSED, detail=Refused.ALREADY_REQUESTED.code(*asked_about),
                     in_reply_to=safe_message_id(message.get("Message-ID")))
         told = Decision("request", PROCESSED, "request repeats one in hand: nothing new started", message=message,
-                        referrer=practitioner, effects=[note])
+                        referrer=referrer, effects=[note])
         repeated = set().union(*asked_about.values())
         rest = [c for c in named if c.email not in repeated]
         if not rest:
             return None, told
         # The colleagues left are asked with a note that no longer offers the client to the others.
-        left_out = [Person(c.name, c.email, website=c.person.website if c.person else "") for c in named
-                    if c not in rest]
-        note_text = without_people(understood.note, left_out, Person(rest[0].name, rest[0].email))
-        return replace(understood, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
+        note_text = without_people(request.note, [_as_person(c) for c in named if c not in rest], _as_person(rest[0]))
+        return replace(request, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
 
     def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
                    now: datetime, own_text: str) -> Decision:

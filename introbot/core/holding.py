@@ -123,6 +123,25 @@ def _held(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
 
 
+# Where a refusal ("don't introduce her to Lio") ends: with its sentence or clause, or where a "but" turns to what is asked
+# instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya").
+# A comma alone does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
+_REFUSAL_END = re.compile(r"[.;:!?\n]|[ \t]-[ \t]|[–—]|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen|mais|plutôt"
+                          r"|pero|sino|ma|invece|maar|mas|men)(?!\w)", re.IGNORECASE)
+
+
+def refusals(text: str) -> list[tuple[int, int]]:
+    """Where `text` says not to introduce, from its negating word to the end of the clause that says to whom:
+    "Don't connect her with Lio" in "Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt
+    bringen" in "Bitte nicht mit Lio in Kontakt bringen, sondern mit Maya"."""
+    spans = []
+    for match in _NEGATED.finditer(text):
+        end = _REFUSAL_END.search(text, match.end())
+        clause = text[match.start():end.start() if end else len(text)]
+        spans.append((match.start(), match.start() + len(clause.rstrip(" \t,"))))
+    return spans
+
+
 # A question after a request's progress: "Any news about Sam?", "Has Sam answered yet?", "Wie ist der Stand?",
 # "Novità su Sam?"; not a past event told ("Sam got back to me - could Lio see her too?").
 _ANSWERED = r"answered|replied|responded|got(?:ten)?[ \t]+back|said[ \t]+yes|agreed|heard[ \t]+back|been[ \t]+in[ \t]+touch"

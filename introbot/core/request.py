@@ -13,7 +13,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward, strip_subject_prefixes
-from introbot.core.holding import holds_back
+from introbot.core.holding import holds_back, refusals
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
@@ -781,9 +781,9 @@ def _ruling_out(language: str | None) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words})(?:[ \t]+(?:a|o|la|le|el|der|die|de|het))?[ \t]+$", re.IGNORECASE)
 
 
-def _ruled_out(note: str, candidate: Candidate) -> bool:
+def _ruled_out(note: str, candidate: Candidate, refused: Sequence[tuple[int, int]] = ()) -> bool:
     """Every mention of the candidate (address, full name with or without a case ending, else first name)
-    stands right after a "not"."""
+    stands right after a "not", or within one of the `refused` spans of the note (see holding.refusals)."""
     person = candidate.person
     forms = [candidate.email]
     starts: list[int] = []
@@ -796,7 +796,8 @@ def _ruled_out(note: str, candidate: Candidate) -> bool:
     if not starts:
         return False
     ruling_out = _ruling_out(_declining_language(note))
-    return all(ruling_out.search(note, max(0, start - 40), start) for start in starts)
+    return all(ruling_out.search(note, max(0, start - 40), start) or any(s <= start < e for s, e in refused)
+               for start in starts)
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -944,18 +945,51 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
         return listed or (found[0],)
     if missing != "colleague":
         return ()
-    # "No, not Lio": a name after a "not" is no answer.
+    # "No, not Lio", "Don't connect her with Lio": a name ruled out is no answer.
+    refused = refusals(answer)
     named = [directory.candidate(p.email) for p in directory.named_in(answer, frozenset(excluded))]
-    named = [c for c in named if not _ruled_out(answer, c)]
-    among_options = [o for o in options if o.email in {c.email for c in named}]
+    named = [c for c in named if not _ruled_out(answer, c, refused)]
+    among_options = [o for o in _options_named(answer, options, directory) if not _ruled_out(answer, o, refused)]
     if len(among_options) == 1:
         return (among_options[0],)
+    if among_options:  # "Maya Chen and Lio Park" takes both; "Maya or Lio" neither
+        return _listed_alone(answer, among_options)
     if named:
         return (named[0],) if len(named) == 1 else _listed_alone(answer, named)
     # "Did you mean Lio Park?" - "Yes"
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
         return options
     return ()
+
+
+def _options_named(answer: str, options: tuple[Candidate, ...], directory: Directory) -> list[Candidate]:
+    """The `options` offered that `answer` names, in any case ("no, not lio - maya"): by address, full name,
+    or first name. Within the closed list offered a first name in lower case is safe to read, unless it is
+    the start of a full name of someone else in the directory ("maya alvarez" is not Maya Chen) or of a
+    name the directory does not know ("Maya Smith"); a first name two options share names both."""
+    full_names = [name for name in (name_without_title(p.name) for p in directory.people) if " " in name]
+    rest = answer
+    for name in full_names:
+        rest = _blank_mentions(rest, name)
+    named = []
+    for option in options:
+        full = name_without_title(option.person.name) if option.person else option.name
+        first = option.person.first_name if option.person else ""
+        if _mentions(answer, option.email) or (" " in full and _mentions(answer, full)) or (first and next(
+                _mention_matches(rest, first, case_blind=False,
+                                 regex=rf"(?i:{re.escape(first)})(?![ \t]+[A-Z][\w'’-]*[a-z])"), None)):
+            named.append(option)
+    return named
+
+
+def without_options_refused(answer: str, options: tuple[Candidate, ...], directory: Directory) -> str:
+    """`answer` without the clauses refusing to introduce to one of the `options` ("Don't connect her with Lio"
+    in "Don't connect her with Lio; Maya is the one"): asked which colleague, ruling one out is choosing among
+    them, not holding the request back."""
+    for start, end in reversed(refusals(answer)):
+        if _options_named(answer[start:end], options, directory):
+            answer = answer[:start] + " " * (end - start) + answer[end:]
+    return answer
 
 
 def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_address: str) -> str | None:
