@@ -800,7 +800,8 @@ class Service:
 
     def _with_known_client(self, understood: Understood, practitioner: Person, now: datetime) -> Understood:
         """A request naming its client only by name ("Sam got back to me - could Lio see her too?") takes the
-        address of the one client of that name in the practitioner's requests at hand, instead of asking."""
+        address of the one client of that name in the practitioner's requests open or ended lately (Maya may
+        have said no), instead of asking."""
         if understood.client is not None or not goes_on(understood.note):
             return understood  # a new client may share the name: only "too", "also", "as well" say it is the same
         known = client_named(understood.note, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
@@ -836,8 +837,8 @@ class Service:
         named = (understood.colleague, *understood.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
         for intro in self.store.in_hand(practitioner.email, since, client=understood.client.email):
-            # in_hand keeps intros changed since then; the introduction itself must be that recent.
-            if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
+            # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
+            if intro.state.open or intro.state is IntroState.INTRODUCED:
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:
