@@ -24,7 +24,8 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
-from introbot.core.holding import asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_meant
+from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
+                                   requests_meant)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -772,9 +773,9 @@ class Service:
         forwarded_ours = self._forwarded_ours(message, practitioner, now)
         if forwarded_ours is not None:
             return forwarded_ours
-        if self._asks_how_it_stands(own_text, practitioner):
-            # "Any news about Sam?": where the practitioner's open requests stand, not another request for Sam.
-            return Decision("command", PROCESSED, "a question after an open request: status sent", referrer=practitioner,
+        if self._asks_how_it_stands(own_text, practitioner, now):
+            # "Any news about Sam?": where the practitioner's requests stand, not another request for Sam.
+            return Decision("command", PROCESSED, "a question after a request: status sent", referrer=practitioner,
                             message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
@@ -809,12 +810,13 @@ class Service:
             return understood
         return replace(understood, client=self.directory.candidate(known.email, known.name), client_hint="")
 
-    def _asks_how_it_stands(self, text: str, practitioner: Person) -> bool:
-        """`text` asks after the practitioner's open requests it names, and names no colleague beside theirs
-        ("Has Sam answered? Could Lio Park see her too?" asks for Lio)."""
+    def _asks_how_it_stands(self, text: str, practitioner: Person, now: datetime) -> bool:
+        """`text` asks after the practitioner's requests it names, open or ended within consent.expire_after
+        (the ones the status mail lists), and names no colleague beside theirs ("Has Sam answered? Could Lio
+        Park see her too?" asks for Lio)."""
         if not asks_how_it_stands(text):
             return False
-        meant = requests_meant(text, self.store.in_hand(practitioner.email, self.clock()), None, set(), set())
+        meant = requests_asked_after(text, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
         return bool(meant) and not others
