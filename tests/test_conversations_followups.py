@@ -1,11 +1,14 @@
-"""Conversations on real servers after the request: the practitioner corrects it, or holds it back."""
+"""Conversations on real servers after the request: the practitioner corrects it, holds it back, or asks after
+it once it ended."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from tests.conversation import ADA, BOT, LIO, MAYA, SAM, World, new_message, reply
-from tests.test_conversations import addresses, forward_request, plain
+from tests.test_conversations import addresses, ask_sam, forward_request, plain
 
 
 @pytest.fixture
@@ -53,3 +56,22 @@ def test_hold_off_on_sam_stops_the_request_ada_hears_it_once_and_sams_yes_goes_n
     world.send(reply(ask, SAM, "Yes please!"), sender=SAM)
     world.once()
     assert world.inbox(MAYA) == [] and len(world.inbox(SAM)) == 1 and len(world.inbox(ADA)) == 1
+
+
+def test_has_sam_answered_after_the_introduction_went_out_gets_the_status_showing_it_not_an_address_question(world):
+    ask = ask_sam(world)
+    world.send(reply(ask, SAM, "Yes please!"), sender=SAM)
+    world.once()
+    [maya_ask] = world.wait_inbox(MAYA, 1)
+    world.send(reply(maya_ask, MAYA, "Yes, happy to."), sender=MAYA)
+    world.once()
+    [sent_note] = world.wait_inbox(ADA, 1)
+    assert sent_note["Subject"] == "Introduced: Sam and Maya"
+    world.send(new_message(ADA, ("Intro", BOT), "Sam", "Has Sam answered?\n"), sender=ADA, authenticated=True)
+    world.once()
+    status = world.wait_inbox(ADA, 2)[1]
+    assert status["Subject"] == "Your introductions"
+    text = plain(status)
+    assert "You have no open requests right now." in text
+    assert re.search(r"^  Sam Rivera and Maya Chen: introduced \(\d{1,2} [A-Z][a-z]+\)\r?$", text, re.MULTILINE), text
+    assert len(world.inbox(ADA)) == 2 and len(world.inbox(SAM)) == 2 and len(world.inbox(MAYA)) == 2
