@@ -159,3 +159,13 @@ def test_the_requests_in_hand_are_the_open_ones_and_those_that_ended_since_whene
     assert [i.id for i in desk.store.in_hand(ADA[1], START - timedelta(days=1))] == [kim.id]
     assert {i.id for i in desk.store.in_hand(ADA[1], START - WEEK)} == {sam.id, kim.id}
     assert [i.id for i in desk.store.in_hand(ADA[1], START - WEEK, client=SAM[1])] == [sam.id]
+
+
+def test_could_lio_see_her_too_after_maya_said_no_finds_sams_address_in_the_ended_request(desk):
+    forward(desk)
+    desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
+    desk.answer(desk.mail_to(MAYA[1], "ask_colleague")[0], MAYA, "No, sorry, I'm full.")
+    write(desk, "Sam got back to me - could Lio see her too?")
+    assert kinds(desk, ADA) == ["referrer_declined"]  # no question for Sam's address
+    assert {(i.client.email, i.colleague.email, i.state) for i in desk.store.intros()} == {
+        (SAM[1], MAYA[1], IntroState.DECLINED), (SAM[1], LIO[1], IntroState.ASKING)}
