@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conversation import ADA, BOT, LIO, MAYA, SAM, World, new_message, reply
-from tests.test_conversations import addresses, ask_sam, forward_request, plain
+from tests.test_conversations import addresses, forward_request, introduced, plain
 
 
 @pytest.fixture
@@ -59,12 +59,7 @@ def test_hold_off_on_sam_stops_the_request_ada_hears_it_once_and_sams_yes_goes_n
 
 
 def test_has_sam_answered_after_the_introduction_went_out_gets_the_status_showing_it_not_an_address_question(world):
-    ask = ask_sam(world)
-    world.send(reply(ask, SAM, "Yes please!"), sender=SAM)
-    world.once()
-    [maya_ask] = world.wait_inbox(MAYA, 1)
-    world.send(reply(maya_ask, MAYA, "Yes, happy to."), sender=MAYA)
-    world.once()
+    introduced(world)  # Ada forwards, Sam and Maya say yes, the introduction goes out
     [sent_note] = world.wait_inbox(ADA, 1)
     assert sent_note["Subject"] == "Introduced: Sam and Maya"
     world.send(new_message(ADA, ("Intro", BOT), "Sam", "Has Sam answered?\n"), sender=ADA, authenticated=True)
