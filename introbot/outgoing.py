@@ -188,7 +188,8 @@ def directory_party(role: Role, candidate: Candidate, language: str) -> Party:
 
 def _status_line(intro: Intro, now: datetime) -> dict:
     waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
-    return _pair(intro) | {"id": intro.id, "waiting_for": " & ".join(waiting), "age_days": (now - intro.created_at).days}
+    return _pair(intro) | {"id": intro.id, "waiting_for": " & ".join(waiting),
+                           "age_days": (now - intro.created_at).days}
 
 
 def _pair(intro: Intro) -> dict:

@@ -122,7 +122,8 @@ def test_the_status_command_lists_the_open_requests_then_those_that_ended_lately
     text = status_text(desk)
     assert text.index("Your open requests:") < text.index("Kim Novak and Maya Chen: waiting for Kim Novak")
     assert text.index("Kim Novak and Maya Chen") < text.index("Recently ended:")
-    assert ended_lines(text) == ["Sam Rivera and Maya Chen: introduced (2 March)", "Jo Bell and Lio Park: stopped (3 March)"]
+    assert ended_lines(text) == ["Sam Rivera and Maya Chen: introduced (2 March)",
+                                 "Jo Bell and Lio Park: stopped (3 March)"]
     assert desk.mail_to(ADA[1], Kind.STATUS.value)[-1].message["Subject"] == "Your introductions"
 
 

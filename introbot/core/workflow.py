@@ -110,7 +110,8 @@ def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
 
 def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     """Start asking for consent on an intro whose two parties are known."""
-    intro = replace(intro, state=IntroState.ASKING, updated_at=now, ended_at=None)  # a failed one taken up again
+    # ended_at: a failed intro is taken up again here (see _readdressed).
+    intro = replace(intro, state=IntroState.ASKING, updated_at=now, ended_at=None)
     return _advance(intro, [], now, rules, rng)
 
 
