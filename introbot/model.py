@@ -122,6 +122,7 @@ class Intro:
     # Further colleagues the same request named ("to Maya Chen and Lio Park"), kept while the request is
     # confirmed or completed; each gets an intro of its own when this one starts asking.
     further_colleagues: tuple[Party, ...] = ()
+    ended_at: datetime | None = None  # when it was introduced or closed (None while open): what "status" dates
 
     def party(self, role: Role) -> Party:
         party = self.client if role is Role.CLIENT else self.colleague
@@ -197,14 +198,18 @@ def _decode_intro(data: dict) -> Intro:
     values["state"] = IntroState(values["state"])
     values["created_at"] = datetime.fromisoformat(values["created_at"])
     values["updated_at"] = datetime.fromisoformat(values["updated_at"])
-    if values.get("closing_note_at"):
-        values["closing_note_at"] = datetime.fromisoformat(values["closing_note_at"])
+    for key in ("closing_note_at", "ended_at"):
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
     values["client"] = _decode_party(values.get("client"))
     values["colleague"] = _decode_party(values.get("colleague"))
     values["further_colleagues"] = tuple(_decode_party(p) for p in values.get("further_colleagues", ()))
     values["candidates"] = tuple(values.get("candidates", ()))
     values["notified"] = tuple(Outcome(o) for o in values.get("notified", ()))
-    return Intro(**values)
+    intro = Intro(**values)
+    if intro.ended_at is None and not intro.state.open:  # saved before the end was kept: its best guess
+        intro = replace(intro, ended_at=intro.introduced_at or intro.updated_at)
+    return intro
 
 
 class Kind(str, Enum):

@@ -115,9 +115,11 @@ class MailWriter:
                 in_hand = [self.store.intro(intro_id) for intro_id in context["asked_id"].split()]
                 context["requests"] = [_in_hand_line(i, now) for i in in_hand if i is not None]
             return context
-        if effect.kind is Kind.STATUS:
-            context["requests"] = [_status_line(i, now) for i in self.store.intros(referrer=referrer_email)
-                                   if i.state.open]
+        if effect.kind is Kind.STATUS:  # the open requests, then those that ended lately ("Has Sam answered?")
+            mine = self.store.in_hand(referrer_email, now - self.rules.expire_after)
+            context["requests"] = [_status_line(i, now) for i in mine if i.state.open]
+            ended = sorted((i for i in mine if i.ended_at is not None), key=lambda i: i.ended_at)
+            context["ended"] = [_ended_line(i) for i in ended]
             return context
         assert intro is not None
         client, colleague = intro.client, intro.colleague
@@ -183,11 +185,35 @@ def directory_party(role: Role, candidate: Candidate, language: str) -> Party:
 
 def _status_line(intro: Intro, now: datetime) -> dict:
     waiting = [p.name or p.email for p in (intro.client, intro.colleague) if p is not None and p.pending]
+    return _pair(intro) | {"id": intro.id, "waiting_for": " & ".join(waiting),
+                           "age_days": (now - intro.created_at).days}
+
+
+def _pair(intro: Intro) -> dict:
+    """Whom a request is for, as the referrer's status lines name them."""
     client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
     colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
     colleague = " & ".join([colleague] + [p.name or p.email for p in intro.further_colleagues])
-    return {"id": intro.id, "client": client, "colleague": colleague, "waiting_for": " & ".join(waiting),
-            "age_days": (now - intro.created_at).days}
+    return {"client": client, "colleague": colleague}
+
+
+def _ended_line(intro: Intro) -> dict:
+    """A request that ended, as the status mail lists it: how (the intro's state), on which day, and `who` the
+    referrer's own note about it named (who said no, who never answered, whose mail bounced): never more than
+    that note told them. An address that bounced is named only while the referrer may still give another
+    (Intro.unreachable); a request that expired waiting for the referrer's own answer names nobody."""
+    assert intro.ended_at is not None
+    parties = [p for p in (intro.client, intro.colleague) if p is not None]
+    if intro.state is IntroState.DECLINED:
+        who = [p for p in parties if p.consent is Consent.NO]
+    elif intro.state is IntroState.EXPIRED:
+        who = [p for p in parties if p.pending]
+    elif intro.state is IntroState.FAILED and intro.unreachable:
+        who = [intro.party(Role(intro.unreachable))]
+    else:
+        who = []
+    return _pair(intro) | {"outcome": intro.state.value, "who": [p.name or p.email for p in who],
+                           "day": intro.ended_at.day, "month": intro.ended_at.month}
 
 
 def _in_hand_line(intro: Intro, now: datetime) -> dict:

@@ -24,8 +24,8 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
-from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_meant,
-                                   sets_aside_last)
+from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
+                                   requests_meant, sets_aside_last)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -810,9 +810,9 @@ class Service:
         forwarded_ours = self._forwarded_ours(message, practitioner, now)
         if forwarded_ours is not None:
             return forwarded_ours
-        if self._asks_how_it_stands(own_text, practitioner):
-            # "Any news about Sam?": where the practitioner's open requests stand, not another request for Sam.
-            return Decision("command", PROCESSED, "a question after an open request: status sent", referrer=practitioner,
+        if self._asks_how_it_stands(own_text, practitioner, now):
+            # "Any news about Sam?": where the practitioner's requests stand, not another request for Sam.
+            return Decision("command", PROCESSED, "a question after a request: status sent", referrer=practitioner,
                             message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
@@ -852,7 +852,8 @@ class Service:
 
     def _with_known_client(self, understood: Understood, practitioner: Person, now: datetime) -> Understood:
         """A request naming its client only by name ("Sam got back to me - could Lio see her too?") takes the
-        address of the one client of that name in the practitioner's requests at hand, instead of asking."""
+        address of the one client of that name in the practitioner's requests open or ended lately (Maya may
+        have said no), instead of asking."""
         if understood.client is not None or not goes_on(understood.note):
             return understood  # a new client may share the name: only "too", "also", "as well" say it is the same
         known = client_named(understood.note, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
@@ -860,12 +861,13 @@ class Service:
             return understood
         return replace(understood, client=self.directory.candidate(known.email, known.name), client_hint="")
 
-    def _asks_how_it_stands(self, text: str, practitioner: Person) -> bool:
-        """`text` asks after the practitioner's open requests it names, and names no colleague beside theirs
-        ("Has Sam answered? Could Lio Park see her too?" asks for Lio)."""
+    def _asks_how_it_stands(self, text: str, practitioner: Person, now: datetime) -> bool:
+        """`text` asks after the practitioner's requests it names, open or ended within consent.expire_after
+        (the ones the status mail lists), and names no colleague beside theirs ("Has Sam answered? Could Lio
+        Park see her too?" asks for Lio)."""
         if not asks_how_it_stands(text):
             return False
-        meant = requests_meant(text, self.store.in_hand(practitioner.email, self.clock()), None, set(), set())
+        meant = requests_asked_after(text, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
         return bool(meant) and not others
@@ -889,8 +891,8 @@ class Service:
         named = (request.colleague, *request.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
         for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
-            # in_hand keeps intros changed since then; the introduction itself must be that recent.
-            if intro.state.open or (intro.introduced_at is not None and intro.introduced_at >= since):
+            # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
+            if intro.state.open or intro.state is IntroState.INTRODUCED:
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:

@@ -1,11 +1,14 @@
-"""Conversations on real servers after the request: the practitioner corrects it, or holds it back."""
+"""Conversations on real servers after the request: the practitioner corrects it, holds it back, or asks after
+it once it ended."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from tests.conversation import ADA, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message, reply
-from tests.test_conversations import addresses, forward_request, plain
+from tests.test_conversations import addresses, forward_request, introduced, plain
 
 
 @pytest.fixture
@@ -71,3 +74,17 @@ def test_ignore_my_last_email_above_the_right_forward_stops_the_wrong_clients_re
     world.send(reply(kims_ask, KIM, "Yes please!"), sender=KIM)
     world.once()
     assert world.inbox(MAYA) == [] and len(world.inbox(KIM)) == 1 and len(world.inbox(ADA)) == 1
+
+
+def test_has_sam_answered_after_the_introduction_went_out_gets_the_status_showing_it_not_an_address_question(world):
+    introduced(world)  # Ada forwards, Sam and Maya say yes, the introduction goes out
+    [sent_note] = world.wait_inbox(ADA, 1)
+    assert sent_note["Subject"] == "Introduced: Sam and Maya"
+    world.send(new_message(ADA, ("Intro", BOT), "Sam", "Has Sam answered?\n"), sender=ADA, authenticated=True)
+    world.once()
+    status = world.wait_inbox(ADA, 2)[1]
+    assert status["Subject"] == "Your introductions"
+    text = plain(status)
+    assert "You have no open requests right now." in text
+    assert re.search(r"^  Sam Rivera and Maya Chen: introduced \(\d{1,2} [A-Z][a-z]+\)\r?$", text, re.MULTILINE), text
+    assert len(world.inbox(ADA)) == 2 and len(world.inbox(SAM)) == 2 and len(world.inbox(MAYA)) == 2

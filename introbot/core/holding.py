@@ -1,5 +1,5 @@
 """What a practitioner's words say about their requests besides asking for one: not (yet), how does it stand,
-and which of their open requests they mean."""
+and which of their requests they mean."""
 
 from __future__ import annotations
 
@@ -173,7 +173,18 @@ def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | 
     answered = [i for i in intros if i.request_message_id and i.request_message_id in replied_to]
     if answered:
         return answered
+    return _for_client_named(text, intros, client_email, colleague_emails)
 
+
+def requests_asked_after(text: str, intros: Iterable[Intro]) -> list[Intro]:
+    """Which of the referrer's `intros` (open, or ended lately) a question how they stand ("Has Sam answered?")
+    names: the ones for the client it names, as requests_meant reads a name (an open request for Sam and one
+    for Sam that was introduced are both Sam's; a first name shared by two clients means neither)."""
+    return _for_client_named(text, list(intros), None, set())
+
+
+def _for_client_named(text: str, intros: list[Intro], client_email: str | None,
+                      colleague_emails: set[str]) -> list[Intro]:
     def with_colleague_named(intro: Intro) -> bool:
         colleagues = {intro.party(Role.COLLEAGUE).email} if intro.colleague else set()
         colleagues |= {p.email for p in intro.further_colleagues}

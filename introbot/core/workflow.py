@@ -110,7 +110,8 @@ def start(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
 
 def begin(intro: Intro, now: datetime, rules: Rules, rng: RandomBits) -> Step:
     """Start asking for consent on an intro whose two parties are known."""
-    intro = replace(intro, state=IntroState.ASKING, updated_at=now)
+    # ended_at: a failed intro is taken up again here (see _readdressed).
+    intro = replace(intro, state=IntroState.ASKING, updated_at=now, ended_at=None)
     return _advance(intro, [], now, rules, rng)
 
 
@@ -245,7 +246,7 @@ def _advance(intro: Intro, effects: list[Send], now: datetime, rules: Rules, rng
 
 
 def _introduce(intro: Intro, effects: list[Send], now: datetime, rules: Rules, rng: RandomBits) -> Step:
-    intro = replace(intro, state=IntroState.INTRODUCED, thread_token=new_token(rng), updated_at=now)
+    intro = replace(intro, state=IntroState.INTRODUCED, thread_token=new_token(rng), updated_at=now, ended_at=now)
     effects.append(Send(Kind.INTRODUCTION))
     if rules.note_when_sent:
         intro = _notify(intro, Outcome.SENT, effects)
@@ -267,7 +268,7 @@ def _close(intro: Intro, state: IntroState, now: datetime, effects: list[Send] |
     if rules is not None and any(p.consent is Consent.YES for p in _parties(intro)):
         intro = replace(intro, closing_note_at=_natural_end(intro, now, rules))
     # The referrer's note may carry clinical detail: it is kept only while it is needed.
-    return replace(intro, state=state, note="", updated_at=now)
+    return replace(intro, state=state, note="", updated_at=now, ended_at=now)
 
 
 def _natural_end(intro: Intro, now: datetime, rules: Rules) -> datetime:

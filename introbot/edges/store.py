@@ -484,20 +484,22 @@ class Store:
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
-    def in_hand(self, referrer: str, introduced_since: datetime, client: str | None = None) -> list[Intro]:
-        """The referrer's open intros, and those introduced and last changed since `introduced_since`, oldest
-        first: what a new request of theirs may repeat; with `client`, only that client's. Only their intros
-        are read (by intros_referrer), and with a client only that client's (by intros_client): a practitioner
-        with thousands of requests open costs a new request no more."""
+    def in_hand(self, referrer: str, since: datetime, client: str | None = None) -> list[Intro]:
+        """The referrer's open intros, and those that ended (introduced, or closed) since `since`, oldest first:
+        what a new request of theirs may repeat, and what they may ask how it stands; with `client`, only that
+        client's. Only their intros are read (by intros_referrer), and with a client only that client's (by
+        intros_client): a practitioner with thousands of requests open costs a new request no more."""
         open_states = [state.value for state in IntroState if state.open]
+        # An intro's last change is never before its end: those changed since then hold every one that ended since.
         query = (f"SELECT data FROM intros WHERE referrer = ? AND (state IN ({','.join('?' * len(open_states))})"
-                 " OR (state = ? AND updated_at >= ?))")
-        args: list[str] = [referrer, *open_states, IntroState.INTRODUCED.value, stamp(introduced_since)]
+                 " OR updated_at >= ?)")
+        args: list[str] = [referrer, *open_states, stamp(since)]
         if client is not None:
             query += " AND json_extract(data, '$.client.email') = ?"
             args.append(client)
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
-        return [Intro.from_json(r[0]) for r in rows]
+        intros = [Intro.from_json(r[0]) for r in rows]
+        return [i for i in intros if i.ended_at is None or i.ended_at >= since]
 
     def siblings(self, intro: Intro) -> list[Intro]:
         """The other intros the same request started, one per further colleague it named: the same referrer

@@ -36,6 +36,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
     if kind is Kind.STATUS:
         context["requests"] = [{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen",
                                 "waiting_for": "Sam Rivera", "age_days": 2}]
+        context["ended"] = []
         return context | changes
     context["client"] = dict(CLIENT)
     context["colleague"] = dict(COLLEAGUE)
@@ -89,6 +90,13 @@ def in_hand(**changes: Any) -> dict[str, Any]:
             "age_days": 2, "introduced_days_ago": None} | changes
 
 
+def ended(outcome: str, *who: str, **changes: Any) -> dict[str, Any]:
+    """A request that ended lately, as the status mail lists it: `outcome` (its state), whom the referrer's note
+    about it named, and the day it ended."""
+    return {"client": "Sam Rivera", "colleague": "Maya Chen", "outcome": outcome, "who": list(who), "day": 2,
+            "month": 3} | changes
+
+
 def already_requested(*requests: dict[str, Any]) -> dict[str, Any]:
     """The refusal's context for a request that repeats `requests` (their ids follow the reason, as in the detail)."""
     return {"reason": "already-requested", "asked_id": " ".join(r["id"] for r in requests), "requests": list(requests)}
@@ -133,6 +141,12 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("status, waiting for the referrer", Kind.STATUS,
          {"requests": [{"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen", "waiting_for": "",
                         "age_days": 1}]}),
+        ("status, none open and every way of ending", Kind.STATUS,
+         {"requests": [], "ended": [ended("introduced"), ended("declined", "Maya Chen"),
+                                    ended("expired", "Sam Rivera", "Inés Ortega"), ended("expired"),
+                                    ended("failed", "Sam Rivera"), ended("failed"),
+                                    ended("cancelled", day=1, month=12)]}),
+        ("status, one open and one introduced", Kind.STATUS, {"ended": [ended("introduced")]}),
         ("confirm_request, no colleague nor name", Kind.CONFIRM_REQUEST,
          {"colleague": None, "client": {"first_name": "", "name": "", "email": ""}}),
         ("confirm_request, several colleagues", Kind.CONFIRM_REQUEST,
