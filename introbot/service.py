@@ -810,7 +810,7 @@ class Service:
         forwarded_ours = self._forwarded_ours(message, practitioner, now)
         if forwarded_ours is not None:
             return forwarded_ours
-        if self._asks_how_it_stands(own_text, practitioner, now):
+        if self._asks_how_it_stands(own_text, message, practitioner, now):
             # "Any news about Sam?": where the practitioner's requests stand, not another request for Sam.
             return Decision("command", PROCESSED, "a question after a request: status sent", referrer=practitioner,
                             message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
@@ -861,16 +861,18 @@ class Service:
             return understood
         return replace(understood, client=self.directory.candidate(known.email, known.name), client_hint="")
 
-    def _asks_how_it_stands(self, text: str, practitioner: Person, now: datetime) -> bool:
-        """`text` asks after the practitioner's requests it names, open or ended within consent.expire_after
-        (the ones the status mail lists), and names no colleague beside theirs ("Has Sam answered? Could Lio
-        Park see her too?" asks for Lio)."""
+    def _asks_how_it_stands(self, text: str, message: EmailMessage, practitioner: Person, now: datetime) -> bool:
+        """`text`, the new text of `message`, asks after the practitioner's requests it names, open or ended
+        within consent.expire_after (the ones the status mail lists), and names no colleague beside theirs ("Has
+        Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
+        asks how things stand even when it names no request of theirs: the status mail says what there is,
+        where reading it as a request would ask who Sam is and should meet."""
         if not asks_how_it_stands(text):
             return False
         meant = requests_asked_after(text, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
-        return bool(meant) and not others
+        return not others and (bool(meant) or find_forward(message) is None)
 
     def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
                     now: datetime) -> tuple[_Request | None, Decision | None]:

@@ -118,9 +118,11 @@ def test_a_question_with_a_request_in_it_is_a_request(desk):
     assert len(desk.store.intros()) == 2 and "status" not in kinds(desk, ADA)
 
 
-def test_any_news_about_someone_with_no_open_request_is_read_as_before(desk):
+def test_any_news_about_someone_with_no_request_in_hand_gets_the_status_saying_so_and_starts_nothing(desk):
+    """Asked, not requested: the status mail answers it ("no open requests"); a question who Kim is and whom
+    she should meet would answer nothing."""
     write(desk, "Any news about Kim? Has she answered yet?")
-    assert "status" not in kinds(desk, ADA)
+    assert kinds(desk, ADA) == ["status"] and desk.store.intros() == []
 
 
 def test_cancel_command_as_a_reply_to_introbots_question_cancels(desk):

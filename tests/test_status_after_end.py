@@ -127,14 +127,19 @@ def test_the_status_command_lists_the_open_requests_then_those_that_ended_lately
     assert desk.mail_to(ADA[1], Kind.STATUS.value)[-1].message["Subject"] == "Your introductions"
 
 
-def test_a_week_after_the_end_the_question_is_read_as_before_and_the_status_no_longer_lists_it(desk):
+def test_a_week_after_the_end_the_status_no_longer_lists_it_and_the_question_still_gets_the_status(desk):
     introduced(desk)
     desk.now = START + WEEK + timedelta(minutes=1)
     desk.receive(signed(new_message(ADA, ("Intro", BOT), "status", "\n")))
     text = status_text(desk)
     assert "You have no open requests right now." in text and "Recently ended" not in text
-    write(desk, "Has Sam answered?")
-    assert kinds(desk, ADA) == ["referrer_sent", "status", "clarify"]  # a new request, as any unknown name starts
+    write(desk, "Has Sam answered?")  # no request for a Sam is in hand: the status says so, no question who Sam is
+    assert kinds(desk, ADA) == ["referrer_sent", "status", "status"] and len(desk.store.intros()) == 1
+
+
+def test_a_question_after_a_forward_naming_no_request_in_hand_is_the_forwards_request(desk):
+    forward(desk, "Has she heard back from her insurer? She'd like a massage.")
+    assert "status" not in kinds(desk, ADA) and len(desk.store.intros()) == 1
 
 
 def test_a_question_that_names_another_colleague_beside_is_a_request(desk):
@@ -148,7 +153,9 @@ def test_a_question_that_names_another_colleague_beside_is_a_request(desk):
 def test_another_practitioner_asking_after_the_same_client_learns_nothing_of_it(desk):
     introduced(desk)
     desk.receive(signed(new_message(BEN, ("Intro", BOT), "Intro", "Has Sam answered?\n"), BEN))
-    assert "status" not in kinds(desk, BEN)
+    [status] = desk.mail_to(BEN[1], Kind.STATUS.value)  # his own: nothing
+    text = status.message.get_body(("plain",)).get_content()
+    assert "no open requests" in text and "Sam" not in text and "Maya" not in text
 
 
 def test_the_requests_in_hand_are_the_open_ones_and_those_that_ended_since_whenever_last_changed(desk):
