@@ -435,6 +435,8 @@ class Service:
         email"), or another request ("Could you also introduce Kim to Lio Park?")."""
         if self._command(message, practitioner, now) is not None:
             return True
+        if self._asks_how_it_stands(split_reply(body_text(message)).new_text, message, practitioner, now):
+            return True  # "Has Maya answered yet?"
         understood = understand(message, practitioner, self.directory, self.bot)
         held_back = isinstance(understood, Understood) and understood.held_back
         return held_back or self._another_request(message, understood, replied,
@@ -680,6 +682,8 @@ class Service:
         if intro.state is IntroState.FAILED:
             return self._readdress(intro, message, now)
         if intro.state is not IntroState.CLARIFYING:
+            if practitioner and self._asks_how_it_stands(answer, message, practitioner, now):  # "Has Sam answered?"
+                return self._status(message, practitioner, "a question in answer to a note: status sent")
             if practitioner and self._another_request(message, understand(message, practitioner, self.directory,
                                                                           self.bot), self._request_of(intro.id)):
                 return self._request(message, practitioner, now)
@@ -781,15 +785,19 @@ class Service:
         new_text = (split_reply(body_text(message)).new_text if own_text is None else own_text).strip()
         lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
                  new_text.splitlines()[0].strip() if new_text else ""]
-        in_reply_to = safe_message_id(message.get("Message-ID"))
         for line in lines:
             if _STATUS_COMMAND.fullmatch(line):
-                return Decision("command", PROCESSED, "status asked for", referrer=practitioner, message=message,
-                                effects=[Send(Kind.STATUS, in_reply_to=in_reply_to)])
+                return self._status(message, practitioner, "status asked for")
             cancel = _CANCEL_COMMAND.fullmatch(line)
             if cancel:
                 return self._cancel_by_mail(cancel.group(1).lower(), practitioner, message, now)
         return None
+
+    @staticmethod
+    def _status(message: EmailMessage, practitioner: Person, verdict: str) -> Decision:
+        """The status mail to the practitioner, in answer to `message`."""
+        return Decision("command", PROCESSED, verdict, referrer=practitioner, message=message,
+                        effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
 
     def _cancel_by_mail(self, intro_id: str, practitioner: Person, message: EmailMessage, now: datetime) -> Decision:
         intro = self.store.intro(intro_id)
@@ -812,8 +820,7 @@ class Service:
             return forwarded_ours
         if self._asks_how_it_stands(own_text, message, practitioner, now):
             # "Any news about Sam?": where the practitioner's requests stand, not another request for Sam.
-            return Decision("command", PROCESSED, "a question after a request: status sent", referrer=practitioner,
-                            message=message, effects=[Send(Kind.STATUS, in_reply_to=safe_message_id(message.get("Message-ID")))])
+            return self._status(message, practitioner, "a question after a request: status sent")
         understood = understand(message, practitioner, self.directory, self.bot)
         if isinstance(understood, Refusal):
             return Decision("refused", PROCESSED, "request refused: it names the wrong people",
@@ -866,13 +873,17 @@ class Service:
         within consent.expire_after (the ones the status mail lists), and names no colleague beside theirs ("Has
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
-        where reading it as a request would ask who Sam is and should meet."""
-        if not asks_how_it_stands(text):
-            return False
-        meant = requests_asked_after(text, self.store.in_hand(practitioner.email, now - self.rules.expire_after))
+        where reading it as a request would ask who Sam is and should meet. Only a question written to
+        introbot alone is one for it."""
+        if not asks_how_it_stands(text) or not self._to_introbot_only(message, practitioner.email):
+            return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
+        in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
+        named = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))}
+        # The requests it asks after: by the client it names, or by their colleague ("Has Maya answered yet?").
+        meant = requests_asked_after(text, in_hand) or [
+            i for i in in_hand if named & {p.email for p in (i.colleague, *i.further_colleagues) if p}]
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
-        others = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))} - theirs
-        return not others and (bool(meant) or find_forward(message) is None)
+        return not named - theirs and (bool(meant) or find_forward(message) is None)
 
     def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
                     now: datetime) -> tuple[_Request | None, Decision | None]:

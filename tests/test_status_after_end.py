@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from introbot.model import IntroState, Kind, Role
-from tests.conversation import ADA, BEN, BOT, LIO, MAYA, SAM, new_message
+from tests.conversation import ADA, BEN, BOT, LIO, MAYA, SAM, new_message, reply
 from tests.service_world import START, Desk
 from tests.test_followups import forward, kinds, signed, write
 
@@ -177,3 +177,25 @@ def test_could_lio_see_her_too_after_maya_said_no_finds_sams_address_in_the_ende
     assert kinds(desk, ADA) == ["referrer_declined"]  # no question for Sam's address
     assert {(i.client.email, i.colleague.email, i.state) for i in desk.store.intros()} == {
         (SAM[1], MAYA[1], IntroState.DECLINED), (SAM[1], LIO[1], IntroState.ASKING)}
+
+
+def test_has_sam_answered_in_answer_to_the_introduced_note_gets_the_status(desk):
+    introduced(desk)
+    [note] = desk.mail_to(ADA[1], "referrer_sent")
+    desk.answer(note, ADA, "Thanks! Has Sam answered Maya yet?")
+    assert kinds(desk, ADA) == ["referrer_sent", "status"]
+    assert ended_lines(status_text(desk)) == ["Sam Rivera and Maya Chen: introduced (2 March)"]
+
+
+def test_has_maya_answered_in_the_thread_of_her_own_request_gets_the_status(desk):
+    request = forward(desk)
+    desk.receive(signed(reply(request, ADA, "Has Maya answered yet?", to_from=False)))
+    assert kinds(desk, ADA) == ["status"] and len(desk.store.intros()) == 1
+
+
+def test_a_question_put_to_the_client_with_intro_copied_is_theirs(desk):
+    """Ada asks Sam, with intro@ still copied, whether Maya got back to her: no status mail for Ada."""
+    introduced(desk)
+    desk.receive(signed(new_message(ADA, SAM, "Massage", "Hi Sam, has Maya got back to you yet?\n",
+                                    cc=[("Intro", BOT)])))
+    assert "status" not in kinds(desk, ADA)

@@ -148,7 +148,7 @@ _ANSWERED = r"answered|replied|responded|got(?:ten)?[ \t]+back|said[ \t]+yes|agr
 _HOW_IT_STANDS = re.compile(
     r"(?<!\w)(?:any[ \t]+news|news[ \t]+(?:on|about|of)|any[ \t]+update|an[ \t]+update|update[ \t]+on|status[ \t]+of"
     rf"|any[ \t]+word|where[ \t]+(?:are|do)[ \t]+(?:we|things)|how['’]?s[ \t]+it[ \t]+going|how[ \t]+is[ \t]+it[ \t]+going"
-    rf"|(?:has|have)[ \t]+[\w'’]+[ \t]+(?:(?:already|yet|ever)[ \t]+)?(?:{_ANSWERED})"
+    rf"|(?:has|have)(?:[ \t]+[\w'’]+){{1,3}}[ \t]+(?:(?:already|yet|ever)[ \t]+)?(?:{_ANSWERED})"
     r"|did[ \t]+[\w'’]+[ \t]+(?:answer|reply|respond|get[ \t]+back|say[ \t]+yes|agree)|have[ \t]+you[ \t]+heard"
     r"|neuigkeiten|stand[ \t]+der[ \t]+dinge|wie[ \t]+ist[ \t]+der[ \t]+stand|schon[ \t]+geantwortet|schon[ \t]+zugesagt"
     r"|des[ \t]+nouvelles|du[ \t]+nouveau|où[ \t]+en[ \t]+est|a-t-(?:il|elle)[ \t]+répondu|novedades|noticias"
@@ -157,10 +157,15 @@ _HOW_IT_STANDS = re.compile(
     re.IGNORECASE)
 
 
+# The rest of a sentence that ends with a question mark; a dot inside an address or a name ("sam@client.example",
+# "Dr.Lee") ends nothing.
+_TO_QUESTION_MARK = re.compile(r"(?:[^.!?\n]|\.(?=\w))*\?")
+
+
 def asks_how_it_stands(text: str) -> bool:
     """`text` asks after a request's progress ("Any news about Sam? Has she answered yet?"): in a sentence that
     ends with a question mark, and asking for no introduction in so many words."""
-    return any(re.match(r"[^.!?\n]*\?", text[m.end():]) for m in _HOW_IT_STANDS.finditer(text)) and not asks(text)
+    return any(_TO_QUESTION_MARK.match(text, m.end()) for m in _HOW_IT_STANDS.finditer(text)) and not asks(text)
 
 
 def requests_meant(text: str, open_intros: Iterable[Intro], client_email: str | None,

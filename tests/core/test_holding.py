@@ -107,7 +107,8 @@ def test_words_naming_nobody_open_mean_nothing():
 
 @pytest.mark.parametrize("text", ["Any news about Sam? Has she answered yet?", "Did Sam say yes?",
                                   "Wie ist der Stand bei Sam?", "Novità su Sam? Ha già risposto?",
-                                  "Des nouvelles de Sam ?"])
+                                  "Des nouvelles de Sam ?", "Any news on sam@client.example?",
+                                  "Has Sam Rivera replied?"])
 def test_a_question_after_a_request_asks_how_it_stands(text):
     assert asks_how_it_stands(text)
 
@@ -115,7 +116,7 @@ def test_a_question_after_a_request_asks_how_it_stands(text):
 @pytest.mark.parametrize("text", ["I read the news about Sam's clinic closing. Maya Chen?",
                                   "Sam got back to me - could Lio see her too?",
                                   "Any news about Sam? Could you also introduce her to Lio Park?",
-                                  "Our member news of the week has been sent!"])
+                                  "Our member news of the week has been sent!", "Any news about Sam. Call me?"])
 def test_news_told_or_a_request_beside_it_does_not(text):
     assert not asks_how_it_stands(text)
 
