@@ -79,6 +79,22 @@ from introbot.core.quotes import WRITING_VERB
 #  8. Emoji: 👍 👌 ✅ ✔ ☑ 🆗 are a yes (a one-tap reply on phones); 👎 ❌ ✖ 🚫 ⛔ 🙅 a no; 🤔 🤷 a hedge.
 #  9. Case, punctuation, missing accents ("si", "nao", "gerne"), and stretched words ("yesss",
 #     "noooo") do not matter.
+# 10. Practitioners answer with their capacity. Having no room is a no: "I'm at capacity", "My books are
+#     closed", "Sorry, my waitlist is full", "I can't take her on", "Not taking new clients", "I'll have to
+#     say no", "Helaas zit ik vol". Having room is a yes: "I have space for her", "I can take her on",
+#     "Happy to see her", "Tengo hueco"; with a negation right before it (a subject, an apology or a "now"
+#     may stand between) it is a no, not a double negative: "I don't currently have space", "No tengo
+#     hueco", "Purtroppo non ho posto". Being away or unavailable, or a bare "I can't", is a no only when it
+#     is the whole answer, beside a subject, an apology, a "now", thanks or answer words (the service sets
+#     the writer's signature aside first): "I'm not available", "Sorry, I'm on leave", "Can't help this
+#     time", "Please pass on my apologies, I can't". Anything more makes it about something else, and no
+#     answer: "I'm on leave until March", "I'm not available on Mondays", "I am on leave. In my absence
+#     please contact reception." are not a no; and by rule 3a (a limit before the "but") "I'm not available
+#     on Mondays, but yes please" and "I'm away until the 10th but happy to see her after" are UNCLEAR. A
+#     room yes doubts as any yes does:
+#     "I might have space next month" (a hedge), "I can take her on if she's free Mondays" (a condition),
+#     "I'll see her when I have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to"
+#     is: "I'd be happy to see her, but I'm fully booked" is a polite no (rule 3b).
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -104,6 +120,11 @@ class _Kind(Enum):
     YES = "yes-word"
     SOFT_YES = "praise"          # a yes only when it is the whole clause: "Great!" but not "great therapist"
     SOFT_NO = "no-alone"         # a no only when it is the whole clause: "Pass." but not "pass it on"
+    AWAY = "away-alone"          # a no only when it is the whole answer (rule 10): "Sorry, I'm on leave", not
+                                 # "I'm on leave until May"
+    CANNOT = "cannot-alone"      # the same, but not alone it negates its clause: "I can't." but "I can't wait"
+    ROOM = "room"                # room for her, a yes: "I have space"; denied right before it, a no: "No tengo hueco"
+    FRAME = "frame"              # a subject, an apology or a "now" that being away may stand with: "Sorry, I'm ..."
     YES_OR_IF = "yes-or-if"      # "si": yes alone ("Si, claro"), "if" within a clause ("si elle accepte")
     YES_OR_THANKS = "yes-or-thanks"  # "tak": yes opening a sentence (Polish), "thanks" after words (Danish)
     WHY_NOT = "why-not"          # a yes, even with its question mark
@@ -118,7 +139,9 @@ class _Kind(Enum):
 
 
 _BARE_NO = frozenset({"no", "non", "não", "nie", "nein", "nee", "nej", "nei"})
-_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT, _Kind.RHETORICAL}
+_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT, _Kind.RHETORICAL,
+              _Kind.ROOM}
+_ALONE_KINDS = {_Kind.AWAY, _Kind.CANNOT}
 # Once resolved, what makes a sentence decide.
 _SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO, _Kind.HEDGE}
 
@@ -144,13 +167,35 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "agreed, i agree, count me in, i'm in, by all means, introduce us, connect us, "
                    "interested, let's do it, let's do this, good idea, great idea, no problem, "
                    "no worries, not a problem, with pleasure, my pleasure, please introduce, delighted, "
-                   "no objection, no objections, don't see why not, can't see why not",
+                   "no objection, no objections, don't see why not, can't see why not, "
+                   # a practitioner's yes (rule 10); "I'd be happy to" is praise as "I'd love to" is (rule 3b)
+                   "happy to see her, happy to see him, happy to see them, happy to help, glad to help, "
+                   "happy to take her on, happy to take him on, happy to take them on, would be happy to, "
+                   "i'd be happy to, would be glad to, i'd be glad to, send her my way, send him my way, "
+                   "send them my way, send her over, send him over, send them over",
+        _Kind.ROOM: "have space, have room, have capacity, have availability, have openings, have an opening, "
+                    "have a space, have a slot, have some space, have some room, have some capacity, "
+                    "have space for her, have room for her, have got space, have got room, i've got space, "
+                    "i've got room, we've got space, we've got room, can take her on, can take him on, can take them on, can take this on, "
+                    "can take it on, can take her, can take him, can take them, can see her, can see him, "
+                    "can see them",
         # "ok" alone is a yes; "It's ok, I already have a therapist" is not.
         _Kind.SOFT_YES: "great, perfect, lovely, wonderful, fantastic, excellent, brilliant, fine, cool, "
                         "please, awesome, amazing, super, yes yes, ok, okay, okey, okie, alright, all right, "
                         "happy to, glad to",
         _Kind.WHY_NOT: "why not",
         _Kind.SOFT_NO: "pass, stop",
+        _Kind.AWAY: "full, away, on leave, on annual leave, on maternity leave, on paternity leave, "
+                       "on parental leave, on sick leave, on holiday, on vacation, on sabbatical, off sick, "
+                       "out of office, out of the office, unavailable",
+        _Kind.CANNOT: "can't, cannot, not available, not currently available, can't help, cannot help, "
+                      "can't help her, can't help him, can't help them, can't help you, can't help with this, "
+                      "can't help with that, cannot help her, can't see her, can't see him, can't see them, "
+                      "cannot see her",
+        _Kind.FRAME: "i, i'm, im, i am, we, we're, we are, sorry, so sorry, very sorry, really sorry, i'm sorry, "
+                     "unfortunately, sadly, afraid, currently, presently, at the moment, right now, at present, "
+                     "for now, just now, for the moment, this time, apologies, my apologies, "
+                     "pass on my apologies, please pass on my apologies, i regret",
         _Kind.NO: "no, nope, nah, no thanks, no thank you, no thx, not now, not right now, "
                   "not at the moment, not at this time, not this time, not for now, not today, not yet, "
                   "not interested, not for me, not really, not at all, rather not, prefer not, "
@@ -168,20 +213,38 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "not just now, not currently, can't at the moment, rather you didn't, please stop, "
                   "stop emailing, i'm declining, fine for now, ok for now, okay for now, alright for now, "
                   "all right for now, don't need, do not need, no way, absolutely no way, not me, "
-                  "already in treatment, already being treated, already under the care",
+                  "already in treatment, already being treated, already under the care, "
+                  # a practitioner's no (rule 10)
+                  "can't take her on, can't take him on, can't take them on, can't take this on, can't take it on, "
+                  "can't take on, cannot take her on, cannot take him on, cannot take them on, cannot take this on, "
+                  "cannot take it on, cannot take on, can't take new, cannot take new, can't take any new, "
+                  "can't take anyone, cannot take anyone, can't accept new, cannot accept new, not seeing new, "
+                  "don't have space, do not have space, don't have room, do not have room, don't have any space, "
+                  "don't have any room, don't have any capacity, don't have the capacity, "
+                  "don't have availability, don't have any availability, haven't got space, haven't got room, "
+                  "haven't got any space, haven't got any room, haven't got capacity, no openings, no spaces, "
+                  "no spots, no slots, no free slots, no vacancies, no new clients, no new patients, "
+                  "closed to new clients, closed to new patients, closed to new referrals, books are closed, "
+                  "books closed, books are full, list is closed, list is full, waitlist is full, "
+                  "waiting list is full, waitlist is closed, waiting list is closed, waitlist full, "
+                  "waiting list full, caseload is full, full caseload, diary is full, schedule is full, "
+                  "calendar is full, clinic is full, "
+                  "completely full, full up, booked solid, at capacity, at full capacity, over capacity, "
+                  "fully subscribed, have to say no, must say no, need to say no, have to decline, must decline",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
                      "let you know, tell me more, know more, more info, more information, more details, "
                      "hmm, hm, undecided, not decided, probably, presumably, in principle, in theory, "
                      "let me check, check with, run it by, sleep on it, have a think, consider, "
-                     "get back to you, i'll let you know, learn more, hear more, find out more, have a look, "
+                     "get back to you, i'll let you know, doubt, i doubt, learn more, hear more, find out more, have a look, "
                      "take a look, look into, look at it, will check, revert, discuss with, talk to my, "
                      "speak to my, talk with my, before deciding, a few days, wait and see, tentatively",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
-                         "as long as, so long as, assuming, on condition, subject to, pending, in case",
+                         "as long as, so long as, assuming, on condition, subject to, pending, in case, "
+                         "when i have, once i have, as soon as i have, until i have",  # "when I have space"
         _Kind.CONTRAST: "but, however, though, although, except",
-        _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
+        _Kind.NEGATOR: "not, don't, do not, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
                         "very, really, thanks so much, thank you so much, no rush, no hurry, "
@@ -561,6 +624,7 @@ _APPRAISALS = frozenset({
     "that'd be wonderful", "that'd be helpful", "that'd be perfect", "it'd be great", "it'd be lovely",
     "it'd be wonderful", "it'd be helpful", "would be great", "would be lovely", "would be helpful",
     "would be wonderful", "would be perfect", "would be amazing", "that's great", "good idea", "great idea",
+    "would be happy to", "i'd be happy to", "would be glad to", "i'd be glad to",
     "ce serait super", "ce serait génial", "ça me ferait plaisir", "me ferait plaisir", "bonne idée",
     "excellente idée", "klingt gut", "hört sich gut an", "das wäre schön", "wäre schön", "wäre sehr hilfreich",
     "wäre hilfreich", "das wäre toll", "das wäre super", "gute idee", "würde mich freuen", "me parece bien",
@@ -707,6 +771,10 @@ def _check_phrase_sets() -> None:
 
 
 _check_phrase_sets()
+# The words that negate what follows them: a room phrase right after a phrase holding one is denied ("I no longer
+# have space", "Ahora no tengo hueco", "Purtroppo non ho posto").
+_NEGATING_WORDS = _BARE_NO | {entry.phrase for entry in _EXACT.values()
+                              if entry.kind in (_Kind.NEGATOR, _Kind.CANNOT) and len(_phrase_words(entry.phrase)) == 1}
 _LONGEST_PHRASE = max(len(key) for key in _FOLDED)
 
 
@@ -834,6 +902,57 @@ def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return {word.clause for word in words if word.sentence not in saying_more or word.sentence in strong} - mixed
 
 
+def _alone_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Clauses where being away or unable is the whole answer: beside it only a subject, an apology, a "now" or
+    courtesy ("Sorry, I'm not available right now"), and in the rest of the reply only such clauses, answer words,
+    or thanks or a greeting with a name ("Please pass on my apologies, I can't"). Not "I'm not available on
+    Mondays", "Sure I can't" (a yes in its clause), "I'm not available, but yes please" (a "but" says more), nor
+    "I'm on leave. In my absence please contact reception" (the reply says more)."""
+    bare = _covered(found, _ALONE_KINDS | {_Kind.FRAME, _Kind.COURTESY, _Kind.CLOSING})
+    answering = bare | _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.NO})
+    courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
+    clause_words: dict[int, list[int]] = {}
+    for index, word in enumerate(words):
+        clause_words.setdefault(word.clause, []).append(index)
+    if any(indexes[0] not in courtesy and not all(index in answering for index in indexes)
+           for indexes in clause_words.values()):
+        return set()
+    holding = {words[start].clause for entry, start, _ in found if entry.kind in _ALONE_KINDS}
+    return {clause for clause in holding if all(index in bare for index in clause_words[clause])}
+
+
+def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Where a room phrase starts right after a negation in its clause, with at most a subject, an apology or a
+    "now" between: "I don't have space", "I don't currently have room", "No tengo hueco", "Purtroppo non ho posto".
+    Having no room is a no, not a double negative."""
+    denied: set[int] = set()
+    for position, (entry, start, _) in enumerate(found):
+        if entry.kind != _Kind.ROOM:
+            continue
+        reached = start
+        for before, before_start, before_end in (found[back] for back in range(position - 1, -1, -1)):
+            if before_end != reached or words[before_start].clause != words[start].clause:
+                break
+            if before.kind in (_Kind.FRAME, _Kind.COURTESY):
+                reached = before_start
+                continue
+            if before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or (
+                    before.kind == _Kind.NO and _NEGATING_WORDS & set(_phrase_words(before.phrase))):
+                denied.add(start)
+            break
+    return denied
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """What decides how a word that depends on its neighbours reads (_resolve)."""
+    whole: set[int]     # clauses that are all yes, praise or courtesy
+    alone: set[int]     # clauses where being away or unable is the whole answer
+    denied: set[int]    # word indexes where a room phrase starts right after a negation
+    opening: set[int]   # word indexes preceded in their sentence only by greetings and thanks
+    nordic: bool        # Danish or Norwegian words in the reply: "tak" is their thanks
+
+
 def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
     """Words preceded in their sentence only by greetings and thanks ("Dzień dobry, tak")."""
     courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
@@ -846,25 +965,31 @@ def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return opening
 
 
-def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool, nordic: bool) -> _Kind:
+def _resolve(kind: _Kind, clause: int, start: int, around: _Surroundings) -> _Kind:
     if kind == _Kind.SOFT_YES:
-        return _Kind.YES if whole_clause else _Kind.COURTESY
+        return _Kind.YES if clause in around.whole else _Kind.COURTESY
     if kind == _Kind.SOFT_NO:
-        return _Kind.NO if whole_clause else _Kind.COURTESY
+        return _Kind.NO if clause in around.whole else _Kind.COURTESY
+    if kind == _Kind.AWAY:
+        return _Kind.NO if clause in around.alone else _Kind.COURTESY
+    if kind == _Kind.CANNOT:
+        return _Kind.NO if clause in around.alone else _Kind.NEGATOR
+    if kind == _Kind.ROOM:
+        return _Kind.NO if start in around.denied else _Kind.YES
     if kind == _Kind.YES_OR_IF:
-        return _Kind.YES if whole_clause else _Kind.CONDITION
+        return _Kind.YES if clause in around.whole else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
-        return _Kind.YES if opens_sentence and not nordic else _Kind.CLOSING
+        return _Kind.YES if start in around.opening and not around.nordic else _Kind.CLOSING
     return kind
 
 
 def _read(new_text: str) -> _Text:
     words, questions = _tokenize(_own_lines(new_text))
     found = _match(words)
-    whole = _whole_clauses(words, found)
-    opening = _opening_words(words, found)
     # "Tak, jeg har allerede ...": with Danish or Norwegian words around it, "tak" is their thanks.
     nordic = any(entry.langs <= {"da", "no"} for entry, _, _ in found if entry.kind != _Kind.YES_OR_THANKS)
+    around = _Surroundings(_whole_clauses(words, found), _alone_clauses(words, found), _denied_room(words, found),
+                           _opening_words(words, found), nordic)
     # "Ja dziękuję", "Ja się zastanowię": in Polish "ja" is "I".
     polish = any(entry.langs == {"pl"} for entry, _, _ in found) and not any(
         entry.langs & {"de", "nl", "sv", "da", "no"} for entry, _, _ in found if entry.phrase != "ja")
@@ -896,7 +1021,7 @@ def _read(new_text: str) -> _Text:
             if mentioned and words[sentence_start[sentence]].folded in _RHETORICAL_OPENERS:
                 naming_no.add(sentence)
             kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
-                entry.kind, clause in whole, start in opening, nordic)
+                entry.kind, clause, start, around)
         hit = _Hit(kind, entry, start, end, opens)
         sentences[words[start].sentence].append(hit)
     return _Text(words, sentences, sentence_start, sentence_length, line_length, questions, naming_no)
@@ -1023,7 +1148,9 @@ class _Sentence:
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
-                if clause in negated_clauses or (hit.kind != _Kind.NO and clause in negated_anywhere):
+                denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
+                if not denied_room and (clause in negated_clauses or (
+                        hit.kind != _Kind.NO and clause in negated_anywhere)):
                     self.negated.append(hit)
                 else:
                     (self.no if hit.kind == _Kind.NO else self.yes).append(hit)
