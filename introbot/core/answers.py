@@ -263,7 +263,12 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "certainement, carrément, tout à fait, sans problème, pas de problème, pas de souci, "
                    "pas de soucis, aucun problème, avec joie, bonne idée, excellente idée, intéressé, "
                    "intéressée, partant, partante, c'est d'accord, ce serait super, ce serait génial, "
-                   "aucun souci, avec grand plaisir, ça me ferait plaisir, me ferait plaisir, aucun inconvénient",
+                   "aucun souci, avec grand plaisir, ça me ferait plaisir, me ferait plaisir, aucun inconvénient, "
+                   # a practitioner's answer (rule 10)
+                   "ravi de la recevoir, ravie de la recevoir, ravi de le recevoir, ravie de le recevoir, "
+                   "ravi de l'aider, ravie de l'aider, ravi d'aider, ravie d'aider, heureux de l'aider, "
+                   "heureuse de l'aider, heureux de la recevoir, heureuse de la recevoir, je serais ravi, "
+                   "je serais ravie",
         _Kind.SOFT_YES: "parfait, super, génial, top, excellent, nickel, impeccable, très bien, "
                         "s'il vous plaît, svp, stp, oui oui, ok, okay",
         _Kind.YES_OR_IF: "si",
@@ -275,10 +280,31 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "plus de place, ne prends pas, ne prends plus, ne prend pas, décline, malheureusement non, "
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
                   "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
-                  "je suis déjà suivie, pas le bon moment, je ne pense pas, pas disponible, ça ira, décliner, "
+                  "je suis déjà suivie, pas le bon moment, je ne pense pas, ça ira, décliner, "
                   "m'en passer, évidemment pas, carrément pas, évidemment que non, pas moi, ne cherche personne, "
                   "ne cherche plus personne, ne cherche pas de, ne recherche personne, ne recherche pas de, "
-                  "pas à la recherche",
+                  "pas à la recherche, "
+                  # a practitioner's answer (rule 10)
+                  "pas de disponibilité, plus de disponibilité, aucune disponibilité, pas de disponibilités, "
+                  "plus de disponibilités, aucune place, pas de créneau, plus de créneau, aucun créneau, "
+                  "pas de créneaux, plus de créneaux, agenda plein, agenda est plein, agenda est complet, "
+                  "planning plein, planning est plein, liste d'attente pleine, liste d'attente est pleine, "
+                  "n'accepte plus, n'accepte pas de nouveaux, ne peux pas la prendre, ne peux pas le prendre, "
+                  "ne peux pas les prendre, ne peux pas prendre, ne peux plus prendre, "
+                  "ne peux pas la prendre en charge, ne peux pas le prendre en charge, dois refuser, "
+                  "dois malheureusement refuser, vais devoir refuser, dois dire non, débordé, débordée",
+        _Kind.FRAME: "je, ne, suis, nous, sommes, désolé, désolée, navré, navrée, malheureusement, hélas, "
+                     "actuellement, en ce moment, pour le moment, pour l'instant, cette fois, cette fois ci, moi, "
+                     "vraiment, sincèrement, toutes mes excuses, mes excuses",
+        _Kind.CANNOT: "pas disponible, ne peux pas, ne pourrai pas, ne peux pas la recevoir, "
+                      "ne peux pas le recevoir, ne peux pas les recevoir, ne peux pas aider, ne peux pas l'aider",
+        _Kind.AWAY: "indisponible, en congé, en congés, en vacances, absent, absente, en arrêt, en arrêt maladie, "
+                    "en congé maternité, en congé maladie",
+        _Kind.ROOM: "j'ai de la place, j'ai une place, j'ai des places, j'ai encore de la place, "
+                    "j'ai encore une place, j'ai de la disponibilité, j'ai des disponibilités, j'ai un créneau, "
+                    "j'ai des créneaux, peux la prendre, peux le prendre, peux les prendre, peux la recevoir, "
+                    "peux le recevoir, peux les recevoir, peux la voir, peux le voir, peux la prendre en charge, "
+                    "peux le prendre en charge",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
@@ -313,7 +339,24 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
                   "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht, sicher nicht, "
                   "sicherlich nicht, selbstverständlich nicht, absolut nicht, klar nicht, suche niemanden, "
-                  "nicht auf der suche, bereits in behandlung, schon in behandlung, bin versorgt, bin gut versorgt",
+                  "nicht auf der suche, bereits in behandlung, schon in behandlung, bin versorgt, bin gut versorgt, "
+                  # a practitioner's answer (rule 10)
+                  "keinen platz, kein platz, keine plätze, keine freien plätze, keine freien termine, "
+                  "keine freien, keine termine, keinen termin, ausgelastet, voll ausgelastet, voll belegt, "
+                  "praxis ist voll, warteliste ist voll, warteliste voll, nicht aufnehmen, nicht übernehmen, "
+                  "muss absagen, muss leider absagen, muss nein sagen, muss leider nein sagen, muss ablehnen, "
+                  "muss leider ablehnen, nehme niemanden, nehme keine",
+        _Kind.FRAME: "ich, bin, wir, sind, leider, derzeit, zurzeit, momentan, gerade, aktuell, "
+                     "im moment, jetzt, tut mir leid, es tut mir leid, sorry, entschuldigung, diesmal, dieses mal",
+        _Kind.CANNOT: "nicht verfügbar, kann nicht, kann leider nicht, geht nicht, geht leider nicht, "
+                      "das geht nicht, das geht leider nicht",
+        _Kind.AWAY: "im urlaub, in elternzeit, im mutterschutz, abwesend, krankgeschrieben, nicht erreichbar",
+        _Kind.ROOM: "habe platz, habe noch platz, habe einen platz, habe noch einen platz, habe ich platz, "
+                    "habe ich noch platz, hab platz, hab noch platz, habe kapazität, habe kapazitäten, "
+                    "habe noch kapazität, habe noch kapazitäten, habe freie termine, habe noch freie termine, "
+                    "habe termine frei, habe einen termin frei, habe noch einen termin frei, kann sie aufnehmen, "
+                    "kann ihn aufnehmen, kann sie nehmen, kann ihn nehmen, kann sie übernehmen, "
+                    "kann ihn übernehmen",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
@@ -349,7 +392,20 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "no acepto, no puedo, no quiero, no necesito, no lo necesito, claro que no, por supuesto que no, para nada, en absoluto, "
                   "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
                   "más adelante, más tarde, quizás más adelante, tal vez más tarde, "  # "later": not "¡adelante!"
-                  "ya tengo, ya estoy en tratamiento",
+                  "ya tengo, ya estoy en tratamiento, "
+                  # a practitioner's answer (rule 10)
+                  "completa, sin hueco, sin huecos, sin plaza, sin plazas, sin disponibilidad, "
+                  "lista de espera llena, lista de espera está llena, tengo que decir que no, debo decir que no, "
+                  "tengo que rechazar, debo rechazar, tengo que declinar, debo declinar",
+        _Kind.FRAME: "yo, estoy, lo siento, lamentablemente, desafortunadamente, por desgracia, ahora, "
+                     "ahora mismo, en este momento, actualmente, de momento, por ahora, esta vez, perdón, "
+                     "disculpa, disculpe",
+        _Kind.CANNOT: "no estoy disponible, no disponible",
+        _Kind.AWAY: "de vacaciones, de baja, de baja maternal, ausente, fuera de la consulta",
+        _Kind.ROOM: "tengo hueco, tengo huecos, tengo un hueco, tengo sitio, tengo plaza, tengo plazas, "
+                    "tengo disponibilidad, tengo espacio, puedo atenderla, puedo atenderle, puedo atenderlo, "
+                    "puedo verla, puedo verle, puedo verlo, la puedo atender, le puedo atender, lo puedo atender, "
+                    "puedo recibirla",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
                      "más información, más detalles, más info, probablemente, eventualmente, en principio, "
@@ -381,7 +437,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
                   "non posso, non voglio, non mi serve, non ho bisogno, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
                   "forse più tardi, forse più avanti, al completo, ho già, sono già seguita, sono già seguito, "
-                  "lascia stare, già in cura, già in terapia",
+                  "lascia stare, già in cura, già in terapia, "
+                  # a practitioner's answer (rule 10)
+                  "agenda piena, ho l'agenda piena, sono piena, sono pieno, nessun posto, nessuna disponibilità, "
+                  "posti esauriti, lista d'attesa piena, lista d'attesa è piena, non ho più posto, devo rifiutare, "
+                  "devo purtroppo rifiutare, devo declinare, devo dire di no",
+        _Kind.FRAME: "io, sono, mi dispiace, purtroppo, al momento, attualmente, ora, adesso, in questo periodo, "
+                     "per ora, questa volta, stavolta, scusa, scusi, scusate",
+        _Kind.CANNOT: "non sono disponibile, non disponibile",
+        _Kind.AWAY: "in ferie, in maternità, in malattia, assente, fuori sede, fuori studio",
+        _Kind.ROOM: "ho posto, ho un posto, ho posti, ho disponibilità, ho spazio, posso riceverla, "
+                    "posso seguirla, posso vederla, posso prenderla, posso prenderla in carico, la posso ricevere, "
+                    "la posso seguire, la posso vedere, posso riceverlo, posso seguirlo",
         _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
@@ -409,7 +476,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, não quero, "
                   "não preciso, agenda cheia, "
                   "sem vagas, não aceito, completo, já tenho, já sou acompanhada, já sou acompanhado, "
-                  "já estou em tratamento, já faço tratamento",
+                  "já estou em tratamento, já faço tratamento, "
+                  # a practitioner's answer (rule 10)
+                  "sem vaga, sem disponibilidade, sem horário, sem horários, agenda lotada, lotada, lotado, "
+                  "completa, lista de espera cheia, lista de espera está cheia, tenho que dizer não, "
+                  "tenho que dizer que não, vou ter que dizer não, vou ter que dizer que não, tenho de recusar, "
+                  "tenho que recusar, vou ter que recusar, preciso recusar",
+        _Kind.FRAME: "eu, estou, infelizmente, lamento, desculpe, desculpa, sinto muito, de momento, "
+                     "neste momento, agora, atualmente, desta vez, por agora",
+        _Kind.CANNOT: "não estou disponível",
+        _Kind.AWAY: "de férias, de licença, ausente, fora do consultório, indisponível",
+        _Kind.ROOM: "tenho vaga, tenho vagas, tenho disponibilidade, tenho espaço, tenho horário, tenho horários, "
+                    "tenho lugar, posso atendê la, posso recebê la, posso vê la, posso atendê lo, posso recebê lo",
         _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
@@ -922,9 +1000,9 @@ def _alone_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
 
 
 def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
-    """Where a room phrase starts right after a negation in its clause, with at most a subject, an apology or a
-    "now" between: "I don't have space", "I don't currently have room", "No tengo hueco", "Purtroppo non ho posto".
-    Having no room is a no, not a double negative."""
+    """Where a room phrase starts right after a negation of its language in its clause, with at most a subject, an
+    apology or a "now" between: "I don't have space", "I don't currently have room", "No tengo hueco", "Purtroppo
+    non ho posto". Having no room is a no, not a double negative."""
     denied: set[int] = set()
     for position, (entry, start, _) in enumerate(found):
         if entry.kind != _Kind.ROOM:
@@ -936,8 +1014,9 @@ def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> se
             if before.kind in (_Kind.FRAME, _Kind.COURTESY):
                 reached = before_start
                 continue
-            if before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or (
-                    before.kind == _Kind.NO and _NEGATING_WORDS & set(_phrase_words(before.phrase))):
+            negates = before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or (
+                before.kind == _Kind.NO and _NEGATING_WORDS & set(_phrase_words(before.phrase)))
+            if negates and before.langs & entry.langs:  # not the Italian "mai" in "Im Mai habe ich Platz"
                 denied.add(start)
             break
     return denied

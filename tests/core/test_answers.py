@@ -369,6 +369,12 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("I am on leave. In my absence please contact reception. Yes, I will reply to you.", YES),
     ("Sorry, I'm on leave.\n\nBest wishes,\nMaya Chen", UNCLEAR),  # the service sets the signature aside
     ("Yes please. I'm away.", UNCLEAR), ("Yes please. I'm away until the 10th.", YES),
+    # ... in every language: a negation right before room, in its language, denies it
+    ("No tengo hueco.", NO), ("Ahora no tengo hueco.", NO), ("Tampoco tengo hueco.", NO), ("Non ho posto.", NO),
+    ("Agora não tenho vaga.", NO), ("No, tengo hueco el jueves.", UNCLEAR), ("Sí, tengo hueco.", YES),
+    ("Im Mai habe ich Platz.", YES),  # the Italian "mai" (never) is no German negation
+    ("Je ne peux pas le lundi.", UNCLEAR), ("Je ne peux pas attendre, oui !", YES), ("Ich kann nicht.", NO),
+    ("Je ne suis pas disponible actuellement.", NO), ("No estoy disponible los lunes.", UNCLEAR),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),
