@@ -517,7 +517,23 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
                   "geen nieuwe, heb al, heb al een, hoeft niet, graag niet, zoek niemand, niet op zoek, "
-                  "al onder behandeling, al in behandeling",
+                  "al onder behandeling, al in behandeling, "
+                  # a practitioner's answer (rule 10)
+                  "geen plek, geen plaats, geen plekken, geen plaatsen, geen capaciteit, zit ik vol, zitten vol, "
+                  "zit helemaal vol, volgeboekt, vol geboekt, wachtlijst is vol, wachtlijst zit vol, "
+                  "wachtlijst vol, agenda zit vol, agenda is vol, niet aannemen, neem niemand aan, "
+                  "moet nee zeggen, moet helaas nee zeggen, moet je teleurstellen, moet u teleurstellen, "
+                  "moet bedanken, moet helaas bedanken",
+        _Kind.FRAME: "ik, ben, we, zijn, helaas, sorry, momenteel, op dit moment, nu, even, deze keer, dit keer, "
+                     "voorlopig, excuses, mijn excuses",
+        _Kind.CANNOT: "niet beschikbaar, kan niet, kan helaas niet, lukt niet, lukt helaas niet, "
+                      "kan haar niet helpen, kan hem niet helpen",
+        _Kind.AWAY: "afwezig, met verlof, met vakantie, op vakantie, met zwangerschapsverlof, "
+                    "met ouderschapsverlof",
+        _Kind.ROOM: "heb plek, heb nog plek, heb ruimte, heb nog ruimte, heb plaats, heb nog plaats, heb ik plek, "
+                    "heb ik nog plek, heb ik ruimte, heb ik nog ruimte, kan haar aannemen, kan hem aannemen, "
+                    "kan haar zien, kan hem zien, kan haar helpen, kan hem helpen, kan haar ontvangen, "
+                    "kan hem ontvangen",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
@@ -545,7 +561,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
                   "avstår, har redan, har inte möjlighet, tyvärr har jag inte möjlighet, tyvärr har jag inte tid, "
-                  "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till",
+                  "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plats, inte plats, inga lediga tider, inga tider, inga platser, ingen ledig tid, "
+                  "ingen kapacitet, inte ta emot, kan inte ta, kan tyvärr inte ta, väntelistan är full, "
+                  "kön är full, måste säga nej, måste tyvärr säga nej",
+        _Kind.FRAME: "jag, är, vi, tyvärr, ledsen, förlåt, ursäkta, just nu, för tillfället, för närvarande, nu, "
+                     "den här gången, denna gång",
+        _Kind.CANNOT: "inte tillgänglig, kan inte, kan tyvärr inte",
+        _Kind.AWAY: "på semester, borta, frånvarande, tjänstledig, föräldraledig, sjukskriven",
+        _Kind.ROOM: "har plats, har jag plats, har lediga tider, har jag lediga tider, har en ledig tid, "
+                    "har ledig tid, har utrymme, har kapacitet, kan ta emot henne, kan ta emot honom, kan ta emot, "
+                    "kan ta henne, kan ta honom",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -570,7 +597,17 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
                   "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, desværre har jeg ikke tid, "
                   "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke, leder ikke efter, "
-                  "søger ikke efter, går allerede hos, går allerede til",
+                  "søger ikke efter, går allerede hos, går allerede til, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plads, ikke plads, ingen ledige tider, ingen tider, ingen ledig tid, ingen kapacitet, "
+                  "ikke kapacitet, kan ikke tage, kan desværre ikke tage, ventelisten er fuld, venteliste er fuld, "
+                  "må sige nej, må desværre sige nej, må takke nej, må desværre takke nej, for travlt",
+        _Kind.FRAME: "jeg er, er jeg, vi er, desværre, beklager, undskyld, lige nu, for tiden, i øjeblikket, nu, "
+                     "denne gang",
+        _Kind.CANNOT: "ikke tilgængelig, kan ikke, kan desværre ikke",
+        _Kind.AWAY: "på ferie, på barsel, på orlov, fraværende, sygemeldt, væk",
+        _Kind.ROOM: "har plads, har jeg plads, har ledige tider, har jeg ledige tider, har en ledig tid, "
+                    "har kapacitet, kan tage hende, kan tage ham, kan tage imod hende, kan tage imod ham",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -595,7 +632,17 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
                   "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
                   "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet, ser ikke etter, "
-                  "leter ikke etter, går allerede hos, går allerede til",
+                  "leter ikke etter, går allerede hos, går allerede til, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plass, ikke plass, ingen ledige timer, ingen timer, ingen ledig time, ingen kapasitet, "
+                  "ikke kapasitet, kan ikke ta, kan dessverre ikke ta, ventelisten er full, må si nei, "
+                  "må dessverre si nei, må takke nei, må dessverre takke nei, for travelt",
+        _Kind.FRAME: "jeg er, er jeg, vi er, dessverre, beklager, unnskyld, akkurat nå, for tiden, for øyeblikket, "
+                     "nå, denne gangen",
+        _Kind.CANNOT: "ikke tilgjengelig, kan ikke, kan dessverre ikke",
+        _Kind.AWAY: "på ferie, i permisjon, på permisjon, fraværende, borte, sykmeldt",
+        _Kind.ROOM: "har plass, har jeg plass, har ledige timer, har jeg ledige timer, har en ledig time, "
+                    "har kapasitet, kan ta imot henne, kan ta imot ham, kan ta imot, kan ta henne, kan ta ham",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
@@ -623,7 +670,16 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
                   "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
                   "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam, mam już, nie chcę, "
-                  "nie potrzebuję, chodzę już, już chodzę",
+                  "nie potrzebuję, chodzę już, już chodzę, "
+                  # a practitioner's answer (rule 10)
+                  "brak miejsca, brak wolnych miejsc, brak wolnych terminów, brak terminów, mam komplet, komplet, "
+                  "grafik jest pełny, mam pełny grafik, pełny grafik, lista oczekujących jest pełna, "
+                  "muszę odmówić, muszę niestety odmówić, niestety muszę odmówić",
+        _Kind.FRAME: "jestem, niestety, przepraszam, obecnie, aktualnie, teraz, w tej chwili, tym razem",
+        _Kind.CANNOT: "nie jestem dostępna, nie jestem dostępny",
+        _Kind.AWAY: "na urlopie, na zwolnieniu, na macierzyńskim, nieobecna, nieobecny, niedostępna, niedostępny",
+        _Kind.ROOM: "mam miejsce, mam wolne miejsce, mam wolny termin, mam wolne terminy, mogę ją przyjąć, "
+                    "mogę go przyjąć, mogę ją zobaczyć, mogę go zobaczyć",
         _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "

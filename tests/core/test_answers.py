@@ -375,6 +375,9 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("Im Mai habe ich Platz.", YES),  # the Italian "mai" (never) is no German negation
     ("Je ne peux pas le lundi.", UNCLEAR), ("Je ne peux pas attendre, oui !", YES), ("Ich kann nicht.", NO),
     ("Je ne suis pas disponible actuellement.", NO), ("No estoy disponible los lunes.", UNCLEAR),
+    ("Ik kan helaas niet.", NO), ("Ik kan helaas niet op maandag.", UNCLEAR), ("Jag har inte plats.", NO),
+    ("Jag är på semester till måndag.", UNCLEAR), ("Jeg kan ikke tage hende.", NO), ("Tak, jeg har plads.", YES),
+    ("Nie jestem dostępna.", NO), ("Nie jestem dostępna w poniedziałki.", UNCLEAR),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),

@@ -9,6 +9,7 @@ every one must be read right: unlike the adversarial set, these wordings are wha
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,14 @@ from tests.core.test_answers_adversarial import readings
 
 ROWS = [json.loads(line) for line in
         (Path(__file__).parent.parent / "data" / "consent_capacity.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_set_has_every_answer_in_every_language():
+    per_language = Counter(row["language"] for row in ROWS)
+    assert set(per_language) == {"en", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no", "pl"}
+    assert len(ROWS) >= 60 and min(per_language.values()) >= 4
+    assert {row["answer"] for row in ROWS} == {"yes", "no", "unclear"}
+    assert len({row["text"] for row in ROWS}) == len(ROWS), "texts must be unique"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{row['language']}-{row['answer']}-{i}" for i, row in enumerate(ROWS)])
