@@ -84,17 +84,17 @@ from introbot.core.quotes import WRITING_VERB
 #     say no", "Helaas zit ik vol". Having room is a yes: "I have space for her", "I can take her on",
 #     "Happy to see her", "Tengo hueco"; with a negation right before it (a subject, an apology or a "now"
 #     may stand between) it is a no, not a double negative: "I don't currently have space", "No tengo
-#     hueco", "Purtroppo non ho posto". Being away or unavailable, or a bare "I can't", is a no only when it
-#     is the whole answer, beside a subject, an apology, a "now", thanks or answer words (the service sets
-#     the writer's signature aside first): "I'm not available", "Sorry, I'm on leave", "Can't help this
-#     time", "Please pass on my apologies, I can't". Anything more makes it about something else, and no
-#     answer: "I'm on leave until March", "I'm not available on Mondays", "I am on leave. In my absence
-#     please contact reception." are not a no; and by rule 3a (a limit before the "but") "I'm not available
-#     on Mondays, but yes please" and "I'm away until the 10th but happy to see her after" are UNCLEAR. A
-#     room yes doubts as any yes does:
-#     "I might have space next month" (a hedge), "I can take her on if she's free Mondays" (a condition),
-#     "I'll see her when I have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to"
-#     is: "I'd be happy to see her, but I'm fully booked" is a polite no (rule 3b).
+#     hueco", "Purtroppo non ho posto". Being away or unavailable, or a bare "I can't" or "full", is a no
+#     only when it is the whole answer, beside a subject, an apology, a "now", thanks or answer words (the
+#     service sets the writer's signature aside first): "I'm not available", "Sorry, I'm on leave", "Can't
+#     help this time", "Please pass on my apologies, I can't", "I'm full, sorry". Anything more makes it
+#     about something else, and no answer: "I'm on leave until March", "I'm not available on Mondays",
+#     "I am on leave. In my absence please contact reception." are not a no; and by rule 3a (a limit
+#     before the "but") "I'm not available on Mondays, but yes please" and "I'm away until the 10th but
+#     happy to see her after" are UNCLEAR. A room yes doubts as any yes does: "I might have space next
+#     month" (a hedge), "I can take her on if she's free Mondays" (a condition) and "I'll see her when I
+#     have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to" is: "I'd be happy to
+#     see her, but I'm fully booked" is a polite no (rule 3b).
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -176,9 +176,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ROOM: "have space, have room, have capacity, have availability, have openings, have an opening, "
                     "have a space, have a slot, have some space, have some room, have some capacity, "
                     "have space for her, have room for her, have got space, have got room, i've got space, "
-                    "i've got room, we've got space, we've got room, can take her on, can take him on, can take them on, can take this on, "
-                    "can take it on, can take her, can take him, can take them, can see her, can see him, "
-                    "can see them",
+                    "i've got room, we've got space, we've got room, can take her on, can take him on, "
+                    "can take them on, can take this on, can take it on, can take her, can take him, "
+                    "can take them, can see her, can see him, can see them",
         # "ok" alone is a yes; "It's ok, I already have a therapist" is not.
         _Kind.SOFT_YES: "great, perfect, lovely, wonderful, fantastic, excellent, brilliant, fine, cool, "
                         "please, awesome, amazing, super, yes yes, ok, okay, okey, okie, alright, all right, "
@@ -186,8 +186,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.WHY_NOT: "why not",
         _Kind.SOFT_NO: "pass, stop",
         _Kind.AWAY: "full, away, on leave, on annual leave, on maternity leave, on paternity leave, "
-                       "on parental leave, on sick leave, on holiday, on vacation, on sabbatical, off sick, "
-                       "out of office, out of the office, unavailable",
+                    "on parental leave, on sick leave, on holiday, on vacation, on sabbatical, off sick, "
+                    "out of office, out of the office, unavailable",
         _Kind.CANNOT: "can't, cannot, not available, not currently available, can't help, cannot help, "
                       "can't help her, can't help him, can't help them, can't help you, can't help with this, "
                       "can't help with that, cannot help her, can't see her, can't see him, can't see them, "
@@ -237,8 +237,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "let you know, tell me more, know more, more info, more information, more details, "
                      "hmm, hm, undecided, not decided, probably, presumably, in principle, in theory, "
                      "let me check, check with, run it by, sleep on it, have a think, consider, "
-                     "get back to you, i'll let you know, doubt, i doubt, learn more, hear more, find out more, have a look, "
-                     "take a look, look into, look at it, will check, revert, discuss with, talk to my, "
+                     "get back to you, i'll let you know, doubt, i doubt, learn more, hear more, find out more, "
+                     "have a look, take a look, look into, look at it, will check, revert, discuss with, talk to my, "
                      "speak to my, talk with my, before deciding, a few days, wait and see, tentatively",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
                          "as long as, so long as, assuming, on condition, subject to, pending, in case, "
