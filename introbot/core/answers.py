@@ -79,6 +79,22 @@ from introbot.core.quotes import WRITING_VERB
 #  8. Emoji: 👍 👌 ✅ ✔ ☑ 🆗 are a yes (a one-tap reply on phones); 👎 ❌ ✖ 🚫 ⛔ 🙅 a no; 🤔 🤷 a hedge.
 #  9. Case, punctuation, missing accents ("si", "nao", "gerne"), and stretched words ("yesss",
 #     "noooo") do not matter.
+# 10. Practitioners answer with their capacity. Having no room is a no: "I'm at capacity", "My books are
+#     closed", "Sorry, my waitlist is full", "I can't take her on", "Not taking new clients", "I'll have to
+#     say no", "Helaas zit ik vol". Having room is a yes: "I have space for her", "I can take her on",
+#     "Happy to see her", "Tengo hueco"; with a negation right before it (a subject, an apology or a "now"
+#     may stand between) it is a no, not a double negative: "I don't currently have space", "No tengo
+#     hueco", "Purtroppo non ho posto". Being away or unavailable, or a bare "I can't" or "full", is a no
+#     only when it is the whole answer, beside a subject, an apology, a "now", thanks or answer words (the
+#     service sets the writer's signature aside first): "I'm not available", "Sorry, I'm on leave", "Can't
+#     help this time", "Please pass on my apologies, I can't", "I'm full, sorry". Anything more makes it
+#     about something else, and no answer: "I'm on leave until March", "I'm not available on Mondays",
+#     "I am on leave. In my absence please contact reception." are not a no; and by rule 3a (a limit
+#     before the "but") "I'm not available on Mondays, but yes please" and "I'm away until the 10th but
+#     happy to see her after" are UNCLEAR. A room yes doubts as any yes does: "I might have space next
+#     month" (a hedge), "I can take her on if she's free Mondays" (a condition) and "I'll see her when I
+#     have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to" is: "I'd be happy to
+#     see her, but I'm fully booked" is a polite no (rule 3b).
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -104,6 +120,11 @@ class _Kind(Enum):
     YES = "yes-word"
     SOFT_YES = "praise"          # a yes only when it is the whole clause: "Great!" but not "great therapist"
     SOFT_NO = "no-alone"         # a no only when it is the whole clause: "Pass." but not "pass it on"
+    AWAY = "away-alone"          # a no only when it is the whole answer (rule 10): "Sorry, I'm on leave", not
+                                 # "I'm on leave until May"
+    CANNOT = "cannot-alone"      # the same, but not alone it negates its clause: "I can't." but "I can't wait"
+    ROOM = "room"                # room for her, a yes: "I have space"; denied right before it, a no: "No tengo hueco"
+    FRAME = "frame"              # a subject, an apology or a "now" that being away may stand with: "Sorry, I'm ..."
     YES_OR_IF = "yes-or-if"      # "si": yes alone ("Si, claro"), "if" within a clause ("si elle accepte")
     YES_OR_THANKS = "yes-or-thanks"  # "tak": yes opening a sentence (Polish), "thanks" after words (Danish)
     WHY_NOT = "why-not"          # a yes, even with its question mark
@@ -118,7 +139,9 @@ class _Kind(Enum):
 
 
 _BARE_NO = frozenset({"no", "non", "não", "nie", "nein", "nee", "nej", "nei"})
-_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT, _Kind.RHETORICAL}
+_YES_KINDS = {_Kind.YES, _Kind.SOFT_YES, _Kind.YES_OR_IF, _Kind.YES_OR_THANKS, _Kind.WHY_NOT, _Kind.RHETORICAL,
+              _Kind.ROOM}
+_ALONE_KINDS = {_Kind.AWAY, _Kind.CANNOT}
 # Once resolved, what makes a sentence decide.
 _SIGNALS = {_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO, _Kind.HEDGE}
 
@@ -144,13 +167,35 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "agreed, i agree, count me in, i'm in, by all means, introduce us, connect us, "
                    "interested, let's do it, let's do this, good idea, great idea, no problem, "
                    "no worries, not a problem, with pleasure, my pleasure, please introduce, delighted, "
-                   "no objection, no objections, don't see why not, can't see why not",
+                   "no objection, no objections, don't see why not, can't see why not, "
+                   # a practitioner's yes (rule 10); "I'd be happy to" is praise as "I'd love to" is (rule 3b)
+                   "happy to see her, happy to see him, happy to see them, happy to help, glad to help, "
+                   "happy to take her on, happy to take him on, happy to take them on, would be happy to, "
+                   "i'd be happy to, would be glad to, i'd be glad to, send her my way, send him my way, "
+                   "send them my way, send her over, send him over, send them over",
+        _Kind.ROOM: "have space, have room, have capacity, have availability, have openings, have an opening, "
+                    "have a space, have a slot, have some space, have some room, have some capacity, "
+                    "have space for her, have room for her, have got space, have got room, i've got space, "
+                    "i've got room, we've got space, we've got room, can take her on, can take him on, "
+                    "can take them on, can take this on, can take it on, can take her, can take him, "
+                    "can take them, can see her, can see him, can see them",
         # "ok" alone is a yes; "It's ok, I already have a therapist" is not.
         _Kind.SOFT_YES: "great, perfect, lovely, wonderful, fantastic, excellent, brilliant, fine, cool, "
                         "please, awesome, amazing, super, yes yes, ok, okay, okey, okie, alright, all right, "
                         "happy to, glad to",
         _Kind.WHY_NOT: "why not",
         _Kind.SOFT_NO: "pass, stop",
+        _Kind.AWAY: "full, away, on leave, on annual leave, on maternity leave, on paternity leave, "
+                    "on parental leave, on sick leave, on holiday, on vacation, on sabbatical, off sick, "
+                    "out of office, out of the office, unavailable",
+        _Kind.CANNOT: "can't, cannot, not available, not currently available, can't help, cannot help, "
+                      "can't help her, can't help him, can't help them, can't help you, can't help with this, "
+                      "can't help with that, cannot help her, can't see her, can't see him, can't see them, "
+                      "cannot see her",
+        _Kind.FRAME: "i, i'm, im, i am, we, we're, we are, sorry, so sorry, very sorry, really sorry, i'm sorry, "
+                     "unfortunately, sadly, afraid, currently, presently, at the moment, right now, at present, "
+                     "for now, just now, for the moment, this time, apologies, my apologies, "
+                     "pass on my apologies, please pass on my apologies, i regret",
         _Kind.NO: "no, nope, nah, no thanks, no thank you, no thx, not now, not right now, "
                   "not at the moment, not at this time, not this time, not for now, not today, not yet, "
                   "not interested, not for me, not really, not at all, rather not, prefer not, "
@@ -168,20 +213,38 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "not just now, not currently, can't at the moment, rather you didn't, please stop, "
                   "stop emailing, i'm declining, fine for now, ok for now, okay for now, alright for now, "
                   "all right for now, don't need, do not need, no way, absolutely no way, not me, "
-                  "already in treatment, already being treated, already under the care",
+                  "already in treatment, already being treated, already under the care, "
+                  # a practitioner's no (rule 10)
+                  "can't take her on, can't take him on, can't take them on, can't take this on, can't take it on, "
+                  "can't take on, cannot take her on, cannot take him on, cannot take them on, cannot take this on, "
+                  "cannot take it on, cannot take on, can't take new, cannot take new, can't take any new, "
+                  "can't take anyone, cannot take anyone, can't accept new, cannot accept new, not seeing new, "
+                  "don't have space, do not have space, don't have room, do not have room, don't have any space, "
+                  "don't have any room, don't have any capacity, don't have the capacity, "
+                  "don't have availability, don't have any availability, haven't got space, haven't got room, "
+                  "haven't got any space, haven't got any room, haven't got capacity, no openings, no spaces, "
+                  "no spots, no slots, no free slots, no vacancies, no new clients, no new patients, "
+                  "closed to new clients, closed to new patients, closed to new referrals, books are closed, "
+                  "books closed, books are full, list is closed, list is full, waitlist is full, "
+                  "waiting list is full, waitlist is closed, waiting list is closed, waitlist full, "
+                  "waiting list full, caseload is full, full caseload, diary is full, schedule is full, "
+                  "calendar is full, clinic is full, "
+                  "completely full, full up, booked solid, at capacity, at full capacity, over capacity, "
+                  "fully subscribed, have to say no, must say no, need to say no, have to decline, must decline",
         _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
                      "let you know, tell me more, know more, more info, more information, more details, "
                      "hmm, hm, undecided, not decided, probably, presumably, in principle, in theory, "
                      "let me check, check with, run it by, sleep on it, have a think, consider, "
-                     "get back to you, i'll let you know, learn more, hear more, find out more, have a look, "
-                     "take a look, look into, look at it, will check, revert, discuss with, talk to my, "
+                     "get back to you, i'll let you know, doubt, i doubt, learn more, hear more, find out more, "
+                     "have a look, take a look, look into, look at it, will check, revert, discuss with, talk to my, "
                      "speak to my, talk with my, before deciding, a few days, wait and see, tentatively",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
-                         "as long as, so long as, assuming, on condition, subject to, pending, in case",
+                         "as long as, so long as, assuming, on condition, subject to, pending, in case, "
+                         "when i have, once i have, as soon as i have, until i have",  # "when I have space"
         _Kind.CONTRAST: "but, however, though, although, except",
-        _Kind.NEGATOR: "not, don't, do not, can't, cannot, won't, wouldn't, couldn't, shouldn't, never, "
+        _Kind.NEGATOR: "not, don't, do not, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
                         "very, really, thanks so much, thank you so much, no rush, no hurry, "
@@ -200,7 +263,12 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "certainement, carrément, tout à fait, sans problème, pas de problème, pas de souci, "
                    "pas de soucis, aucun problème, avec joie, bonne idée, excellente idée, intéressé, "
                    "intéressée, partant, partante, c'est d'accord, ce serait super, ce serait génial, "
-                   "aucun souci, avec grand plaisir, ça me ferait plaisir, me ferait plaisir, aucun inconvénient",
+                   "aucun souci, avec grand plaisir, ça me ferait plaisir, me ferait plaisir, aucun inconvénient, "
+                   # a practitioner's answer (rule 10)
+                   "ravi de la recevoir, ravie de la recevoir, ravi de le recevoir, ravie de le recevoir, "
+                   "ravi de l'aider, ravie de l'aider, ravi d'aider, ravie d'aider, heureux de l'aider, "
+                   "heureuse de l'aider, heureux de la recevoir, heureuse de la recevoir, je serais ravi, "
+                   "je serais ravie",
         _Kind.SOFT_YES: "parfait, super, génial, top, excellent, nickel, impeccable, très bien, "
                         "s'il vous plaît, svp, stp, oui oui, ok, okay",
         _Kind.YES_OR_IF: "si",
@@ -212,10 +280,31 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "plus de place, ne prends pas, ne prends plus, ne prend pas, décline, malheureusement non, "
                   "malheureusement pas, hélas non, peut être plus tard, certainement pas, "
                   "bien sûr que non, absolument pas, pas du tout, pas besoin, j'ai déjà, je suis déjà suivi, "
-                  "je suis déjà suivie, pas le bon moment, je ne pense pas, pas disponible, ça ira, décliner, "
+                  "je suis déjà suivie, pas le bon moment, je ne pense pas, ça ira, décliner, "
                   "m'en passer, évidemment pas, carrément pas, évidemment que non, pas moi, ne cherche personne, "
                   "ne cherche plus personne, ne cherche pas de, ne recherche personne, ne recherche pas de, "
-                  "pas à la recherche",
+                  "pas à la recherche, "
+                  # a practitioner's answer (rule 10)
+                  "pas de disponibilité, plus de disponibilité, aucune disponibilité, pas de disponibilités, "
+                  "plus de disponibilités, aucune place, pas de créneau, plus de créneau, aucun créneau, "
+                  "pas de créneaux, plus de créneaux, agenda plein, agenda est plein, agenda est complet, "
+                  "planning plein, planning est plein, liste d'attente pleine, liste d'attente est pleine, "
+                  "n'accepte plus, n'accepte pas de nouveaux, ne peux pas la prendre, ne peux pas le prendre, "
+                  "ne peux pas les prendre, ne peux pas prendre, ne peux plus prendre, "
+                  "ne peux pas la prendre en charge, ne peux pas le prendre en charge, dois refuser, "
+                  "dois malheureusement refuser, vais devoir refuser, dois dire non, débordé, débordée",
+        _Kind.FRAME: "je, ne, suis, nous, sommes, désolé, désolée, navré, navrée, malheureusement, hélas, "
+                     "actuellement, en ce moment, pour le moment, pour l'instant, cette fois, cette fois ci, moi, "
+                     "vraiment, sincèrement, toutes mes excuses, mes excuses",
+        _Kind.CANNOT: "pas disponible, ne peux pas, ne pourrai pas, ne peux pas la recevoir, "
+                      "ne peux pas le recevoir, ne peux pas les recevoir, ne peux pas aider, ne peux pas l'aider",
+        _Kind.AWAY: "indisponible, en congé, en congés, en vacances, absent, absente, en arrêt, en arrêt maladie, "
+                    "en congé maternité, en congé maladie",
+        _Kind.ROOM: "j'ai de la place, j'ai une place, j'ai des places, j'ai encore de la place, "
+                    "j'ai encore une place, j'ai de la disponibilité, j'ai des disponibilités, j'ai un créneau, "
+                    "j'ai des créneaux, peux la prendre, peux le prendre, peux les prendre, peux la recevoir, "
+                    "peux le recevoir, peux les recevoir, peux la voir, peux le voir, peux la prendre en charge, "
+                    "peux le prendre en charge",
         _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
@@ -250,7 +339,24 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "vielleicht später, nicht nötig, danke nein, kein bedarf, habe schon, habe bereits, "
                   "hab schon, bin schon, bin bereits, ich glaube nicht, glaube nicht, sicher nicht, "
                   "sicherlich nicht, selbstverständlich nicht, absolut nicht, klar nicht, suche niemanden, "
-                  "nicht auf der suche, bereits in behandlung, schon in behandlung, bin versorgt, bin gut versorgt",
+                  "nicht auf der suche, bereits in behandlung, schon in behandlung, bin versorgt, bin gut versorgt, "
+                  # a practitioner's answer (rule 10)
+                  "keinen platz, kein platz, keine plätze, keine freien plätze, keine freien termine, "
+                  "keine freien, keine termine, keinen termin, ausgelastet, voll ausgelastet, voll belegt, "
+                  "praxis ist voll, warteliste ist voll, warteliste voll, nicht aufnehmen, nicht übernehmen, "
+                  "muss absagen, muss leider absagen, muss nein sagen, muss leider nein sagen, muss ablehnen, "
+                  "muss leider ablehnen, nehme niemanden, nehme keine",
+        _Kind.FRAME: "ich, bin, wir, sind, leider, derzeit, zurzeit, momentan, gerade, aktuell, "
+                     "im moment, jetzt, tut mir leid, es tut mir leid, sorry, entschuldigung, diesmal, dieses mal",
+        _Kind.CANNOT: "nicht verfügbar, kann nicht, kann leider nicht, geht nicht, geht leider nicht, "
+                      "das geht nicht, das geht leider nicht",
+        _Kind.AWAY: "im urlaub, in elternzeit, im mutterschutz, abwesend, krankgeschrieben, nicht erreichbar",
+        _Kind.ROOM: "habe platz, habe noch platz, habe einen platz, habe noch einen platz, habe ich platz, "
+                    "habe ich noch platz, hab platz, hab noch platz, habe kapazität, habe kapazitäten, "
+                    "habe noch kapazität, habe noch kapazitäten, habe freie termine, habe noch freie termine, "
+                    "habe termine frei, habe einen termin frei, habe noch einen termin frei, kann sie aufnehmen, "
+                    "kann ihn aufnehmen, kann sie nehmen, kann ihn nehmen, kann sie übernehmen, "
+                    "kann ihn übernehmen",
         _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
@@ -286,7 +392,20 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "no acepto, no puedo, no quiero, no necesito, no lo necesito, claro que no, por supuesto que no, para nada, en absoluto, "
                   "quizás más tarde, tal vez más adelante, quizás en otro momento, no muchas gracias, "
                   "más adelante, más tarde, quizás más adelante, tal vez más tarde, "  # "later": not "¡adelante!"
-                  "ya tengo, ya estoy en tratamiento",
+                  "ya tengo, ya estoy en tratamiento, "
+                  # a practitioner's answer (rule 10)
+                  "completa, sin hueco, sin huecos, sin plaza, sin plazas, sin disponibilidad, "
+                  "lista de espera llena, lista de espera está llena, tengo que decir que no, debo decir que no, "
+                  "tengo que rechazar, debo rechazar, tengo que declinar, debo declinar",
+        _Kind.FRAME: "yo, estoy, lo siento, lamentablemente, desafortunadamente, por desgracia, ahora, "
+                     "ahora mismo, en este momento, actualmente, de momento, por ahora, esta vez, perdón, "
+                     "disculpa, disculpe",
+        _Kind.CANNOT: "no estoy disponible, no disponible",
+        _Kind.AWAY: "de vacaciones, de baja, de baja maternal, ausente, fuera de la consulta",
+        _Kind.ROOM: "tengo hueco, tengo huecos, tengo un hueco, tengo sitio, tengo plaza, tengo plazas, "
+                    "tengo disponibilidad, tengo espacio, puedo atenderla, puedo atenderle, puedo atenderlo, "
+                    "puedo verla, puedo verle, puedo verlo, la puedo atender, le puedo atender, lo puedo atender, "
+                    "puedo recibirla",
         _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
                      "más información, más detalles, más info, probablemente, eventualmente, en principio, "
@@ -318,7 +437,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "meglio di no, meglio no, non mi interessa, non sono interessato, non sono interessata, "
                   "non posso, non voglio, non mi serve, non ho bisogno, purtroppo no, purtroppo non, certo che no, assolutamente no, per niente, "
                   "forse più tardi, forse più avanti, al completo, ho già, sono già seguita, sono già seguito, "
-                  "lascia stare, già in cura, già in terapia",
+                  "lascia stare, già in cura, già in terapia, "
+                  # a practitioner's answer (rule 10)
+                  "agenda piena, ho l'agenda piena, sono piena, sono pieno, nessun posto, nessuna disponibilità, "
+                  "posti esauriti, lista d'attesa piena, lista d'attesa è piena, non ho più posto, devo rifiutare, "
+                  "devo purtroppo rifiutare, devo declinare, devo dire di no",
+        _Kind.FRAME: "io, sono, mi dispiace, purtroppo, al momento, attualmente, ora, adesso, in questo periodo, "
+                     "per ora, questa volta, stavolta, scusa, scusi, scusate",
+        _Kind.CANNOT: "non sono disponibile, non disponibile",
+        _Kind.AWAY: "in ferie, in maternità, in malattia, assente, fuori sede, fuori studio",
+        _Kind.ROOM: "ho posto, ho un posto, ho posti, ho disponibilità, ho spazio, posso riceverla, "
+                    "posso seguirla, posso vederla, posso prenderla, posso prenderla in carico, la posso ricevere, "
+                    "la posso seguire, la posso vedere, posso riceverlo, posso seguirlo",
         _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
@@ -346,7 +476,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "claro que não, de jeito nenhum, nem pensar, talvez mais tarde, não posso, não quero, "
                   "não preciso, agenda cheia, "
                   "sem vagas, não aceito, completo, já tenho, já sou acompanhada, já sou acompanhado, "
-                  "já estou em tratamento, já faço tratamento",
+                  "já estou em tratamento, já faço tratamento, "
+                  # a practitioner's answer (rule 10)
+                  "sem vaga, sem disponibilidade, sem horário, sem horários, agenda lotada, lotada, lotado, "
+                  "completa, lista de espera cheia, lista de espera está cheia, tenho que dizer não, "
+                  "tenho que dizer que não, vou ter que dizer não, vou ter que dizer que não, tenho de recusar, "
+                  "tenho que recusar, vou ter que recusar, preciso recusar",
+        _Kind.FRAME: "eu, estou, infelizmente, lamento, desculpe, desculpa, sinto muito, de momento, "
+                     "neste momento, agora, atualmente, desta vez, por agora",
+        _Kind.CANNOT: "não estou disponível",
+        _Kind.AWAY: "de férias, de licença, ausente, fora do consultório, indisponível",
+        _Kind.ROOM: "tenho vaga, tenho vagas, tenho disponibilidade, tenho espaço, tenho horário, tenho horários, "
+                    "tenho lugar, posso atendê la, posso recebê la, posso vê la, posso atendê lo, posso recebê lo",
         _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
@@ -376,7 +517,23 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "natuurlijk niet, "
                   "zeker niet, absoluut niet, misschien later, ik pas, nee hoor, niet nodig, wil niet, "
                   "geen nieuwe, heb al, heb al een, hoeft niet, graag niet, zoek niemand, niet op zoek, "
-                  "al onder behandeling, al in behandeling",
+                  "al onder behandeling, al in behandeling, "
+                  # a practitioner's answer (rule 10)
+                  "geen plek, geen plaats, geen plekken, geen plaatsen, geen capaciteit, zit ik vol, zitten vol, "
+                  "zit helemaal vol, volgeboekt, vol geboekt, wachtlijst is vol, wachtlijst zit vol, "
+                  "wachtlijst vol, agenda zit vol, agenda is vol, niet aannemen, neem niemand aan, "
+                  "moet nee zeggen, moet helaas nee zeggen, moet je teleurstellen, moet u teleurstellen, "
+                  "moet bedanken, moet helaas bedanken",
+        _Kind.FRAME: "ik, ben, we, zijn, helaas, sorry, momenteel, op dit moment, nu, even, deze keer, dit keer, "
+                     "voorlopig, excuses, mijn excuses",
+        _Kind.CANNOT: "niet beschikbaar, kan niet, kan helaas niet, lukt niet, lukt helaas niet, "
+                      "kan haar niet helpen, kan hem niet helpen",
+        _Kind.AWAY: "afwezig, met verlof, met vakantie, op vakantie, met zwangerschapsverlof, "
+                    "met ouderschapsverlof",
+        _Kind.ROOM: "heb plek, heb nog plek, heb ruimte, heb nog ruimte, heb plaats, heb nog plaats, heb ik plek, "
+                    "heb ik nog plek, heb ik ruimte, heb ik nog ruimte, kan haar aannemen, kan hem aannemen, "
+                    "kan haar zien, kan hem zien, kan haar helpen, kan hem helpen, kan haar ontvangen, "
+                    "kan hem ontvangen",
         _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
@@ -404,7 +561,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
                   "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
                   "avstår, har redan, har inte möjlighet, tyvärr har jag inte möjlighet, tyvärr har jag inte tid, "
-                  "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till",
+                  "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plats, inte plats, inga lediga tider, inga tider, inga platser, ingen ledig tid, "
+                  "ingen kapacitet, inte ta emot, kan inte ta, kan tyvärr inte ta, väntelistan är full, "
+                  "kön är full, måste säga nej, måste tyvärr säga nej",
+        _Kind.FRAME: "jag, är, vi, tyvärr, ledsen, förlåt, ursäkta, just nu, för tillfället, för närvarande, nu, "
+                     "den här gången, denna gång",
+        _Kind.CANNOT: "inte tillgänglig, kan inte, kan tyvärr inte",
+        _Kind.AWAY: "på semester, borta, frånvarande, tjänstledig, föräldraledig, sjukskriven",
+        _Kind.ROOM: "har plats, har jag plats, har lediga tider, har jag lediga tider, har en ledig tid, "
+                    "har ledig tid, har utrymme, har kapacitet, kan ta emot henne, kan ta emot honom, kan ta emot, "
+                    "kan ta henne, kan ta honom",
         _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
@@ -429,7 +597,17 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
                   "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, desværre har jeg ikke tid, "
                   "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke, leder ikke efter, "
-                  "søger ikke efter, går allerede hos, går allerede til",
+                  "søger ikke efter, går allerede hos, går allerede til, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plads, ikke plads, ingen ledige tider, ingen tider, ingen ledig tid, ingen kapacitet, "
+                  "ikke kapacitet, kan ikke tage, kan desværre ikke tage, ventelisten er fuld, venteliste er fuld, "
+                  "må sige nej, må desværre sige nej, må takke nej, må desværre takke nej, for travlt",
+        _Kind.FRAME: "jeg er, er jeg, vi er, desværre, beklager, undskyld, lige nu, for tiden, i øjeblikket, nu, "
+                     "denne gang",
+        _Kind.CANNOT: "ikke tilgængelig, kan ikke, kan desværre ikke",
+        _Kind.AWAY: "på ferie, på barsel, på orlov, fraværende, sygemeldt, væk",
+        _Kind.ROOM: "har plads, har jeg plads, har ledige tider, har jeg ledige tider, har en ledig tid, "
+                    "har kapacitet, kan tage hende, kan tage ham, kan tage imod hende, kan tage imod ham",
         _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
@@ -454,7 +632,17 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
                   "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
                   "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet, ser ikke etter, "
-                  "leter ikke etter, går allerede hos, går allerede til",
+                  "leter ikke etter, går allerede hos, går allerede til, "
+                  # a practitioner's answer (rule 10)
+                  "ingen plass, ikke plass, ingen ledige timer, ingen timer, ingen ledig time, ingen kapasitet, "
+                  "ikke kapasitet, kan ikke ta, kan dessverre ikke ta, ventelisten er full, må si nei, "
+                  "må dessverre si nei, må takke nei, må dessverre takke nei, for travelt",
+        _Kind.FRAME: "jeg er, er jeg, vi er, dessverre, beklager, unnskyld, akkurat nå, for tiden, for øyeblikket, "
+                     "nå, denne gangen",
+        _Kind.CANNOT: "ikke tilgjengelig, kan ikke, kan dessverre ikke",
+        _Kind.AWAY: "på ferie, i permisjon, på permisjon, fraværende, borte, sykmeldt",
+        _Kind.ROOM: "har plass, har jeg plass, har ledige timer, har jeg ledige timer, har en ledig time, "
+                    "har kapasitet, kan ta imot henne, kan ta imot ham, kan ta imot, kan ta henne, kan ta ham",
         _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
@@ -482,7 +670,16 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "nie jestem zainteresowany, nie jestem zainteresowana, nie interesuje mnie, "
                   "nie mam czasu, nie przyjmuję, brak miejsc, oczywiście że nie, oczywiście nie, "
                   "absolutnie nie, w żadnym wypadku, może później, nie trzeba, już mam, mam już, nie chcę, "
-                  "nie potrzebuję, chodzę już, już chodzę",
+                  "nie potrzebuję, chodzę już, już chodzę, "
+                  # a practitioner's answer (rule 10)
+                  "brak miejsca, brak wolnych miejsc, brak wolnych terminów, brak terminów, mam komplet, komplet, "
+                  "grafik jest pełny, mam pełny grafik, pełny grafik, lista oczekujących jest pełna, "
+                  "muszę odmówić, muszę niestety odmówić, niestety muszę odmówić",
+        _Kind.FRAME: "jestem, niestety, przepraszam, obecnie, aktualnie, teraz, w tej chwili, tym razem",
+        _Kind.CANNOT: "nie jestem dostępna, nie jestem dostępny",
+        _Kind.AWAY: "na urlopie, na zwolnieniu, na macierzyńskim, nieobecna, nieobecny, niedostępna, niedostępny",
+        _Kind.ROOM: "mam miejsce, mam wolne miejsce, mam wolny termin, mam wolne terminy, mogę ją przyjąć, "
+                    "mogę go przyjąć, mogę ją zobaczyć, mogę go zobaczyć",
         _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
@@ -561,6 +758,7 @@ _APPRAISALS = frozenset({
     "that'd be wonderful", "that'd be helpful", "that'd be perfect", "it'd be great", "it'd be lovely",
     "it'd be wonderful", "it'd be helpful", "would be great", "would be lovely", "would be helpful",
     "would be wonderful", "would be perfect", "would be amazing", "that's great", "good idea", "great idea",
+    "would be happy to", "i'd be happy to", "would be glad to", "i'd be glad to",
     "ce serait super", "ce serait génial", "ça me ferait plaisir", "me ferait plaisir", "bonne idée",
     "excellente idée", "klingt gut", "hört sich gut an", "das wäre schön", "wäre schön", "wäre sehr hilfreich",
     "wäre hilfreich", "das wäre toll", "das wäre super", "gute idee", "würde mich freuen", "me parece bien",
@@ -707,6 +905,10 @@ def _check_phrase_sets() -> None:
 
 
 _check_phrase_sets()
+# The words that negate what follows them: a room phrase right after a phrase holding one is denied ("I no longer
+# have space", "Ahora no tengo hueco", "Purtroppo non ho posto").
+_NEGATING_WORDS = _BARE_NO | {entry.phrase for entry in _EXACT.values()
+                              if entry.kind in (_Kind.NEGATOR, _Kind.CANNOT) and len(_phrase_words(entry.phrase)) == 1}
 _LONGEST_PHRASE = max(len(key) for key in _FOLDED)
 
 
@@ -834,6 +1036,58 @@ def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return {word.clause for word in words if word.sentence not in saying_more or word.sentence in strong} - mixed
 
 
+def _alone_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Clauses where being away or unable is the whole answer: beside it only a subject, an apology, a "now" or
+    courtesy ("Sorry, I'm not available right now"), and in the rest of the reply only such clauses, answer words,
+    or thanks or a greeting with a name ("Please pass on my apologies, I can't"). Not "I'm not available on
+    Mondays", "Sure I can't" (a yes in its clause), "I'm not available, but yes please" (a "but" says more), nor
+    "I'm on leave. In my absence please contact reception" (the reply says more)."""
+    bare = _covered(found, _ALONE_KINDS | {_Kind.FRAME, _Kind.COURTESY, _Kind.CLOSING})
+    answering = bare | _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.NO})
+    courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
+    clause_words: dict[int, list[int]] = {}
+    for index, word in enumerate(words):
+        clause_words.setdefault(word.clause, []).append(index)
+    if any(indexes[0] not in courtesy and not all(index in answering for index in indexes)
+           for indexes in clause_words.values()):
+        return set()
+    holding = {words[start].clause for entry, start, _ in found if entry.kind in _ALONE_KINDS}
+    return {clause for clause in holding if all(index in bare for index in clause_words[clause])}
+
+
+def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Where a room phrase starts right after a negation of its language in its clause, with at most a subject, an
+    apology or a "now" between: "I don't have space", "I don't currently have room", "No tengo hueco", "Purtroppo
+    non ho posto". Having no room is a no, not a double negative."""
+    denied: set[int] = set()
+    for position, (entry, start, _) in enumerate(found):
+        if entry.kind != _Kind.ROOM:
+            continue
+        reached = start
+        for before, before_start, before_end in (found[back] for back in range(position - 1, -1, -1)):
+            if before_end != reached or words[before_start].clause != words[start].clause:
+                break
+            if before.kind in (_Kind.FRAME, _Kind.COURTESY):
+                reached = before_start
+                continue
+            negates = before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or (
+                before.kind == _Kind.NO and _NEGATING_WORDS & set(_phrase_words(before.phrase)))
+            if negates and before.langs & entry.langs:  # not the Italian "mai" in "Im Mai habe ich Platz"
+                denied.add(start)
+            break
+    return denied
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """What decides how a word that depends on its neighbours reads (_resolve)."""
+    whole: set[int]     # clauses that are all yes, praise or courtesy
+    alone: set[int]     # clauses where being away or unable is the whole answer
+    denied: set[int]    # word indexes where a room phrase starts right after a negation
+    opening: set[int]   # word indexes preceded in their sentence only by greetings and thanks
+    nordic: bool        # Danish or Norwegian words in the reply: "tak" is their thanks
+
+
 def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
     """Words preceded in their sentence only by greetings and thanks ("Dzień dobry, tak")."""
     courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
@@ -846,25 +1100,31 @@ def _opening_words(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return opening
 
 
-def _resolve(kind: _Kind, whole_clause: bool, opens_sentence: bool, nordic: bool) -> _Kind:
+def _resolve(kind: _Kind, clause: int, start: int, around: _Surroundings) -> _Kind:
     if kind == _Kind.SOFT_YES:
-        return _Kind.YES if whole_clause else _Kind.COURTESY
+        return _Kind.YES if clause in around.whole else _Kind.COURTESY
     if kind == _Kind.SOFT_NO:
-        return _Kind.NO if whole_clause else _Kind.COURTESY
+        return _Kind.NO if clause in around.whole else _Kind.COURTESY
+    if kind == _Kind.AWAY:
+        return _Kind.NO if clause in around.alone else _Kind.COURTESY
+    if kind == _Kind.CANNOT:
+        return _Kind.NO if clause in around.alone else _Kind.NEGATOR
+    if kind == _Kind.ROOM:
+        return _Kind.NO if start in around.denied else _Kind.YES
     if kind == _Kind.YES_OR_IF:
-        return _Kind.YES if whole_clause else _Kind.CONDITION
+        return _Kind.YES if clause in around.whole else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
-        return _Kind.YES if opens_sentence and not nordic else _Kind.CLOSING
+        return _Kind.YES if start in around.opening and not around.nordic else _Kind.CLOSING
     return kind
 
 
 def _read(new_text: str) -> _Text:
     words, questions = _tokenize(_own_lines(new_text))
     found = _match(words)
-    whole = _whole_clauses(words, found)
-    opening = _opening_words(words, found)
     # "Tak, jeg har allerede ...": with Danish or Norwegian words around it, "tak" is their thanks.
     nordic = any(entry.langs <= {"da", "no"} for entry, _, _ in found if entry.kind != _Kind.YES_OR_THANKS)
+    around = _Surroundings(_whole_clauses(words, found), _alone_clauses(words, found), _denied_room(words, found),
+                           _opening_words(words, found), nordic)
     # "Ja dziękuję", "Ja się zastanowię": in Polish "ja" is "I".
     polish = any(entry.langs == {"pl"} for entry, _, _ in found) and not any(
         entry.langs & {"de", "nl", "sv", "da", "no"} for entry, _, _ in found if entry.phrase != "ja")
@@ -896,7 +1156,7 @@ def _read(new_text: str) -> _Text:
             if mentioned and words[sentence_start[sentence]].folded in _RHETORICAL_OPENERS:
                 naming_no.add(sentence)
             kind = _Kind.COURTESY if (polish and entry.phrase == "ja") or mentioned else _resolve(
-                entry.kind, clause in whole, start in opening, nordic)
+                entry.kind, clause, start, around)
         hit = _Hit(kind, entry, start, end, opens)
         sentences[words[start].sentence].append(hit)
     return _Text(words, sentences, sentence_start, sentence_length, line_length, questions, naming_no)
@@ -1023,7 +1283,9 @@ class _Sentence:
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
-                if clause in negated_clauses or (hit.kind != _Kind.NO and clause in negated_anywhere):
+                denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
+                if not denied_room and (clause in negated_clauses or (
+                        hit.kind != _Kind.NO and clause in negated_anywhere)):
                     self.negated.append(hit)
                 else:
                     (self.no if hit.kind == _Kind.NO else self.yes).append(hit)

@@ -346,6 +346,38 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     # rule 7: the Polish "no" before a yes word is "well".
     ("No, chętnie.", YES), ("No jasne!", YES), ("No oczywiście.", YES), ("No dobra, niech będzie.", YES),
     ("Nie, dziękuję.", NO), ("No, chętnie, ale nie teraz.", UNCLEAR),
+    # rule 10: having no room is a no, having room a yes; denied right before it, room is a no.
+    ("I'm at capacity, sorry.", NO), ("My books are closed until March.", NO), ("I'm booked solid.", NO),
+    ("I can't take her on right now.", NO), ("I'll have to say no this time.", NO),
+    ("I can take her on.", YES), ("I have space for her.", YES), ("Happy to help.", YES),
+    ("I'd be happy to see her.", YES), ("I don't have space for new clients.", NO),
+    ("I don't currently have room.", NO), ("I no longer have space.", NO), ("I have no space.", NO),
+    ("I don't think I have space.", UNCLEAR), ("Don't worry I have space.", UNCLEAR),  # not right before it
+    ("I might have space next month", UNCLEAR), ("I can take her on if she's free Mondays", UNCLEAR),
+    ("I doubt I have space.", UNCLEAR), ("I'll see her when I have space.", UNCLEAR), ("Do I have space?", UNCLEAR),
+    ("I'd be happy to see her, but I'm fully booked.", NO),  # praise, then a decline (rule 3b)
+    ("Happy to see her, but I'm fully booked until March.", UNCLEAR),  # an answer, then a no
+    # ... and being away or unable is a no only when it is the whole answer
+    ("I'm not available.", NO), ("Sorry, I'm on leave.", NO), ("Sorry, can't help this time.", NO),
+    ("Please pass on my apologies, I can't.", NO), ("I'm afraid I can't.", NO), ("I'm full, sorry.", NO),
+    ("I'm not available right now, maybe later.", NO), ("Yes, I can't.", UNCLEAR),
+    ("I'm not available on Mondays.", UNCLEAR), ("I'm on leave until March.", UNCLEAR),
+    ("I'm not available on Mondays, but yes please", UNCLEAR),  # a limit before the "but" (rule 3a)
+    ("I'm away until the 10th but happy to see her after", UNCLEAR),
+    ("I'm full of admiration for Dr Lee. Yes please!", YES), ("Can't wait!", UNCLEAR), ("Right away!", UNCLEAR),
+    ("Sorry, I'm on leave. Please ask Dr Park instead.", UNCLEAR),  # the reply says more
+    ("I am on leave. In my absence please contact reception. Yes, I will reply to you.", YES),
+    ("Sorry, I'm on leave.\n\nBest wishes,\nMaya Chen", UNCLEAR),  # the service sets the signature aside
+    ("Yes please. I'm away.", UNCLEAR), ("Yes please. I'm away until the 10th.", YES),
+    # ... in every language: a negation right before room, in its language, denies it
+    ("No tengo hueco.", NO), ("Ahora no tengo hueco.", NO), ("Tampoco tengo hueco.", NO), ("Non ho posto.", NO),
+    ("Agora não tenho vaga.", NO), ("No, tengo hueco el jueves.", UNCLEAR), ("Sí, tengo hueco.", YES),
+    ("Im Mai habe ich Platz.", YES),  # the Italian "mai" (never) is no German negation
+    ("Je ne peux pas le lundi.", UNCLEAR), ("Je ne peux pas attendre, oui !", YES), ("Ich kann nicht.", NO),
+    ("Je ne suis pas disponible actuellement.", NO), ("No estoy disponible los lunes.", UNCLEAR),
+    ("Ik kan helaas niet.", NO), ("Ik kan helaas niet op maandag.", UNCLEAR), ("Jag har inte plats.", NO),
+    ("Jag är på semester till måndag.", UNCLEAR), ("Jeg kan ikke tage hende.", NO), ("Tak, jeg har plads.", YES),
+    ("Nie jestem dostępna.", NO), ("Nie jestem dostępna w poniedziałki.", UNCLEAR),
     # nothing said
     ("", UNCLEAR),
     ("   \n\n  ", UNCLEAR),
@@ -371,6 +403,10 @@ def test_tricky_rule(text: str, answer: Answer):
     ("Why would I say no? Because I'm moving away.", "a refusal waved away, then more"),
     ("I'm ok, thanks.", "content as things are, with thanks"),
     ("Who is she?", "a question without an answer"),
+    ("I'm not available.", "no-word 'not available'"),
+    ("I don't have space.", "no-word 'don't have space'"),
+    ("I don't currently have space.", "no-word 'have space'"),
+    ("I'm not available on Mondays.", "no answer word"),
     ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
 ])
 def test_the_reason_names_the_rule(text: str, reason: str):
