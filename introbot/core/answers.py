@@ -94,7 +94,8 @@ from introbot.core.quotes import WRITING_VERB
 #     happy to see her after" are UNCLEAR. A room yes doubts as any yes does: "I might have space next
 #     month" (a hedge), "I can take her on if she's free Mondays" (a condition) and "I'll see her when I
 #     have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to" is: "I'd be happy to
-#     see her, but I'm fully booked" is a polite no (rule 3b).
+#     see her, but I'm fully booked" is a polite no (rule 3b). Room that was is no room: "I used to have
+#     space" is a hedge.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -239,7 +240,11 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "let me check, check with, run it by, sleep on it, have a think, consider, "
                      "get back to you, i'll let you know, doubt, i doubt, learn more, hear more, find out more, "
                      "have a look, take a look, look into, look at it, will check, revert, discuss with, talk to my, "
-                     "speak to my, talk with my, before deciding, a few days, wait and see, tentatively",
+                     "speak to my, talk with my, before deciding, a few days, wait and see, tentatively, "
+                     # room that was, not room that is (rule 10): "I used to have space"
+                     "used to have space, used to have room, used to have capacity, used to have availability, "
+                     "used to have openings, used to have an opening, used to have a space, used to have a slot, "
+                     "used to have some space, used to have some room, used to take her on, used to take new",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
                          "as long as, so long as, assuming, on condition, subject to, pending, in case, "
                          "when i have, once i have, as soon as i have, until i have",  # "when I have space"

@@ -355,6 +355,8 @@ def test_even_the_full_body_with_its_quoted_ask_is_never_read_as_a_false_yes():
     ("I don't think I have space.", UNCLEAR), ("Don't worry I have space.", UNCLEAR),  # not right before it
     ("I might have space next month", UNCLEAR), ("I can take her on if she's free Mondays", UNCLEAR),
     ("I doubt I have space.", UNCLEAR), ("I'll see her when I have space.", UNCLEAR), ("Do I have space?", UNCLEAR),
+    ("I used to have space for new clients.", UNCLEAR), ("I used to take new clients.", UNCLEAR),  # room that was
+    ("Yes please, I used to see a chiro.", YES), ("Yes please, I used to have back problems.", YES),
     ("I'd be happy to see her, but I'm fully booked.", NO),  # praise, then a decline (rule 3b)
     ("Happy to see her, but I'm fully booked until March.", UNCLEAR),  # an answer, then a no
     # ... and being away or unable is a no only when it is the whole answer
