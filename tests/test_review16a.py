@@ -1,0 +1,157 @@
+"""Review of the session that taught introbot "Please ignore my last email", requests in the subject line and
+"introduce to Maya Chen and Lio Park" above a forward: what practitioners (and adversaries) really write, and
+what introbot must do with it. Each test failed when written; each states the right behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from introbot import faults
+from introbot.edges.imap import PROCESSED, WHOLE, Fetched
+from introbot.model import IntroState
+from introbot.service import message_key
+from introbot.budget import TimeBudget
+from tests.conversation import ADA, BEN, BOT, KIM, LIO, MAYA, SAM, gmail_forward, new_message
+from tests.service_world import Desk
+from tests.test_followups import kinds, signed
+from tests.test_followups_review2 import CLIENT_EMAIL, forward, pairs, write
+
+
+@pytest.fixture
+def desk(tmp_path):
+    with Desk(tmp_path) as desk:
+        yield desk
+    faults.arm("")
+
+
+def to_intro(subject: str, body: str, writer=ADA, authenticated: bool = True) -> bytes:
+    return signed(new_message(writer, ("Intro", BOT), subject, body + "\n"), writer, authenticated)
+
+
+def fetched(raw: bytes, uid: int, first_bytes: int | None = None) -> Fetched:
+    """A message as the watcher hands it over: whole, or (`first_bytes`) header first."""
+    if first_bytes is None:
+        return Fetched(1, uid, raw, len(raw))
+    return Fetched(1, uid, raw[:first_bytes], len(raw), whole=False)
+
+
+SAM_ASKING = (SAM[1], MAYA[1], IntroState.ASKING)
+KIM_ASKING = (KIM[1], MAYA[1], IntroState.ASKING)
+
+
+# "Please ignore my last email" said to someone else
+
+
+def test_ignore_my_last_email_said_to_the_client_with_intro_copied_stops_no_request(desk):
+    """Ada writes her client Sam, intro@ copied: "Please ignore my last email, I got the dates wrong" is about
+    her last email to Sam. Today it stops Kim's request, Ada's last message to introbot (service._request reads
+    sets_aside_last in any message, whoever it is written to)."""
+    forward(desk, "Maya, could you see Kim? Ada", client=KIM)
+    desk.receive(signed(new_message(ADA, SAM, "Massage", "Hi Sam,\n\nPlease ignore my last email, I got the dates "
+                                    "wrong. Maya Chen is the one for your back; I'm asking my assistant to introduce "
+                                    "you to her.\n\nAda\n", cc=[("Intro", BOT)])))
+    assert pairs(desk) == {KIM_ASKING, SAM_ASKING}
+    assert kinds(desk, ADA) == []
+
+
+# The subject line
+
+
+def test_ignore_my_last_email_typed_in_the_subject_alone_stops_the_last_request(desk):
+    """On her phone Ada types "Please ignore my last email" in the subject and nothing below. Today the subject
+    is read only for a request naming someone: Kim's wrong request goes on and Ada is asked "Who should I
+    introduce?"."""
+    forward(desk, "Maya, could you see Kim? Ada", client=KIM)
+    desk.receive(to_intro("Please ignore my last email", ""))
+    assert pairs(desk) == {(KIM[1], MAYA[1], IntroState.CANCELLED)}
+    assert kinds(desk, ADA) == ["cancelled"]
+
+
+def test_a_subject_longer_than_is_read_is_not_cut_inside_an_address(desk):
+    """A request in a long subject line: today it is cut at 300 characters wherever that falls, here inside Sam's
+    address, and "sam.rivera@gmail.co" (a real domain, someone else's mailbox) is taken for her address."""
+    request = "Please introduce Sam Rivera <sam.rivera@gmail.com> to Maya Chen"
+    cut = len("Please introduce Sam Rivera <sam.rivera@gmail.co")
+    subject = "Referral " + "and more " * 40
+    subject = subject[:300 - cut - 1] + " " + request
+    assert subject[:300].endswith("gmail.co")
+    desk.receive(to_intro(subject, ""))
+    assert all(i.client is None or i.client.email != "sam.rivera@gmail.co" for i in desk.store.intros())
+
+
+# A list of colleagues above a forward
+
+
+@pytest.mark.parametrize("note", [
+    "She already tried to connect with Maya Chen and Lio Park last year, no luck. Could Ben Okafor see her?",
+    "I would not refer to Maya Chen and Lio Park for this - Ben Okafor is the one.",
+    "Do not introduce to Maya Chen and Lio Park, introduce to Ben Okafor.",
+])
+def test_a_list_after_connect_with_that_asks_for_no_introduction_asks_nobody_on_it(desk, note):
+    """_INTRODUCE_TO takes any "connect with", "refer to", "introduce to" for the start of the list asked for:
+    today Maya and Lio are both asked about Sam, who tried them last year (or whom Ada does not want to send
+    there), and Ben is not. Before the session Ada was asked which colleague she meant."""
+    forward(desk, note)
+    assert not {(SAM[1], MAYA[1]), (SAM[1], LIO[1])} & {(client, colleague) for client, colleague, _ in pairs(desk)}
+    assert kinds(desk, MAYA) == [] and kinds(desk, LIO) == []
+
+
+# Who wrote the last email
+
+
+def test_an_ignored_unauthenticated_message_in_her_name_is_not_her_last_email(desk):
+    """A message in Ada's name that fails authentication and is ignored (a spoof, or her phone's "ignore my last
+    email", which stopping takes an authenticated sender for) changed nothing and may not be hers. Today it
+    becomes her last email: her authenticated "Please ignore my last email" then stops nothing, and the wrong
+    request for Kim goes on."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    forward(desk, "Maya, could you see Kim? Ada", client=KIM)
+    desk.receive(to_intro("Intro", "Please ignore my last email.", authenticated=False))
+    desk.receive(to_intro("Intro", "Please ignore my last email."))
+    assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
+
+
+def big_forward_for_kim() -> bytes:
+    """Ada's forward of Kim's long email (over the watcher's 8 KB, so handed over header first)."""
+    long_email = CLIENT_EMAIL + "A little more about my history with my back. " * 300
+    return signed(gmail_forward(ADA, new_message(KIM, ADA, "Back pain", long_email), "Maya, could you see Kim? Ada"))
+
+
+@pytest.mark.xfail(strict=True, reason="not fixed: the ledger keeps the order introbot handled messages in")
+def test_ignore_my_last_email_right_after_a_long_forward_in_one_batch_means_the_forward(desk):
+    """Ada forwards Kim's long email by mistake and at once writes "Please ignore my last email"; both wait in
+    INBOX. The daemon hands the forward over header first (8 KB): it is fetched whole and handled after the
+    short message of the same batch. Today "ignore my last email" stops Sam's request of yesterday, and Kim's
+    wrong one then starts: a client's request stopped and the wrong client asked."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    big, ignore = big_forward_for_kim(), to_intro("Intro", "Please ignore my last email.")
+    assert desk.service.handle_batch([fetched(big, 1, first_bytes=8 * 1024), fetched(ignore, 2)]) == [WHOLE, PROCESSED]
+    assert desk.service.handle_batch([fetched(big, 1)]) == [PROCESSED]
+    assert SAM_ASKING in pairs(desk) and KIM_ASKING not in pairs(desk)
+
+
+@pytest.mark.xfail(strict=True, reason="not fixed: a message retried later is recorded after the ones handled since")
+def test_ignore_my_last_email_after_a_forward_that_failed_once_means_the_forward(desk):
+    """Ada's forward of Kim fails once (here: it overruns its time budget) and is retried in the next run; her
+    "Please ignore my last email" right after it is handled in between. Today that stops Sam's request, and
+    the retried forward then asks Kim: the same two wrongs as above. (A forward parked after three failures
+    does the same: Sam's request stops.)"""
+    forward(desk, "Maya, could you see Sam? Ada")
+    kim, ignore = big_forward_for_kim(), to_intro("Intro", "Please ignore my last email.")
+    desk.service.budget = TimeBudget(0.3)
+    faults.arm("", stall_on=message_key(kim))
+    assert desk.service.handle_batch([fetched(kim, 1), fetched(ignore, 2)]) == [None, PROCESSED]
+    faults.arm("")
+    assert desk.service.handle_batch([fetched(kim, 1)]) == [PROCESSED]
+    assert SAM_ASKING in pairs(desk) and KIM_ASKING not in pairs(desk)
+
+
+# Found on the way, from before the session
+
+
+@pytest.mark.xfail(strict=True, reason="not fixed: from before the session; _DIRECT reads the first verb of introducing")
+def test_a_colleague_the_client_tried_before_is_not_taken_for_the_client(desk):
+    """"Sam Rivera <sam@...> tried to connect with Maya Chen last year. Please introduce her to Ben Okafor.": today
+    the first "connect ... with" is read as the request, and Maya (a colleague) is asked to meet Ben."""
+    write(desk, f"{SAM[0]} <{SAM[1]}> tried to connect with Maya Chen last year. Please introduce her to Ben Okafor.")
+    assert kinds(desk, MAYA) == [] and all(i.client is None or i.client.email == SAM[1] for i in desk.store.intros())
