@@ -96,6 +96,17 @@ def test_a_list_after_connect_with_that_asks_for_no_introduction_asks_nobody_on_
     assert kinds(desk, MAYA) == [] and kinds(desk, LIO) == []
 
 
+@pytest.mark.parametrize("note", [
+    "Introduce to Maya Chen and Lio Park please, she's ready.", "Thanks! Could you please connect with Maya Chen and "
+    "Lio Park?", "Sam is ready now. Refer to Maya Chen and Lio Park, thanks.",
+])
+def test_a_list_after_introduce_to_as_it_is_asked_for_still_asks_both(desk, note):
+    """(Keeps the fix above from reading too little: where a sentence starts, or after "please", the list asked
+    for above a forward is still both colleagues.)"""
+    forward(desk, note)
+    assert pairs(desk) == {SAM_ASKING, (SAM[1], LIO[1], IntroState.ASKING)}
+
+
 # Who wrote the last email
 
 

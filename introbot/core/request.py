@@ -644,7 +644,12 @@ def _named_colleagues(text: str, referrer: Person, directory: Directory, bot_add
 
 # Where a list of colleagues may start in a request: right after "introduce Sam to" (or "meet"), or, the
 # other way round, right after "introduce" ("introduce Maya Chen and Lio Park to Sam <...>").
-_INTRODUCE_TO = re.compile(r"(?<!\w)(?:introduce|intro|connect|refer)[ \t]+(?:to|with)[ \t]+", re.IGNORECASE)
+# Above a forward, "introduce to" starts the list only where it is asked for: where a sentence starts or after
+# "please", "could you" ("Please introduce to Maya Chen and Lio Park"), not where it is told or refused ("she
+# tried to connect with Maya Chen and Lio Park", "I would not refer to ...", "Do not introduce to ...").
+_INTRODUCE_TO = re.compile(r"(?:^|(?<=[.!?;:])|(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+you|would[ \t]+you)"
+                           r"(?:[ \t]+(?:also|now|then|please))*)[ \t]*(?:introduce|intro|connect|refer)[ \t]+"
+                           r"(?:to|with)[ \t]+", re.IGNORECASE | re.MULTILINE)
 _LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[ \t]+colleagues[ \t]+)?",
                         re.IGNORECASE)
 
