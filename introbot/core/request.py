@@ -23,7 +23,7 @@ from introbot.model import Refused
 
 MAX_NOTE_CHARS = 600
 _MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
-_MAX_SUBJECT_CHARS = 300  # a subject line a request may be written in; the rest of a longer one is not read
+_MAX_SUBJECT_CHARS = 300  # a subject line a request may be written in; the words of a longer one past it are not read
 _MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
 T = TypeVar("T")
 
@@ -485,7 +485,7 @@ def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directo
     body's own text either way: the subject is the referrer's words to introbot, not to the colleague."""
     result = _from_direct_line(own_text, referrer, directory, bot_address)
     result = _with_guesses(result, result.note, referrer, directory, bot_address)
-    subject = strip_subject_prefixes(str(message.get("Subject", ""))[:_MAX_SUBJECT_CHARS]).strip()
+    subject = strip_subject_prefixes(_words_within(str(message.get("Subject", "")), _MAX_SUBJECT_CHARS)).strip()
     if _names_anyone(result) or not subject:
         return result, own_text
     both = f"{subject}\n{own_text}"
@@ -494,6 +494,12 @@ def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directo
     if not _names_anyone(from_subject):
         return result, own_text
     return replace(from_subject, note=result.note), both
+
+
+def _words_within(text: str, limit: int) -> str:
+    """The words of `text` that end within its first `limit` characters: a word cut in two at the limit (an
+    address: "sam@gmail.co" of "sam@gmail.com") is left out, not read for another."""
+    return text if len(text) <= limit else re.sub(r"\S*$", "", text[:limit + 1])
 
 
 def _names_anyone(understood: Understood) -> bool:
