@@ -25,7 +25,7 @@ from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
 from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
-                                   requests_meant, sets_aside_last)
+                                   requests_meant)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -828,13 +828,13 @@ class Service:
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         if understood.held_back:
-            return self._hold_back(understood, practitioner, message, now, own_text)
+            return self._hold_back(understood, practitioner, message, now)
         understood = self._with_known_client(understood, practitioner, now)
         # "Please ignore my last email, wrong client!" above the right forward: the request that email started
         # stops, except for the people this one asks for again (they were asked already: no second ask).
         again = {(understood.client.email if understood.client else "", c.email)
                  for c in (understood.colleague, *understood.further_colleagues) if c}
-        set_aside = [i for i in (self._last_request(practitioner) if sets_aside_last(own_text) else [])
+        set_aside = [i for i in (self._last_request(practitioner) if understood.sets_aside_last else [])
                      if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
         also = [self._stop(set_aside, message, now, "the referrer set their last request aside")] if set_aside else []
         unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
@@ -925,7 +925,7 @@ class Service:
         return replace(request, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
 
     def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
-                   now: datetime, own_text: str) -> Decision:
+                   now: datetime) -> Decision:
         """ "Please don't introduce Sam to Maya yet", "hold off on Sam", "please ignore my last email": the
         open requests of the sender it means stop quietly, as `cancel` stops them, and one line tells the
         referrer which; when it means none, nothing is started and the line says so."""
@@ -934,7 +934,7 @@ class Service:
         colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues, *understood.options) if c}
         meant = requests_meant(understood.note, self.store.in_hand(practitioner.email, now), client, colleagues,
                                set(self._references(message)))
-        if not meant and sets_aside_last(own_text):
+        if not meant and understood.sets_aside_last:
             meant = self._last_request(practitioner)
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,

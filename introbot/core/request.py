@@ -13,7 +13,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward, strip_subject_prefixes
-from introbot.core.holding import holds_back, refusals
+from introbot.core.holding import holds_back, refusals, sets_aside_last
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
@@ -55,6 +55,9 @@ class Understood:
     # "Introduce Sam to Maya Chen and Lio Park": the colleagues after the first, each an intro of its own.
     further_colleagues: tuple[Candidate, ...] = ()
     held_back: bool = False  # the referrer's words ask not to introduce (yet): "Please don't introduce Sam yet"
+    # Written to introbot alone, they set the referrer's previous message to it aside: "Please ignore my last email"
+    # (said to the client with intro@ copied, it is about the last email to the client).
+    sets_aside_last: bool = False
 
     @property
     def missing(self) -> str:
@@ -343,7 +346,9 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         else:
             result, own_text = _from_direct(message, own_text, referrer, directory, bot_address)
     held_back = holds_back(own_text, to_introbot=not others, forwarding=forward is not None)
-    return _refuse_if_wrong_people(replace(result, held_back=held_back), referrer, bot_address)
+    setting_aside = not others and sets_aside_last(own_text)
+    return _refuse_if_wrong_people(replace(result, held_back=held_back, sets_aside_last=setting_aside), referrer,
+                                   bot_address)
 
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
@@ -492,7 +497,8 @@ def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directo
     from_subject = _from_direct_line(both, referrer, directory, bot_address)
     from_subject = _with_guesses(from_subject, from_subject.note, referrer, directory, bot_address)
     if not _names_anyone(from_subject):
-        return result, own_text
+        # With nothing below it, the subject is all the referrer wrote: "Please ignore my last email".
+        return result, own_text if own_text.strip() else both
     return replace(from_subject, note=result.note), both
 
 
