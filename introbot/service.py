@@ -81,7 +81,8 @@ class Decision:
     referrer: Person | None = None  # for a refusal, which has no intro
     # The intros of the further colleagues a request named ("to Maya Chen and Lio Park"), begun with it.
     further: list[Decision] = field(default_factory=list)
-    written_by: str | None = None  # the listed practitioner who wrote the message: "ignore my last email"
+    # The listed practitioner who wrote the message, so that "ignore my last email" finds it; "" for none of them.
+    written_by: str | None = None
 
 
 # What may repeat a request in hand: a request as understood, or an intro the referrer's answer completed.
@@ -362,7 +363,7 @@ class Service:
             return Decision("ignored", IGNORED, f"unusable From header: {unusable_sender}")
         decision = self._reply(match, sender.email, message, now) if match is not None else self._written(
             raw, message, sender, now)
-        if sender.email in self.practitioners:
+        if sender.email in self.practitioners and decision.written_by is None:
             decision.written_by = sender.email
         return decision
 
@@ -388,8 +389,12 @@ class Service:
         doubt = self._authenticity(raw, message, sender.domain)
         if doubt is not None:
             if correction is not None:  # changing a request takes an authenticated sender, as cancelling does
-                return Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
-            return self._confirm(message, practitioner, doubt, now)
+                doubted = Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
+            else:
+                doubted = self._confirm(message, practitioner, doubt, now)
+            # Ignored, it changed nothing and may not be theirs (a forged From): it is not the practitioner's last
+            # email, which a spoof slipped in between would otherwise keep "ignore my last email" from finding.
+            return replace(doubted, written_by="") if doubted.folder == IGNORED else doubted
         if correction is not None:  # "Sorry, I meant Lio Park, not Maya", in reply to the request itself
             return self._correct(*correction, message, now)
         return self._request(message, practitioner, now)
