@@ -54,6 +54,19 @@ def test_ignore_my_last_email_said_to_the_client_with_intro_copied_stops_no_requ
     assert kinds(desk, ADA) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Veuillez ignorer mon dernier message, merci.", "Merci d'ignorer mon dernier courriel.",
+    "Bitte meine letzte E-Mail ignorieren.", "Por favor, ignorar mi último correo.", "Ignore that last email, sorry.",
+])
+def test_the_common_forms_of_ignore_my_last_email_set_it_aside(desk, text):
+    """"Veuillez ignorer mon dernier message" is how a French practitioner writes it, "Bitte meine letzte E-Mail
+    ignorieren" a German one; today only "ignorez", "ignoriere ..." are read: Kim's wrong request goes on, and
+    Ada is asked who should be introduced."""
+    forward(desk, "Maya, could you see Kim? Ada", client=KIM)
+    write(desk, text)
+    assert pairs(desk) == {(KIM[1], MAYA[1], IntroState.CANCELLED)}
+
+
 # The subject line
 
 
