@@ -67,6 +67,18 @@ def test_the_common_forms_of_ignore_my_last_email_set_it_aside(desk, text):
     assert pairs(desk) == {(KIM[1], MAYA[1], IntroState.CANCELLED)}
 
 
+def test_a_colleague_of_the_request_set_aside_that_nobody_was_asked_about_yet_is_asked_in_the_new_one(desk):
+    """Ada's forward for Maya and Lio could not be verified and waits for her confirmation; she sends Sam's forward
+    again, verified: "Please ignore my last email - only Lio Park for Sam please." The waiting request stops (no
+    one was asked yet), and today Lio is not asked either: she is taken for already requested, by the very
+    request this message sets aside, and Ada reads "already requested" beside "cancelled"."""
+    forward(desk, "Please introduce to Maya Chen and Lio Park", authenticated=False)
+    forward(desk, "Please ignore my last email - only Lio Park for Sam please.")
+    assert (SAM[1], LIO[1], IntroState.ASKING) in pairs(desk)
+    assert (SAM[1], MAYA[1], IntroState.CANCELLED) in pairs(desk)
+    assert "refused" not in kinds(desk, ADA)
+
+
 # The subject line
 
 
