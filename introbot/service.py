@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Callable, TypeVar
+from typing import Callable, Collection, TypeVar
 
 from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
@@ -842,7 +842,7 @@ class Service:
         set_aside = [i for i in (self._last_request(practitioner) if understood.sets_aside_last else [])
                      if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
         also = [self._stop(set_aside, message, now, "the referrer set their last request aside")] if set_aside else []
-        unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
+        unrepeated, repeated = self._unrepeated(understood, practitioner, message, now, {i.id for i in set_aside})
         if unrepeated is None:
             assert repeated is not None
             return replace(repeated, further=repeated.further + also)
@@ -890,8 +890,8 @@ class Service:
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         return not named - theirs and (bool(meant) or find_forward(message) is None)
 
-    def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
-                    now: datetime) -> tuple[_Request | None, Decision | None]:
+    def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage, now: datetime,
+                    stopping: Collection[str] = ()) -> tuple[_Request | None, Decision | None]:
         """One request per client and colleague at a time: the `request` (as understood, or the intro the
         referrer's answer to our question completed) without the colleagues its referrer already asked
         introbot to introduce the same client to (None when no colleague is left), and the decision that
@@ -902,7 +902,9 @@ class Service:
         asked or introduced; later, a new introduction may be wanted (the email was lost, a new course of
         care), and that is the practitioner's to decide. A request cancelled, declined, expired or failed
         may be asked again: a new request is a new question. Another practitioner's request about the same
-        people is not looked at: telling this one of it would reveal the other's referral."""
+        people is not looked at: telling this one of it would reveal the other's referral. The intros the same
+        message `stopping` (by id) are none: a colleague of a request set aside before anyone was asked
+        ("Please ignore my last email - only Lio Park for Sam") is asked in the new one."""
         if request.client is None or request.colleague is None:
             return request, None  # the referrer is asked for the missing party first
         since = now - self.rules.expire_after
@@ -910,7 +912,7 @@ class Service:
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
         for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
             # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
-            if intro.state.open or intro.state is IntroState.INTRODUCED:
+            if intro.id not in stopping and (intro.state.open or intro.state is IntroState.INTRODUCED):
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:
