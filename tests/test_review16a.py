@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from introbot import faults
-from introbot.edges.imap import PROCESSED, WHOLE, Fetched
-from introbot.model import IntroState
-from introbot.service import message_key
 from introbot.budget import TimeBudget
+from introbot.core.mime import header_bytes
+from introbot.edges.imap import PROCESSED, QUARANTINE, WHOLE, Fetched
+from introbot.model import IntroState
+from introbot.service import MAX_MESSAGE_BYTES, message_key
 from tests.conversation import ADA, BEN, BOT, KIM, LIO, MAYA, SAM, gmail_forward, new_message
 from tests.service_world import Desk
 from tests.test_followups import kinds, signed
@@ -151,6 +152,23 @@ def big_forward_for_kim() -> bytes:
     """Ada's forward of Kim's long email (over the watcher's 8 KB, so handed over header first)."""
     long_email = CLIENT_EMAIL + "A little more about my history with my back. " * 300
     return signed(gmail_forward(ADA, new_message(KIM, ADA, "Back pain", long_email), "Maya, could you see Kim? Ada"))
+
+
+@pytest.mark.parametrize("after_a_crash", [False, True])
+def test_a_forward_too_large_to_read_is_still_her_last_email(desk, after_a_crash):
+    """Ada forwards Kim's email with photos of a scan, over 10 MB: it is parked unread. Right after it she writes
+    "Please ignore my last email, wrong client!". Today the parked forward is nobody's: her last email is taken
+    to be yesterday's request for Sam, which stops. (The same with a message parked after failing three
+    times.) `after_a_crash`: the batch is taken one message at a time, as after a run that died in it."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    big = big_forward_for_kim()
+    oversized = Fetched(1, 1, header_bytes(big), MAX_MESSAGE_BYTES + 1, whole=False)
+    ignore = to_intro("Intro", "Please ignore my last email, wrong client!")
+    if after_a_crash:
+        desk.store.note_attempts([message_key(ignore)])
+    assert desk.service.handle_batch([oversized, fetched(ignore, 2)]) == [QUARANTINE, PROCESSED]
+    assert pairs(desk) == {SAM_ASKING}
+    assert kinds(desk, ADA) == ["refused"]  # "I found no open request of yours it could stop"
 
 
 @pytest.mark.xfail(strict=True, reason="not fixed: the ledger keeps the order introbot handled messages in")
