@@ -49,6 +49,7 @@ log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
+OVERSIZED = f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread"
 UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
@@ -253,7 +254,7 @@ class Service:
         try:
             with together.event() as tx, self.budget.watch():
                 if fetched.size > MAX_MESSAGE_BYTES:
-                    decision = self._oversized()
+                    decision = self._parked(OVERSIZED, fetched.raw)
                 elif not fetched.whole:
                     decision = self.screened(fetched.raw) or _read_whole()
                 else:
@@ -286,9 +287,9 @@ class Service:
         # the process is recognised after the restart, and only the message in hand is blamed.
         tries = self.store.note_attempts([key])[key]
         if tries > MAX_TRIES:
-            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
+            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator", fetched.raw)
         if fetched.size > MAX_MESSAGE_BYTES:
-            return self._park(mailbox_key, key, self._oversized().verdict)
+            return self._park(mailbox_key, key, OVERSIZED, fetched.raw)
         try:
             with self.budget.watch():
                 stall_point(key)
@@ -297,15 +298,26 @@ class Service:
             log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
             return None
 
-    @staticmethod
-    def _oversized() -> Decision:
-        return Decision("quarantined", QUARANTINE, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+    def _parked(self, reason: str, raw: bytes) -> Decision:
+        """The message (`raw`, or its header) is quarantined unread, for `reason`."""
+        return Decision("quarantined", QUARANTINE, reason, written_by=self._listed_writer(raw))
 
-    def _park(self, mailbox_key: str, key: str, reason: str) -> str:
+    def _park(self, mailbox_key: str, key: str, reason: str, raw: bytes) -> str:
         with self._lock:
-            self._commit(Decision("quarantined", QUARANTINE, reason), mailbox_key, key, self.clock())
+            self._commit(self._parked(reason, raw), mailbox_key, key, self.clock())
         log.warning("quarantined a message: %s", reason)
         return QUARANTINE
+
+    def _listed_writer(self, raw: bytes) -> str | None:
+        """The listed practitioner a message parked unread (too large, or failing) is from, by its header alone:
+        it is still their last email, one that started no request ("Please ignore my last email" right after
+        it must not stop the one before). None for anyone else, or for a header that cannot be read."""
+        try:
+            senders = raw_header_values(parse_message(header_bytes(raw)), "From")
+            sender = parse_address(senders[0]) if len(senders) == 1 else None
+        except Exception:  # a message parked for failing may fail here too: parking it must not
+            return None
+        return sender.email if sender is not None and sender.email in self.practitioners else None
 
     def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
         """Decide what one message means, commit its effects with its claim, and return its folder."""
