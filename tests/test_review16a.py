@@ -133,6 +133,16 @@ def test_a_list_after_introduce_to_as_it_is_asked_for_still_asks_both(desk, note
     assert pairs(desk) == {SAM_ASKING, (SAM[1], LIO[1], IntroState.ASKING)}
 
 
+def test_please_connect_with_said_to_the_client_with_intro_copied_lists_no_one(desk):
+    """"Please connect with Maya Chen and Lio Park directly", written to Sam with intro@ copied, tells Sam what to
+    do; "introduce to" goes without a client only above a forward. Today both colleagues are asked about Sam;
+    before the session Ada was asked which one she meant."""
+    desk.receive(signed(new_message(ADA, SAM, "Massage", "Hi Sam,\n\nPlease connect with Maya Chen and Lio Park "
+                                    "directly if you like; I'm copying my assistant.\n\nAda\n", cc=[("Intro", BOT)])))
+    assert kinds(desk, MAYA) == [] and kinds(desk, LIO) == []
+    assert len(desk.store.intros()) == 1 and desk.store.intros()[0].further_colleagues == ()
+
+
 # Who wrote the last email
 
 
@@ -188,8 +198,7 @@ def test_ignore_my_last_email_right_after_a_long_forward_in_one_batch_means_the_
 def test_ignore_my_last_email_after_a_forward_that_failed_once_means_the_forward(desk):
     """Ada's forward of Kim fails once (here: it overruns its time budget) and is retried in the next run; her
     "Please ignore my last email" right after it is handled in between. Today that stops Sam's request, and
-    the retried forward then asks Kim: the same two wrongs as above. (A forward parked after three failures
-    does the same: Sam's request stops.)"""
+    the retried forward then asks Kim: the same two wrongs as above."""
     forward(desk, "Maya, could you see Sam? Ada")
     kim, ignore = big_forward_for_kim(), to_intro("Intro", "Please ignore my last email.")
     desk.service.budget = TimeBudget(0.3)
