@@ -356,7 +356,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
-    listed = _listed_as_requested(note, referrer, directory, bot_address, client)
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client, client_unsaid=True)
     if listed:  # "Could you introduce Sam to Maya Chen and Lio Park?"
         colleague, options = listed[0], ()
     if colleague is None:
@@ -667,7 +667,7 @@ _LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[
 
 
 def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None) -> tuple[Candidate, ...]:
+                         client: Candidate | None, client_unsaid: bool = False) -> tuple[Candidate, ...]:
     """The colleagues a request asks for as one list, when the list is what introducing is asked for:
     "introduce Sam to Maya Chen and Lio Park", "Sam, meet Maya Chen and Lio Park" (with "both" or "my
     colleagues" before it), or "introduce Maya Chen and Lio Park to Sam <...>". A list said for another
@@ -675,14 +675,15 @@ def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_
     those people are asked about. Only English words of introducing are read; in other languages the
     referrer's answer to the question which colleague ("1 und 2", "les deux") takes several. The client's
     names are not blanked here: the list stands where the request puts the colleagues, so a client
-    called Lio does not hide Lio Park in it."""
+    called Lio does not hide Lio Park in it. Above a forward (`client_unsaid`), the client goes without saying:
+    "Please introduce to Maya Chen and Lio Park"; written to the client, "please connect with" is said to them."""
     matches = [m for m in (_DIRECT.search(text), _DIRECT_TO.search(text)) if m is not None]
     # Where the colleagues stand: after "to" or "meet", or (the other way round) right after "introduce",
     # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
     starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
               if group in m.re.groupindex and m.start(group) >= 0]
-    # Above a forward the client goes without saying: "Please introduce to Maya Chen and Lio Park".
-    starts += [(m.end(), False) for m in _INTRODUCE_TO.finditer(text)]
+    if client_unsaid:
+        starts += [(m.end(), False) for m in _INTRODUCE_TO.finditer(text)]
     for start, reversed_order in dict.fromkeys(starts):
         pool = _named_colleagues(text[start:], referrer, directory, bot_address, client, hide_client_names=False)
         listed = _list_at(text, _LIST_LEAD.match(text, start).end(), pool)
