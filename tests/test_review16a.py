@@ -209,6 +209,19 @@ def test_ignore_my_last_email_after_a_forward_that_failed_once_means_the_forward
     assert SAM_ASKING in pairs(desk) and KIM_ASKING not in pairs(desk)
 
 
+@pytest.mark.xfail(strict=True, reason="not fixed: the confirmation asks about the new request alone")
+def test_ignore_my_last_email_above_an_unverified_forward_confirmed_stops_the_wrong_request(desk):
+    """"Please ignore my last email, wrong client!" above Sam's forward, which cannot be verified: Ada is asked to
+    confirm the request for Sam and answers YES. Today Sam is asked and Kim's wrong request goes on: what the
+    message set aside is forgotten once the confirmation holds only the new request."""
+    forward(desk, "Maya, could you see Kim? Ada", client=KIM)
+    forward(desk, "Please ignore my last email, wrong client! Maya, could you see Sam?", authenticated=False)
+    desk.send_all()
+    [confirmation] = desk.mail_to(ADA[1], "confirm_request")
+    desk.answer(confirmation, ADA, "YES")
+    assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
+
+
 # Found on the way, from before the session
 
 
