@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Callable, TypeVar
+from typing import Callable, Collection, TypeVar
 
 from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
@@ -25,7 +25,7 @@ from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes
 from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
-                                   requests_meant, sets_aside_last)
+                                   requests_meant)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -49,6 +49,7 @@ log = logging.getLogger("introbot.service")
 
 MAX_TRIES = 3  # a message that fails (or crashes the process) this often is quarantined
 MAX_MESSAGE_BYTES = Limits().max_bytes  # larger messages are fetched as their header only, and quarantined
+OVERSIZED = f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread"
 UNCOPIED_AT_MOST = 2  # messages sent but not yet in the Sent folder: a crash then would send them twice
 FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quarantined"}
 SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
@@ -81,7 +82,8 @@ class Decision:
     referrer: Person | None = None  # for a refusal, which has no intro
     # The intros of the further colleagues a request named ("to Maya Chen and Lio Park"), begun with it.
     further: list[Decision] = field(default_factory=list)
-    written_by: str | None = None  # the listed practitioner who wrote the message: "ignore my last email"
+    # The listed practitioner who wrote the message, so that "ignore my last email" finds it; "" for none of them.
+    written_by: str | None = None
 
 
 # What may repeat a request in hand: a request as understood, or an intro the referrer's answer completed.
@@ -252,7 +254,7 @@ class Service:
         try:
             with together.event() as tx, self.budget.watch():
                 if fetched.size > MAX_MESSAGE_BYTES:
-                    decision = self._oversized()
+                    decision = self._parked(OVERSIZED, fetched.raw)
                 elif not fetched.whole:
                     decision = self.screened(fetched.raw) or _read_whole()
                 else:
@@ -285,9 +287,9 @@ class Service:
         # the process is recognised after the restart, and only the message in hand is blamed.
         tries = self.store.note_attempts([key])[key]
         if tries > MAX_TRIES:
-            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator")
+            return self._park(mailbox_key, key, f"failed {tries - 1} times; parked for the operator", fetched.raw)
         if fetched.size > MAX_MESSAGE_BYTES:
-            return self._park(mailbox_key, key, self._oversized().verdict)
+            return self._park(mailbox_key, key, OVERSIZED, fetched.raw)
         try:
             with self.budget.watch():
                 stall_point(key)
@@ -296,15 +298,26 @@ class Service:
             log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
             return None
 
-    @staticmethod
-    def _oversized() -> Decision:
-        return Decision("quarantined", QUARANTINE, f"larger than {MAX_MESSAGE_BYTES // 2 ** 20} MB; parked unread")
+    def _parked(self, reason: str, raw: bytes) -> Decision:
+        """The message (`raw`, or its header) is quarantined unread, for `reason`."""
+        return Decision("quarantined", QUARANTINE, reason, written_by=self._listed_writer(raw))
 
-    def _park(self, mailbox_key: str, key: str, reason: str) -> str:
+    def _park(self, mailbox_key: str, key: str, reason: str, raw: bytes) -> str:
         with self._lock:
-            self._commit(Decision("quarantined", QUARANTINE, reason), mailbox_key, key, self.clock())
+            self._commit(self._parked(reason, raw), mailbox_key, key, self.clock())
         log.warning("quarantined a message: %s", reason)
         return QUARANTINE
+
+    def _listed_writer(self, raw: bytes) -> str | None:
+        """The listed practitioner a message parked unread (too large, or failing) is from, by its header alone:
+        it is still their last email, one that started no request ("Please ignore my last email" right after
+        it must not stop the one before). None for anyone else, or for a header that cannot be read."""
+        try:
+            senders = raw_header_values(parse_message(header_bytes(raw)), "From")
+            sender = parse_address(senders[0]) if len(senders) == 1 else None
+        except Exception:  # a message parked for failing may fail here too: parking it must not
+            return None
+        return sender.email if sender is not None and sender.email in self.practitioners else None
 
     def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
         """Decide what one message means, commit its effects with its claim, and return its folder."""
@@ -362,7 +375,7 @@ class Service:
             return Decision("ignored", IGNORED, f"unusable From header: {unusable_sender}")
         decision = self._reply(match, sender.email, message, now) if match is not None else self._written(
             raw, message, sender, now)
-        if sender.email in self.practitioners:
+        if sender.email in self.practitioners and decision.written_by is None:
             decision.written_by = sender.email
         return decision
 
@@ -388,8 +401,12 @@ class Service:
         doubt = self._authenticity(raw, message, sender.domain)
         if doubt is not None:
             if correction is not None:  # changing a request takes an authenticated sender, as cancelling does
-                return Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
-            return self._confirm(message, practitioner, doubt, now)
+                doubted = Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
+            else:
+                doubted = self._confirm(message, practitioner, doubt, now)
+            # Ignored, it changed nothing and may not be theirs (a forged From): it is not the practitioner's last
+            # email, which a spoof slipped in between would otherwise keep "ignore my last email" from finding.
+            return replace(doubted, written_by="") if doubted.folder == IGNORED else doubted
         if correction is not None:  # "Sorry, I meant Lio Park, not Maya", in reply to the request itself
             return self._correct(*correction, message, now)
         return self._request(message, practitioner, now)
@@ -828,16 +845,16 @@ class Service:
                                           in_reply_to=safe_message_id(message.get("Message-ID")))],
                             message=message, referrer=practitioner)
         if understood.held_back:
-            return self._hold_back(understood, practitioner, message, now, own_text)
+            return self._hold_back(understood, practitioner, message, now)
         understood = self._with_known_client(understood, practitioner, now)
         # "Please ignore my last email, wrong client!" above the right forward: the request that email started
         # stops, except for the people this one asks for again (they were asked already: no second ask).
         again = {(understood.client.email if understood.client else "", c.email)
                  for c in (understood.colleague, *understood.further_colleagues) if c}
-        set_aside = [i for i in (self._last_request(practitioner) if sets_aside_last(own_text) else [])
+        set_aside = [i for i in (self._last_request(practitioner) if understood.sets_aside_last else [])
                      if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
         also = [self._stop(set_aside, message, now, "the referrer set their last request aside")] if set_aside else []
-        unrepeated, repeated = self._unrepeated(understood, practitioner, message, now)
+        unrepeated, repeated = self._unrepeated(understood, practitioner, message, now, {i.id for i in set_aside})
         if unrepeated is None:
             assert repeated is not None
             return replace(repeated, further=repeated.further + also)
@@ -885,8 +902,8 @@ class Service:
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
         return not named - theirs and (bool(meant) or find_forward(message) is None)
 
-    def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
-                    now: datetime) -> tuple[_Request | None, Decision | None]:
+    def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage, now: datetime,
+                    stopping: Collection[str] = ()) -> tuple[_Request | None, Decision | None]:
         """One request per client and colleague at a time: the `request` (as understood, or the intro the
         referrer's answer to our question completed) without the colleagues its referrer already asked
         introbot to introduce the same client to (None when no colleague is left), and the decision that
@@ -897,7 +914,9 @@ class Service:
         asked or introduced; later, a new introduction may be wanted (the email was lost, a new course of
         care), and that is the practitioner's to decide. A request cancelled, declined, expired or failed
         may be asked again: a new request is a new question. Another practitioner's request about the same
-        people is not looked at: telling this one of it would reveal the other's referral."""
+        people is not looked at: telling this one of it would reveal the other's referral. The intros the same
+        message `stopping` (by id) are none: a colleague of a request set aside before anyone was asked
+        ("Please ignore my last email - only Lio Park for Sam") is asked in the new one."""
         if request.client is None or request.colleague is None:
             return request, None  # the referrer is asked for the missing party first
         since = now - self.rules.expire_after
@@ -905,7 +924,7 @@ class Service:
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
         for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
             # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
-            if intro.state.open or intro.state is IntroState.INTRODUCED:
+            if intro.id not in stopping and (intro.state.open or intro.state is IntroState.INTRODUCED):
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:
@@ -925,7 +944,7 @@ class Service:
         return replace(request, colleague=rest[0], further_colleagues=tuple(rest[1:]), note=note_text), told
 
     def _hold_back(self, understood: Understood, practitioner: Person, message: EmailMessage,
-                   now: datetime, own_text: str) -> Decision:
+                   now: datetime) -> Decision:
         """ "Please don't introduce Sam to Maya yet", "hold off on Sam", "please ignore my last email": the
         open requests of the sender it means stop quietly, as `cancel` stops them, and one line tells the
         referrer which; when it means none, nothing is started and the line says so."""
@@ -934,7 +953,7 @@ class Service:
         colleagues = {c.email for c in (understood.colleague, *understood.further_colleagues, *understood.options) if c}
         meant = requests_meant(understood.note, self.store.in_hand(practitioner.email, now), client, colleagues,
                                set(self._references(message)))
-        if not meant and sets_aside_last(own_text):
+        if not meant and understood.sets_aside_last:
             meant = self._last_request(practitioner)
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,

@@ -66,12 +66,17 @@ _SET_ASIDE = re.compile(r"(?:(?:ignore|disregard|never[ \t]*mind)[ \t]+(?:my|the
 # The same words meaning the writer's previous message to introbot, whatever it named: "Please ignore my last
 # email", "disregard my previous message", "Bitte ignoriere meine letzte E-Mail", "ignorez mon dernier message",
 # "ignora mi último correo". ("Scratch that" sets aside what was just written above it, in the same message.)
+# The verb may come last in German ("Bitte meine letzte E-Mail ignorieren") and be an infinitive in French and
+# Spanish ("Veuillez ignorer mon dernier message", "Favor de ignorar mi último correo").
+_DE_LAST_MAIL = r"(?:meine|die)[ \t]+(?:letzte|vorige|vorherige)[ \t]+(?:e-?mail|mail|nachricht)"
 _LAST_SET_ASIDE = re.compile(
-    r"(?<!\w)(?:(?:ignore|disregard|never[ \t]*mind|forget(?:[ \t]+about)?)[ \t]+(?:my|the)[ \t]+(?:last|previous|earlier"
-    r"|prior)[ \t]+(?:e-?mail|mail|message|request|forward)"
-    r"|ignorier(?:e|en[ \t]+sie)?[ \t]+(?:bitte[ \t]+)?(?:meine|die)[ \t]+(?:letzte|vorige|vorherige)[ \t]+(?:e-?mail|mail|nachricht)"
-    r"|(?:ignorez|ignore|oubliez|oublie)[ \t]+mon[ \t]+(?:dernier|précédent|precedent)[ \t]+(?:e-?mail|mail|message|courriel)"
-    r"|(?:ignora|ignore|olvida|olvide)[ \t]+mi[ \t]+(?:último|ultimo|anterior)[ \t]+(?:correo|mensaje|e-?mail))(?!\w)",
+    r"(?<!\w)(?:(?:ignore|disregard|never[ \t]*mind|forget(?:[ \t]+about)?)[ \t]+(?:my|the|that)[ \t]+(?:last|previous"
+    r"|earlier|prior)[ \t]+(?:e-?mail|mail|message|request|forward)"
+    rf"|ignorier(?:e|en[ \t]+sie)?[ \t]+(?:bitte[ \t]+)?{_DE_LAST_MAIL}|{_DE_LAST_MAIL}[ \t]+(?:bitte[ \t]+)?ignorieren"
+    r"|(?:ignorez|ignorer|ignore|oubliez|oublier|oublie)[ \t]+mon[ \t]+(?:dernier|précédent|precedent)[ \t]+"
+    r"(?:e-?mail|mail|message|courriel)"
+    r"|(?:ignora|ignorar|ignore|olvida|olvidar|olvide)[ \t]+mi[ \t]+(?:último|ultimo|anterior)[ \t]+(?:correo|mensaje"
+    r"|e-?mail))(?!\w)",
     re.IGNORECASE)
 _ASKING_ANEW = re.compile(r"\?|@|(?<!\w)(?:please|pls|go[ \t]+ahead|proceed|ready|instead|could[ \t]+you|can[ \t]+you)(?!\w)",
                           re.IGNORECASE)

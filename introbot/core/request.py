@@ -13,7 +13,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward, strip_subject_prefixes
-from introbot.core.holding import holds_back, refusals
+from introbot.core.holding import holds_back, refusals, sets_aside_last
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
@@ -23,7 +23,7 @@ from introbot.model import Refused
 
 MAX_NOTE_CHARS = 600
 _MAX_REQUEST_CHARS = 20_000  # a request is a few lines; beyond this much text, no name is looked for
-_MAX_SUBJECT_CHARS = 300  # a subject line a request may be written in; the rest of a longer one is not read
+_MAX_SUBJECT_CHARS = 300  # a subject line a request may be written in; the words of a longer one past it are not read
 _MAX_GUESSES = 4  # more people than this fitting a guess is no guess at all
 T = TypeVar("T")
 
@@ -55,6 +55,9 @@ class Understood:
     # "Introduce Sam to Maya Chen and Lio Park": the colleagues after the first, each an intro of its own.
     further_colleagues: tuple[Candidate, ...] = ()
     held_back: bool = False  # the referrer's words ask not to introduce (yet): "Please don't introduce Sam yet"
+    # Written to introbot alone, they set the referrer's previous message to it aside: "Please ignore my last email"
+    # (said to the client with intro@ copied, it is about the last email to the client).
+    sets_aside_last: bool = False
 
     @property
     def missing(self) -> str:
@@ -343,7 +346,9 @@ def understand(message: EmailMessage, referrer: Person, directory: Directory, bo
         else:
             result, own_text = _from_direct(message, own_text, referrer, directory, bot_address)
     held_back = holds_back(own_text, to_introbot=not others, forwarding=forward is not None)
-    return _refuse_if_wrong_people(replace(result, held_back=held_back), referrer, bot_address)
+    setting_aside = not others and sets_aside_last(own_text)
+    return _refuse_if_wrong_people(replace(result, held_back=held_back, sets_aside_last=setting_aside), referrer,
+                                   bot_address)
 
 
 def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_address: str,
@@ -351,7 +356,7 @@ def _from_forward(forward: Forward, referrer: Person, directory: Directory, bot_
     note = without_signature_of(referrer.name, split_reply(forward.note).new_text or forward.note.strip())
     original, client, hint, client_names = _client_of_forward(forward, note, referrer, directory, bot_address)
     colleague, options = _colleague_from_note(note, referrer, directory, bot_address, client, client_names)
-    listed = _listed_as_requested(note, referrer, directory, bot_address, client)
+    listed = _listed_as_requested(note, referrer, directory, bot_address, client, client_unsaid=True)
     if listed:  # "Could you introduce Sam to Maya Chen and Lio Park?"
         colleague, options = listed[0], ()
     if colleague is None:
@@ -485,15 +490,22 @@ def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directo
     body's own text either way: the subject is the referrer's words to introbot, not to the colleague."""
     result = _from_direct_line(own_text, referrer, directory, bot_address)
     result = _with_guesses(result, result.note, referrer, directory, bot_address)
-    subject = strip_subject_prefixes(str(message.get("Subject", ""))[:_MAX_SUBJECT_CHARS]).strip()
+    subject = strip_subject_prefixes(_words_within(str(message.get("Subject", "")), _MAX_SUBJECT_CHARS)).strip()
     if _names_anyone(result) or not subject:
         return result, own_text
     both = f"{subject}\n{own_text}"
     from_subject = _from_direct_line(both, referrer, directory, bot_address)
     from_subject = _with_guesses(from_subject, from_subject.note, referrer, directory, bot_address)
     if not _names_anyone(from_subject):
-        return result, own_text
+        # With nothing below it, the subject is all the referrer wrote: "Please ignore my last email".
+        return result, own_text if own_text.strip() else both
     return replace(from_subject, note=result.note), both
+
+
+def _words_within(text: str, limit: int) -> str:
+    """The words of `text` that end within its first `limit` characters: a word cut in two at the limit (an
+    address: "sam@gmail.co" of "sam@gmail.com") is left out, not read for another."""
+    return text if len(text) <= limit else re.sub(r"\S*$", "", text[:limit + 1])
 
 
 def _names_anyone(understood: Understood) -> bool:
@@ -644,13 +656,18 @@ def _named_colleagues(text: str, referrer: Person, directory: Directory, bot_add
 
 # Where a list of colleagues may start in a request: right after "introduce Sam to" (or "meet"), or, the
 # other way round, right after "introduce" ("introduce Maya Chen and Lio Park to Sam <...>").
-_INTRODUCE_TO = re.compile(r"(?<!\w)(?:introduce|intro|connect|refer)[ \t]+(?:to|with)[ \t]+", re.IGNORECASE)
+# Above a forward, "introduce to" starts the list only where it is asked for: where a sentence starts or after
+# "please", "could you" ("Please introduce to Maya Chen and Lio Park"), not where it is told or refused ("she
+# tried to connect with Maya Chen and Lio Park", "I would not refer to ...", "Do not introduce to ...").
+_INTRODUCE_TO = re.compile(r"(?:^|(?<=[.!?;:])|(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+you|would[ \t]+you)"
+                           r"(?:[ \t]+(?:also|now|then|please))*)[ \t]*(?:introduce|intro|connect|refer)[ \t]+"
+                           r"(?:to|with)[ \t]+", re.IGNORECASE | re.MULTILINE)
 _LIST_LEAD = re.compile(r"[ \t]*(?:(?:both|each of|all of)[ \t]+)?(?:(?:my|our)[ \t]+colleagues[ \t]+)?",
                         re.IGNORECASE)
 
 
 def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_address: str,
-                         client: Candidate | None) -> tuple[Candidate, ...]:
+                         client: Candidate | None, client_unsaid: bool = False) -> tuple[Candidate, ...]:
     """The colleagues a request asks for as one list, when the list is what introducing is asked for:
     "introduce Sam to Maya Chen and Lio Park", "Sam, meet Maya Chen and Lio Park" (with "both" or "my
     colleagues" before it), or "introduce Maya Chen and Lio Park to Sam <...>". A list said for another
@@ -658,14 +675,15 @@ def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_
     those people are asked about. Only English words of introducing are read; in other languages the
     referrer's answer to the question which colleague ("1 und 2", "les deux") takes several. The client's
     names are not blanked here: the list stands where the request puts the colleagues, so a client
-    called Lio does not hide Lio Park in it."""
+    called Lio does not hide Lio Park in it. Above a forward (`client_unsaid`), the client goes without saying:
+    "Please introduce to Maya Chen and Lio Park"; written to the client, "please connect with" is said to them."""
     matches = [m for m in (_DIRECT.search(text), _DIRECT_TO.search(text)) if m is not None]
     # Where the colleagues stand: after "to" or "meet", or (the other way round) right after "introduce",
     # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
     starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
               if group in m.re.groupindex and m.start(group) >= 0]
-    # Above a forward the client goes without saying: "Please introduce to Maya Chen and Lio Park".
-    starts += [(m.end(), False) for m in _INTRODUCE_TO.finditer(text)]
+    if client_unsaid:
+        starts += [(m.end(), False) for m in _INTRODUCE_TO.finditer(text)]
     for start, reversed_order in dict.fromkeys(starts):
         pool = _named_colleagues(text[start:], referrer, directory, bot_address, client, hide_client_names=False)
         listed = _list_at(text, _LIST_LEAD.match(text, start).end(), pool)
