@@ -874,16 +874,22 @@ class Service:
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
         where reading it as a request would ask who Sam is and should meet. Only a question written to
-        introbot alone is one for it."""
+        introbot alone is one for it, and only above a forward of someone its requests know: above a forward of
+        someone new ("Any news about Sam? Meanwhile, here's Kim"), the forward is a request."""
         if not asks_how_it_stands(text) or not self._to_introbot_only(message, practitioner.email):
             return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
         in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
+        forward = find_forward(message)
+        known = {practitioner.email} | {p.email for i in in_hand for p in (i.client, i.colleague, *i.further_colleagues)
+                                        if p}
+        if forward is not None and forward.original.sender_address not in known | {None}:
+            return False
         named = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))}
         # The requests it asks after: by the client it names, or by their colleague ("Has Maya answered yet?").
         meant = requests_asked_after(text, in_hand) or [
             i for i in in_hand if named & {p.email for p in (i.colleague, *i.further_colleagues) if p}]
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
-        return not named - theirs and (bool(meant) or find_forward(message) is None)
+        return not named - theirs and (bool(meant) or forward is None)
 
     def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage,
                     now: datetime) -> tuple[_Request | None, Decision | None]:
