@@ -67,3 +67,60 @@ def test_a_question_above_a_forward_of_the_clients_own_new_email_still_gets_the_
     message = gmail_forward(ADA, new_message(SAM, ADA, "Re: Back pain", "Any news? Sam\n"), "Has Maya answered?")
     desk.receive(signed(message))
     assert kinds(desk, ADA) == ["status"] and len(desk.store.intros()) == 1
+
+
+# Answers to "Which colleague did you mean? 1. Maya Chen 2. Lio Park"
+
+
+def which_colleague(desk: Desk):
+    forward(desk, "Maya or Lio - could one of them see Sam? Thanks, Ada")
+    [question] = desk.mail_to(ADA[1], Kind.CLARIFY.value)
+    return question
+
+
+def colleagues_asked_about(desk: Desk) -> list[str]:
+    return [i.colleague.email for i in desk.store.intros() if i.colleague and i.state is IntroState.ASKING]
+
+
+@pytest.mark.parametrize("answer", ["Anyone but Lio", "Anyone except Lio", "Never Lio", "Not with Lio, please",
+                                    "anyone but lio please"])
+def test_an_answer_ruling_lio_out_in_other_words_never_picks_lio(desk, answer):
+    """"Anyone but Lio", "Never Lio", "Not with Lio" rule Lio out: today Lio, the one option named, is picked
+    (only a "not", "no" or "instead of" right before a name rules it out) and Sam is asked about Lio."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == [] and desk.mail_to(SAM[1], Kind.ASK_CLIENT.value) == []
+
+
+@pytest.mark.parametrize("answer", ["Not with Lio - Maya", "Anyone but Lio - Maya is great", "Except Lio. Maya please"])
+def test_an_answer_ruling_lio_out_in_other_words_picks_maya(desk, answer):
+    """Today these leave the question open (Lio and Maya both named positively) and nobody is asked."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == [MAYA[1]]
+
+
+@pytest.mark.parametrize("answer", ["Lio is on leave", "lio's away, so the other one", "Lio is away this month.",
+                                    "Lio is fully booked", "Not Maya. Lio isn't available either."])
+def test_an_answer_saying_lio_is_away_never_picks_lio(desk, answer):
+    """Told which colleague, "Lio is on leave" names Lio only to rule her out: today Lio is picked and Sam asked
+    about her."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == []
+
+
+@pytest.mark.parametrize("answer", ["Lio is on leave, so Maya", "Maya - Lio is away this month",
+                                    "Maya, I think - lio is away though"])
+def test_an_answer_saying_lio_is_away_and_naming_maya_picks_maya(desk, answer):
+    """Today both count as named, so nobody is picked and the answer is set aside unanswered (tests of the
+    clarifying answers listed "Maya, I think - lio is away though" as naming two: it now picks Maya)."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == [MAYA[1]]
+
+
+@pytest.mark.parametrize("answer", ["Don't introduce her to anyone but Maya", "Don't introduce her to Lio, only Maya",
+                                    "Please don't introduce her to anyone other than Maya"])
+def test_refusing_everyone_but_maya_picks_maya_and_never_stops_the_request(desk, answer):
+    """Refusing all but one is choosing that one: today "Don't introduce her to anyone but Maya" stops the
+    request (the refusal of "anyone" reads as a hold) and "..., only Maya" leaves it open or stops it."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == [MAYA[1]]
+    assert kinds(desk, ADA) == ["clarify"]

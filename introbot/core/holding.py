@@ -124,10 +124,12 @@ def _held(text: str) -> list[tuple[int, int]]:
 
 
 # Where a refusal ("don't introduce her to Lio") ends: with its sentence or clause, or where a "but" turns to what is asked
-# instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya").
-# A comma alone does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
+# instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya"), or an
+# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"). A comma alone
+# does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
 _REFUSAL_END = re.compile(r"[.;:!?\n]|[ \t]-[ \t]|[–—]|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen|mais|plutôt"
-                          r"|pero|sino|ma|invece|maar|mas|men)(?!\w)", re.IGNORECASE)
+                          r"|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)(?!\w)",
+                          re.IGNORECASE)
 
 
 def refusals(text: str) -> list[tuple[int, int]]:
