@@ -124,3 +124,27 @@ def test_refusing_everyone_but_maya_picks_maya_and_never_stops_the_request(desk,
     desk.answer(which_colleague(desk), ADA, answer)
     assert colleagues_asked_about(desk) == [MAYA[1]]
     assert kinds(desk, ADA) == ["clarify"]
+
+
+# A status question beside a new request
+
+
+@pytest.mark.parametrize("text", [
+    "Did Maya say yes? Also, could she see Kim Novak <kim@client.example> too?",
+    "Has Maya answered yet? She could also see Kim Novak <kim@client.example>.",
+    "Has Maya replied? Kim Novak <kim@client.example> would like to see her too.",
+])
+def test_a_question_after_maya_beside_a_new_clients_address_still_starts_that_request(desk, text):
+    """A question naming the colleague of a request in hand ("Has Maya answered?") is now a status question, and
+    what else the message says is dropped: today the status mail goes and Kim, whose address it gives, is never
+    asked (before this session the message started Kim's request)."""
+    forward(desk)
+    write(desk, text)
+    assert [i.client.email for i in desk.store.intros() if i.client] == [SAM[1], KIM[1]]
+    assert len(desk.mail_to(KIM[1], Kind.ASK_CLIENT.value)) == 1
+
+
+def test_a_question_after_a_client_by_her_address_alone_still_gets_the_status(desk):
+    """Giving the address of the client it asks after, and naming no colleague, it asks for no request."""
+    write(desk, "Any news about Sam Rivera <sam@client.example>?")
+    assert kinds(desk, ADA) == ["status"] and desk.store.intros() == []
