@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from introbot.model import IntroState, Kind
-from tests.conversation import ADA, KIM, MAYA, SAM, gmail_forward, new_message
+from tests.conversation import ADA, BOT, KIM, MAYA, SAM, gmail_forward, new_message
 from tests.service_world import Desk
 from tests.test_followups import forward, kinds, signed, write
 
@@ -148,3 +148,33 @@ def test_a_question_after_a_client_by_her_address_alone_still_gets_the_status(de
     """Giving the address of the client it asks after, and naming no colleague, it asks for no request."""
     write(desk, "Any news about Sam Rivera <sam@client.example>?")
     assert kinds(desk, ADA) == ["status"] and desk.store.intros() == []
+
+
+# The day a request ended, as the practitioner's own calendar has it
+
+
+@pytest.mark.parametrize("offset, day", [("+0100", "3 March"), ("-0500", "2 March"), ("+1300", "3 March")])
+def test_the_day_an_ended_request_is_listed_with_is_the_practitioners_own(desk, offset, day):
+    """Maya says no at 23:30 UTC on 2 March: in Berlin (+0100) and Auckland (+1300) it is already 3 March. Today
+    the status mail names the UTC day whatever the zone the practitioner's own mail says she writes from."""
+    forward(desk)
+    desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
+    desk.now = desk.now.replace(hour=23, minute=30)
+    desk.answer(desk.mail_to(MAYA[1], "ask_colleague")[0], MAYA, "No, sorry.")
+    desk.now += timedelta(hours=10)
+    question = new_message(ADA, ("Intro", BOT), "Intro", "Has Sam answered?\n")
+    question.replace_header("Date", f"Tue, 03 Mar 2026 09:30:00 {offset}")
+    desk.receive(signed(question))
+    assert f"Maya Chen preferred not to be introduced ({day})" in status_text(desk)
+
+
+@pytest.mark.parametrize("date", ["yesterday, around noon", "Tue, 03 Mar 2026 09:30:00 +9900", ""])
+def test_a_date_that_cannot_be_read_leaves_the_day_in_utc(desk, date):
+    forward(desk)
+    desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
+    desk.now = desk.now.replace(hour=23, minute=30)
+    desk.answer(desk.mail_to(MAYA[1], "ask_colleague")[0], MAYA, "No, sorry.")
+    question = new_message(ADA, ("Intro", BOT), "Intro", "Has Sam answered?\n")
+    question.replace_header("Date", date)
+    desk.receive(signed(question))
+    assert "Maya Chen preferred not to be introduced (2 March)" in status_text(desk)
