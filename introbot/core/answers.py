@@ -55,7 +55,8 @@ from introbot.core.quotes import WRITING_VERB
 #  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
 #     "nein sagen") is not given; "why not" (with or without "?") and "I don't see why not" are
 #     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
-#     are hedges. A question opening with how/why/who and a would-be modal that names a refusal waves
+#     are hedges, and so is "another time" ("Gerne ein andermal", "Happy to help another time": gladly,
+#     not now; "No thanks, another time" stays a no). A question opening with how/why/who and a would-be modal that names a refusal waves
 #     it away, and is a yes like "why not": "How could I say no!", "Why would I decline?", "Wie
 #     könnte ich nein sagen?", "¿Cómo voy a decir que no?". Not "How do/can/should I say no?", nor
 #     one that asks for a manner ("How could I say no politely?", "... ohne sie zu verletzen?"): they
@@ -240,7 +241,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "calendar is full, clinic is full, "
                   "completely full, full up, booked solid, at capacity, at full capacity, over capacity, "
                   "fully subscribed, have to say no, must say no, need to say no, have to decline, must decline",
-        _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
+        # "Happy to help another time": gladly, but not now (a no stays a no: "No thanks, another time")
+        _Kind.HEDGE: "another time, some other time, next time, "
+                     "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
                      "let you know, tell me more, know more, more info, more information, more details, "
@@ -321,7 +324,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "j'ai des créneaux, peux la prendre, peux le prendre, peux les prendre, peux la recevoir, "
                     "peux le recevoir, peux les recevoir, peux la voir, peux le voir, peux la prendre en charge, "
                     "peux le prendre en charge",
-        _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
+        _Kind.HEDGE: "une autre fois, une prochaine fois, la prochaine fois, "
+                     "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
                      "probablement, en principe, je vous tiens au courant, je reviens vers vous, je vais voir, "
@@ -373,7 +377,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "habe termine frei, habe einen termin frei, habe noch einen termin frei, kann sie aufnehmen, "
                     "kann ihn aufnehmen, kann sie nehmen, kann ihn nehmen, kann sie übernehmen, "
                     "kann ihn übernehmen",
-        _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
+        _Kind.HEDGE: "ein andermal, ein anderes mal, nächstes mal, beim nächsten mal, "
+                     "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
                      "mehr infos, mehr details, womöglich, "
@@ -422,7 +427,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "tengo disponibilidad, tengo espacio, puedo atenderla, puedo atenderle, puedo atenderlo, "
                     "puedo verla, puedo verle, puedo verlo, la puedo atender, le puedo atender, lo puedo atender, "
                     "puedo recibirla",
-        _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
+        _Kind.HEDGE: "en otra ocasión, otro día, la próxima vez, en otro momento, "
+                     "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
                      "más información, más detalles, más info, probablemente, eventualmente, en principio, "
                      "te aviso, le aviso, ya te diré, ya le diré, te digo algo, lo consulto, lo miro, te digo, "
@@ -465,7 +471,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ROOM: "ho posto, ho un posto, ho posti, ho disponibilità, ho spazio, posso riceverla, "
                     "posso seguirla, posso vederla, posso prenderla, posso prenderla in carico, la posso ricevere, "
                     "la posso seguire, la posso vedere, posso riceverlo, posso seguirlo",
-        _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
+        _Kind.HEDGE: "un'altra volta, la prossima volta, un altro giorno, in un altro momento, "
+                     "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
                      "vi faccio sapere, ci sentiamo",
@@ -505,7 +512,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "de férias, de licença, ausente, fora do consultório, indisponível",
         _Kind.ROOM: "tenho vaga, tenho vagas, tenho disponibilidade, tenho espaço, tenho horário, tenho horários, "
                     "tenho lugar, posso atendê la, posso recebê la, posso vê la, posso atendê lo, posso recebê lo",
-        _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
+        _Kind.HEDGE: "numa próxima, uma outra vez, outro dia, da próxima vez, noutra altura, em outra ocasião, "
+                     "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
         _Kind.CONDITION: "se, desde que, a não ser que, contanto que, só se, somente se, apenas se, "
@@ -551,7 +559,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "heb ik nog plek, heb ik ruimte, heb ik nog ruimte, kan haar aannemen, kan hem aannemen, "
                     "kan haar zien, kan hem zien, kan haar helpen, kan hem helpen, kan haar ontvangen, "
                     "kan hem ontvangen",
-        _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
+        _Kind.HEDGE: "een andere keer, volgende keer, een volgende keer, "
+                     "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
                      "meer weten, waarschijnlijk, eventueel, in principe, laat het weten, laat het je weten, "
@@ -590,7 +599,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ROOM: "har plats, har jag plats, har lediga tider, har jag lediga tider, har en ledig tid, "
                     "har ledig tid, har utrymme, har kapacitet, kan ta emot henne, kan ta emot honom, kan ta emot, "
                     "kan ta henne, kan ta honom",
-        _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
+        _Kind.HEDGE: "en annan gång, nästa gång, "
+                     "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
         _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag, "
@@ -625,7 +635,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "på ferie, på barsel, på orlov, fraværende, sygemeldt, væk",
         _Kind.ROOM: "har plads, har jeg plads, har ledige tider, har jeg ledige tider, har en ledig tid, "
                     "har kapacitet, kan tage hende, kan tage ham, kan tage imod hende, kan tage imod ham",
-        _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
+        _Kind.HEDGE: "en anden gang, næste gang, "
+                     "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
         _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre, såfremt",
@@ -660,7 +671,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "på ferie, i permisjon, på permisjon, fraværende, borte, sykmeldt",
         _Kind.ROOM: "har plass, har jeg plass, har ledige timer, har jeg ledige timer, har en ledig time, "
                     "har kapasitet, kan ta imot henne, kan ta imot ham, kan ta imot, kan ta henne, kan ta ham",
-        _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
+        _Kind.HEDGE: "en annen gang, neste gang, "
+                     "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
         _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det, dersom, "
@@ -697,7 +709,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "na urlopie, na zwolnieniu, na macierzyńskim, nieobecna, nieobecny, niedostępna, niedostępny",
         _Kind.ROOM: "mam miejsce, mam wolne miejsce, mam wolny termin, mam wolne terminy, mogę ją przyjąć, "
                     "mogę go przyjąć, mogę ją zobaczyć, mogę go zobaczyć",
-        _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
+        _Kind.HEDGE: "innym razem, następnym razem, "
+                     "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
                      "odezwę się, dam znać, dam ci znać, dam pani znać, dam panu znać, zastanowię, przemyśleć, "

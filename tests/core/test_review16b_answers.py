@@ -82,3 +82,20 @@ def test_portuguese_pode_inside_a_clause_is_no_yes(reply):
                                    "Je peux la recevoir jeudi."])
 def test_the_writers_own_room_is_still_a_yes(reply):
     assert read_answer(reply).answer is Answer.YES
+
+
+@pytest.mark.parametrize("reply", [
+    "Happy to help another time!", "Happy to see her another time.", "Would be happy to help next time.",
+    "Ravie de l'aider une autre fois.", "Gerne ein andermal.", "Con gusto en otra ocasión.",
+    "Volentieri un'altra volta.", "Com prazer numa próxima.", "Graag een andere keer.", "Gärna en annan gång.",
+    "Gerne en anden gang.", "Gjerne en annen gang.", "Chętnie innym razem.",
+])
+def test_gladly_another_time_is_no_yes(reply):
+    """"Gladly another time" ("Gerne ein andermal", "Happy to help another time") is the polite no of every
+    language: today its yes word makes it YES."""
+    assert read_answer(reply).answer is not Answer.YES
+
+
+@pytest.mark.parametrize("reply", ["No thanks, another time.", "Nein danke, ein andermal.", "Not now - next time!"])
+def test_no_then_another_time_stays_a_no(reply):
+    assert read_answer(reply).answer is Answer.NO
