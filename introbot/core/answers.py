@@ -104,7 +104,8 @@ from introbot.core.quotes import WRITING_VERB
 #     beside more words: "I can see her file. Sorry, I can't." and "..., unfortunately I'm full" are UNCLEAR
 #     (but "Yes please! I am on annual leave 1-12 April" is a yes). A negation opening a clause after room
 #     limits it to someone else: "I have space, just not for new clients" is UNCLEAR. Too little room is no
-#     room: "I have space constraints" is a hedge.
+#     room: "I have space constraints" is a hedge. "I can see her" is room for her when nothing or a when
+#     or how follows ("on Tuesday", "next week", "as a client"); "I can see her point" is not.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -1137,6 +1138,27 @@ _OWN_ROOM_ADVERBS = frozenset(_fold(word) for word in (
     "også", "heldigvis", "fortsatt", "fremdeles", "jeszcze", "też", "także", "nadal", "wciąż"))
 
 
+# What may follow "I can see her" for it to be room for her: when, how or as what ("on Tuesday", "next week", "as a
+# client"); not something of hers ("I can see her point", "her GP's letter").
+_AFTER_SEEING_HER = frozenset({
+    "on", "in", "at", "for", "from", "next", "this", "tomorrow", "today", "tonight", "soon", "now", "then", "after",
+    "before", "as", "too", "also", "again", "anytime", "any", "early", "privately", "online", "remotely", "here",
+    "there", "within", "by", "during", "until", "till", "around", "sometime", "weekly", "once", "asap", "straight",
+    "right", "and", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+    "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december"})
+_SEEING_HER = frozenset({"her", "him", "them"})
+
+
+def _something_of_hers(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Where an English room phrase ending in her, him or them ("can see her", "can take him") goes on with
+    something of theirs instead of when or how: "I can see her point". It is about something else."""
+    known = {index for _, start, end in found for index in range(start, end)}
+    return {start for entry, start, end in found if entry.kind == _Kind.ROOM and words[end - 1].folded in _SEEING_HER
+            and end < len(words) and words[end].clause == words[start].clause and end not in known
+            and words[end].folded not in _AFTER_SEEING_HER}
+
+
 def _others_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
     """Where a room phrase starts after other words in its clause than a subject, an apology, a "now", an answer
     word or one of _OWN_ROOM_ADVERBS: room that is someone else's ("My colleague can take her on", "Nobody can see
@@ -1159,6 +1181,7 @@ class _Surroundings:
     unable: set[int]    # clauses where being away or unable is all that is said, the whole answer or not
     denied: set[int]    # word indexes where a room phrase starts right after a negation
     others: set[int]    # word indexes where a room phrase starts that is not the writer's own room now
+    hers: set[int]      # word indexes where "can see her" starts that goes on with something of hers
     opening: set[int]   # word indexes preceded in their sentence only by greetings and thanks
     nordic: bool        # Danish or Norwegian words in the reply: "tak" is their thanks
 
@@ -1186,7 +1209,9 @@ def _resolve(kind: _Kind, clause: int, start: int, around: _Surroundings) -> _Ki
     if kind == _Kind.CANNOT:
         return _Kind.NO if clause in around.alone else _Kind.HEDGE if clause in around.unable else _Kind.NEGATOR
     if kind == _Kind.ROOM:
-        return _Kind.HEDGE if start in around.others else _Kind.NO if start in around.denied else _Kind.YES
+        if start in around.others:
+            return _Kind.HEDGE
+        return _Kind.COURTESY if start in around.hers else _Kind.NO if start in around.denied else _Kind.YES
     if kind == _Kind.YES_OR_IF:
         return _Kind.YES if clause in around.whole else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
@@ -1201,7 +1226,8 @@ def _read(new_text: str) -> _Text:
     nordic = any(entry.langs <= {"da", "no"} for entry, _, _ in found if entry.kind != _Kind.YES_OR_THANKS)
     alone, unable = _unable_clauses(words, found)
     around = _Surroundings(_whole_clauses(words, found), alone, unable, _denied_room(words, found),
-                           _others_room(words, found), _opening_words(words, found), nordic)
+                           _others_room(words, found), _something_of_hers(words, found), _opening_words(words, found),
+                           nordic)
     # "Ja dziękuję", "Ja się zastanowię": in Polish "ja" is "I".
     polish = any(entry.langs == {"pl"} for entry, _, _ in found) and not any(
         entry.langs & {"de", "nl", "sv", "da", "no"} for entry, _, _ in found if entry.phrase != "ja")

@@ -99,3 +99,19 @@ def test_gladly_another_time_is_no_yes(reply):
 @pytest.mark.parametrize("reply", ["No thanks, another time.", "Nein danke, ein andermal.", "Not now - next time!"])
 def test_no_then_another_time_stays_a_no(reply):
     assert read_answer(reply).answer is Answer.NO
+
+
+@pytest.mark.parametrize("reply", ["I can see her point.", "I can take her point.",
+                                   "I can see her GP's letter, thanks. I'll be in touch with Ada.",
+                                   "I can see her name on my waitlist already."])
+def test_seeing_something_of_hers_is_no_room(reply):
+    """"I can see her" is room for her; "I can see her point" or "her GP's letter" is about something else: today
+    YES."""
+    assert read_answer(reply).answer is not Answer.YES
+
+
+@pytest.mark.parametrize("reply", ["I can see her on Tuesday.", "I can see her next week.", "I can see her.",
+                                   "Yes! I can see her notes are attached, thanks.", "I can take him as a client.",
+                                   "I can see them from June.", "I can see her for an initial consult."])
+def test_seeing_her_on_a_day_is_still_room(reply):
+    assert read_answer(reply).answer is Answer.YES
