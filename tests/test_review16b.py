@@ -178,3 +178,13 @@ def test_a_date_that_cannot_be_read_leaves_the_day_in_utc(desk, date):
     question.replace_header("Date", date)
     desk.receive(signed(question))
     assert "Maya Chen preferred not to be introduced (2 March)" in status_text(desk)
+
+
+@pytest.mark.parametrize("answer", ["Maya, but not yet", "Maya, but not yet.", "Lio - but hold off.",
+                                    "Don't introduce her to anyone but Maya yet"])
+def test_a_pick_with_not_yet_still_holds_the_request(desk, answer):
+    """"Maya, but not yet" picks Maya and holds off, as "Maya - but please hold off for now" does: today Sam is
+    asked about Maya at once ("not yet" and "hold off" hold only at the start of a sentence or after "please";
+    "... anyone but Maya yet" lost its hold when refusing all but one became a pick)."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    assert colleagues_asked_about(desk) == [] and desk.mail_to(SAM[1], Kind.ASK_CLIENT.value) == []

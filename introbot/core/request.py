@@ -1024,14 +1024,18 @@ def without_options_refused(answer: str, options: tuple[Candidate, ...], directo
     but Maya"): asked which colleague, ruling one out is choosing among them, not holding the request back."""
     for start, end in reversed(refusals(answer)):
         all_but = _ALL_BUT.match(answer, end)
+        but_one = answer[all_but.end():all_but.end() + 60] if all_but else ""
         if _options_named(answer[start:end], options, directory) or (
-                all_but and _options_named(answer[all_but.end():all_but.end() + 60], options, directory)):
+                _options_named(but_one, options, directory) and not _NOT_NOW.search(_CLAUSE.match(but_one).group())):
             answer = answer[:start] + " " * (end - start) + answer[end:]
     return answer
 
 
-# What follows a refusal of everyone to say whom it does not refuse: "... anyone but Maya", "..., only Maya".
+# What follows a refusal of everyone to say whom it does not refuse: "... anyone but Maya", "..., only Maya"; with a
+# "yet" there it still holds: "Don't introduce her to anyone but Maya yet".
 _ALL_BUT = re.compile(r"[ \t,]*(?:but|except(?:[ \t]+for)?|other[ \t]+than|apart[ \t]+from|only)[ \t]+", re.IGNORECASE)
+_CLAUSE = re.compile(r"[^.;:!?\n]*")
+_NOT_NOW = re.compile(r"(?<!\w)(?:yet|for[ \t]+now|until|till|before)(?!\w)", re.IGNORECASE)
 
 
 def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_address: str) -> str | None:
