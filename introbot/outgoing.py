@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 
 from introbot.config import Config, Person
 from introbot.core.compose import Headers, Mailbox, compose
 from introbot.core.headers import envelope_address
+from introbot.core.mime import raw_header_values
 from introbot.core.render import Renderer
 from introbot.core.request import Candidate, Directory, redact_for_colleague
 from introbot.core.text import body_text
@@ -119,7 +121,8 @@ class MailWriter:
             mine = self.store.in_hand(referrer_email, now - self.rules.expire_after)
             context["requests"] = [_status_line(i, now) for i in mine if i.state.open]
             ended = sorted((i for i in mine if i.ended_at is not None), key=lambda i: i.ended_at)
-            context["ended"] = [_ended_line(i) for i in ended]
+            zone = _writers_zone(message) if message is not None else timezone.utc
+            context["ended"] = [_ended_line(i, zone) for i in ended]
             return context
         assert intro is not None
         client, colleague = intro.client, intro.colleague
@@ -197,10 +200,23 @@ def _pair(intro: Intro) -> dict:
     return {"client": client, "colleague": colleague}
 
 
-def _ended_line(intro: Intro) -> dict:
-    """A request that ended, as the status mail lists it: how (the intro's state), on which day, and `who` the
-    referrer's own note about it named (who said no, who never answered, whose mail bounced): never more than
-    that note told them. An address that bounced is named only while the referrer may still give another
+def _writers_zone(message: EmailMessage) -> tzinfo:
+    """The UTC offset the writer's mail client put in the Date of `message` (a status question): the days their
+    status mail names are the days of their own calendar. UTC when it has none that can be read."""
+    values = raw_header_values(message, "Date")
+    try:
+        offset = parsedate_to_datetime(values[0]).utcoffset() if values else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        offset = None
+    if offset is None or abs(offset) > timedelta(hours=14):  # no zone is further from UTC than that
+        return timezone.utc
+    return timezone(offset)
+
+
+def _ended_line(intro: Intro, zone: tzinfo) -> dict:
+    """A request that ended, as the status mail lists it: how (the intro's state), on which day (in `zone`), and
+    `who` the referrer's own note about it named (who said no, who never answered, whose mail bounced): never
+    more than that note told them. An address that bounced is named only while the referrer may still give another
     (Intro.unreachable); a request that expired waiting for the referrer's own answer names nobody."""
     assert intro.ended_at is not None
     parties = [p for p in (intro.client, intro.colleague) if p is not None]
@@ -212,8 +228,9 @@ def _ended_line(intro: Intro) -> dict:
         who = [intro.party(Role(intro.unreachable))]
     else:
         who = []
+    ended = intro.ended_at.astimezone(zone)
     return _pair(intro) | {"outcome": intro.state.value, "who": [p.name or p.email for p in who],
-                           "day": intro.ended_at.day, "month": intro.ended_at.month}
+                           "day": ended.day, "month": ended.month}
 
 
 def _in_hand_line(intro: Intro, now: datetime) -> dict:

@@ -18,7 +18,7 @@ from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
 from introbot.config import Config, Person
 from introbot.core import workflow
-from introbot.core.addresses import Address, AddressError, parse_address, parse_address_list
+from introbot.core.addresses import Address, AddressError, addresses_in_text, parse_address, parse_address_list
 from introbot.core.answers import Answer, Reading
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
@@ -891,16 +891,34 @@ class Service:
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
         where reading it as a request would ask who Sam is and should meet. Only a question written to
-        introbot alone is one for it."""
+        introbot alone is one for it, and only while it asks for no one new: beside a request for a client whose
+        address it gives, or above a forward of someone, its requests do not know ("Has Maya answered? Kim Novak
+        <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it is a request."""
         if not asks_how_it_stands(text) or not self._to_introbot_only(message, practitioner.email):
             return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
         in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
+        forward = find_forward(message)
+        known = {practitioner.email, self.bot} | {p.email for i in in_hand
+                                                  for p in (i.client, i.colleague, *i.further_colleagues) if p}
+        if forward is not None and forward.original.sender_address not in known | {None}:
+            return False
+        new = {a.email for a in addresses_in_text(text)} - known
+        if new and self._asks_for_someone_new(message, practitioner, known):
+            return False
         named = {p.email for p in self.directory.named_in(text, frozenset({practitioner.email}))}
         # The requests it asks after: by the client it names, or by their colleague ("Has Maya answered yet?").
         meant = requests_asked_after(text, in_hand) or [
             i for i in in_hand if named & {p.email for p in (i.colleague, *i.further_colleagues) if p}]
         theirs = {p.email for intro in meant for p in (intro.colleague, *intro.further_colleagues) if p}
-        return not named - theirs and (bool(meant) or find_forward(message) is None)
+        return not named - theirs and (bool(meant) or forward is None)
+
+    def _asks_for_someone_new(self, message: EmailMessage, practitioner: Person, known: set[str]) -> bool:
+        """`message` asks to introduce a client whose address it gives and none of the `known` addresses is, to a
+        colleague ("Kim Novak <kim@...> would like to see her too"); not "Has sam@... answered?", which asks after
+        a client whom it introduces to no one."""
+        understood = understand(message, practitioner, self.directory, self.bot)
+        return isinstance(understood, Understood) and understood.client is not None and (
+            understood.client.email not in known) and bool(understood.colleague or understood.options)
 
     def _unrepeated(self, request: _Request, referrer: Person, message: EmailMessage, now: datetime,
                     stopping: Collection[str] = ()) -> tuple[_Request | None, Decision | None]:

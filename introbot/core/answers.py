@@ -55,7 +55,8 @@ from introbot.core.quotes import WRITING_VERB
 #  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
 #     "nein sagen") is not given; "why not" (with or without "?") and "I don't see why not" are
 #     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
-#     are hedges. A question opening with how/why/who and a would-be modal that names a refusal waves
+#     are hedges, and so is "another time" ("Gerne ein andermal", "Happy to help another time": gladly,
+#     not now; "No thanks, another time" stays a no). A question opening with how/why/who and a would-be modal that names a refusal waves
 #     it away, and is a yes like "why not": "How could I say no!", "Why would I decline?", "Wie
 #     könnte ich nein sagen?", "¿Cómo voy a decir que no?". Not "How do/can/should I say no?", nor
 #     one that asks for a manner ("How could I say no politely?", "... ohne sie zu verletzen?"): they
@@ -95,7 +96,16 @@ from introbot.core.quotes import WRITING_VERB
 #     month" (a hedge), "I can take her on if she's free Mondays" (a condition) and "I'll see her when I
 #     have space" (not now) are UNCLEAR. "I'd be happy to" is praise, as "I'd love to" is: "I'd be happy to
 #     see her, but I'm fully booked" is a polite no (rule 3b). Room that was is no room: "I used to have
-#     space" is a hedge.
+#     space" is a hedge. Room is the writer's own only with nothing before it in its clause but a subject, an
+#     apology, a "now", answer words or "still", "do", "noch"...: someone else's ("My colleague can take her
+#     on", "Nobody can see her", "Niemand kann sie aufnehmen"), wished for ("I'd love to have space for her")
+#     or that would have been ("Normally I'd have room") is a hedge. Written French may deny it with "ne"
+#     alone: "Je ne peux la recevoir" is a no. Said with regret or for now, being unable still doubts a yes
+#     beside more words: "I can see her file. Sorry, I can't." and "..., unfortunately I'm full" are UNCLEAR
+#     (but "Yes please! I am on annual leave 1-12 April" is a yes). A negation opening a clause after room
+#     limits it to someone else: "I have space, just not for new clients" is UNCLEAR. Too little room is no
+#     room: "I have space constraints" is a hedge. "I can see her" is room for her when nothing or a when
+#     or how follows ("on Tuesday", "next week", "as a client"); "I can see her point" is not.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -232,7 +242,9 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                   "calendar is full, clinic is full, "
                   "completely full, full up, booked solid, at capacity, at full capacity, over capacity, "
                   "fully subscribed, have to say no, must say no, need to say no, have to decline, must decline",
-        _Kind.HEDGE: "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
+        # "Happy to help another time": gladly, but not now (a no stays a no: "No thanks, another time")
+        _Kind.HEDGE: "another time, some other time, next time, "
+                     "maybe, perhaps, possibly, might, could be, not sure, unsure, not certain, "
                      "don't know, do not know, dunno, no idea, depends, it depends, depending, "
                      "let me think, i'll think, think about it, think it over, get back to you, "
                      "let you know, tell me more, know more, more info, more information, more details, "
@@ -244,7 +256,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      # room that was, not room that is (rule 10): "I used to have space"
                      "used to have space, used to have room, used to have capacity, used to have availability, "
                      "used to have openings, used to have an opening, used to have a space, used to have a slot, "
-                     "used to have some space, used to have some room, used to take her on, used to take new",
+                     "used to have some space, used to have some room, used to take her on, used to take new, "
+                     # too little room, not room: "I have space constraints at the moment"
+                     "have space constraints, have space issues, have space problems, have room constraints, "
+                     "have capacity constraints, have capacity issues, have capacity problems, have capacity concerns",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
                          "as long as, so long as, assuming, on condition, subject to, pending, in case, "
                          "when i have, once i have, as soon as i have, until i have",  # "when I have space"
@@ -310,7 +325,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "j'ai des créneaux, peux la prendre, peux le prendre, peux les prendre, peux la recevoir, "
                     "peux le recevoir, peux les recevoir, peux la voir, peux le voir, peux la prendre en charge, "
                     "peux le prendre en charge",
-        _Kind.HEDGE: "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
+        _Kind.HEDGE: "une autre fois, une prochaine fois, la prochaine fois, "
+                     "peut être, je ne sais pas, sais pas, chais pas, pas sûr, pas sûre, pas certain, "
                      "pas certaine, ça dépend, cela dépend, dépend, réfléchir, j'hésite, hésite, "
                      "en savoir plus, plus d'informations, plus d'infos, plus de détails, bof, éventuellement, "
                      "probablement, en principe, je vous tiens au courant, je reviens vers vous, je vais voir, "
@@ -362,7 +378,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "habe termine frei, habe einen termin frei, habe noch einen termin frei, kann sie aufnehmen, "
                     "kann ihn aufnehmen, kann sie nehmen, kann ihn nehmen, kann sie übernehmen, "
                     "kann ihn übernehmen",
-        _Kind.HEDGE: "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
+        _Kind.HEDGE: "ein andermal, ein anderes mal, nächstes mal, beim nächsten mal, "
+                     "vielleicht, eventuell, weiß nicht, weiß ich nicht, keine ahnung, kommt darauf an, "
                      "kommt drauf an, nicht sicher, unsicher, mal sehen, mal schauen, überlege, überlegen, "
                      "nachdenken, weiß noch nicht, weiß ich noch nicht, mehr erfahren, mehr informationen, "
                      "mehr infos, mehr details, womöglich, "
@@ -411,7 +428,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "tengo disponibilidad, tengo espacio, puedo atenderla, puedo atenderle, puedo atenderlo, "
                     "puedo verla, puedo verle, puedo verlo, la puedo atender, le puedo atender, lo puedo atender, "
                     "puedo recibirla",
-        _Kind.HEDGE: "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
+        _Kind.HEDGE: "en otra ocasión, otro día, la próxima vez, en otro momento, "
+                     "quizás, quizá, tal vez, a lo mejor, puede ser, puede que, no sé, no lo sé, "
                      "no estoy seguro, no estoy segura, depende, ni idea, lo pensaré, pensarlo, saber más, "
                      "más información, más detalles, más info, probablemente, eventualmente, en principio, "
                      "te aviso, le aviso, ya te diré, ya le diré, te digo algo, lo consulto, lo miro, te digo, "
@@ -454,7 +472,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ROOM: "ho posto, ho un posto, ho posti, ho disponibilità, ho spazio, posso riceverla, "
                     "posso seguirla, posso vederla, posso prenderla, posso prenderla in carico, la posso ricevere, "
                     "la posso seguire, la posso vedere, posso riceverlo, posso seguirlo",
-        _Kind.HEDGE: "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
+        _Kind.HEDGE: "un'altra volta, la prossima volta, un altro giorno, in un altro momento, "
+                     "forse, magari, non so, non lo so, non sono sicuro, non sono sicura, dipende, boh, "
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
                      "vi faccio sapere, ci sentiamo",
@@ -470,10 +489,11 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "com certeza, com prazer, com todo o prazer, está bem, tá bem, tudo bem, de acordo, "
                    "tá bom, está bom, combinado, "
                    "certo, sem problema, sem problemas, nenhum problema, não tem problema, não há problema, "
-                   "adoraria, gostaria, seria ótimo, pode mandar, bora, quero, não vejo a hora, pode, "
+                   "adoraria, gostaria, seria ótimo, pode mandar, bora, quero, não vejo a hora, "
                    "gostaria muito, interessado, interessada, tenho interesse, pode avançar, pode seguir, "
                    "boa ideia",
-        _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim, ok, okay",
+        # "Pode!" (go ahead) is a yes; inside a clause it is "can": "Ela pode procurar outra pessoa".
+        _Kind.SOFT_YES: "ótimo, perfeito, excelente, beleza, por favor, muito bem, sim sim, ok, okay, pode",
         _Kind.WHY_NOT: "por que não, porque não, porquê não",
         _Kind.NO: "não, não obrigado, não obrigada, agora não, por agora não, de momento não, "
                   "neste momento não, prefiro não, prefiro que não, melhor não, não tenho interesse, "
@@ -493,7 +513,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "de férias, de licença, ausente, fora do consultório, indisponível",
         _Kind.ROOM: "tenho vaga, tenho vagas, tenho disponibilidade, tenho espaço, tenho horário, tenho horários, "
                     "tenho lugar, posso atendê la, posso recebê la, posso vê la, posso atendê lo, posso recebê lo",
-        _Kind.HEDGE: "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
+        _Kind.HEDGE: "numa próxima, uma outra vez, outro dia, da próxima vez, noutra altura, em outra ocasião, "
+                     "talvez, não sei, não tenho certeza, não tenho a certeza, depende, quem sabe, "
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
         _Kind.CONDITION: "se, desde que, a não ser que, contanto que, só se, somente se, apenas se, "
@@ -539,7 +560,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                     "heb ik nog plek, heb ik ruimte, heb ik nog ruimte, kan haar aannemen, kan hem aannemen, "
                     "kan haar zien, kan hem zien, kan haar helpen, kan hem helpen, kan haar ontvangen, "
                     "kan hem ontvangen",
-        _Kind.HEDGE: "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
+        _Kind.HEDGE: "een andere keer, volgende keer, een volgende keer, "
+                     "misschien, weet niet, weet ik niet, weet nog niet, weet ik nog niet, ik weet het niet, "
                      "geen idee, hangt ervan af, "
                      "hangt af, niet zeker, twijfel, nadenken, denk erover na, meer informatie, meer info, "
                      "meer weten, waarschijnlijk, eventueel, in principe, laat het weten, laat het je weten, "
@@ -578,7 +600,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ROOM: "har plats, har jag plats, har lediga tider, har jag lediga tider, har en ledig tid, "
                     "har ledig tid, har utrymme, har kapacitet, kan ta emot henne, kan ta emot honom, kan ta emot, "
                     "kan ta henne, kan ta honom",
-        _Kind.HEDGE: "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
+        _Kind.HEDGE: "en annan gång, nästa gång, "
+                     "kanske, vet inte, vet ej, osäker, inte säker, beror på, det beror på, ingen aning, "
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
         _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag, "
@@ -613,7 +636,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "på ferie, på barsel, på orlov, fraværende, sygemeldt, væk",
         _Kind.ROOM: "har plads, har jeg plads, har ledige tider, har jeg ledige tider, har en ledig tid, "
                     "har kapacitet, kan tage hende, kan tage ham, kan tage imod hende, kan tage imod ham",
-        _Kind.HEDGE: "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
+        _Kind.HEDGE: "en anden gang, næste gang, "
+                     "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
         _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre, såfremt",
@@ -648,7 +672,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "på ferie, i permisjon, på permisjon, fraværende, borte, sykmeldt",
         _Kind.ROOM: "har plass, har jeg plass, har ledige timer, har jeg ledige timer, har en ledig time, "
                     "har kapasitet, kan ta imot henne, kan ta imot ham, kan ta imot, kan ta henne, kan ta ham",
-        _Kind.HEDGE: "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
+        _Kind.HEDGE: "en annen gang, neste gang, "
+                     "kanskje, vet ikke, usikker, ikke sikker, kommer an på, aner ikke, tenke på det, "
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
         _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det, dersom, "
@@ -685,7 +710,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.AWAY: "na urlopie, na zwolnieniu, na macierzyńskim, nieobecna, nieobecny, niedostępna, niedostępny",
         _Kind.ROOM: "mam miejsce, mam wolne miejsce, mam wolny termin, mam wolne terminy, mogę ją przyjąć, "
                     "mogę go przyjąć, mogę ją zobaczyć, mogę go zobaczyć",
-        _Kind.HEDGE: "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
+        _Kind.HEDGE: "innym razem, następnym razem, "
+                     "może, być może, nie wiem, nie jestem pewien, nie jestem pewna, nie jestem pewny, "
                      "zależy, to zależy, zastanowię się, zastanowić, pomyślę, więcej informacji, "
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
                      "odezwę się, dam znać, dam ci znać, dam pani znać, dam panu znać, zastanowię, przemyśleć, "
@@ -807,6 +833,11 @@ _EXPERIENCED = frozenset(_fold(word) for word in (
     "geweest", "gehad", "provat", "testat", "varit", "gjort", "haft", "prøvet", "været", "prøvd", "vært", "hatt",
     "próbowałam", "próbowałem", "byłam", "byłem", "miałam", "miałem"))
 
+# What may stand before a negation that opens a clause and limits the room said before it: "just not for her".
+_JUST = frozenset(_fold(word) for word in (
+    "just", "only", "simply", "juste", "seulement", "nur", "bloß", "solo", "sólo", "solamente", "só", "apenas",
+    "alleen", "bara", "kun", "bare", "tylko"))
+
 # "Yes please. Maybe she can help with my shoulder too": a hedge whose clause says what the colleague may do
 # for the person is about her, not about the consent (rule 4). Only an epistemic "maybe"/"might", with a help
 # verb and the colleague as a third-person pronoun; never with "you" in the clause ("Maybe you could help me
@@ -914,6 +945,13 @@ _check_phrase_sets()
 # have space", "Ahora no tengo hueco", "Purtroppo non ho posto").
 _NEGATING_WORDS = _BARE_NO | {entry.phrase for entry in _EXACT.values()
                               if entry.kind in (_Kind.NEGATOR, _Kind.CANNOT) and len(_phrase_words(entry.phrase)) == 1}
+# Framing words that negate a room phrase right after them: written French drops the "pas" after "ne pouvoir".
+_NEGATING_FRAMES = frozenset({"ne"})
+# The framing words that are only a subject: "I am on leave" says no more than where the writer is.
+_SUBJECTS = frozenset(_fold(phrase) for phrase in (
+    "i", "i'm", "im", "i am", "we", "we're", "we are", "je", "ne", "suis", "nous", "sommes", "moi", "ich", "bin", "wir",
+    "sind", "yo", "estoy", "io", "sono", "eu", "estou", "ik", "ben", "zijn", "jag", "är", "vi", "jeg er", "er jeg",
+    "vi er", "jestem"))
 _LONGEST_PHRASE = max(len(key) for key in _FOLDED)
 
 
@@ -1041,29 +1079,36 @@ def _whole_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> 
     return {word.clause for word in words if word.sentence not in saying_more or word.sentence in strong} - mixed
 
 
-def _alone_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
-    """Clauses where being away or unable is the whole answer: beside it only a subject, an apology, a "now" or
-    courtesy ("Sorry, I'm not available right now"), and in the rest of the reply only such clauses, answer words,
-    or thanks or a greeting with a name ("Please pass on my apologies, I can't"). Not "I'm not available on
-    Mondays", "Sure I can't" (a yes in its clause), "I'm not available, but yes please" (a "but" says more), nor
-    "I'm on leave. In my absence please contact reception" (the reply says more)."""
+def _unable_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> tuple[set[int], set[int]]:
+    """The clauses where being away or unable is the whole answer, and those where, not the whole answer, it still
+    doubts one. The whole answer: beside it only a subject, an apology, a "now" or courtesy ("Sorry, I'm not
+    available right now"), and in the rest of the reply only such clauses, answer words, or thanks or a greeting
+    with a name ("Please pass on my apologies, I can't"). Not "I'm not available on Mondays", "Sure I can't" (a yes
+    in its clause), "I'm not available, but yes please" (a "but" says more), nor "I'm on leave. In my absence please
+    contact reception" (the reply says more)."""
     bare = _covered(found, _ALONE_KINDS | {_Kind.FRAME, _Kind.COURTESY, _Kind.CLOSING})
     answering = bare | _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.NO})
     courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
     clause_words: dict[int, list[int]] = {}
     for index, word in enumerate(words):
         clause_words.setdefault(word.clause, []).append(index)
-    if any(indexes[0] not in courtesy and not all(index in answering for index in indexes)
-           for indexes in clause_words.values()):
-        return set()
     holding = {words[start].clause for entry, start, _ in found if entry.kind in _ALONE_KINDS}
-    return {clause for clause in holding if all(index in bare for index in clause_words[clause])}
+    unable = {clause for clause in holding if all(index in bare for index in clause_words[clause])}
+    if all(indexes[0] in courtesy or all(index in answering for index in indexes)
+           for indexes in clause_words.values()):
+        return unable, unable
+    # Beside more words, only being unable said with regret or for now still says no to something: "I can see her
+    # file. Sorry, I can't.", "..., unfortunately I'm full"; not "Yes please! I am on annual leave".
+    regret = {words[start].sentence for entry, start, _ in found if entry.kind == _Kind.CANNOT or (
+        entry.kind == _Kind.FRAME and _fold(entry.phrase) not in _SUBJECTS)}
+    return set(), {clause for clause in unable if words[clause_words[clause][0]].sentence in regret}
 
 
 def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
     """Where a room phrase starts right after a negation of its language in its clause, with at most a subject, an
     apology or a "now" between: "I don't have space", "I don't currently have room", "No tengo hueco", "Purtroppo
-    non ho posto". Having no room is a no, not a double negative."""
+    non ho posto", and the written French "ne" without its "pas" ("Je ne peux la recevoir"). Having no room is a
+    no, not a double negative."""
     denied: set[int] = set()
     for position, (entry, start, _) in enumerate(found):
         if entry.kind != _Kind.ROOM:
@@ -1072,10 +1117,10 @@ def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> se
         for before, before_start, before_end in (found[back] for back in range(position - 1, -1, -1)):
             if before_end != reached or words[before_start].clause != words[start].clause:
                 break
-            if before.kind in (_Kind.FRAME, _Kind.COURTESY):
+            if before.kind in (_Kind.FRAME, _Kind.COURTESY) and before.phrase not in _NEGATING_FRAMES:
                 reached = before_start
                 continue
-            negates = before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or (
+            negates = before.kind in (_Kind.NEGATOR, _Kind.CANNOT) or before.phrase in _NEGATING_FRAMES or (
                 before.kind == _Kind.NO and _NEGATING_WORDS & set(_phrase_words(before.phrase)))
             if negates and before.langs & entry.langs:  # not the Italian "mai" in "Im Mai habe ich Platz"
                 denied.add(start)
@@ -1083,12 +1128,60 @@ def _denied_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> se
     return denied
 
 
+# A subject's own words that may stand before the room it has, besides a subject, an apology, a "now" or an
+# answer word: "I still have space", "I do have space", "Ich habe auch noch Platz".
+_OWN_ROOM_ADVERBS = frozenset(_fold(word) for word in (
+    "still", "also", "do", "does", "now", "luckily", "fortunately", "thankfully", "actually", "indeed", "already",
+    "encore", "aussi", "bien", "heureusement", "déjà", "noch", "auch", "doch", "durchaus", "schon", "glücklicherweise",
+    "también", "todavía", "aún", "afortunadamente", "ancora", "anche", "già", "fortunatamente", "ainda", "também",
+    "felizmente", "nog", "ook", "wel", "gelukkig", "fortfarande", "också", "lyckligtvis", "stadig", "stadigvæk",
+    "også", "heldigvis", "fortsatt", "fremdeles", "jeszcze", "też", "także", "nadal", "wciąż"))
+
+
+# What may follow "I can see her" for it to be room for her: when, how or as what ("on Tuesday", "next week", "as a
+# client"); not something of hers ("I can see her point", "her GP's letter").
+_AFTER_SEEING_HER = frozenset({
+    "on", "in", "at", "for", "from", "next", "this", "tomorrow", "today", "tonight", "soon", "now", "then", "after",
+    "before", "as", "too", "also", "again", "anytime", "any", "early", "privately", "online", "remotely", "here",
+    "there", "within", "by", "during", "until", "till", "around", "sometime", "weekly", "once", "asap", "straight",
+    "right", "and", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mondays",
+    "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays", "sundays", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december"})
+_SEEING_HER = frozenset({"her", "him", "them"})
+
+
+def _something_of_hers(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Where an English room phrase ending in her, him or them ("can see her", "can take him") goes on with
+    something of theirs instead of when or how: "I can see her point". It is about something else."""
+    known = {index for _, start, end in found for index in range(start, end)}
+    return {start for entry, start, end in found if entry.kind == _Kind.ROOM and words[end - 1].folded in _SEEING_HER
+            and end < len(words) and words[end].clause == words[start].clause and end not in known
+            and words[end].folded not in _AFTER_SEEING_HER}
+
+
+def _others_room(words: list[_Word], found: list[tuple[_Entry, int, int]]) -> set[int]:
+    """Where a room phrase starts after other words in its clause than a subject, an apology, a "now", an answer
+    word or one of _OWN_ROOM_ADVERBS: room that is someone else's ("My colleague can take her on", "Nobody can see
+    her", "Niemand kann sie aufnehmen"), wished for ("I'd love to have space for her"), or that would have been
+    ("Normally I'd have room"). It is no room the writer has now: a hedge, never a yes."""
+    known = {index for entry, start, end in found if entry.phrase not in _APPRAISALS for index in range(start, end)}
+    first_of_clause: dict[int, int] = {}
+    for index, word in enumerate(words):
+        first_of_clause.setdefault(word.clause, index)
+    return {start for entry, start, _ in found if entry.kind == _Kind.ROOM and any(
+        index not in known and words[index].folded not in _OWN_ROOM_ADVERBS
+        for index in range(first_of_clause[words[start].clause], start))}
+
+
 @dataclass(frozen=True)
 class _Surroundings:
     """What decides how a word that depends on its neighbours reads (_resolve)."""
     whole: set[int]     # clauses that are all yes, praise or courtesy
     alone: set[int]     # clauses where being away or unable is the whole answer
+    unable: set[int]    # clauses where being away or unable is all that is said, the whole answer or not
     denied: set[int]    # word indexes where a room phrase starts right after a negation
+    others: set[int]    # word indexes where a room phrase starts that is not the writer's own room now
+    hers: set[int]      # word indexes where "can see her" starts that goes on with something of hers
     opening: set[int]   # word indexes preceded in their sentence only by greetings and thanks
     nordic: bool        # Danish or Norwegian words in the reply: "tak" is their thanks
 
@@ -1110,12 +1203,15 @@ def _resolve(kind: _Kind, clause: int, start: int, around: _Surroundings) -> _Ki
         return _Kind.YES if clause in around.whole else _Kind.COURTESY
     if kind == _Kind.SOFT_NO:
         return _Kind.NO if clause in around.whole else _Kind.COURTESY
+    # "Sorry, I can't" beside more words is no answer by itself, but it doubts a yes said elsewhere in the reply.
     if kind == _Kind.AWAY:
-        return _Kind.NO if clause in around.alone else _Kind.COURTESY
+        return _Kind.NO if clause in around.alone else _Kind.HEDGE if clause in around.unable else _Kind.COURTESY
     if kind == _Kind.CANNOT:
-        return _Kind.NO if clause in around.alone else _Kind.NEGATOR
+        return _Kind.NO if clause in around.alone else _Kind.HEDGE if clause in around.unable else _Kind.NEGATOR
     if kind == _Kind.ROOM:
-        return _Kind.NO if start in around.denied else _Kind.YES
+        if start in around.others:
+            return _Kind.HEDGE
+        return _Kind.COURTESY if start in around.hers else _Kind.NO if start in around.denied else _Kind.YES
     if kind == _Kind.YES_OR_IF:
         return _Kind.YES if clause in around.whole else _Kind.CONDITION
     if kind == _Kind.YES_OR_THANKS:
@@ -1128,8 +1224,10 @@ def _read(new_text: str) -> _Text:
     found = _match(words)
     # "Tak, jeg har allerede ...": with Danish or Norwegian words around it, "tak" is their thanks.
     nordic = any(entry.langs <= {"da", "no"} for entry, _, _ in found if entry.kind != _Kind.YES_OR_THANKS)
-    around = _Surroundings(_whole_clauses(words, found), _alone_clauses(words, found), _denied_room(words, found),
-                           _opening_words(words, found), nordic)
+    alone, unable = _unable_clauses(words, found)
+    around = _Surroundings(_whole_clauses(words, found), alone, unable, _denied_room(words, found),
+                           _others_room(words, found), _something_of_hers(words, found), _opening_words(words, found),
+                           nordic)
     # "Ja dziękuję", "Ja się zastanowię": in Polish "ja" is "I".
     polish = any(entry.langs == {"pl"} for entry, _, _ in found) and not any(
         entry.langs & {"de", "nl", "sv", "da", "no"} for entry, _, _ in found if entry.phrase != "ja")
@@ -1263,6 +1361,7 @@ class _Sentence:
         self.hedges = [hit for hit in hits if hit.kind == _Kind.HEDGE]
         self.conditions: list[_Hit] = []
         self.contrasts: list[_Hit] = []
+        self.limits: list[_Hit] = []  # negations opening a clause: "..., just not for new clients"
         self.asks = _asks(text, sentence, hits)
         self._words = text.words
         self._langs = langs
@@ -1287,6 +1386,8 @@ class _Sentence:
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
+                if all(word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause):
+                    self.limits.append(hit)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
                 denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
                 if not denied_room and (clause in negated_clauses or (
@@ -1472,7 +1573,8 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         return "both yes and no"
     hedges = said.doubting_hedges(after_a_yes=False)
     if said.no and not said.asks:  # "Not right now, maybe in a few months": the maybe is about later
-        hedges = [hit for hit in hedges if hit.start < said.no[0].start]
+        # "Sorry, I'm away, so no": being away is the reason for the no, not a doubt about it.
+        hedges = [hit for hit in hedges if hit.start < said.no[0].start and hit.entry.kind not in _ALONE_KINDS]
     doubts = [("negated answer word", said.negated), ("hedge", hedges)]
     if said.no:
         doubts.append(("no with condition", said.conditions))
@@ -1490,6 +1592,12 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         return "a question without an answer"
     if said.asks:
         return "yes with a question"
+    # "I have space, just not for new clients", "I have space. Not for her though": room, then whom it is not for.
+    room = next((hit.start for hit in said.yes if hit.entry.kind == _Kind.ROOM), None)
+    limit = next((hit for sentence in [said, *after] for hit in sentence.limits
+                  if room is not None and hit.start > room), None)
+    if limit is not None:
+        return f"room, then a negation {_quoted(limit)}"
     for later in after:
         taken_back = later.takes_back_a_yes()
         if taken_back is not None:

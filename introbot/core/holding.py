@@ -58,6 +58,9 @@ _ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]
                       r"|i['’]ll[ \t]+(?:tell|let)[ \t]+you[ \t]+(?:know[ \t]+)?when"
                       r"|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this|my[ \t]+(?:last[ \t]+)?request))(?!\w)",
                       re.IGNORECASE | re.MULTILINE)
+# ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off."
+_BUT_HOLD = re.compile(r"(?<!\w)but[ \t]+(?:not[ \t]+yet|hold[ \t]+off)(?=[ \t]*(?:[.,!;:\-–—)]|$))",
+                       re.IGNORECASE | re.MULTILINE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
 # nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
 # for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
@@ -104,7 +107,8 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
     if not to_introbot:
         return False
     set_aside = _SET_ASIDE.search(text) or _LAST_SET_ASIDE.search(text)
-    return bool(_ON_HOLD.search(text) or (set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
+    return bool(_ON_HOLD.search(text) or _BUT_HOLD.search(text) or (
+        set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
 
 
 def sets_aside_last(text: str) -> bool:
@@ -129,10 +133,12 @@ def _held(text: str) -> list[tuple[int, int]]:
 
 
 # Where a refusal ("don't introduce her to Lio") ends: with its sentence or clause, or where a "but" turns to what is asked
-# instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya").
-# A comma alone does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
+# instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya"), or an
+# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"). A comma alone
+# does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
 _REFUSAL_END = re.compile(r"[.;:!?\n]|[ \t]-[ \t]|[–—]|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen|mais|plutôt"
-                          r"|pero|sino|ma|invece|maar|mas|men)(?!\w)", re.IGNORECASE)
+                          r"|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)(?!\w)",
+                          re.IGNORECASE)
 
 
 def refusals(text: str) -> list[tuple[int, int]]:

@@ -799,23 +799,58 @@ def _ruling_out(language: str | None) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{words})(?:[ \t]+(?:a|o|la|le|el|der|die|de|het))?[ \t]+$", re.IGNORECASE)
 
 
-def _ruled_out(note: str, candidate: Candidate, refused: Sequence[tuple[int, int]] = ()) -> bool:
+def _ruled_out(note: str, candidate: Candidate, refused: Sequence[tuple[int, int]] = (),
+               choosing: bool = False) -> bool:
     """Every mention of the candidate (address, full name with or without a case ending, else first name)
-    stands right after a "not", or within one of the `refused` spans of the note (see holding.refusals)."""
+    stands right after a "not", or within one of the `refused` spans of the note (see holding.refusals). In an
+    answer `choosing` among the colleagues offered, also after "anyone but", "never", "not with", or before what
+    says she is away ("Lio is on leave", "lio's away"): see _ruled_out_in_choosing."""
     person = candidate.person
     forms = [candidate.email]
-    starts: list[int] = []
+    spans: list[tuple[int, int]] = []
     if person is not None:
         full_name = name_without_title(person.name)
         forms.append(full_name if _mentions(note, full_name) else person.first_name)
-        starts = [m.start() for _, m in _declined_mentions(note, [person])]
-    starts += [m.start() for form in forms if form
-               for m in _mention_matches(note, form)]
-    if not starts:
+        spans = [m.span() for _, m in _declined_mentions(note, [person])]
+    spans += [m.span() for form in forms if form
+              for m in _mention_matches(note, form)]
+    if not spans:
         return False
     ruling_out = _ruling_out(_declining_language(note))
     return all(ruling_out.search(note, max(0, start - 40), start) or any(s <= start < e for s, e in refused)
-               for start in starts)
+               or (choosing and _ruled_out_in_choosing(note, start, end, refused))
+               for start, end in spans)
+
+
+# Asked which colleague, an answer rules one out in more words than a "not": "Anyone but Lio", "Never Lio", "Not
+# with Lio", "Except Lio"; "Don't introduce her to anyone but Maya" refuses all but Maya, and chooses her.
+_RULED_OUT_BEFORE = re.compile(
+    r"(?<!\w)(?:(?:any|anyone|anybody|someone|everyone|everybody)[ \t]+(?:but|except(?:[ \t]+for)?|other[ \t]+than"
+    r"|apart[ \t]+from)|never|except(?:[ \t]+for)?|apart[ \t]+from|(?:not|nicht|pas|no|non|não|niet|inte|ikke|nie)"
+    r"[ \t]+(?:with|to|mit|zu|avec|à|con|a|com|met|aan|med|til|till|z|do))[ \t]+$", re.IGNORECASE)
+# ... or in what it says of her right after her name: "Lio is on leave", "lio's away", "Lio ist im Urlaub", "Lio
+# isn't available", "Lio doesn't do massage".
+_AWAY_AFTER = re.compile(
+    r"[ \t]+(?:isn['’]t|is[ \t]+not|won['’]t|can['’]t|cannot|doesn['’]t|does[ \t]+not|n['’]est[ \t]+pas|ist[ \t]+nicht"
+    r"|kann[ \t]+nicht|no[ \t]+está|no[ \t]+puede)(?!\w)"
+    r"|(?:['’]s|[ \t]+(?:is|isn['’]t|is[ \t]+not|has[ \t]+been|ist|est|n['’]est[ \t]+pas|está|è|er|är|jest))?[ \t]+"
+    r"(?:(?:currently|still|now|fully|completely|gerade|noch|actuellement|encore)[ \t]+)?"
+    r"(?:away|off|out|on[ \t]+(?:leave|holiday|vacation|sabbatical|maternity[ \t]+leave|sick[ \t]+leave)|full"
+    r"|busy|booked(?:[ \t]+up)?|unavailable|not[ \t]+available|im[ \t]+urlaub|in[ \t]+elternzeit|ausgebucht|voll"
+    r"|abwesend|nicht[ \t]+da|en[ \t]+congé|en[ \t]+vacances|absente?|complète?|indisponible|disponible"
+    r"|de[ \t]+vacaciones|de[ \t]+baja|completa|in[ \t]+ferie|op[ \t]+vakantie|met[ \t]+verlof|på[ \t]+semester"
+    r"|på[ \t]+ferie|na[ \t]+urlopie)(?!\w)", re.IGNORECASE)
+
+
+def _ruled_out_in_choosing(note: str, start: int, end: int, refused: Sequence[tuple[int, int]]) -> bool:
+    """The mention of a colleague at `start`..`end` of an answer choosing among those offered is ruled out by
+    the words before it ("Anyone but Lio") unless they follow a refusal ("Don't introduce her to anyone but
+    Maya": refusing all but her), or by the words after it ("Lio is on leave")."""
+    before = _RULED_OUT_BEFORE.search(note, max(0, start - 40), start)
+    if before is not None and not any(s <= before.start() <= e + 2 and not note[e:before.start()].strip(" \t,")
+                                      or s <= before.start() < e for s, e in refused):
+        return True
+    return _AWAY_AFTER.match(note, end) is not None
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -966,8 +1001,9 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     # "No, not Lio", "Don't connect her with Lio": a name ruled out is no answer.
     refused = refusals(answer)
     named = [directory.candidate(p.email) for p in directory.named_in(answer, frozenset(excluded))]
-    named = [c for c in named if not _ruled_out(answer, c, refused)]
-    among_options = [o for o in _options_named(answer, options, directory) if not _ruled_out(answer, o, refused)]
+    named = [c for c in named if not _ruled_out(answer, c, refused, choosing=True)]
+    among_options = [o for o in _options_named(answer, options, directory)
+                     if not _ruled_out(answer, o, refused, choosing=True)]
     if len(among_options) == 1:
         return (among_options[0],)
     if among_options:  # "Maya Chen and Lio Park" takes both; "Maya or Lio" neither
@@ -1002,12 +1038,22 @@ def _options_named(answer: str, options: tuple[Candidate, ...], directory: Direc
 
 def without_options_refused(answer: str, options: tuple[Candidate, ...], directory: Directory) -> str:
     """`answer` without the clauses refusing to introduce to one of the `options` ("Don't connect her with Lio"
-    in "Don't connect her with Lio; Maya is the one"): asked which colleague, ruling one out is choosing among
-    them, not holding the request back."""
+    in "Don't connect her with Lio; Maya is the one") or to all but one of them ("Don't introduce her to anyone
+    but Maya"): asked which colleague, ruling one out is choosing among them, not holding the request back."""
     for start, end in reversed(refusals(answer)):
-        if _options_named(answer[start:end], options, directory):
+        all_but = _ALL_BUT.match(answer, end)
+        but_one = answer[all_but.end():all_but.end() + 60] if all_but else ""
+        if _options_named(answer[start:end], options, directory) or (
+                _options_named(but_one, options, directory) and not _NOT_NOW.search(_CLAUSE.match(but_one).group())):
             answer = answer[:start] + " " * (end - start) + answer[end:]
     return answer
+
+
+# What follows a refusal of everyone to say whom it does not refuse: "... anyone but Maya", "..., only Maya"; with a
+# "yet" there it still holds: "Don't introduce her to anyone but Maya yet".
+_ALL_BUT = re.compile(r"[ \t,]*(?:but|except(?:[ \t]+for)?|other[ \t]+than|apart[ \t]+from|only)[ \t]+", re.IGNORECASE)
+_CLAUSE = re.compile(r"[^.;:!?\n]*")
+_NOT_NOW = re.compile(r"(?<!\w)(?:yet|for[ \t]+now|until|till|before)(?!\w)", re.IGNORECASE)
 
 
 def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_address: str) -> str | None:

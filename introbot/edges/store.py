@@ -488,11 +488,13 @@ class Store:
         """The referrer's open intros, and those that ended (introduced, or closed) since `since`, oldest first:
         what a new request of theirs may repeat, and what they may ask how it stands; with `client`, only that
         client's. Only their intros are read (by intros_referrer), and with a client only that client's (by
-        intros_client): a practitioner with thousands of requests open costs a new request no more."""
+        intros_client): a practitioner with thousands of requests open costs a new request no more. An intro cut
+        down to its consent record (bot.retention may be shorter than `since` goes back) is in nobody's hand: what
+        is kept of it is kept as a record, never named to anyone again."""
         open_states = [state.value for state in IntroState if state.open]
         # An intro's last change is never before its end: those changed since then hold every one that ended since.
         query = (f"SELECT data FROM intros WHERE referrer = ? AND (state IN ({','.join('?' * len(open_states))})"
-                 " OR updated_at >= ?)")
+                 " OR updated_at >= ?) AND id NOT IN (SELECT intro_id FROM purged)")
         args: list[str] = [referrer, *open_states, stamp(since)]
         if client is not None:
             query += " AND json_extract(data, '$.client.email') = ?"
