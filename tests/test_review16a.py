@@ -12,7 +12,7 @@ from introbot.core.mime import header_bytes
 from introbot.edges.imap import PROCESSED, QUARANTINE, WHOLE, Fetched
 from introbot.model import IntroState
 from introbot.service import MAX_MESSAGE_BYTES, message_key
-from tests.conversation import ADA, BEN, BOT, KIM, LIO, MAYA, SAM, gmail_forward, new_message
+from tests.conversation import ADA, BOT, KIM, LIO, MAYA, SAM, gmail_forward, new_message
 from tests.service_world import Desk
 from tests.test_followups import kinds, signed
 from tests.test_followups_review2 import CLIENT_EMAIL, forward, pairs, write
