@@ -123,6 +123,9 @@ class Intro:
     # confirmed or completed; each gets an intro of its own when this one starts asking.
     further_colleagues: tuple[Party, ...] = ()
     ended_at: datetime | None = None  # when it was introduced or closed (None while open): what "status" dates
+    # While the request waits for the referrer's confirmation: the intros of their last request it stops once
+    # confirmed ("Please ignore my last email, wrong client!" above a forward that could not be verified).
+    sets_aside: tuple[str, ...] = ()
 
     def party(self, role: Role) -> Party:
         party = self.client if role is Role.CLIENT else self.colleague
@@ -205,6 +208,7 @@ def _decode_intro(data: dict) -> Intro:
     values["colleague"] = _decode_party(values.get("colleague"))
     values["further_colleagues"] = tuple(_decode_party(p) for p in values.get("further_colleagues", ()))
     values["candidates"] = tuple(values.get("candidates", ()))
+    values["sets_aside"] = tuple(values.get("sets_aside", ()))
     values["notified"] = tuple(Outcome(o) for o in values.get("notified", ()))
     intro = Intro(**values)
     if intro.ended_at is None and not intro.state.open:  # saved before the end was kept: its best guess

@@ -9,10 +9,11 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Callable, Collection, TypeVar
+from typing import Callable, Collection, Iterator, TypeVar
 
 from introbot.budget import TimeBudget
 from introbot.caps import SendingCaps, log_alerts
@@ -55,6 +56,10 @@ FOLDER_COUNTERS = {PROCESSED: "processed", IGNORED: "ignored", QUARANTINE: "quar
 SCREENED = "screened"  # the ledger's kind for a message ignored from its header alone
 MESSAGE_ID_KEY = "mid:"  # the start of a claim key made from a Message-ID
 SCREENED_VERDICT = "not from a listed practitioner and no live token of ours"
+WAITING = "waiting"  # the kind of a message that waits for its writer's earlier one (handed over WHOLE again)
+# A failed message holds back its writer's "ignore my last email" until it is handled; one that failed longer ago
+# than this (deleted from the folder meanwhile, say) no longer does.
+FAILED_MESSAGE_WAIT = timedelta(days=1)
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 _STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
@@ -84,6 +89,32 @@ class Decision:
     further: list[Decision] = field(default_factory=list)
     # The listed practitioner who wrote the message, so that "ignore my last email" finds it; "" for none of them.
     written_by: str | None = None
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What came before the message being decided, for "my last email": where the message is in the watched folder
+    (UIDVALIDITY:UID, None when unknown), its claim key, and the messages before it in its batch that are not
+    handled yet, with the folder each got (WHOLE: handed over again in this round; None: failed)."""
+
+    arrival: str | None = None
+    key: str | None = None
+    unhandled: tuple[tuple[Fetched, str | None], ...] = ()
+
+
+class _EarlierMessageFirst(Exception):
+    """The message is about its writer's previous email ("please ignore my last email") while an earlier message of
+    theirs is not handled yet: it waits for that one, so that "previous" means the one they sent before."""
+
+
+def _arrived_before(arrival: str | None, other: str | None) -> bool:
+    """Whether the message at `arrival` came into the folder before the one at `other` (both UIDVALIDITY:UID). An
+    unknown place, or another UIDVALIDITY (the folder as it was before), counts as before."""
+    if arrival is None or other is None:
+        return True
+    validity, _, uid = arrival.partition(":")
+    other_validity, _, other_uid = other.partition(":")
+    return validity != other_validity or int(uid) < int(other_uid)
 
 
 # What may repeat a request in hand: a request as understood, or an intro the referrer's answer completed.
@@ -118,6 +149,12 @@ def _claim_key(fetched: Fetched) -> str | None:
         return None
     key = message_key(header)
     return key if key.startswith(MESSAGE_ID_KEY) else None
+
+
+def _waits() -> Decision:
+    """A message that waits for its writer's earlier one: handed over again after it (WHOLE)."""
+    log.info("a message waits for an earlier one of its writer")
+    return Decision(WAITING, WHOLE, "waits for an earlier message of its writer")
 
 
 def _read_whole() -> Decision:
@@ -187,6 +224,7 @@ class Service:
         self.mail = MailWriter(config, renderer, store, rng, self.directory, self.rules)
         # The IMAP thread and the event loop both step intros: one at a time, so no update is lost.
         self._lock = threading.RLock()
+        self._before = _Before()  # set while a message is decided (under the lock)
         self.budget = TimeBudget(config.limits.message_time_budget.total_seconds())
         self.caps = SendingCaps(config.limits, store)
 
@@ -207,7 +245,11 @@ class Service:
         if any(self.store.attempts(readable).values()):
             # A run died (or a message failed) in this batch: one message at a time, each try committed
             # before it starts, so that a message that kills the process again is the only one blamed.
-            folders = [folder or self._handle_alone(fetched, key) for fetched, key, folder in zip(batch, keys, folders)]
+            unhandled: list[tuple[Fetched, str | None]] = []
+            for index, (fetched, key) in enumerate(zip(batch, keys)):
+                folders[index] = folders[index] or self._handle_alone(fetched, key, tuple(unhandled))
+                if folders[index] in (None, WHOLE):
+                    unhandled.append((fetched, folders[index]))
         else:
             folders = self._handle_together(batch, keys, folders, readable)
         crash_point("before-move")
@@ -225,18 +267,28 @@ class Service:
             tx.count_attempts(list(dict.fromkeys(readable)))
         folders = list(folders)
         decided: dict[str, Decision] = {}  # by message key: a second copy in the batch only needs moving
+        waiting: list[str] = []  # keys of messages that wait for an earlier one: that is not a failed try
+        unhandled: list[tuple[Fetched, str | None]] = []  # the batch's messages so far left WHOLE, or failed
         with self._lock, self.store.batch() as together:
             for index, (fetched, key) in enumerate(zip(batch, keys)):
                 if folders[index] is not None or key is None:  # handled before, or to be handed over whole
+                    if folders[index] == WHOLE:
+                        unhandled.append((fetched, WHOLE))
                     continue
-                decision = decided.get(key) or self._decide_in(together, fetched, key)
-                if decision is not None:
-                    folders[index] = decision.folder
-                    if decision.folder != WHOLE:
-                        decided[key] = decision
+                decision = decided.get(key) or self._decide_in(together, fetched, key, tuple(unhandled))
+                folders[index] = decision.folder if decision is not None else None
+                if decision is None:
+                    together.transaction.note_failure(key, self._listed_writer(fetched.raw), _mailbox_key(fetched),
+                                                      self.clock())
+                elif decision.kind == WAITING:
+                    waiting.append(key)
+                elif decision.folder != WHOLE:
+                    decided[key] = decision
+                if folders[index] in (None, WHOLE):
+                    unhandled.append((fetched, folders[index]))
             for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in decided.values()).items():
                 together.transaction.count(name, count)
-            together.transaction.forget_attempts(list(decided))
+            together.transaction.forget_attempts(list(decided) + waiting)
         crash_point("after-commit")
         screened = 0
         for decision in decided.values():
@@ -248,11 +300,14 @@ class Service:
             log.info("%d message(s) ignored by their header: %s", screened, SCREENED_VERDICT)
         return folders
 
-    def _decide_in(self, together: Batch, fetched: Fetched, key: str) -> Decision | None:
-        """Decide one message of a batch and write its effects in a savepoint; None when it failed."""
+    def _decide_in(self, together: Batch, fetched: Fetched, key: str,
+                   unhandled: tuple[tuple[Fetched, str | None], ...]) -> Decision | None:
+        """Decide one message of a batch and write its effects in a savepoint; None when it failed. `unhandled`:
+        the messages before it in the batch left WHOLE or failed."""
         now = self.clock()
         try:
-            with together.event() as tx, self.budget.watch():
+            with together.event() as tx, self.budget.watch(), self._deciding(_Before(_mailbox_key(fetched), key,
+                                                                                      unhandled)):
                 if fetched.size > MAX_MESSAGE_BYTES:
                     decision = self._parked(OVERSIZED, fetched.raw)
                 elif not fetched.whole:
@@ -269,7 +324,10 @@ class Service:
             return None
         return decision
 
-    def _handle_alone(self, fetched: Fetched, key: str | None) -> str | None:
+    def _handle_alone(self, fetched: Fetched, key: str | None,
+                      unhandled: tuple[tuple[Fetched, str | None], ...]) -> str | None:
+        """One message in a transaction of its own; `unhandled`: the messages before it in the batch left WHOLE or
+        failed."""
         if key is None:
             return WHOLE
         mailbox_key = _mailbox_key(fetched)
@@ -291,12 +349,37 @@ class Service:
         if fetched.size > MAX_MESSAGE_BYTES:
             return self._park(mailbox_key, key, OVERSIZED, fetched.raw)
         try:
-            with self.budget.watch():
+            with self.budget.watch(), self._deciding(_Before(mailbox_key, key, unhandled)):
                 stall_point(key)
                 return self.handle(fetched.raw, mailbox_key, key)
         except Exception as error:  # one bad message must not stop the others; it is retried, then parked
             log.error("could not handle a message (try %d of %d): %s", tries, MAX_TRIES, type(error).__name__)
+            with self.store.transaction() as tx:
+                tx.note_failure(key, self._listed_writer(fetched.raw), mailbox_key, self.clock())
             return None
+
+    @contextmanager
+    def _deciding(self, before: _Before) -> Iterator[None]:
+        """What came before the message, known while it is decided (and only then: a later decision outside a batch
+        must not see this one's neighbours)."""
+        with self._lock:
+            self._before = before
+            try:
+                yield
+            finally:
+                self._before = _Before()
+
+    def _wait_for_previous(self, practitioner: str, now: datetime) -> None:
+        """Raise _EarlierMessageFirst when a message the practitioner wrote before the one being decided is not
+        handled yet: left WHOLE or failed earlier in its batch, or failed in an earlier run and awaiting another
+        try. It is the one they mean by "my last email" (a large forward, handed over header first, comes whole
+        after a short message of the same batch)."""
+        before = self._before
+        if any(self._listed_writer(fetched.raw) == practitioner for fetched, _ in before.unhandled):
+            raise _EarlierMessageFirst()
+        failed = self.store.failed_from(practitioner, now - FAILED_MESSAGE_WAIT, other_than=before.key)
+        if any(_arrived_before(arrival, before.arrival) for arrival in failed):
+            raise _EarlierMessageFirst()
 
     def _parked(self, reason: str, raw: bytes) -> Decision:
         """The message (`raw`, or its header) is quarantined unread, for `reason`."""
@@ -320,7 +403,8 @@ class Service:
         return sender.email if sender is not None and sender.email in self.practitioners else None
 
     def handle(self, raw: bytes, mailbox_key: str | None = None, key: str | None = None) -> str:
-        """Decide what one message means, commit its effects with its claim, and return its folder."""
+        """Decide what one message means, commit its effects with its claim, and return its folder (WHOLE, and
+        nothing committed, when it waits for its writer's earlier message)."""
         key = key or message_key(raw)
         with self._lock:
             prior = self.store.prior_folder(mailbox_key, key)
@@ -328,14 +412,22 @@ class Service:
                 return prior
             now = self.clock()
             decision = self.decide(raw, now)
+            if decision.kind == WAITING:
+                with self.store.transaction() as tx:
+                    tx.forget_attempts([key])  # waiting is not failing
+                return decision.folder
             self._commit(decision, mailbox_key, key, now)
         crash_point("after-commit")
         _log_decision(decision)
         return decision.folder
 
     def decide(self, raw: bytes, now: datetime) -> Decision:
-        """What one message means: from its header alone when it cannot matter, else from a full reading."""
-        return self.screened(raw) or self.read_in_full(raw, now)
+        """What one message means: from its header alone when it cannot matter, else from a full reading; WAITING
+        when it is about its writer's previous message, which is not handled yet."""
+        try:
+            return self.screened(raw) or self.read_in_full(raw, now)
+        except _EarlierMessageFirst:
+            return _waits()
 
     def screened(self, raw: bytes) -> Decision | None:
         """IGNORED when the header block shows the message cannot matter; None when it must be read in full.
@@ -525,10 +617,13 @@ class Service:
         if understood.held_back:  # stopping requests takes an authenticated sender, as "cancel <id>" does
             return Decision("ignored", IGNORED, f"{doubt}; and it asks not to introduce, so nothing is started or stopped")
         # What repeats a request in hand is left out quietly: an unauthenticated sender gets confirmations only.
-        unrepeated, _ = self._unrepeated(understood, practitioner, message, now)
+        # What it sets aside is stopped only once confirmed: stopping requests takes an authenticated sender.
+        set_aside = self._set_aside(understood, practitioner, now)
+        unrepeated, _ = self._unrepeated(understood, practitioner, message, now, {i.id for i in set_aside})
         if unrepeated is None:
             return Decision("ignored", IGNORED, f"{doubt}; and it repeats a request in hand, so nothing is sent")
-        intro = replace(self._new_intro(unrepeated, practitioner, message, now), state=IntroState.CONFIRMING)
+        intro = replace(self._new_intro(unrepeated, practitioner, message, now), state=IntroState.CONFIRMING,
+                        sets_aside=tuple(i.id for i in set_aside))
         effects = [Send(Kind.CONFIRM_REQUEST, in_reply_to=intro.request_message_id)]
         return Decision("request", PROCESSED, f"{doubt}; asked the practitioner to confirm", intro, effects,
                         message)
@@ -692,10 +787,16 @@ class Service:
                                                     f"({reading.reason})", intro)
             after, effects = workflow.step(intro, workflow.Confirmed(reading.answer is Answer.YES), now,
                                            self.rules, self.rng)
-            return self._with_further_intros(
+            decision = self._with_further_intros(
                 Decision("confirmation", PROCESSED, f"the practitioner answered the confirmation: "
                                                     f"{reading.answer.value} ({reading.reason})", after, effects,
                          message), now)
+            set_aside = [i for i in map(self.store.intro, intro.sets_aside if reading.answer is Answer.YES else ())
+                         if i is not None and i.state.open and i.referrer_email == intro.referrer_email]
+            if not set_aside:
+                return decision
+            return replace(decision, further=decision.further + [
+                self._stop(set_aside, message, now, "the referrer set their last request aside")])
         if intro.state is IntroState.FAILED:
             return self._readdress(intro, message, now)
         if intro.state is not IntroState.CLARIFYING:
@@ -847,12 +948,7 @@ class Service:
         if understood.held_back:
             return self._hold_back(understood, practitioner, message, now)
         understood = self._with_known_client(understood, practitioner, now)
-        # "Please ignore my last email, wrong client!" above the right forward: the request that email started
-        # stops, except for the people this one asks for again (they were asked already: no second ask).
-        again = {(understood.client.email if understood.client else "", c.email)
-                 for c in (understood.colleague, *understood.further_colleagues) if c}
-        set_aside = [i for i in (self._last_request(practitioner) if understood.sets_aside_last else [])
-                     if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
+        set_aside = self._set_aside(understood, practitioner, now)
         also = [self._stop(set_aside, message, now, "the referrer set their last request aside")] if set_aside else []
         unrepeated, repeated = self._unrepeated(understood, practitioner, message, now, {i.id for i in set_aside})
         if unrepeated is None:
@@ -867,10 +963,23 @@ class Service:
             Decision("request", PROCESSED, f"request ({understood.shape}): {done}", intro, effects, message), now)
         return replace(decision, further=decision.further + ([repeated] if repeated is not None else []) + also)
 
-    def _last_request(self, practitioner: Person) -> list[Intro]:
+    def _set_aside(self, understood: Understood, practitioner: Person, now: datetime) -> list[Intro]:
+        """ "Please ignore my last email, wrong client!" above the right forward: the open intros of the request that
+        email started, which stop, except for the people this one asks for again (they were asked already: no
+        second ask)."""
+        if not understood.sets_aside_last:
+            return []
+        again = {(understood.client.email if understood.client else "", c.email)
+                 for c in (understood.colleague, *understood.further_colleagues) if c}
+        return [i for i in self._last_request(practitioner, now)
+                if (i.client.email if i.client else "", i.colleague.email if i.colleague else "") not in again]
+
+    def _last_request(self, practitioner: Person, now: datetime) -> list[Intro]:
         """The open intros of the practitioner's own request that their previous message to introbot started or
         answered: what "Please ignore my last email" means when it names no one. None when that message was
-        about no open request of theirs (a refused one, a status question, an answer to someone else's ask)."""
+        about no open request of theirs (a refused one, a status question, an answer to someone else's ask).
+        Raises _EarlierMessageFirst while an earlier message of theirs is not handled yet."""
+        self._wait_for_previous(practitioner.email, now)
         last = self.store.last_from(practitioner.email)
         return [i for i in self._request_of(last or "") if i.state.open and i.referrer_email == practitioner.email]
 
@@ -972,7 +1081,7 @@ class Service:
         meant = requests_meant(understood.note, self.store.in_hand(practitioner.email, now), client, colleagues,
                                set(self._references(message)))
         if not meant and understood.sets_aside_last:
-            meant = self._last_request(practitioner)
+            meant = self._last_request(practitioner, now)
         if not meant:
             return Decision("command", PROCESSED, "held back: no open request of the sender is meant", message=message,
                             referrer=practitioner, effects=[Send(Kind.REFUSED, detail=Refused.HELD_BACK.code(), in_reply_to=in_reply_to)])

@@ -181,45 +181,50 @@ def test_a_forward_too_large_to_read_is_still_her_last_email(desk, after_a_crash
     assert kinds(desk, ADA) == ["refused"]  # "I found no open request of yours it could stop"
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: the ledger keeps the order introbot handled messages in")
 def test_ignore_my_last_email_right_after_a_long_forward_in_one_batch_means_the_forward(desk):
     """Ada forwards Kim's long email by mistake and at once writes "Please ignore my last email"; both wait in
-    INBOX. The daemon hands the forward over header first (8 KB): it is fetched whole and handled after the
-    short message of the same batch. Today "ignore my last email" stops Sam's request of yesterday, and Kim's
-    wrong one then starts: a client's request stopped and the wrong client asked."""
+    INBOX. The daemon hands the forward over header first (8 KB): it is fetched whole and handed over again, and
+    the short message, which is about it, waits to be handed over after it (it stopped Sam's request of
+    yesterday, and Kim's wrong one then started: a client's request stopped and the wrong client asked)."""
     forward(desk, "Maya, could you see Sam? Ada")
     big, ignore = big_forward_for_kim(), to_intro("Intro", "Please ignore my last email.")
-    assert desk.service.handle_batch([fetched(big, 1, first_bytes=8 * 1024), fetched(ignore, 2)]) == [WHOLE, PROCESSED]
-    assert desk.service.handle_batch([fetched(big, 1)]) == [PROCESSED]
-    assert SAM_ASKING in pairs(desk) and KIM_ASKING not in pairs(desk)
+    assert desk.service.handle_batch([fetched(big, 1, first_bytes=8 * 1024), fetched(ignore, 2)]) == [WHOLE, WHOLE]
+    assert desk.service.handle_batch([fetched(big, 1), fetched(ignore, 2)]) == [PROCESSED, PROCESSED]
+    assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: a message retried later is recorded after the ones handled since")
 def test_ignore_my_last_email_after_a_forward_that_failed_once_means_the_forward(desk):
-    """Ada's forward of Kim fails once (here: it overruns its time budget) and is retried in the next run; her
-    "Please ignore my last email" right after it is handled in between. Today that stops Sam's request, and
-    the retried forward then asks Kim: the same two wrongs as above."""
+    """Ada's forward of Kim fails once (here: it overruns its time budget); her "Please ignore my last email" right
+    after it waits for it, in that batch and in the next one, where the forward is retried one message at a time.
+    (It was handled at once and stopped Sam's request; the retried forward then asked about Kim.)"""
     forward(desk, "Maya, could you see Sam? Ada")
     kim, ignore = big_forward_for_kim(), to_intro("Intro", "Please ignore my last email.")
     desk.service.budget = TimeBudget(0.3)
     faults.arm("", stall_on=message_key(kim))
-    assert desk.service.handle_batch([fetched(kim, 1), fetched(ignore, 2)]) == [None, PROCESSED]
+    assert desk.service.handle_batch([fetched(kim, 1), fetched(ignore, 2)]) == [None, WHOLE]
+    assert desk.service.handle_batch([fetched(ignore, 2)]) == [WHOLE]  # the forward, failed before it, still waits
+    assert pairs(desk) == {SAM_ASKING}
     faults.arm("")
-    assert desk.service.handle_batch([fetched(kim, 1)]) == [PROCESSED]
-    assert SAM_ASKING in pairs(desk) and KIM_ASKING not in pairs(desk)
+    assert desk.service.handle_batch([fetched(kim, 1), fetched(ignore, 2)]) == [PROCESSED, PROCESSED]
+    assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed: the confirmation asks about the new request alone")
-def test_ignore_my_last_email_above_an_unverified_forward_confirmed_stops_the_wrong_request(desk):
+@pytest.mark.parametrize("answer", ["YES", "NO"])
+def test_ignore_my_last_email_above_an_unverified_forward_confirmed_stops_the_wrong_request(desk, answer):
     """"Please ignore my last email, wrong client!" above Sam's forward, which cannot be verified: Ada is asked to
-    confirm the request for Sam and answers YES. Today Sam is asked and Kim's wrong request goes on: what the
-    message set aside is forgotten once the confirmation holds only the new request."""
+    confirm the request for Sam. YES starts it and stops Kim's wrong request (that used to go on: what the message
+    set aside was forgotten); NO starts and stops nothing, like any message whose sender disowns it."""
     forward(desk, "Maya, could you see Kim? Ada", client=KIM)
     forward(desk, "Please ignore my last email, wrong client! Maya, could you see Sam?", authenticated=False)
+    assert pairs(desk) == {KIM_ASKING, (SAM[1], MAYA[1], IntroState.CONFIRMING)}  # nothing stopped before
     desk.send_all()
     [confirmation] = desk.mail_to(ADA[1], "confirm_request")
-    desk.answer(confirmation, ADA, "YES")
-    assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
+    desk.answer(confirmation, ADA, answer)
+    if answer == "YES":
+        assert pairs(desk) == {SAM_ASKING, (KIM[1], MAYA[1], IntroState.CANCELLED)}
+        assert kinds(desk, ADA)[-1] == "cancelled"
+    else:
+        assert pairs(desk) == {KIM_ASKING, (SAM[1], MAYA[1], IntroState.CANCELLED)}
 
 
 # Found on the way, from before the session

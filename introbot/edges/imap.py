@@ -59,8 +59,9 @@ class Fetched:
     whole: bool = True
 
 
-# Per message, the logical destination folder, None to leave it in place and try again later, or (for
-# a message handed over as its first bytes only) WHOLE, to have it handed over again whole.
+# Per message, the logical destination folder, None to leave it in place and try again later, or WHOLE: a
+# message handed over as its first bytes only is handed over again whole; one handed over whole already (it
+# waits for one before it) is handed over again after the messages fetched whole, or else left in place.
 BatchHandler = Callable[[list[Fetched]], list[str | None]]
 WHOLE = "whole"
 
@@ -597,28 +598,38 @@ class MailboxWatcher:
 
     def _destinations(self, client: IMAPClient, mailbox: _Mailbox, fetched: list[Fetched]) -> dict[str, list[int]]:
         """The handler's folder for each message, as UIDs per destination; messages it wants whole are
-        fetched whole and handed over again."""
-        grouped, wanted = self._handled(fetched)
+        fetched whole and handed over again, and those waiting for them with the last of them, in UID order."""
+        grouped, wanted, waiting = self._handled(fetched)
         sizes = {message.uid: message.size for message in fetched}
-        for batch in plan_batches([(uid, sizes[uid]) for uid in wanted], batch_size=self._batch_size,
-                                  batch_bytes=self._batch_bytes, max_message_bytes=self._max_message_bytes):
-            again, _ = self._handled(self._fetch(client, mailbox.uidvalidity, batch, sizes))
-            for logical, moving in again.items():
-                grouped.setdefault(logical, []).extend(moving)
+        batches = plan_batches([(uid, sizes[uid]) for uid in wanted], batch_size=self._batch_size,
+                               batch_bytes=self._batch_bytes, max_message_bytes=self._max_message_bytes)
+        for index, batch in enumerate(batches):
+            whole = self._fetch(client, mailbox.uidvalidity, batch, sizes)
+            if index == len(batches) - 1:
+                whole = sorted(whole + waiting, key=lambda message: message.uid)
+            self._add_handled(grouped, whole)
+        if waiting and not batches:
+            self._add_handled(grouped, waiting)
         return grouped
 
-    def _handled(self, fetched: list[Fetched]) -> tuple[dict[str, list[int]], list[int]]:
-        """What the handler chose: UIDs per destination, and the UIDs it wants handed over whole."""
+    def _add_handled(self, grouped: dict[str, list[int]], whole: list[Fetched]) -> None:
+        """Hand whole messages over again; a message that waits a second time is left for another try."""
+        for logical, moving in self._handled(whole)[0].items():
+            grouped.setdefault(logical, []).extend(moving)
+
+    def _handled(self, fetched: list[Fetched]) -> tuple[dict[str, list[int]], list[int], list[Fetched]]:
+        """What the handler chose: UIDs per destination, the UIDs it wants handed over whole, and the (whole)
+        messages it wants handed over again after those."""
         try:
             destinations = self._handle_batch(fetched)
-            wants_whole = [destination == WHOLE and not message.whole
-                           for message, destination in zip(fetched, destinations)]
+            again = [destination == WHOLE for destination in destinations]
             grouped = group_by_destination([message.uid for message in fetched],
                                            [None if wants else destination
-                                            for wants, destination in zip(wants_whole, destinations)])
+                                            for wants, destination in zip(again, destinations)])
         except Exception as error:
             raise _HandlerFailed() from error
-        return grouped, [message.uid for message, wants in zip(fetched, wants_whole) if wants]
+        return (grouped, [message.uid for message, wants in zip(fetched, again) if wants and not message.whole],
+                [message for message, wants in zip(fetched, again) if wants and message.whole])
 
     def _move_all(self, client: IMAPClient, mailbox: _Mailbox, grouped: dict[str, list[int]]) -> None:
         for logical, moving in grouped.items():

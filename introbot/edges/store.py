@@ -19,7 +19,7 @@ from introbot.model import Intro, IntroState, Purpose, Role
 
 # 2: outbox rows can be "sending" (claimed by a drain) and held by a limit; counters. 3: inbound rows know
 # which practitioner wrote them ("please ignore my last email").
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inbound (
@@ -83,7 +83,10 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_intro ON events(intro_id);
 CREATE TABLE IF NOT EXISTS attempts (
     message_key TEXT PRIMARY KEY,      -- a message being handled; the row goes when its effects commit
-    count INTEGER NOT NULL
+    count INTEGER NOT NULL,
+    writer TEXT,                       -- after a failure: digest of the listed practitioner who wrote it
+    arrival TEXT,                      -- after a failure: its place in the watched folder (UIDVALIDITY:UID)
+    failed_at TEXT                     -- after a failure: when it last failed
 );
 CREATE TABLE IF NOT EXISTS purged (
     intro_id TEXT PRIMARY KEY,         -- an ended intro cut down to its consent record (bot.retention)
@@ -97,7 +100,9 @@ CREATE TABLE IF NOT EXISTS counters (
 # Outbox statuses after which a message's body is no longer needed (it is never sent again).
 FINISHED_MAIL = ("sent", "failed", "recorded")
 # Changes from one schema version to the next; the tables a version only adds come from SCHEMA.
-MIGRATIONS = {2: ("ALTER TABLE outbox ADD COLUMN held_by TEXT",), 3: ("ALTER TABLE inbound ADD COLUMN practitioner TEXT",)}
+MIGRATIONS = {2: ("ALTER TABLE outbox ADD COLUMN held_by TEXT",), 3: ("ALTER TABLE inbound ADD COLUMN practitioner TEXT",),
+              4: ("ALTER TABLE attempts ADD COLUMN writer TEXT", "ALTER TABLE attempts ADD COLUMN arrival TEXT",
+                  "ALTER TABLE attempts ADD COLUMN failed_at TEXT")}
 # Indexes on columns a migration adds: created once the migrations ran (SCHEMA runs before them).
 LATE_INDEXES = ("CREATE INDEX IF NOT EXISTS inbound_practitioner ON inbound(practitioner, id)"
                 " WHERE practitioner IS NOT NULL",)
@@ -181,6 +186,12 @@ class Transaction:
         self._db.executemany("INSERT INTO attempts (message_key, count) VALUES (?, 1)"
                              " ON CONFLICT(message_key) DO UPDATE SET count = count + 1",
                              [(key,) for key in message_keys])
+
+    def note_failure(self, message_key: str, writer: str | None, arrival: str | None, now: datetime) -> None:
+        """The message failed and waits for another try: which listed practitioner wrote it (the address, kept
+        as a digest) and where it is, so that their "ignore my last email" behind it waits for it too."""
+        self._db.execute("UPDATE attempts SET writer = ?, arrival = ?, failed_at = ? WHERE message_key = ?",
+                         (_address_digest(writer) if writer else None, arrival, stamp(now), message_key))
 
     def forget_attempts(self, message_keys: list[str]) -> None:
         """The messages are handled: their tries are no longer counted."""
@@ -441,6 +452,14 @@ class Store:
             (_address_digest(practitioner),)).fetchone()
         return row[0] if row else None
 
+    def failed_from(self, practitioner: str, since: datetime, other_than: str | None = None) -> list[str | None]:
+        """Where each message `practitioner` wrote (other than `other_than`, a claim key) that failed since `since`
+        and awaits another try is (None where unknown)."""
+        rows = self._connection().execute(
+            "SELECT arrival FROM attempts WHERE writer = ? AND failed_at >= ? AND message_key IS NOT ?",
+            (_address_digest(practitioner), stamp(since), other_than)).fetchall()
+        return [row[0] for row in rows]
+
     def handled_as(self, message_ids: list[str], kind: str) -> str | None:
         """The intro (or "" for none) of an earlier message among `message_ids` handled as `kind`."""
         if not message_ids:
@@ -614,13 +633,16 @@ class Store:
     # Privacy: purging bodies, keeping only consent records, forgetting a person
 
     def forget_writers(self, before: datetime) -> int:
-        """Forget which practitioner wrote each message handled before `before` (only their last one is ever
-        looked for); returns how many ledger rows forgot it."""
+        """Forget which practitioner wrote each message handled, or failing, before `before` (only their last
+        one is ever looked for); returns how many rows forgot it."""
         with self.transaction():
-            cursor = self._connection().execute(
+            db = self._connection()
+            handled = db.execute(
                 "UPDATE inbound SET practitioner = NULL WHERE practitioner IS NOT NULL AND handled_at < ?",
-                (stamp(before),))
-        return cursor.rowcount
+                (stamp(before),)).rowcount
+            failing = db.execute("UPDATE attempts SET writer = NULL WHERE writer IS NOT NULL AND failed_at < ?",
+                                 (stamp(before),)).rowcount
+        return handled + failing
 
     def purge_bodies(self, before: datetime) -> int:
         """Drop the body of every finished message whose intro has ended (or that has none, or whose
@@ -665,8 +687,9 @@ class Store:
         outbox rows, and which ledger rows these `writers` (addresses) wrote, in one transaction."""
         with self.transaction():
             db = self._connection()
-            db.executemany("UPDATE inbound SET practitioner = NULL WHERE practitioner = ?",
-                           [(_address_digest(writer),) for writer in writers])
+            for table, column in (("inbound", "practitioner"), ("attempts", "writer")):
+                db.executemany(f"UPDATE {table} SET {column} = NULL WHERE {column} = ?",
+                               [(_address_digest(writer),) for writer in writers])
             for intro_id in intro_ids:
                 for table, column in (("intros", "id"), ("tokens", "intro_id"), ("events", "intro_id"),
                                       ("inbound", "intro_id"), ("purged", "intro_id"), ("outbox", "intro_id")):
