@@ -1,5 +1,6 @@
-"""Review of the status mail: how it names a request that never got its second party, each driven through a real
-Service over a real SQLite store (the Desk)."""
+"""Review of the status mail: how it names a request that never got its second party, and which messages are status
+questions at all (written to introbot alone), each driven through a real Service over a real SQLite store (the
+Desk)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import timedelta
 import pytest
 
 from introbot.model import IntroState, Kind
-from tests.conversation import ADA
+from tests.conversation import ADA, BOT, MAYA, SAM, new_message, reply
 from tests.service_world import START, Desk
-from tests.test_followups import forward, write
+from tests.test_followups import forward, kinds, signed, write
 from tests.test_status_after_end import ended_lines, status_text
 
 
@@ -68,3 +69,41 @@ def test_another_request_stopped_with_it_while_asking_which_colleague_is_named_w
     [note] = desk.mail_to(ADA[1], Kind.CANCELLED.value)
     text = note.message.get_body(("plain",)).get_content()
     assert "?" not in text and "Sam Rivera (no colleague chosen)" in text
+
+
+# A status question is written to introbot alone, in its subject as in its text
+
+
+CC_REQUEST = "Hi Sam, I'm copying my assistant, who will introduce you to Maya Chen.\n\nAda\n"
+
+
+@pytest.mark.parametrize("subject", ["Status", "Re: Status", "RE: status", "Cancel Thursday", "Re: cancel tomorrow"])
+def test_a_message_to_the_client_with_intro_copied_whose_subject_reads_as_a_command_is_the_request_it_makes(
+        desk, subject):
+    """Ada answers Sam's "Status" (or "Cancel Thursday") email, copying intro@ to introduce her to Maya: today the
+    subject alone makes it a command, so Ada gets a status mail (or "no open request thursday of yours") and Sam
+    is never asked."""
+    desk.receive(signed(new_message(ADA, SAM, subject, CC_REQUEST, cc=[("Intro", BOT)])))
+    assert kinds(desk, ADA) == []
+    assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
+    assert len(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)) == 1
+
+
+def test_status_as_the_first_line_of_a_message_to_the_client_with_intro_copied_is_no_status_question(desk):
+    desk.receive(signed(new_message(ADA, SAM, "Re: Back pain", "Status\n\n" + CC_REQUEST, cc=[("Intro", BOT)])))
+    assert "status" not in kinds(desk, ADA)
+
+
+def test_a_cc_reply_in_the_thread_of_a_request_whose_subject_reads_status_gets_no_status(desk):
+    """Sam's own reply to Ada is titled "Status"; Ada answers all, intro@ still copied, about something else."""
+    request = forward(desk)
+    question = new_message(SAM, [ADA, ("Intro", BOT)], "Status", "Any news, Dr. Lee?\n")
+    question["In-Reply-To"] = request["Message-ID"]
+    desk.receive(signed(reply(question, ADA, "Hi Sam, not yet - I'll let you know.", reply_all=True)))
+    assert "status" not in kinds(desk, ADA)
+
+
+@pytest.mark.parametrize("subject", ["Status", "Re: Status"])
+def test_the_status_command_in_the_subject_written_to_introbot_alone_still_gets_the_status(desk, subject):
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), subject, "\n")))
+    assert kinds(desk, ADA) == ["status"]
