@@ -1,6 +1,6 @@
-"""Review of the status mail: how it names a request that never got its second party, and which messages are status
-questions at all (written to introbot alone), each driven through a real Service over a real SQLite store (the
-Desk)."""
+"""Review of the status mail: what it tells a practitioner whose notes are off, how it names a request that never
+got its second party, and which messages are status questions at all (written to introbot alone), each driven
+through a real Service over a real SQLite store (the Desk)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,48 @@ from datetime import timedelta
 
 import pytest
 
-from introbot.model import IntroState, Kind
-from tests.conversation import ADA, BOT, MAYA, SAM, new_message, reply
+from introbot.model import IntroState, Kind, Role
+from tests.conversation import ADA, BOT, KIM, MAYA, SAM, new_message, reply
 from tests.service_world import START, Desk
 from tests.test_followups import forward, kinds, signed, write
-from tests.test_status_after_end import ended_lines, status_text
+from tests.test_status_after_end import bounce_of_the_ask_to, ended_lines, introduced, status_text
 
 
 @pytest.fixture
 def desk(tmp_path):
     with Desk(tmp_path) as desk:
         yield desk
+
+
+# With bot.referrer_notes = "off"
+
+
+def test_with_notes_off_asking_is_asking_to_know_the_introduction_and_a_decline_is_as_its_note_said(tmp_path):
+    """Notes off spares the practitioner the note that an introduction went out, nothing else: the decline note
+    still goes (ETIQUETTE: the referrer is told of a no, privately), and asked, the status says what ended and
+    how, in the words the note says or would have said."""
+    with Desk(tmp_path, referrer_notes="off") as desk:
+        introduced(desk)
+        desk.now += timedelta(hours=1)
+        write(desk, "Please introduce Kim Novak <kim@client.example> to Maya Chen.")
+        desk.answer(desk.mail_to(KIM[1], Kind.ASK_CLIENT.value)[0], KIM, "No thank you.")
+        assert kinds(desk, ADA) == ["referrer_declined"]
+        write(desk, "Has Sam answered?")
+        assert ended_lines(status_text(desk)) == ["Sam Rivera and Maya Chen: introduced (2 March)",
+                                                  "Kim Novak and Maya Chen: Kim Novak preferred not to be introduced "
+                                                  "(2 March)"]
+
+
+def test_with_notes_off_a_no_the_referrer_was_never_told_of_stays_untold(tmp_path):
+    with Desk(tmp_path, referrer_notes="off") as desk:
+        forward(desk)
+        desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Yes please")
+        bounce_of_the_ask_to(desk, Role.COLLEAGUE)
+        desk.answer(desk.mail_to(SAM[1], "ask_client")[0], SAM, "Actually no, sorry, I've changed my mind.")
+        assert kinds(desk, ADA) == ["referrer_failed"]
+        write(desk, "Has Sam answered?")
+        assert ended_lines(status_text(desk)) == ["Sam Rivera and Maya Chen: my email could not be delivered "
+                                                  "(2 March)"]
 
 
 # A request that never got its second party

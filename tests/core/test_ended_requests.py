@@ -190,3 +190,15 @@ def test_the_cancel_note_names_another_request_it_stopped_as_the_status_mail_doe
     text = RENDERER.render(Kind.CANCELLED, language, sample_context(Kind.CANCELLED, also_cancelled=[stopped])).text
     assert f"  m4p7r2cd{COLON[language]}{UNNAMED[missing][language]}\n" in text
 
+
+@pytest.mark.parametrize("event, note", [(Answered(Role.CLIENT, False), Kind.REFERRER_DECLINED),
+                                         (Undeliverable(Role.CLIENT), Kind.REFERRER_FAILED)])
+def test_notes_off_spares_only_the_note_that_an_introduction_went_out(now, rng, event, note):
+    """What the status mail lists with bot.referrer_notes = "off": each decline, bounce and expiry was still told in
+    a note of its own; only "introduced" was not, and asking is asking to know it."""
+    quiet = replace(RULES, note_when_sent=False)
+    intro = workflow.begin(asking(now), now, quiet, rng)[0]
+    assert [e.kind for e in workflow.step(intro, event, now, quiet, rng)[1]] == [note]
+    expired = workflow.step(intro, Tick(), now + RULES.remind_after, quiet, rng)[0]
+    assert [e.kind for e in workflow.step(expired, Tick(), now + RULES.expire_after, quiet, rng)[1]] == [
+        Kind.REFERRER_EXPIRED]
