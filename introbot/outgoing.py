@@ -193,11 +193,11 @@ def _status_line(intro: Intro, now: datetime) -> dict:
 
 
 def _pair(intro: Intro) -> dict:
-    """Whom a request is for, as the referrer's status lines name them."""
-    client = intro.client.name or intro.client.email if intro.client else intro.client_hint or "?"
-    colleague = intro.colleague.name or intro.colleague.email if intro.colleague else "?"
-    colleague = " & ".join([colleague] + [p.name or p.email for p in intro.further_colleagues])
-    return {"client": client, "colleague": colleague}
+    """Whom a request is for, as the referrer's status lines name them: "" for a party it never got (no client
+    named, no colleague chosen yet, or ever), which each template says in words of its language."""
+    client = intro.client.name or intro.client.email if intro.client else intro.client_hint
+    colleagues = [p.name or p.email for p in (intro.colleague, *intro.further_colleagues) if p is not None]
+    return {"client": client, "colleague": " & ".join(colleagues)}
 
 
 def _writers_zone(message: EmailMessage) -> tzinfo:

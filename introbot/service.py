@@ -899,7 +899,11 @@ class Service:
     def _command(self, message: EmailMessage, practitioner: Person, now: datetime,
                  own_text: str | None = None) -> Decision | None:
         """A practitioner's "status" or "cancel <id>", in the subject or as the first line of `own_text` (the
-        message's new text, found here when not given)."""
+        message's new text, found here when not given), in a message written to introbot alone: to the client
+        with intro@ copied, a reply to their "Status" email or to "Cancel Thursday?" is theirs, and its request
+        is read."""
+        if not self._to_introbot_only(message, practitioner.email):
+            return None
         new_text = (split_reply(body_text(message)).new_text if own_text is None else own_text).strip()
         lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
                  new_text.splitlines()[0].strip() if new_text else ""]

@@ -155,3 +155,50 @@ def test_with_nothing_ended_the_status_is_as_before_and_with_nothing_open_it_say
     none_open = status_text(language, requests=[])
     with_ended = status_text(language, requests=[], ended=[ended("introduced")])
     assert with_ended.startswith(none_open.split("\n\n-- ")[0]) and DAY[language] in with_ended
+
+
+# A request that never got its second party: the status mail names who is known and says who is not, in words.
+UNNAMED = {
+    "colleague": {"en": "Sam Rivera (no colleague chosen)", "de": "Sam Rivera (keine Kollegin, kein Kollege gewählt)",
+                  "es": "Sam Rivera (sin colega elegido)", "fr": "Sam Rivera (aucun·e collègue choisi·e)"},
+    "client": {"en": "Maya Chen (no client named)", "de": "Maya Chen (ohne Angabe, wen Sie empfehlen)",
+               "es": "Maya Chen (sin cliente indicado)", "fr": "Maya Chen (client non indiqué)"},
+    "both": {"en": "(no client or colleague named)", "de": "(niemand genannt)",
+             "es": "(sin cliente ni colega indicados)", "fr": "(ni client ni collègue indiqués)"},
+}
+KNOWN = {"colleague": {"colleague": ""}, "client": {"client": ""}, "both": {"client": "", "colleague": ""}}
+COLON = {"en": ": ", "de": ": ", "es": ": ", "fr": " : "}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("missing", UNNAMED)
+def test_a_request_without_its_second_party_is_named_in_words_open_or_ended(language, missing):
+    still_open = {"id": "k3x9q2ab", "client": "Sam Rivera", "colleague": "Maya Chen", "waiting_for": "",
+                  "age_days": 2} | KNOWN[missing]
+    text = status_text(language, requests=[still_open], ended=[ended("cancelled", **KNOWN[missing])])
+    written = UNNAMED[missing][language]
+    assert f"  k3x9q2ab{COLON[language]}{written}{COLON[language]}" in text
+    assert f"  {written}{COLON[language]}{OUTCOMES['cancelled'][1][language]} {DAY[language]}" in text
+    assert "?" not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("missing", UNNAMED)
+def test_the_cancel_note_names_another_request_it_stopped_as_the_status_mail_does(language, missing):
+    stopped = {"id": "m4p7r2cd", "client": "Sam Rivera", "colleague": "Maya Chen", "waiting_for": "",
+               "age_days": 1} | KNOWN[missing]
+    text = RENDERER.render(Kind.CANCELLED, language, sample_context(Kind.CANCELLED, also_cancelled=[stopped])).text
+    assert f"  m4p7r2cd{COLON[language]}{UNNAMED[missing][language]}\n" in text
+
+
+@pytest.mark.parametrize("event, note", [(Answered(Role.CLIENT, False), Kind.REFERRER_DECLINED),
+                                         (Undeliverable(Role.CLIENT), Kind.REFERRER_FAILED)])
+def test_notes_off_spares_only_the_note_that_an_introduction_went_out(now, rng, event, note):
+    """What the status mail lists with bot.referrer_notes = "off": each decline, bounce and expiry was still told in
+    a note of its own; only "introduced" was not, and asking is asking to know it."""
+    quiet = replace(RULES, note_when_sent=False)
+    intro = workflow.begin(asking(now), now, quiet, rng)[0]
+    assert [e.kind for e in workflow.step(intro, event, now, quiet, rng)[1]] == [note]
+    expired = workflow.step(intro, Tick(), now + RULES.remind_after, quiet, rng)[0]
+    assert [e.kind for e in workflow.step(expired, Tick(), now + RULES.expire_after, quiet, rng)[1]] == [
+        Kind.REFERRER_EXPIRED]
