@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -939,6 +940,16 @@ _NOT_A_DECLINE = frozenset({
     "niet nodig", "hoeft niet", "ikke nødvendigt", "ikke nødvendig", "nie chcę", "nie potrzebuję",
     "nie trzeba"})
 
+# Retractions that frame the sentence they stand in as the new answer, wherever they stand in it (rule 11d): "Yes
+# please. On second thought, I'm full" and "Yes please. No thanks, on second thought" take the yes back; "No
+# thanks, on second thought" alone is a no. "Just kidding" takes back what was said right before it.
+_RECONSIDERING = frozenset({
+    "on second thought", "on second thoughts", "on reflection", "on further reflection", "tout compte fait",
+    "réflexion faite", "à la réflexion", "après réflexion", "bei näherer überlegung", "bei genauerer überlegung",
+    "nach reiflicher überlegung", "wenn ich es mir recht überlege", "pensándolo bien", "pensándolo mejor",
+    "ripensandoci", "a pensarci bene", "pensando bem", "pensando melhor", "bij nader inzien", "vid närmare eftertanke",
+    "ved nærmere eftertanke", "ved nærmere ettertanke", "po namyśle", "po zastanowieniu"})
+
 # Without a "but", "No problem, I already have her number" may be news, not a decline.
 _ALREADY = frozenset({"already", "déjà", "schon", "bereits", "ya", "già", "já", "al", "redan", "allerede", "już"})
 
@@ -1094,10 +1105,11 @@ _EXACT, _FOLDED = _build_index()
 
 
 def _check_phrase_sets() -> None:
-    """A phrase in _APPRAISALS, _MINIMIZERS or _NOT_A_DECLINE that is not the yes or no it names would
-    silently never match; say so at import."""
+    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE or _RECONSIDERING that is not the yes, no or retraction it
+    names would silently never match; say so at import."""
     kinds = {entry.phrase: entry.kind for entry in _EXACT.values()}
-    wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO))
+    wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO),
+                                          (_RECONSIDERING, _Kind.RETRACTION))
              for phrase in sorted(phrases) if kinds.get(phrase) != kind]
     if wrong:
         raise ValueError(f"these phrases are not listed with that meaning in _LEXICON; fix their spelling: {wrong}")
@@ -1136,6 +1148,16 @@ class _Hit:
     start: int   # index of the first word
     end: int     # index after the last word
     opens_clause: bool
+
+
+@dataclass(frozen=True)
+class _Retraction:
+    """What takes back what was said before it (rule 11d): the answers before `taken_from` are taken back, and the
+    new answer is read from `answer_from`. "Just kidding" takes back what came before it; "on second thought" makes
+    its whole sentence the new answer ("No thanks, on second thought")."""
+    hit: _Hit
+    taken_from: int
+    answer_from: int
 
 
 @dataclass(frozen=True)
@@ -1531,7 +1553,7 @@ class _Sentence:
         self.limits: list[_Hit] = []  # negations opening a clause: "..., just not for new clients"
         self.only: list[_Hit] = []    # restricting "only"s: "Yes, only on Saturdays" (not "not only", "nur nicht")
         self.acks: list[_Hit] = []    # receipt or recognition: "received", "I know Maya" (not "let me know")
-        self.retractions: list[_Hit] = []  # what takes back what was said before it: "Just kidding", "Actually, no"
+        self.retractions: list[_Retraction] = []  # "Just kidding", "On second thought", "Actually, no"
         self.asks = _asks(text, sentence, hits)
         self._words = text.words
         self._langs = langs
@@ -1576,8 +1598,10 @@ class _Sentence:
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
                 self.acks.append(hit)
-            if hit.kind == _Kind.RETRACTION or self._corrects_to_no(hit):
-                self.retractions.append(hit)
+            if hit.kind == _Kind.RETRACTION and hit.entry.phrase in _RECONSIDERING:
+                self.retractions.append(_Retraction(hit, self._start, self._start))
+            elif hit.kind == _Kind.RETRACTION or self._corrects_to_no(hit):
+                self.retractions.append(_Retraction(hit, hit.start, hit.end))
 
     def _beside_a_negation(self, hit: _Hit) -> bool:
         """ "Not only", "nicht nur" widen, and "nur nicht", "alleen niet" are "just not": a limit, read as one."""
@@ -1606,7 +1630,7 @@ class _Sentence:
         """The rest of the limit's clause names a weekday, a part of the day or a clock time ("just not before 10am",
         "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what."""
         clause = self._words[limit.start].clause
-        rest = [word for word in self._words[limit.end:self._end] if word.clause == clause]
+        rest = itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end])
         return any(word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
 
     def answers_something_else(self, after: list[_Sentence]) -> _Hit | None:
@@ -1798,16 +1822,18 @@ def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -
         return None
     first = min(hit.start for hit in answers)
     sentences = [said, *after]
-    retraction = next((hit for sentence in sentences for hit in sentence.retractions if hit.start > first), None)
-    if retraction is None:
+    taken = next((retraction for sentence in sentences for retraction in sentence.retractions
+                  if retraction.taken_from > first), None)
+    if taken is None:
         return None
-    if any(hit.start < retraction.start for hit in said.no + said.negated):
-        return Reading(Answer.UNCLEAR, language, f"no, then taken back {_quoted(retraction)}")
-    says_no = any(hit.start >= retraction.end for sentence in sentences for hit in sentence.saying_no())
-    says_yes = any(hit.start >= retraction.end for sentence in sentences for hit in sentence.yes)
+    what = _quoted(taken.hit)
+    if any(hit.start < taken.taken_from for hit in said.no + said.negated):
+        return Reading(Answer.UNCLEAR, language, f"no, then taken back {what}")
+    says_no = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.saying_no())
+    says_yes = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.yes)
     if says_no and not says_yes:
-        return Reading(Answer.NO, language, f"yes, then taken back {_quoted(retraction)}")
-    return Reading(Answer.UNCLEAR, language, f"yes, then taken back {_quoted(retraction)}")
+        return Reading(Answer.NO, language, f"yes, then taken back {what}")
+    return Reading(Answer.UNCLEAR, language, f"yes, then taken back {what}")
 
 
 def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:

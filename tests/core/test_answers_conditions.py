@@ -67,10 +67,17 @@ def test_the_reason_names_the_rule(text: str, reason: str):
     ("Yes, just not before 10 am.", Answer.YES),
     # a retraction counts after an answer only, and a no that goes on ("no need to ...") takes nothing back
     ("Forget it.", Answer.UNCLEAR),
+    # "on second thought" frames its whole sentence as the new answer; "just kidding" takes back what came before it
+    ("No thanks, on second thought.", Answer.NO),
+    ("Yes please. No thanks, on second thought.", Answer.NO),
+    ("Ja gerne. Nein danke, bei näherer Überlegung.", Answer.NO),
+    ("Yes please. No thanks, just kidding.", Answer.UNCLEAR),
     ("Yes please. Actually, no need to send her details again.", Answer.UNCLEAR),  # rule 4: a no-word after a yes
+    ("Yes please. Actually, no pressure on her side.", Answer.YES),  # a bare "no" inside a clause (rule 4)
     ("Yes please. Actually, could she do Mondays?", Answer.YES),  # a later question keeps the yes (rule 4)
     # a receipt after a fuller yes, or "let me know", is no answer to something else
     ("Yes please, let me know when she can see me.", Answer.YES),
+    ("Yes, let me know when she's free.", Answer.YES),
     ("Sure, happy to. I know her well.", Answer.YES),
 ])
 def test_the_edges_of_rule_11(text: str, answer: Answer):
