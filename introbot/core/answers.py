@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -9,7 +10,8 @@ from enum import Enum
 
 from introbot.core.quotes import WRITING_VERB
 
-# How a reply is read, rule by rule (each rule has a test in tests/core/test_answers.py):
+# How a reply is read, rule by rule (each rule has a test in tests/core/test_answers.py; rule 10 also in
+# test_answers_capacity.py, rule 11 in test_answers_conditions.py):
 #  1. Only the person's own text counts. Lines quoted with ">", "... wrote:" attributions and the quote
 #     under them are skipped; an Outlook/Samsung header block, "-----Original Message-----", a "-- "
 #     signature delimiter or "Sent from my iPhone" ends the text. The quoted ask says "Reply YES or
@@ -103,9 +105,34 @@ from introbot.core.quotes import WRITING_VERB
 #     alone: "Je ne peux la recevoir" is a no. Said with regret or for now, being unable still doubts a yes
 #     beside more words: "I can see her file. Sorry, I can't." and "..., unfortunately I'm full" are UNCLEAR
 #     (but "Yes please! I am on annual leave 1-12 April" is a yes). A negation opening a clause after room
-#     limits it to someone else: "I have space, just not for new clients" is UNCLEAR. Too little room is no
-#     room: "I have space constraints" is a hedge. "I can see her" is room for her when nothing or a when
-#     or how follows ("on Tuesday", "next week", "as a client"); "I can see her point" is not.
+#     limits it to someone else: "I have space, just not for new clients" is UNCLEAR (not one that names a time
+#     slot: rule 11b). Too little room is no room: "I have space constraints" is a hedge. "I can see her" is
+#     room for her when nothing or a when or how follows ("on Tuesday", "next week", "as a client"); "I can
+#     see her point" is not.
+# 11. A yes must stand, whole, for this introduction (rule 3 carried through the reply):
+#     a. "Only" restricts it to what it names, and whether the other party fits is not ours to know: "I have
+#        space on Saturdays only", "Yes, only on Saturdays", "Yes please. I'm only free on weekends", "Sí, solo
+#        los sábados" are UNCLEAR, in the yes's sentence or after it. Not "not only"/"nicht nur" (it widens),
+#        "only too happy" or "only just"; "nur nicht"/"alleen niet" is "just not" (b). The Swedish, Danish and
+#        Norwegian "bara"/"bare" is as often "just" ("bare gør det") and is not read as "only".
+#     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is
+#        not for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. One that names a
+#        weekday, a part of the day or a clock time is a scheduling preference, and the yes stands: "Yes, happy
+#        to. Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr"; so does a preference that excludes
+#        nothing: "Yes, Saturdays work best for me". A period is no slot: "Yes, just not before March" (not
+#        now) is UNCLEAR. "Not urgent" restricts nothing.
+#     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
+#        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Ja, så länge det är online".
+#     d. Taken back: after an answer, "just kidding", "scratch that", "on second thought", "forget that",
+#        "wrong thread, please ignore", or a no ending its clause right after "actually", "doch", "toch",
+#        "jednak"... ("Actually, no", "Doch nicht") voids it. A no after that is the answer: "I can take her
+#        on. Just kidding, I'm full" is NO. Nothing, a hedge or a yes after it is UNCLEAR ("Yes! Actually no,
+#        sorry", "Yes please. Just kidding."), and so is a no taken back ("No. Just kidding!"). Before any
+#        answer it takes nothing back: "On second thought, yes please!" is a yes.
+#     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received or whom the person knows
+#        answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí, recibido", "Yes, that's me"
+#        are UNCLEAR, unless a yes follows ("Yes, I know her work and would love to meet her"). "Yes please, I
+#        got her name from a friend" can only answer us.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -147,6 +174,9 @@ class _Kind(Enum):
     NEGATOR = "negator"
     COURTESY = "courtesy"        # greetings, thanks, fillers: evidence of the language, never of an answer
     CLOSING = "closing"          # a sign-off: the lines after the answer are read up to here
+    ONLY = "only"                # a yes that holds only inside what it names: "Yes, only on Saturdays" (rule 11)
+    RETRACTION = "retraction"    # what was said before is taken back: "Just kidding", "On second thought" (rule 11)
+    ACK = "acknowledgement"      # receipt or recognition, not consent: "Yes, received", "Yes, I know Maya" (rule 11)
 
 
 _BARE_NO = frozenset({"no", "non", "não", "nie", "nein", "nee", "nej", "nei"})
@@ -183,7 +213,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "happy to see her, happy to see him, happy to see them, happy to help, glad to help, "
                    "happy to take her on, happy to take him on, happy to take them on, would be happy to, "
                    "i'd be happy to, would be glad to, i'd be glad to, send her my way, send him my way, "
-                   "send them my way, send her over, send him over, send them over",
+                   "send them my way, send her over, send him over, send them over, "
+                   "only too happy, only too glad",  # not the restricting "only" (rule 11)
         _Kind.ROOM: "have space, have room, have capacity, have availability, have openings, have an opening, "
                     "have a space, have a slot, have some space, have some room, have some capacity, "
                     "have space for her, have room for her, have got space, have got room, i've got space, "
@@ -262,16 +293,33 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "have capacity constraints, have capacity issues, have capacity problems, have capacity concerns",
         _Kind.CONDITION: "if, unless, only if, provided that, providing that, provided, providing, "
                          "as long as, so long as, assuming, on condition, subject to, pending, in case, "
-                         "when i have, once i have, as soon as i have, until i have",  # "when I have space"
+                         "when i have, once i have, as soon as i have, until i have, "  # "when I have space"
+                         # from when something happens (rule 11): "Yes, once I've checked my diary"
+                         "once i, once i've, once i'm, once she, once she's, once he, once he's, once they, once we, "
+                         "as soon as, after i, after i've",
         _Kind.CONTRAST: "but, however, though, although, except",
         _Kind.NEGATOR: "not, don't, do not, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
+        _Kind.ONLY: "only, solely, exclusively",
+        _Kind.RETRACTION: "just kidding, only kidding, just joking, only joking, i'm kidding, i'm joking, jk, "
+                          "scratch that, strike that, on second thought, on second thoughts, on reflection, "
+                          "on further reflection, forget that, forget it, forget what i said, ignore that, "
+                          "ignore my last, i take that back, i take it back, take that back, changed my mind, "
+                          "change of plan, please ignore, please disregard, disregard that, disregard my last, "
+                          "ignore my previous, ignore this, wrong email, wrong thread, wrong person, wrong recipient",
+        _Kind.ACK: "received, got it, got your email, got your message, got the email, got the message, got that, "
+                   "noted, understood, know, knew, remember, recall, read it, read your email, read your message, "
+                   "seen it, saw it, saw, seen, that's me, it's me, this is me, correct, that's correct, that's right, "
+                   "that's my email, that's my address, that's my email address, that's my number",
         _Kind.COURTESY: "hi, hello, hey, dear, good morning, good afternoon, good evening, oh, ah, wow, "
                         "very, really, thanks so much, thank you so much, no rush, no hurry, "
                         "i'm sure, i am sure, im sure, i'm certain, i am certain, "  # "I'm sure she's great, but..."
                         # "No." as a number in a signature ("Reg No. PA12345", "Mob no: 07700 ...")
                         "reg no, mob no, mobile no, tel no, phone no, ref no, reference no, licence no, "
-                        "license no, registration no, member no, patient no",
+                        "license no, registration no, member no, patient no, "
+                        # a "not" or an "only" that restricts nothing (rule 11): "Yes please, not urgent"
+                        "only just, not urgent, not in a hurry, not in a rush, no kidding, not kidding, "
+                        "i'm not kidding, i'm not joking, joking aside, kidding aside",
         _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
                        "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
                        "best wishes, sincerely, yours",
@@ -332,10 +380,19 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "probablement, en principe, je vous tiens au courant, je reviens vers vous, je vais voir, "
                      "je vous dirai, je vous redis, à voir",
         _Kind.CONDITION: "à condition, sauf si, pourvu que, à moins que, seulement si, uniquement si, "
-                         "pour autant que, pour autant, sous réserve",
+                         "pour autant que, pour autant, sous réserve, dès que, tant que, une fois que, quand j'aurai, "
+                         "lorsque j'aurai",
         _Kind.CONTRAST: "mais, cependant, toutefois, par contre, sauf, néanmoins, pourtant",
         _Kind.NEGATOR: "pas, jamais",  # not "ne": French negates twice ("je ne suis pas intéressée")
-        _Kind.COURTESY: "bonjour, bonsoir, salut, coucou, cher, chère, madame, monsieur, oh, ah, très",
+        _Kind.ONLY: "seulement, uniquement",
+        _Kind.RETRACTION: "je plaisante, je rigole, je blague, c'est une blague, c'était une blague, tout compte fait, "
+                          "réflexion faite, à la réflexion, après réflexion, oubliez ça, oublie ça, oubliez mon message, "
+                          "laissez tomber, laisse tomber, je retire ce que j'ai dit, j'ai changé d'avis, changé d'avis, "
+                          "ignorez ce message, ignorez mon message, mauvais destinataire, mauvaise personne",
+        _Kind.ACK: "reçu, reçue, bien reçu, noté, bien noté, compris, connais, souviens, c'est moi, c'est bien moi, "
+                   "c'est exact, exact",
+        _Kind.COURTESY: "bonjour, bonsoir, salut, coucou, cher, chère, madame, monsieur, oh, ah, très, "
+                        "pas urgent, sans blague, blague à part",
         _Kind.CLOSING: "merci, merci beaucoup, merci bien, mille mercis, cordialement, bien cordialement, "
                        "bien à vous, bonne journée, belle journée, à bientôt, bises, amicalement, "
                        "salutations",
@@ -349,7 +406,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "nichts dagegen, das wäre schön, wäre schön, wäre sehr hilfreich, wäre hilfreich, "
                    "aber gerne, aber gern, aber sicher, aber klar, aber klar doch, aber natürlich, "
                    "geht klar, "
-                   "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei",
+                   "mit vergnügen, freue mich, würde mich freuen, das wäre toll, das wäre super, bin dabei, "
+                   "nur zu",
         _Kind.SOFT_YES: "super, prima, toll, perfekt, wunderbar, bitte, sehr gut, ja ja, okay, ok",
         _Kind.WHY_NOT: "warum nicht, wieso nicht",
         _Kind.NO: "nein, nö, nee, nein danke, leider nicht, leider nein, lieber nicht, eher nicht, "
@@ -387,11 +445,20 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "melde mich, bescheid geben, gebe bescheid, sage bescheid, sage ihnen bescheid, "
                      "sage dir bescheid, schaue mir das an, schau mir das an, denke drüber nach, "
                      "denke darüber nach",
-        _Kind.CONDITION: "wenn, falls, sofern, vorausgesetzt, unter der bedingung, nur wenn, solange, soweit",
+        _Kind.CONDITION: "wenn, falls, sofern, vorausgesetzt, unter der bedingung, nur wenn, solange, soweit, "
+                         "sobald",
         _Kind.CONTRAST: "aber, jedoch, allerdings, außer, sondern",
         _Kind.NEGATOR: "nicht, kein, keine, niemals",
+        _Kind.ONLY: "nur, ausschließlich, lediglich",
+        _Kind.RETRACTION: "nur spaß, nur ein scherz, war nur spaß, war ein scherz, war nur ein scherz, kleiner scherz, "
+                          "vergiss es, vergiss das, vergessen sie das, vergessen sie es, ich nehme das zurück, "
+                          "ich nehme es zurück, nehme das zurück, kommando zurück, bei näherer überlegung, "
+                          "bei genauerer überlegung, nach reiflicher überlegung, wenn ich es mir recht überlege, "
+                          "anders überlegt, streich das, bitte ignorieren, falscher empfänger, falsche person",
+        _Kind.ACK: "erhalten, bekommen, gelesen, kenne, verstanden, notiert, angekommen, erinnere, das bin ich, "
+                   "stimmt, richtig, korrekt",
         _Kind.COURTESY: "hi, hallo, liebe, lieber, guten tag, guten morgen, moin, servus, grüezi, oh, ah, "
-                        "sehr",
+                        "sehr, spaß beiseite, nicht eilig, nicht dringend, eilt nicht",
         _Kind.CLOSING: "danke, vielen dank, danke schön, dankeschön, herzlichen dank, viele grüße, "
                        "liebe grüße, lg, mfg, beste grüße, freundliche grüße, mit freundlichen grüßen, "
                        "grüße, gruß",
@@ -435,11 +502,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "te aviso, le aviso, ya te diré, ya le diré, te digo algo, lo consulto, lo miro, te digo, "
                      "igual",
         _Kind.CONDITION: "siempre que, siempre y cuando, a menos que, con tal de que, solo si, sólo si, "
-                         "en caso de que",
+                         "en caso de que, en cuanto, tan pronto como, cuando tenga, una vez que",
         _Kind.CONTRAST: "pero, sin embargo, aunque, excepto, salvo",
         _Kind.NEGATOR: "nunca, jamás, tampoco",
+        _Kind.ONLY: "solo, sólo, solamente, únicamente",
+        _Kind.RETRACTION: "es broma, era broma, es una broma, era una broma, es coña, estoy bromeando, bromeo, "
+                          "olvídalo, olvida eso, olvide eso, olvídelo, pensándolo bien, pensándolo mejor, "
+                          "retiro lo dicho, he cambiado de opinión, cambié de opinión, ignora este mensaje, "
+                          "ignore este mensaje, destinatario equivocado, persona equivocada",
+        _Kind.ACK: "recibido, recibida, recibí, recibimos, leído, entendido, anotado, conozco, recuerdo, me acuerdo, "
+                   "soy yo, correcto, exacto",
         _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
-                        "oh, ah, muy, más, no hay prisa, sin prisa",
+                        "oh, ah, muy, más, no hay prisa, sin prisa, sin bromas, bromas aparte, fuera de broma",
         _Kind.CLOSING: "gracias, muchas gracias, mil gracias, saludos, un saludo, un abrazo, atentamente, "
                        "cordialmente, abrazos, besos",
     },
@@ -477,10 +551,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "vediamo, ci penso, ci devo pensare, ci penserò, saperne di più, più informazioni, "
                      "più dettagli, probabilmente, eventualmente, in teoria, ti faccio sapere, le faccio sapere, "
                      "vi faccio sapere, ci sentiamo",
-        _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se, sempre che, qualora",
+        _Kind.CONDITION: "se, purché, a meno che, a patto che, solo se, sempre che, qualora, non appena, "
+                         "quando avrò, una volta che, finché",
         _Kind.CONTRAST: "ma, però, tuttavia, anche se, tranne, eccetto",
         _Kind.NEGATOR: "mai",
-        _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto, non ho fretta",
+        _Kind.ONLY: "solo, soltanto, solamente, unicamente",
+        _Kind.RETRACTION: "scherzo, scherzavo, sto scherzando, era uno scherzo, dimentica, dimenticalo, lascia perdere, "
+                          "ripensandoci, a pensarci bene, ritiro quello che ho detto, ho cambiato idea, cambiato idea, "
+                          "ignora questo messaggio, destinatario sbagliato, persona sbagliata",
+        _Kind.ACK: "ricevuto, ricevuta, letto, letta, capito, annotato, conosco, ricordo, mi ricordo, sono io, "
+                   "corretto, esatto",
+        _Kind.COURTESY: "ciao, salve, buongiorno, buonasera, gentile, caro, cara, oh, ah, molto, non ho fretta, "
+                        "senza scherzi, scherzi a parte",
         _Kind.CLOSING: "grazie, grazie mille, mille grazie, saluti, cordiali saluti, un saluto, a presto, "
                        "un abbraccio, distinti saluti",
     },
@@ -518,11 +600,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "vou pensar, pode ser, saber mais, mais informações, mais detalhes, provavelmente, "
                      "eventualmente, em princípio, te aviso, depois te digo, vou ver",
         _Kind.CONDITION: "se, desde que, a não ser que, contanto que, só se, somente se, apenas se, "
-                         "a menos que, caso",
+                         "a menos que, caso, assim que, logo que, quando tiver, quando eu tiver",
         _Kind.CONTRAST: "mas, porém, contudo, embora, exceto",
         _Kind.NEGATOR: "nunca, jamais, nem",
+        _Kind.ONLY: "só, somente, apenas, unicamente",
+        _Kind.RETRACTION: "é brincadeira, era brincadeira, brincadeira, tô brincando, estou brincando, estou a brincar, "
+                          "esquece, esqueça, esquece isso, esqueça isso, pensando bem, pensando melhor, "
+                          "retiro o que disse, mudei de ideia, mudei de ideias, ignore esta mensagem, "
+                          "ignora esta mensagem, destinatário errado, pessoa errada",
+        _Kind.ACK: "recebi, recebido, recebida, li, lido, entendido, anotado, conheço, lembro, me lembro, sou eu, "
+                   "correto, exato",
         _Kind.COURTESY: "olá, oi, bom dia, boa tarde, boa noite, caro, cara, prezado, prezada, oh, ah, "
-                        "muito",
+                        "muito, sem brincadeira, brincadeiras à parte",
         _Kind.CLOSING: "obrigado, obrigada, muito obrigado, muito obrigada, abraço, abraços, cumprimentos, "
                        "atenciosamente, beijos, bjs",
     },
@@ -567,11 +656,17 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "meer weten, waarschijnlijk, eventueel, in principe, laat het weten, laat het je weten, "
                      "laat het u weten, kom erop terug",
         _Kind.CONDITION: "alleen als, mits, tenzij, op voorwaarde, als ze, als hij, als zij, als het, indien, "
-                         "als de",
+                         "als de, zodra, zolang",
         _Kind.CONTRAST: "maar, echter, hoewel, behalve",
         _Kind.NEGATOR: "niet, geen, nooit",
+        _Kind.ONLY: "alleen, slechts, uitsluitend",
+        _Kind.RETRACTION: "grapje, geintje, ik maak een grapje, vergeet het, vergeet dat, vergeet mijn bericht, "
+                          "bij nader inzien, ik neem het terug, ik trek het terug, van gedachten veranderd, negeer dit bericht, "
+                          "negeer mijn bericht, verkeerde ontvanger, verkeerde persoon",
+        _Kind.ACK: "ontvangen, gelezen, gezien, ken, begrepen, genoteerd, herinner, dat ben ik, klopt, correct",
         # "na" (after) is no Swedish "nä" with its accent dropped
-        _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel, na",
+        _Kind.COURTESY: "hoi, hallo, hey, beste, goedemorgen, goedemiddag, dag, oh, ah, heel, na, geen grapje, "
+                        "niet dringend",
         _Kind.CLOSING: "bedankt, dank je, dank je wel, dank u, dank u wel, hartelijk dank, groeten, "
                        "groetjes, met vriendelijke groet, vriendelijke groet, mvg, hartelijke groet",
     },
@@ -586,7 +681,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.WHY_NOT: "varför inte",
         _Kind.NO: "nej, nej tack, nä, helst inte, inte nu, inte just nu, inte för tillfället, "
                   "inte i nuläget, tyvärr inte, tyvärr nej, inte intresserad, inget intresse, ingen tid, "
-                  "fullbokad, fullbokat, tar inte emot, absolut inte, självklart inte, kanske senare, "
+                  "fullbokad, fullbokat, tar inte emot, inga nya klienter, inga nya patienter, tar inga nya, absolut inte, självklart inte, kanske senare, "
                   "avstår, har redan, har inte möjlighet, tyvärr har jag inte möjlighet, tyvärr har jag inte tid, "
                   "har fullt, gärna inte, letar inte efter, söker inte efter, går redan hos, går redan till, "
                   # a practitioner's answer (rule 10)
@@ -605,10 +700,16 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "fundera, mer information, mer info, veta mer, förmodligen, troligen, eventuellt, "
                      "i princip, hör av mig, återkommer",
         _Kind.CONDITION: "bara om, endast om, förutsatt, såvida, om hon, om han, om det, om ni, om du, om jag, "
-                         "ifall, om",
+                         "ifall, om, så länge, så snart, när jag har, när jag får",
         _Kind.CONTRAST: "men, dock, fast, förutom, även om",
         _Kind.NEGATOR: "inte, ej, aldrig",
-        _Kind.COURTESY: "hej, hejsa, hallå, god morgon, oh, åh",
+        _Kind.ONLY: "endast, enbart",
+        _Kind.RETRACTION: "skämtar bara, skojar bara, bara skämt, bara på skoj, jag skämtar, jag skojar, glöm det, "
+                          "strunta i det, vid närmare eftertanke, jag tar tillbaka det, tar tillbaka det, ändrat mig, "
+                          "ignorera detta, ignorera mitt meddelande, fel mottagare, fel person",
+        _Kind.ACK: "mottaget, mottagit, fått det, läst, sett det, känner, förstått, noterat, minns, det är jag, "
+                   "stämmer, korrekt",
+        _Kind.COURTESY: "hej, hejsa, hallå, god morgon, oh, åh, skämt åsido, inget skämt, inte bråttom",
         _Kind.CLOSING: "tack, tack så mycket, tusen tack, stort tack, hälsningar, vänliga hälsningar, mvh, "
                        "med vänlig hälsning, kram",
     },
@@ -622,7 +723,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.WHY_NOT: "hvorfor ikke",
         _Kind.NO: "nej, nej tak, helst ikke, ikke nu, ikke lige nu, ikke i øjeblikket, desværre ikke, "
                   "desværre nej, ikke interesseret, ingen interesse, ingen tid, fuldt booket, fuldtbooket, "
-                  "fuldt optaget, tager ikke, selvfølgelig ikke, absolut ikke, måske senere, "
+                  "fuldt optaget, tager ikke, ingen nye klienter, ingen nye patienter, tager ingen nye, selvfølgelig ikke, absolut ikke, måske senere, "
                   "det vil jeg ikke, har allerede, ikke nødvendigt, har ikke tid, desværre har jeg ikke tid, "
                   "desværre har jeg ikke mulighed, men nej, naturligvis ikke, klart ikke, leder ikke efter, "
                   "søger ikke efter, går allerede hos, går allerede til, "
@@ -640,9 +741,13 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "måske, ved ikke, ved det ikke, usikker, ikke sikker, kommer an på, aner ikke, "
                      "overveje, tænke over, tænker over, mere information, mere info, vide mere, "
                      "sandsynligvis, formentlig, eventuelt, i princippet, vender tilbage, melder tilbage",
-        _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre, såfremt",
+        _Kind.CONDITION: "hvis, kun hvis, forudsat, medmindre, såfremt, så længe, så snart, når jeg har, når jeg får",
         _Kind.CONTRAST: "men, dog, selvom, undtagen",
         _Kind.NEGATOR: "ikke, aldrig",
+        _Kind.ONLY: "kun, udelukkende",
+        _Kind.RETRACTION: "for sjov, bare for sjov, jeg laver sjov, glem det, ved nærmere eftertanke, "
+                          "jeg tager det tilbage, tager det tilbage, skiftet mening, forkert modtager, forkert person",
+        _Kind.ACK: "modtaget, modtog, fået den, læst, set det, kender, forstået, noteret, husker, det er mig, korrekt",
         _Kind.COURTESY: "hej, hejsa, hallo, kære, goddag, godmorgen, åh, jeg, hvem, hvad, hvor, hvordan",
         _Kind.YES_OR_THANKS: "tak",
         _Kind.CLOSING: "mange tak, tusind tak, tak for det, tak for, tak fordi, hilsen, venlig hilsen, "
@@ -659,7 +764,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.WHY_NOT: "hvorfor ikke",
         _Kind.NO: "nei, nei takk, helst ikke, ikke nå, ikke akkurat nå, ikke for øyeblikket, dessverre ikke, "
                   "dessverre nei, ikke interessert, ingen interesse, ingen tid, fullbooket, fullt booket, "
-                  "tar ikke imot, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
+                  "tar ikke imot, ingen nye klienter, ingen nye pasienter, tar ingen nye, selvfølgelig ikke, absolutt ikke, kanskje senere, har allerede, ikke nødvendig, "
                   "selvsagt ikke, dessverre har jeg ikke tid, dessverre har jeg ikke mulighet, ser ikke etter, "
                   "leter ikke etter, går allerede hos, går allerede til, "
                   # a practitioner's answer (rule 10)
@@ -677,9 +782,14 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "tenke over, mer informasjon, mer info, vite mer, sannsynligvis, antagelig, eventuelt, "
                      "i prinsippet, kommer tilbake, gir beskjed, sier fra",
         _Kind.CONDITION: "hvis, kun hvis, bare hvis, forutsatt, med mindre, om hun, om han, om det, dersom, "
-                         "såfremt, om",
+                         "såfremt, om, så lenge, så snart, når jeg har, når jeg får",
         _Kind.CONTRAST: "men, likevel, selv om, unntatt, derimot",
         _Kind.NEGATOR: "ikke, aldri",
+        _Kind.ONLY: "kun, utelukkende",
+        _Kind.RETRACTION: "bare tuller, jeg tuller, tuller bare, bare tull, bare på tull, glem det, "
+                          "ved nærmere ettertanke, jeg tar det tilbake, tar det tilbake, ombestemt meg, ombestemte meg, "
+                          "feil mottaker, feil person",
+        _Kind.ACK: "mottatt, fått den, lest, sett det, kjenner, forstått, notert, husker, det er meg, stemmer, korrekt",
         _Kind.COURTESY: "hei, heisann, hallo, kjære, god morgen, åh, jeg, hvem, hva, hvor, hvordan",
         _Kind.CLOSING: "takk, tusen takk, mange takk, takk skal du ha, hilsen, vennlig hilsen, "
                        "med vennlig hilsen, mvh, beste hilsen",
@@ -716,11 +826,18 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                      "więcej szczegółów, dowiedzieć się więcej, prawdopodobnie, ewentualnie, w zasadzie, "
                      "odezwę się, dam znać, dam ci znać, dam pani znać, dam panu znać, zastanowię, przemyśleć, "
                      "muszę pomyśleć",
-        _Kind.CONDITION: "jeśli, jeżeli, pod warunkiem, o ile, tylko jeśli, chyba że",
+        _Kind.CONDITION: "jeśli, jeżeli, pod warunkiem, o ile, tylko jeśli, chyba że, gdy będę, kiedy będę, "
+                         "jak będę, jak tylko, gdy tylko, dopóki",
         _Kind.CONTRAST: "ale, jednak, chociaż, choć, oprócz",
         _Kind.NEGATOR: "nigdy",
+        _Kind.ONLY: "tylko, jedynie, wyłącznie",
+        _Kind.RETRACTION: "żartuję, żartowałem, żartowałam, tylko żartuję, to żart, zapomnij, zapomnij o tym, "
+                          "proszę zapomnieć, po namyśle, po zastanowieniu, cofam to, zmieniłem zdanie, zmieniłam zdanie, "
+                          "proszę zignorować, zignoruj, zły adresat, niewłaściwa osoba",
+        _Kind.ACK: "otrzymałem, otrzymałam, dostałem, dostałam, przeczytałem, przeczytałam, rozumiem, zrozumiałem, "
+                   "zrozumiałam, znam, pamiętam, odebrałem, odebrałam, to ja, zgadza się",
         _Kind.COURTESY: "cześć, hej, dzień dobry, witam, witaj, szanowna, szanowny, droga, drogi, "
-                        "nie spieszy się, na",  # "na" (on) is no Swedish "nä" with its accent dropped
+                        "nie spieszy się, na, nie żartuję, bez żartów",  # "na" (on) is no Swedish "nä" with its accent dropped
         _Kind.CLOSING: "dziękuję, dzięki, bardzo dziękuję, pozdrawiam, pozdrowienia, serdecznie pozdrawiam, "
                        "z poważaniem, pozdr",
     },
@@ -729,7 +846,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
 # Short qualifiers that are ordinary words in another language we read ("men" in English, "se" as a
 # Spanish pronoun, "mais" = "more" in Portuguese): they count only when the reply may be in their language.
 _FALSE_FRIENDS = frozenset({"se", "men", "fast", "dog", "dock", "ale", "mas", "mais", "ma", "ne", "mai",
-                            "falls", "desde que", "caso", "om"})
+                            "falls", "desde que", "caso", "om",
+                            # "only" (rule 11) that is another word elsewhere: "kun je" (Dutch "can you"), "so" ("só"),
+                            # the Spanish "apenas" (barely)
+                            "kun", "só", "apenas"})
 
 _EMOJI: dict[str, _Kind] = {
     "👍": _Kind.YES, "👌": _Kind.YES, "✅": _Kind.YES, "✔": _Kind.YES, "☑": _Kind.YES, "🆗": _Kind.YES,
@@ -820,6 +940,16 @@ _NOT_A_DECLINE = frozenset({
     "niet nodig", "hoeft niet", "ikke nødvendigt", "ikke nødvendig", "nie chcę", "nie potrzebuję",
     "nie trzeba"})
 
+# Retractions that frame the sentence they stand in as the new answer, wherever they stand in it (rule 11d): "Yes
+# please. On second thought, I'm full" and "Yes please. No thanks, on second thought" take the yes back; "No
+# thanks, on second thought" alone is a no. "Just kidding" takes back what was said right before it.
+_RECONSIDERING = frozenset({
+    "on second thought", "on second thoughts", "on reflection", "on further reflection", "tout compte fait",
+    "réflexion faite", "à la réflexion", "après réflexion", "bei näherer überlegung", "bei genauerer überlegung",
+    "nach reiflicher überlegung", "wenn ich es mir recht überlege", "pensándolo bien", "pensándolo mejor",
+    "ripensandoci", "a pensarci bene", "pensando bem", "pensando melhor", "bij nader inzien", "vid närmare eftertanke",
+    "ved nærmere eftertanke", "ved nærmere ettertanke", "po namyśle", "po zastanowieniu"})
+
 # Without a "but", "No problem, I already have her number" may be news, not a decline.
 _ALREADY = frozenset({"already", "déjà", "schon", "bereits", "ya", "già", "já", "al", "redan", "allerede", "już"})
 
@@ -837,6 +967,50 @@ _EXPERIENCED = frozenset(_fold(word) for word in (
 _JUST = frozenset(_fold(word) for word in (
     "just", "only", "simply", "juste", "seulement", "nur", "bloß", "solo", "sólo", "solamente", "só", "apenas",
     "alleen", "bara", "kun", "bare", "tylko"))
+
+# The particles that negate what follows them, and the bare noes that do it in Spanish, Italian, Portuguese and Polish:
+# "not only" widens, "just not" limits, "Actually, no" takes back (rule 11).
+_NEGATION_PARTICLES = frozenset({"not", "pas", "nicht", "niet", "inte", "ej", "ikke"} | {_fold(no) for no in _BARE_NO})
+
+# Words that correct what was said before when a no ends its clause right after them (rule 11): "Yes! Actually, no",
+# "Ja. Doch nicht", "Ja. Toch niet", "Oui. En fait non", "Tak. Jednak nie". Not "Actually, no need to call".
+_CORRECTING = frozenset(tuple(_fold(word) for word in phrase.split()) for phrase in (
+    "actually", "wait", "en fait", "finalement", "eigentlich", "doch", "en realidad", "anzi", "in realtà",
+    "na verdade", "aliás", "eigenlijk", "toch", "ändå", "förresten", "alligevel", "likevel", "jednak", "właściwie",
+    "w sumie"))
+
+# A limit naming a weekday, a part of the day or a clock time is a scheduling preference (rule 11): "Yes, happy to.
+# Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr". Only where the limit is a "not" of its own (the Romance
+# languages and Polish say "no", a no-word that doubts any yes by rule 3).
+_SLOTS = frozenset(_fold(word) for word in (
+    "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays saturday saturdays sunday "
+    "sundays weekday weekdays weekend weekends morning mornings afternoon afternoons evening evenings night nights "
+    "lunchtime early late o'clock "
+    "lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche dimanches "
+    "matin matins matinée matinées midi soir soirs soirée soirées tôt tard "
+    "montag montags dienstag dienstags mittwoch mittwochs donnerstag donnerstags freitag freitags samstag samstags "
+    "sonntag sonntags wochenende wochenenden morgens vormittag vormittags mittag mittags nachmittag nachmittags "
+    "abend abends früh spät uhr "
+    "maandag maandagen dinsdag dinsdagen woensdag woensdagen donderdag donderdagen vrijdag vrijdagen zaterdag "
+    "zaterdagen zondag zondagen ochtend ochtenden ochtends middag middags avond avonden avonds vroeg laat "
+    "måndag måndagar tisdag tisdagar onsdag onsdagar torsdag torsdagar fredag fredagar lördag lördagar söndag "
+    "söndagar helg helger helgen morgon morgnar förmiddag förmiddagar eftermiddag eftermiddagar kväll kvällar "
+    "kvällen tidigt sent "
+    "mandag mandage mandagen tirsdag tirsdage tirsdagen onsdage onsdagen torsdage torsdagen fredage fredagen "
+    "lørdag lørdage lørdagen søndag søndage søndagen formiddag formiddage eftermiddage aften aftener aftenen "
+    "tidligt mandager tirsdager onsdager torsdager fredager lørdager søndager ettermiddag ettermiddager kveld "
+    "kvelder kvelden tidlig").split())
+# ... or a clock time: "10am", "3 pm", "10h", "9 Uhr", "10u".
+_CLOCK = frozenset({"am", "pm", "h", "hr", "hrs", "uhr", "u", "uur"})
+
+# The bare answer words that may answer something else than the introduction (rule 11): "Yes, received", "Sí,
+# conozco a Maya". Not "Yes please" nor "Happy to": they can only answer our question.
+_BARE_YES = frozenset(_fold(word) for word in (
+    "yes", "yeah", "yea", "yep", "yup", "aye", "sure", "ok", "okay", "okey", "alright", "oui", "ouais", "ja", "jap",
+    "japp", "klar", "sí", "si", "sì", "sim", "claro", "certo", "vale", "oké", "oke", "visst", "okej", "klart",
+    "okei", "tak"))
+# "Let me know", "you know": no acknowledgement.
+_ACK_NOT_AFTER = frozenset({"me", "us", "you", "u"})
 
 # "Yes please. Maybe she can help with my shoulder too": a hedge whose clause says what the colleague may do
 # for the person is about her, not about the consent (rule 4). Only an epistemic "maybe"/"might", with a help
@@ -931,10 +1105,11 @@ _EXACT, _FOLDED = _build_index()
 
 
 def _check_phrase_sets() -> None:
-    """A phrase in _APPRAISALS, _MINIMIZERS or _NOT_A_DECLINE that is not the yes or no it names would
-    silently never match; say so at import."""
+    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE or _RECONSIDERING that is not the yes, no or retraction it
+    names would silently never match; say so at import."""
     kinds = {entry.phrase: entry.kind for entry in _EXACT.values()}
-    wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO))
+    wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO),
+                                          (_RECONSIDERING, _Kind.RETRACTION))
              for phrase in sorted(phrases) if kinds.get(phrase) != kind]
     if wrong:
         raise ValueError(f"these phrases are not listed with that meaning in _LEXICON; fix their spelling: {wrong}")
@@ -963,6 +1138,7 @@ class _Word:
     sentence: int
     line: int
     block: int  # changes where a quote was skipped: a yes is never taken back from across a quote
+    after_digit: bool = False  # "10am", "10 h": the word marks a clock time
 
 
 @dataclass(frozen=True)
@@ -972,6 +1148,16 @@ class _Hit:
     start: int   # index of the first word
     end: int     # index after the last word
     opens_clause: bool
+
+
+@dataclass(frozen=True)
+class _Retraction:
+    """What takes back what was said before it (rule 11d): the answers before `taken_from` are taken back, and the
+    new answer is read from `answer_from`. "Just kidding" takes back what came before it; "on second thought" makes
+    its whole sentence the new answer ("No thanks, on second thought")."""
+    hit: _Hit
+    taken_from: int
+    answer_from: int
 
 
 @dataclass(frozen=True)
@@ -1027,7 +1213,9 @@ def _tokenize(own: list[tuple[int, str]]) -> tuple[list[_Word], dict[int, list[i
             kind = match.lastgroup
             if kind in ("word", "emoji"):
                 word = _STRETCHED.sub(r"\1", match.group())
-                words.append(_Word(_spelling(word), _fold(word), clause, sentence, line_number, block))
+                before = normalized[max(0, match.start() - 2):match.start()].rstrip(" ")
+                words.append(_Word(_spelling(word), _fold(word), clause, sentence, line_number, block,
+                                   before[-1:].isdigit()))
             elif kind == "question":
                 questions.setdefault(sentence, []).append(len(words))
                 clause, sentence = clause + 1, sentence + 1
@@ -1087,7 +1275,8 @@ def _unable_clauses(words: list[_Word], found: list[tuple[_Entry, int, int]]) ->
     in its clause), "I'm not available, but yes please" (a "but" says more), nor "I'm on leave. In my absence please
     contact reception" (the reply says more)."""
     bare = _covered(found, _ALONE_KINDS | {_Kind.FRAME, _Kind.COURTESY, _Kind.CLOSING})
-    answering = bare | _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.NO})
+    # "I can take her on. Just kidding, I'm full": taking back what was said is part of the answer (rule 11).
+    answering = bare | _covered(found, _YES_KINDS | {_Kind.SOFT_NO, _Kind.NO, _Kind.RETRACTION})
     courtesy = _covered(found, {_Kind.COURTESY, _Kind.CLOSING})
     clause_words: dict[int, list[int]] = {}
     for index, word in enumerate(words):
@@ -1362,6 +1551,9 @@ class _Sentence:
         self.conditions: list[_Hit] = []
         self.contrasts: list[_Hit] = []
         self.limits: list[_Hit] = []  # negations opening a clause: "..., just not for new clients"
+        self.only: list[_Hit] = []    # restricting "only"s: "Yes, only on Saturdays" (not "not only", "nur nicht")
+        self.acks: list[_Hit] = []    # receipt or recognition: "received", "I know Maya" (not "let me know")
+        self.retractions: list[_Retraction] = []  # "Just kidding", "On second thought", "Actually, no"
         self.asks = _asks(text, sentence, hits)
         self._words = text.words
         self._langs = langs
@@ -1376,6 +1568,7 @@ class _Sentence:
             for clause in self._clauses(hit):
                 self._clause_hits.setdefault(clause, []).append(hit)
         self._help_read: dict[frozenset[int], bool] = {}  # a clause with many "maybe"s is judged once
+        widening = {hit.start for hit in hits if hit.kind == _Kind.ONLY}  # "not only" limits nothing
         negated_clauses: set[int] = set()
         # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
         # a no is negated only by a negator before it (a double negative), never by its own echo.
@@ -1386,7 +1579,8 @@ class _Sentence:
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
-                if all(word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause):
+                if hit.end not in widening and all(
+                        word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause):
                     self.limits.append(hit)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
                 denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
@@ -1399,14 +1593,63 @@ class _Sentence:
                 self.conditions.append(hit)
             elif hit.kind == _Kind.CONTRAST and counts:
                 self.contrasts.append(hit)
+            elif hit.kind == _Kind.ONLY and counts and not self._beside_a_negation(hit):
+                self.only.append(hit)
+            elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
+                    hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
+                self.acks.append(hit)
+            if hit.kind == _Kind.RETRACTION and hit.entry.phrase in _RECONSIDERING:
+                self.retractions.append(_Retraction(hit, self._start, self._start))
+            elif hit.kind == _Kind.RETRACTION or self._corrects_to_no(hit):
+                self.retractions.append(_Retraction(hit, hit.start, hit.end))
+
+    def _beside_a_negation(self, hit: _Hit) -> bool:
+        """ "Not only", "nicht nur" widen, and "nur nicht", "alleen niet" are "just not": a limit, read as one."""
+        words = self._words
+        before = hit.start > 0 and words[hit.start - 1].clause == words[hit.start].clause and (
+            words[hit.start - 1].folded in _NEGATION_PARTICLES)
+        after = hit.end < len(words) and words[hit.end].clause == words[hit.start].clause and (
+            words[hit.end].folded in _NEGATION_PARTICLES)
+        return before or after
+
+    def _corrects_to_no(self, hit: _Hit) -> bool:
+        """A no or a "not" that ends its clause right after a word that corrects: "Actually, no", "Doch nicht",
+        "Toch niet", "Jednak nie". Not "Actually, no need to call" (the no goes on) nor a bare "No" (rule 4)."""
+        negation = hit.kind == _Kind.NO or (hit.kind == _Kind.NEGATOR and hit.entry.phrase in _NEGATION_PARTICLES)
+        if not negation or not self._alone(hit):
+            return False
+        before = tuple(word.folded for word in self._words[max(self._start, hit.start - 2):hit.start])
+        return any(before[len(before) - len(words):] == words for words in _CORRECTING)
+
+    def saying_no(self) -> list[_Hit]:
+        """The noes that say no: a bare "no" with more words in its clause is ordinary negation there ("No hurry",
+        "No sabía que...", "I have no details"), not an answer; "No." or "No, ..." is."""
+        return [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
+
+    def names_a_slot(self, limit: _Hit) -> bool:
+        """The rest of the limit's clause names a weekday, a part of the day or a clock time ("just not before 10am",
+        "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what."""
+        clause = self._words[limit.start].clause
+        rest = itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end])
+        return any(word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+
+    def answers_something_else(self, after: list[_Sentence]) -> _Hit | None:
+        """A bare yes whose own or next clause says what was received or who is known, and no yes after it: "Yes, I
+        got your email", "Sí, conozco a Maya". Not "Yes please, I know her work" nor "Yes, I know her, go ahead"."""
+        if not self.yes or any(later.yes for later in after):
+            return None
+        last = max(self.yes, key=lambda hit: hit.start)
+        if _fold(last.entry.phrase) not in _BARE_YES:
+            return None
+        clause = self._words[last.start].clause
+        return next((hit for hit in self.acks if hit.start >= last.end
+                     and self._words[hit.start].clause in (clause, clause + 1)), None)
 
     def takes_back_a_yes(self) -> _Hit | None:
-        """A later sentence that says no, hedges (not about what the colleague can do), or opens with
-        "but"/"if". A bare "no" with more words in its clause is ordinary negation there ("No hurry",
-        "No sabía que...", "I have no details"), not the answer taken back; "No." or "No, ..." is."""
+        """A later sentence that says no (saying_no), hedges (not about what the colleague can do), or opens with
+        "but"/"if"."""
         opening = [hit for hit in self.conditions + self.contrasts if hit.opens_clause]
-        saying_no = [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
-        return next(iter(saying_no + self.negated + self.doubting_hedges(after_a_yes=True) + opening), None)
+        return next(iter(self.saying_no() + self.negated + self.doubting_hedges(after_a_yes=True) + opening), None)
 
     def doubting_hedges(self, after_a_yes: bool) -> list[_Hit]:
         """The hedges that doubt the answer. Beside a yes (in another clause) or after one, a hedge about
@@ -1557,6 +1800,9 @@ def _is_sign_off(text: _Text, sentence: int) -> bool:
 
 
 def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Reading:
+    taken_back = _taken_back(said, after, language)
+    if taken_back is not None:
+        return taken_back
     doubt = _doubt(said, after)
     if doubt is not None:
         return Reading(Answer.UNCLEAR, language, doubt)
@@ -1565,6 +1811,29 @@ def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Re
     if said.yes[0].kind == _Kind.RHETORICAL:
         return Reading(Answer.YES, language, f"a refusal waved away {_quoted(said.yes[0])}")
     return Reading(Answer.YES, language, f"yes-word {_quoted(said.yes[0])}")
+
+
+def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -> Reading | None:
+    """An answer taken back after it is said (rule 11): "I can take her on. Just kidding, I'm full" is a no; "Yes
+    please. On second thought, let me think", "Yes! Actually no, sorry" and "No. Just kidding!" are unclear. None
+    when nothing is taken back."""
+    answers = said.yes + said.no + said.negated
+    if not answers:
+        return None
+    first = min(hit.start for hit in answers)
+    sentences = [said, *after]
+    taken = next((retraction for sentence in sentences for retraction in sentence.retractions
+                  if retraction.taken_from > first), None)
+    if taken is None:
+        return None
+    what = _quoted(taken.hit)
+    if any(hit.start < taken.taken_from for hit in said.no + said.negated):
+        return Reading(Answer.UNCLEAR, language, f"no, then taken back {what}")
+    says_no = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.saying_no())
+    says_yes = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.yes)
+    if says_no and not says_yes:
+        return Reading(Answer.NO, language, f"yes, then taken back {what}")
+    return Reading(Answer.UNCLEAR, language, f"yes, then taken back {what}")
 
 
 def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
@@ -1592,12 +1861,23 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         return "a question without an answer"
     if said.asks:
         return "yes with a question"
-    # "I have space, just not for new clients", "I have space. Not for her though": room, then whom it is not for.
+    # "I have space on Saturdays only", "Yes please. I'm only free on weekends": a yes only inside what it names.
+    only = next(iter(said.only + [hit for later in after for hit in later.only]), None)
+    if only is not None:
+        return f"yes with a restriction {_quoted(only)}"
+    # "Yes, just not for new clients", "I have space. Not for her though": a yes, then whom or what it is not for;
+    # after room any negation opening a clause limits it. "Just not before 10am" is a scheduling preference.
+    first = min(hit.start for hit in said.yes)
     room = next((hit.start for hit in said.yes if hit.entry.kind == _Kind.ROOM), None)
-    limit = next((hit for sentence in [said, *after] for hit in sentence.limits
-                  if room is not None and hit.start > room), None)
+    limit = next((hit for sentence in [said, *after] for hit in sentence.limits if hit.start > first and (
+        hit.entry.phrase in _NEGATION_PARTICLES or (room is not None and hit.start > room))
+        and not sentence.names_a_slot(hit)), None)
     if limit is not None:
-        return f"room, then a negation {_quoted(limit)}"
+        return f"yes, then a negation {_quoted(limit)}"
+    # "Yes, received", "Yes, I know Maya": the yes answers something else than the introduction.
+    acknowledged = said.answers_something_else(after)
+    if acknowledged is not None:
+        return f"yes about something else {_quoted(acknowledged)}"
     for later in after:
         taken_back = later.takes_back_a_yes()
         if taken_back is not None:

@@ -409,7 +409,8 @@ def test_tricky_rule(text: str, answer: Answer):
     ("I don't have space.", "no-word 'don't have space'"),
     ("I don't currently have space.", "no-word 'have space'"),
     ("I'm not available on Mondays.", "no answer word"),
-    ("Yes!\n\nActually no.", "yes, then no-word 'no'"),
+    ("Yes!\n\nNo.", "yes, then no-word 'no'"),
+    ("Yes!\n\nActually no.", "yes, then taken back 'no'"),
 ])
 def test_the_reason_names_the_rule(text: str, reason: str):
     assert read_answer(text).reason == reason

@@ -851,7 +851,7 @@ def test_a_yes_beside_an_autoresponders_wording_never_counts_as_consent(words, a
 
 @pytest.mark.parametrize("words, answer", [
     ("Yes please\n\nSam Rivera\nGraphic designer\nIf you email on a Friday, I reply the week after.", Answer.YES),
-    ("Yes please\n\nSam Rivera\nNo thanks, on second thought", Answer.UNCLEAR),  # the "signature" answers
+    ("Yes please\n\nSam Rivera\nNo thanks, on second thought", Answer.NO),  # the "signature" answers (rule 11d)
     ("Sure\n\nSam\n\nP.S. only if she does evenings, otherwise no", Answer.UNCLEAR),
     ("Yes I think so...\nMaybe not though", Answer.UNCLEAR),
 ])
