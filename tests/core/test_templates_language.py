@@ -41,8 +41,6 @@ ACCENT_LOST = {
     "es": {"informacion", "presentacion", "direccion", "derivacion", "conversacion", "todavia", "aqui", "tambien",
            "electronico", "unico", "podria", "recomendo", "quiza", "numero", "despues", "ademas", "telefono"},
 }
-# What "Sam and ?" looks like when the colleague is not known yet.
-UNKNOWN_COLLEAGUE = {"en": "and ?", "fr": "et ?", "de": "und ?", "es": "y ?"}
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\W\d_]+['’]")
 
 
@@ -113,7 +111,7 @@ def test_the_formal_pronoun_is_there_to_find(kind, language):
 @pytest.mark.parametrize("branch", BRANCHES, ids=branch_ids)
 def test_no_space_before_punctuation_outside_french(branch, language):
     _, kind, context = branch
-    text = template_words(kind, language, context).replace(UNKNOWN_COLLEAGUE[language], DATA)
+    text = template_words(kind, language, context)
     assert re.findall(r".{0,20}\s[;:!?].{0,10}", text) == []
 
 
@@ -138,7 +136,7 @@ def test_german_quotes_are_low_high(branch):
 @pytest.mark.parametrize("branch", BRANCHES, ids=branch_ids)
 def test_spanish_opens_every_question_and_exclamation_and_quotes_with_guillemets(branch):
     _, kind, context = branch
-    text = template_words(kind, "es", context).replace(UNKNOWN_COLLEAGUE["es"], DATA)
+    text = template_words(kind, "es", context)
     assert text.count("¿") == text.count("?") and text.count("¡") == text.count("!")
     assert '"' not in text and re.findall(r"«\s|\s»", text) == []
 
