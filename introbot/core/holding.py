@@ -48,18 +48,61 @@ _NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:[ \t]+(?:{_BETWEEN}|{_OBJECT_WORD})
 # introducing", "before you introduce them"): not asked for now either.
 _DEFERRED = re.compile(rf"(?<!\w)(?:when[ \t]+to|until|till|before)(?:[ \t]+[\w'’]+){{0,3}}?[ \t]+(?:{_VERB})(?!\w)",
                        re.IGNORECASE)
-# Said to introbot without a verb: "Please hold off on Sam", "put it on hold", "Never mind.", "Not yet. I'll tell
-# you when.", "forget it". Only where a sentence starts or after "please": "her GP said to hold off on massage",
-# "please hold off on deep tissue" and "on hold with her insurer" say nothing to introbot.
-_ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]+you|could[ \t]+you))[ \t]*"
-                      r"(?:hold[ \t]+off(?=[ \t]*(?:[.,!;:\-–—)]|$)|[ \t]+for[ \t]+now|[ \t]+on[ \t]+(?:it|that|this|him"
+# Words of waiting that end their clause ("Not yet.", "noch nicht", "pas encore", "todavía no", "not right now",
+# "pas tout de suite"), and verbs of waiting with how long ("hold off until Monday", "wait till I've spoken to Sam",
+# "hold off for a few days", "warte bis Montag", "attendez que j'aie parlé à Sam", "espera hasta el lunes", and a
+# clause-final "bitte noch warten"). Not "wait for a call from her", nor "espera que" (she hopes that).
+_CLAUSE_ENDS = r"(?=[ \t]*(?:[.,!;:\-–—)]|$))"
+_NOT_YET = (r"not[ \t]+(?:just[ \t]+)?yet|not[ \t]+(?:right[ \t]+)?now|noch[ \t]+nicht|(?:jetzt|gerade)[ \t]+(?:noch[ \t]+)?nicht"
+            r"|nicht[ \t]+jetzt|pas[ \t]+encore|pas[ \t]+(?:tout[ \t]+de[ \t]+suite|maintenant|pour[ \t]+l['’]instant)"
+            r"|todav[íi]a[ \t]+no|a[úu]n[ \t]+no|no[ \t]+todav[íi]a|ahora[ \t]+no|no[ \t]+por[ \t]+ahora")
+_WAIT_HOW_LONG = (r"(?:hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait)[ \t]+(?:until|till|['’]?til|for[ \t]+(?:now|another|some"
+                  r"|a[ \t]+(?:bit|while|few|couple|week|day|month)|the[ \t]+(?:moment|time[ \t]+being)|(?:one|two|three"
+                  r"|\d+)[ \t]+(?:days?|weeks?|months?)))|(?:warte|wartet|warten[ \t]+sie)[ \t]+(?:bis|noch)"
+                  r"|(?:attends|attendez)[ \t]+(?:que|qu['’]|jusqu['’])|(?:espera|espere|esperad|esperen)[ \t]+(?:hasta|a[ \t]+que)")
+_POLITELY = r"(?:[ \t,]+(?:though|please|pls|thanks|bitte|danke|svp|merci|por[ \t]+favor|gracias))?"
+_WAITING = (rf"(?:{_NOT_YET}){_POLITELY}{_CLAUSE_ENDS}|(?:{_WAIT_HOW_LONG})(?!\w)"
+            rf"|(?:noch[ \t]+(?:kurz[ \t]+|etwas[ \t]+)?)?(?:warten|abwarten){_CLAUSE_ENDS}")
+# Said to introbot without a verb of introducing: "Please hold off on Sam", "put it on hold", "Never mind.", "Not yet.
+# I'll tell you when.", "forget it", "Maya - hold off until Monday". Only where a sentence or clause starts or after
+# "please": "her GP said to hold off on massage", "please hold off on deep tissue" and "on hold with her insurer" say
+# nothing to introbot, nor does "wait" alone ("Wait, I meant Lio").
+_ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte|can[ \t]+you|could[ \t]+you))[ \t]*"
+                      r"(?:hold[ \t]+off(?=[ \t]*(?:[.,!;:\-–—)]|$)|[ \t]+on[ \t]+(?:it|that|this|him"
                       r"|her|them|the[ \t]+intro\w*|(?-i:[A-Z])))|put[ \t]+[\w'’]+[ \t]+on[ \t]+hold"
-                      r"|never[ \t]*mind(?=[ \t]*(?:[.,!;:\-–—]|$)|[ \t]+about)|not[ \t]+yet(?=[ \t]*(?:[.,!;:\-–—]|$))"
+                      rf"|never[ \t]*mind(?=[ \t]*(?:[.,!;:\-–—]|$)|[ \t]+about)|{_WAITING}"
                       r"|i['’]ll[ \t]+(?:tell|let)[ \t]+you[ \t]+(?:know[ \t]+)?when"
                       r"|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this|my[ \t]+(?:last[ \t]+)?request))(?!\w)",
                       re.IGNORECASE | re.MULTILINE)
-# ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off."
-_BUT_HOLD = re.compile(r"(?<!\w)but[ \t]+(?:not[ \t]+yet|hold[ \t]+off)(?=[ \t]*(?:[.,!;:\-–—)]|$))",
+_WAIT_VERB = (r"hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait|warte|wartet|warten|attends|attendez|attendre|espera|espere"
+              r"|esperad|esperen|esperar")
+# ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off.", "Maya, but
+# wait for my go-ahead", "Maya, but hold off on it", and with no verb: "Maya, but not until Monday", "Maya, aber erst nach Ostern", "Maya, mais pas
+# avant lundi", "Maya, pero no antes del lunes", "Maya, but later".
+_LATER = (r"not[ \t]+(?:until|till|before)|only[ \t]+(?:after|once|when)|later|erst[ \t]+(?:nach|wenn|ab|am|im|in"
+          r"|nächste\w*|morgen|übermorgen|später)|später|pas[ \t]+avant|(?:seulement|uniquement)[ \t]+(?:après|quand|lorsque)"
+          r"|qu['’]après|plus[ \t]+tard|no[ \t]+antes|s[óo]lo[ \t]+(?:después|despues|cuando)|m[áa]s[ \t]+tarde"
+          # ... in so much time, or next week: "but in a few weeks", "aber in zwei Wochen", "mais dans quinze jours"
+          r"|(?:in|dans|en)[ \t]+(?:a|an|one|two|three|four|a[ \t]+few|a[ \t]+couple[ \t]+of|einer|einem|ein[ \t]+paar|zwei"
+          r"|drei|vier|un|une|deux|trois|quatre|quelques|quinze|una|unos|unas|dos|tres|cuatro|\d{1,2})[ \t]+(?:days?|weeks?"
+          r"|months?|tag(?:en)?|wochen?|monat(?:en)?|jours?|semaines?|mois|d[íi]as?|semanas?|mes(?:es)?)"
+          r"|next[ \t]+(?:week|month)|nächste[ \t]+woche|nächsten[ \t]+monat|la[ \t]+semaine[ \t]+prochaine"
+          r"|le[ \t]+mois[ \t]+prochain|la[ \t]+(?:semana[ \t]+que[ \t]+viene|próxima[ \t]+semana)"
+          r"|el[ \t]+(?:mes[ \t]+que[ \t]+viene|próximo[ \t]+mes)")
+# ... or what the writer will do first: "but let me talk to Sam first", "but I need to check with her first", "aber ich
+# muss erst mit Sam sprechen", "mais je dois d'abord en parler à Sam", "pero primero tengo que hablar con Sam". (Only
+# talking to someone: "but I'll send you her notes first" puts nothing off.)
+_TALK = r"talk|speak|check|confirm|ask|discuss|run[ \t]+it[ \t]+by"
+_MINE_FIRST = (rf"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)[ \t]+to|i[ \t]+must"
+               rf"|i[ \t]+should)[ \t]+(?:first[ \t]+(?:{_TALK})|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first)"
+               r"|ich[ \t]+(?:muss|möchte|will|werde|sollte)[ \t]+(?:\w+[ \t]+){0,2}?(?:erst|zuerst|vorher)"
+               r"|je[ \t]+(?:dois|veux|voudrais|vais|préfère)[ \t]+(?:d['’]abord|avant)"
+               r"|(?:primero|antes)[ \t]+(?:tengo|quiero|debo|voy|necesito)"
+               r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero")
+_BUT_HOLD = re.compile(rf"(?<!\w)(?:but|aber|doch|mais|pero)[ \t]+(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?"
+                       rf"(?:{_WAITING}|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
+                       rf"|hold[ \t]+off[ \t]+on[ \t]+(?:it|that|this|him|her|them|the[ \t]+intro\w*)|(?:{_LATER}|{_MINE_FIRST})"
+                       r"(?!\w))",
                        re.IGNORECASE | re.MULTILINE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
 # nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
@@ -132,13 +175,23 @@ def _held(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
 
 
+# A comma that starts a clause of its own: one asking anew ("..., introduce her to Maya", "..., please connect her
+# with Maya"), or a subject of one or two words and its verb ("..., Maya is the one", "..., Maya's the better fit",
+# "..., Maya passt besser", "..., Maya est mieux placée", "..., Maya es mejor", "..., she would like Maya").
+_CLAUSE_VERB = (r"is|was|would|will|should|could|can|might|may|must|suits?|fits?|works?|sounds?|seems?|knows?|does"
+                r"|has|needs?|wants?|prefers?|likes?|ist|wäre|passt|kann|soll|sollte|würde|hat|kennt|braucht|est"
+                r"|serait|sera|convient|conviendrait|peut|pourrait|va|connaît|es|sería|será|está|puede|podría"
+                r"|conviene|tiene|conoce")
+_NEW_CLAUSE = (rf",(?=[ \t]*(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?(?:{_ASKING_VERB})(?!\w)"
+               rf"|[ \t]*(?:[\w-]+[ \t]+)?[\w-]+(?:['’](?:s|d|ll)[ \t]|[ \t]+(?:{_CLAUSE_VERB})(?!\w)))")
 # Where a refusal ("don't introduce her to Lio") ends: with its sentence or clause, or where a "but" turns to what is asked
 # instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya"), or an
-# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"). A comma alone
-# does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
-_REFUSAL_END = re.compile(r"[.;:!?\n]|[ \t]-[ \t]|[–—]|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen|mais|plutôt"
-                          r"|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)(?!\w)",
-                          re.IGNORECASE)
+# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"), or at a comma
+# that starts a clause of its own ("Don't connect her with Lio, Maya is the one"). A comma in a list does not end it:
+# "don't introduce her to Maya, Lio or anyone yet" refuses all three.
+_REFUSAL_END = re.compile(rf"[.;:!?\n]|[ \t]-[ \t]|[–—]|{_NEW_CLAUSE}|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen"
+                          r"|mais|plutôt|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)"
+                          r"(?!\w)", re.IGNORECASE)
 
 
 def refusals(text: str) -> list[tuple[int, int]]:
