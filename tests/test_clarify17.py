@@ -8,6 +8,7 @@ import pytest
 
 from introbot.model import IntroState, Kind
 from tests.conversation import ADA, LIO, MAYA, SAM
+from tests.core.test_clarify17_core import REFUSING_LIO_COMMA_MAYA
 from tests.service_world import Desk
 from tests.test_clarify_answers import kinds, pairs, which_colleague, write
 
@@ -18,14 +19,7 @@ def desk(tmp_path):
         yield desk
 
 
-@pytest.mark.parametrize("answer", [
-    "Don't connect her with Lio, Maya is the one",
-    "Please don't introduce her to Lio, Maya would suit her better",
-    "Don't introduce her to Lio, introduce her to Maya",
-    "Bitte nicht mit Lio in Kontakt bringen, Maya passt besser",
-    "Ne la présente pas à Lio, Maya est mieux placée",
-    "No la presentes a Lio, Maya es mejor",
-])
+@pytest.mark.parametrize("answer", REFUSING_LIO_COMMA_MAYA)
 def test_a_refusal_of_lio_joined_to_maya_by_a_comma_asks_sam_about_maya(desk, answer):
     """Before, a comma never ended what a refusal refused: Maya was refused too, and the request stopped."""
     desk.answer(which_colleague(desk), ADA, answer)

@@ -53,13 +53,16 @@ _DEFERRED = re.compile(rf"(?<!\w)(?:when[ \t]+to|until|till|before)(?:[ \t]+[\w'
 # "hold off for a few days", "warte bis Montag", "attendez que j'aie parlé à Sam", "espera hasta el lunes", and a
 # clause-final "bitte noch warten"). Not "wait for a call from her", nor "espera que" (she hopes that).
 _CLAUSE_ENDS = r"(?=[ \t]*(?:[.,!;:\-–—)]|$))"
-_NOT_YET = (r"not[ \t]+(?:just[ \t]+)?yet|not[ \t]+(?:right[ \t]+)?now|noch[ \t]+nicht|(?:jetzt|gerade)[ \t]+(?:noch[ \t]+)?nicht"
-            r"|nicht[ \t]+jetzt|pas[ \t]+encore|pas[ \t]+(?:tout[ \t]+de[ \t]+suite|maintenant|pour[ \t]+l['’]instant)"
+_NOT_YET = (r"not[ \t]+(?:just[ \t]+)?yet|not[ \t]+(?:right[ \t]+)?now|noch[ \t]+nicht"
+            r"|(?:jetzt|gerade)[ \t]+(?:noch[ \t]+)?nicht|nicht[ \t]+jetzt|pas[ \t]+encore"
+            r"|pas[ \t]+(?:tout[ \t]+de[ \t]+suite|maintenant|pour[ \t]+l['’]instant)"
             r"|todav[íi]a[ \t]+no|a[úu]n[ \t]+no|no[ \t]+todav[íi]a|ahora[ \t]+no|no[ \t]+por[ \t]+ahora")
-_WAIT_HOW_LONG = (r"(?:hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait)[ \t]+(?:until|till|['’]?til|for[ \t]+(?:now|another|some"
-                  r"|a[ \t]+(?:bit|while|few|couple|week|day|month)|the[ \t]+(?:moment|time[ \t]+being)|(?:one|two|three"
-                  r"|\d+)[ \t]+(?:days?|weeks?|months?)))|(?:warte|wartet|warten[ \t]+sie)[ \t]+(?:bis|noch)"
-                  r"|(?:attends|attendez)[ \t]+(?:que|qu['’]|jusqu['’])|(?:espera|espere|esperad|esperen)[ \t]+(?:hasta|a[ \t]+que)")
+_FOR_A_WHILE = (r"for[ \t]+(?:now|another|some|a[ \t]+(?:bit|while|few|couple|week|day|month)"
+                r"|the[ \t]+(?:moment|time[ \t]+being)|(?:one|two|three|\d+)[ \t]+(?:days?|weeks?|months?))")
+_WAIT_HOW_LONG = (rf"(?:hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait)[ \t]+(?:until|till|['’]?til|{_FOR_A_WHILE})"
+                  r"|(?:warte|wartet|warten[ \t]+sie)[ \t]+(?:bis|noch)"
+                  r"|(?:attends|attendez)[ \t]+(?:que|qu['’]|jusqu['’])"
+                  r"|(?:espera|espere|esperad|esperen)[ \t]+(?:hasta|a[ \t]+que)")
 _POLITELY = r"(?:[ \t,]+(?:though|please|pls|thanks|bitte|danke|svp|merci|por[ \t]+favor|gracias))?"
 _WAITING = (rf"(?:{_NOT_YET}){_POLITELY}{_CLAUSE_ENDS}|(?:{_WAIT_HOW_LONG})(?!\w)"
             rf"|(?:noch[ \t]+(?:kurz[ \t]+|etwas[ \t]+)?)?(?:warten|abwarten){_CLAUSE_ENDS}")
@@ -74,36 +77,37 @@ _ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte|ca
                       r"|i['’]ll[ \t]+(?:tell|let)[ \t]+you[ \t]+(?:know[ \t]+)?when"
                       r"|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this|my[ \t]+(?:last[ \t]+)?request))(?!\w)",
                       re.IGNORECASE | re.MULTILINE)
-_WAIT_VERB = (r"hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait|warte|wartet|warten|attends|attendez|attendre|espera|espere"
-              r"|esperad|esperen|esperar")
 # ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off.", "Maya, but
-# wait for my go-ahead", "Maya, but hold off on it", and with no verb: "Maya, but not until Monday", "Maya, aber erst nach Ostern", "Maya, mais pas
-# avant lundi", "Maya, pero no antes del lunes", "Maya, but later".
-_LATER = (r"not[ \t]+(?:until|till|before)|only[ \t]+(?:after|once|when)|later|erst[ \t]+(?:nach|wenn|ab|am|im|in"
-          r"|nächste\w*|morgen|übermorgen|später)|später|pas[ \t]+avant|(?:seulement|uniquement)[ \t]+(?:après|quand|lorsque)"
-          r"|qu['’]après|plus[ \t]+tard|no[ \t]+antes|s[óo]lo[ \t]+(?:después|despues|cuando)|m[áa]s[ \t]+tarde"
-          # ... in so much time, or next week: "but in a few weeks", "aber in zwei Wochen", "mais dans quinze jours"
-          r"|(?:in|dans|en)[ \t]+(?:a|an|one|two|three|four|a[ \t]+few|a[ \t]+couple[ \t]+of|einer|einem|ein[ \t]+paar|zwei"
-          r"|drei|vier|un|une|deux|trois|quatre|quelques|quinze|una|unos|unas|dos|tres|cuatro|\d{1,2})[ \t]+(?:days?|weeks?"
-          r"|months?|tag(?:en)?|wochen?|monat(?:en)?|jours?|semaines?|mois|d[íi]as?|semanas?|mes(?:es)?)"
+# wait for my go-ahead", "Maya, but hold off on it"; with no verb: "Maya, but not until Monday", "Maya, aber erst
+# nach Ostern", "Maya, mais pas avant lundi", "Maya, pero no antes del lunes", "Maya, but later", "but in a few weeks",
+# "aber in zwei Wochen", "mais dans quinze jours", "but next week"; or with what the writer will do first: "but let
+# me talk to Sam first", "aber ich muss erst mit Sam sprechen", "mais je dois d'abord en parler à Sam", "pero primero
+# tengo que hablar con Sam" (only talking to someone: "but I'll send you her notes first" puts nothing off).
+_WAIT_VERB = (r"hold[ \t]+off|hold[ \t]+on|hang[ \t]+on|wait|warte|wartet|warten|attends|attendez|attendre|espera"
+              r"|espere|esperad|esperen|esperar")
+_LATER = (r"not[ \t]+(?:until|till|before)|only[ \t]+(?:after|once|when)|later|später|plus[ \t]+tard"
+          r"|m[áa]s[ \t]+tarde|erst[ \t]+(?:nach|wenn|ab|am|im|in|nächste\w*|morgen|übermorgen|später)|pas[ \t]+avant"
+          r"|qu['’]après|(?:seulement|uniquement)[ \t]+(?:après|quand|lorsque)|no[ \t]+antes"
+          r"|s[óo]lo[ \t]+(?:después|despues|cuando)"
+          r"|(?:in|dans|en)[ \t]+(?:a|an|one|two|three|four|a[ \t]+few|a[ \t]+couple[ \t]+of|einer|einem|ein[ \t]+paar"
+          r"|zwei|drei|vier|un|une|deux|trois|quatre|quelques|quinze|una|unos|unas|dos|tres|cuatro|\d{1,2})[ \t]+"
+          r"(?:days?|weeks?|months?|tag(?:en)?|wochen?|monat(?:en)?|jours?|semaines?|mois|d[íi]as?|semanas?"
+          r"|mes(?:es)?)"
           r"|next[ \t]+(?:week|month)|nächste[ \t]+woche|nächsten[ \t]+monat|la[ \t]+semaine[ \t]+prochaine"
           r"|le[ \t]+mois[ \t]+prochain|la[ \t]+(?:semana[ \t]+que[ \t]+viene|próxima[ \t]+semana)"
           r"|el[ \t]+(?:mes[ \t]+que[ \t]+viene|próximo[ \t]+mes)")
-# ... or what the writer will do first: "but let me talk to Sam first", "but I need to check with her first", "aber ich
-# muss erst mit Sam sprechen", "mais je dois d'abord en parler à Sam", "pero primero tengo que hablar con Sam". (Only
-# talking to someone: "but I'll send you her notes first" puts nothing off.)
 _TALK = r"talk|speak|check|confirm|ask|discuss|run[ \t]+it[ \t]+by"
-_MINE_FIRST = (rf"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)[ \t]+to|i[ \t]+must"
-               rf"|i[ \t]+should)[ \t]+(?:first[ \t]+(?:{_TALK})|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first)"
+_MINE_FIRST = (r"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)"
+               rf"[ \t]+to|i[ \t]+must|i[ \t]+should)[ \t]+(?:first[ \t]+(?:{_TALK})"
+               rf"|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first)"
                r"|ich[ \t]+(?:muss|möchte|will|werde|sollte)[ \t]+(?:\w+[ \t]+){0,2}?(?:erst|zuerst|vorher)"
                r"|je[ \t]+(?:dois|veux|voudrais|vais|préfère)[ \t]+(?:d['’]abord|avant)"
                r"|(?:primero|antes)[ \t]+(?:tengo|quiero|debo|voy|necesito)"
                r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero")
 _BUT_HOLD = re.compile(rf"(?<!\w)(?:but|aber|doch|mais|pero)[ \t]+(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?"
                        rf"(?:{_WAITING}|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
-                       rf"|hold[ \t]+off[ \t]+on[ \t]+(?:it|that|this|him|her|them|the[ \t]+intro\w*)|(?:{_LATER}|{_MINE_FIRST})"
-                       r"(?!\w))",
-                       re.IGNORECASE | re.MULTILINE)
+                       rf"|hold[ \t]+off[ \t]+on[ \t]+(?:it|that|this|him|her|them|the[ \t]+intro\w*)"
+                       rf"|(?:{_LATER}|{_MINE_FIRST})(?!\w))", re.IGNORECASE | re.MULTILINE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
 # nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
 # for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
@@ -189,9 +193,9 @@ _NEW_CLAUSE = (rf",(?=[ \t]*(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?(?
 # "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"), or at a comma
 # that starts a clause of its own ("Don't connect her with Lio, Maya is the one"). A comma in a list does not end it:
 # "don't introduce her to Maya, Lio or anyone yet" refuses all three.
-_REFUSAL_END = re.compile(rf"[.;:!?\n]|[ \t]-[ \t]|[–—]|{_NEW_CLAUSE}|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen"
-                          r"|mais|plutôt|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)"
-                          r"(?!\w)", re.IGNORECASE)
+_REFUSAL_END = re.compile(rf"[.;:!?\n]|[ \t]-[ \t]|[–—]|{_NEW_CLAUSE}|(?<!\w)(?:but|instead|rather|sondern|aber"
+                          r"|stattdessen|mais|plutôt|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than"
+                          r"|apart[ \t]+from)(?!\w)", re.IGNORECASE)
 
 
 def refusals(text: str) -> list[tuple[int, int]]:

@@ -328,11 +328,12 @@ _DIRECT = re.compile(
 _DIRECT_TO = re.compile(r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|in touch with)\s+"
                         r"(?P<second>[^\n]+)", re.IGNORECASE)
 # Words right before a verb of introducing that make its clause a thing told, not asked: "Sam tried to connect with
-# Maya Chen last year", "we had tried to connect her with Maya", "Sam doesn't want to connect with Maya", "I couldn't connect Sam with Maya", "I already put
-# Sam in touch with Maya"; and "put", its own past, after who did it: "I put Sam in touch with Maya last year".
+# Maya Chen last year", "we had tried to connect her with Maya", "Sam doesn't want to connect with Maya", "I couldn't
+# connect Sam with Maya", "I already put Sam in touch with Maya"; and "put", its own past, after who did it: "I put
+# Sam in touch with Maya last year".
 _TOLD_BEFORE = re.compile(r"(?<!\w)(?:(?:tried|wanted|hoped|meant|attempted|managed|failed|planned|used|wished"
-                          r"|(?:was|were)[ \t]+(?:going|able)|(?:wasn['’]t|weren['’]t)[ \t]+able|(?:didn['’]t|doesn['’]t"
-                          r"|did[ \t]+not|does[ \t]+not)[ \t]+want)[ \t]+to|had|has|have"
+                          r"|(?:was|were)[ \t]+(?:going|able)|(?:wasn['’]t|weren['’]t)[ \t]+able"
+                          r"|(?:didn['’]t|doesn['’]t|did[ \t]+not|does[ \t]+not)[ \t]+want)[ \t]+to|had|has|have"
                           r"|['’]ve|already|did|didn['’]t|couldn['’]t|could[ \t]+not)[ \t]+$", re.IGNORECASE)
 _DOER_BEFORE = re.compile(r"(?<!\w)(?:i|we|she|he|they)[ \t]+$", re.IGNORECASE)
 _MAX_TOLD = 4  # told clauses looked past for the one that asks; a request tells of no more
@@ -870,15 +871,16 @@ _AWAY_AFTER = re.compile(
     r"|på[ \t]+ferie|na[ \t]+urlopie)(?!\w)", re.IGNORECASE)
 
 # ... or in a "no" said right after her name, that ends its clause ("Lio - no way", "lio nicht", "Lio? Nope.", "Lio
-# lieber nicht", "lio surtout pas", "Lio de ninguna manera", "Lio is a no", "Lio non plus", "Lio tampoco"); a "no" before another name is that one's ("Maya, not
-# Lio"), one with more words is about something else ("Maya - no doubt"), and a question tag is no "no" ("Maya, no?").
+# lieber nicht", "lio surtout pas", "Lio de ninguna manera", "Lio is a no", "Lio non plus", "Lio tampoco"); a "no"
+# before another name is that one's ("Maya, not Lio"), one with more words is about something else ("Maya - no
+# doubt"), and a question tag is no "no" ("Maya, no?", "Maya, non ?").
 _NO_AFTER = re.compile(
     r"(?:[ \t]+is|['’]s)[ \t]+a[ \t]+no(?:[ \t-]+go)?"
-    r"|[ \t]*(?:[,:?\-–—][ \t]*)?(?:no[ \t]+way|not[ \t]+(?:her|him|them|at[ \t]+all|either)|(?:absolutely|definitely"
-    r"|certainly|rather|better)[ \t]+not|no|not|nope|nah|never|neither|nein|nicht|(?:lieber|bloß|bitte|besser|eher|auch)"
-    r"[ \t]+nicht|keinesfalls|auf[ \t]+keinen[ \t]+fall|non|pas|jamais|(?:surtout|certainement|plutôt)[ \t]+pas"
-    r"|pas[ \t]+question|non[ \t]+plus|hors[ \t]+de[ \t]+question|nunca|tampoco|mejor[ \t]+no|de[ \t]+ninguna[ \t]+manera"
-    r"|de[ \t]+ningún[ \t]+modo|ni[ \t]+hablar|para[ \t]+nada)"
+    r"|[ \t]*(?:[,:?\-–—][ \t]*)?(?:no[ \t]+way|not[ \t]+(?:her|him|them|at[ \t]+all|either)"
+    r"|(?:absolutely|definitely|certainly|rather|better)[ \t]+not|no|not|nope|nah|never|neither|nein|nicht"
+    r"|(?:lieber|bloß|bitte|besser|eher|auch)[ \t]+nicht|keinesfalls|auf[ \t]+keinen[ \t]+fall|non|pas|jamais"
+    r"|(?:surtout|certainement|plutôt)[ \t]+pas|pas[ \t]+question|non[ \t]+plus|hors[ \t]+de[ \t]+question|nunca"
+    r"|tampoco|mejor[ \t]+no|de[ \t]+ninguna[ \t]+manera|de[ \t]+ningún[ \t]+modo|ni[ \t]+hablar|para[ \t]+nada)"
     r"(?:[ \t,]+(?:thanks|thank[ \t]+you|please|sorry|danke|bitte|merci|gracias|por[ \t]+favor))?"
     r"(?=[ \t]*(?:[.,;:!)\n\-–—]|$))", re.IGNORECASE)
 

@@ -40,21 +40,26 @@ def holds(answer: str) -> bool:
     ("No la presentes a Lio, Maya es mejor", "No la presentes a Lio"),
     # a list goes on past a comma: all three are refused
     ("Please don't introduce her to Maya, Lio or anyone yet", "don't introduce her to Maya, Lio or anyone yet"),
-    ("don't introduce her to maya, lio or anyone who is full", "don't introduce her to maya, lio or anyone who is full"),
+    ("don't introduce her to maya, lio or anyone who is full",
+     "don't introduce her to maya, lio or anyone who is full"),
 ])
 def test_a_comma_before_a_clause_of_its_own_ends_a_refusal(answer, refused):
     """Before, a comma never ended a refusal, so "Don't connect her with Lio, Maya is the one" refused Maya too."""
     assert [answer[start:end] for start, end in refusals(answer)] == [refused]
 
 
-@pytest.mark.parametrize("answer", [
+# Answers that refuse Lio and name Maya in a clause after a comma (the service's tests send them too).
+REFUSING_LIO_COMMA_MAYA = [
     "Don't connect her with Lio, Maya is the one",
     "Please don't introduce her to Lio, Maya would suit her better",
     "Don't introduce her to Lio, introduce her to Maya",
     "Bitte nicht mit Lio in Kontakt bringen, Maya passt besser",
     "Ne la présente pas à Lio, Maya est mieux placée",
     "No la presentes a Lio, Maya es mejor",
-])
+]
+
+
+@pytest.mark.parametrize("answer", REFUSING_LIO_COMMA_MAYA)
 def test_a_refusal_of_lio_and_a_clause_naming_maya_picks_maya_and_holds_nothing(answer):
     assert picked(answer) == [MAYA.email]
     assert not holds(answer)
