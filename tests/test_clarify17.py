@@ -10,7 +10,7 @@ from introbot.model import IntroState, Kind
 from tests.conversation import ADA, LIO, MAYA, SAM
 from tests.core.test_clarify17_core import REFUSING_LIO_COMMA_MAYA
 from tests.service_world import Desk
-from tests.test_clarify_answers import kinds, pairs, which_colleague, write
+from tests.test_clarify_answers import forward, kinds, pairs, which_colleague, write
 
 
 @pytest.fixture
@@ -82,3 +82,10 @@ def test_a_connection_told_of_is_not_the_request(desk, text):
         [(SAM[1], LIO[1])], [(None, LIO[1])])
     assert not desk.mail_to(SAM[1], Kind.ASK_CLIENT.value) or "Lio" in str(
         desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)[0].message["Subject"])
+
+
+def test_when_said_above_a_forward_still_asks_the_client(desk):
+    """Only said to introbot in a line of its own does "but not until May" put the introduction off: above a forward
+    it tells Maya when Sam can come."""
+    forward(desk, "Maya, could you see Sam? She's keen, but not until May. Thanks, Ada")
+    assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]

@@ -127,7 +127,7 @@ def test_a_no_that_is_no_ruling_out_rules_no_one_out(answer, expected):
     "Maya, aber bitte noch warten",
     "Maya, aber erst nach meinem Gespräch mit Sam",
     "Maya, mais pas encore",
-    "Maya, pas tout de suite",
+    "Maya, mais pas tout de suite",
     "Maya, mais attendez que j'aie parlé à Sam",
     "Maya, mais pas avant lundi",
     "Maya, pero todavía no",
@@ -177,6 +177,24 @@ def test_a_word_of_waiting_that_puts_nothing_off_holds_nothing(answer):
 ])
 def test_waiting_told_of_in_a_request_holds_nothing(text):
     assert not holds_back(text)
+
+
+@pytest.mark.parametrize("note", [
+    "Maya, could you see Sam? She's keen, but not until May.",
+    "Maya, could you see Sam? Please wait until she contacts you.",
+    "Maya, pourrais-tu voir Sam ? Elle est disponible, mais pas avant lundi.",
+    "Maya, ¿podrías ver a Sam? Está libre, pero no antes del lunes.",
+])
+def test_when_said_above_a_forward_speaks_of_the_clients_days_and_holds_nothing(note):
+    """Above a forward the note tells the colleague when the client can come; said to introbot in a line of its own,
+    the same words put the introduction off."""
+    assert not holds_back(note, forwarding=True)
+    assert holds_back(note.split("? ", 1)[1])
+
+
+@pytest.mark.parametrize("text", ["Maya, but next week is difficult for her", "Maya, but later this month suits her"])
+def test_when_with_a_clause_of_its_own_after_a_but_holds_nothing(text):
+    assert not holds(text)
 
 
 # 4. A request is read from the clause that asks, not from one that tells
