@@ -89,3 +89,10 @@ def test_when_said_above_a_forward_still_asks_the_client(desk):
     it tells Maya when Sam can come."""
     forward(desk, "Maya, could you see Sam? She's keen, but not until May. Thanks, Ada")
     assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]
+
+
+def test_a_colleague_the_client_saw_before_is_not_offered_above_a_forward(desk):
+    """Before, "Sam already saw Maya Chen. Lio, could you see her?" asked Ada which of Maya and Lio she meant."""
+    forward(desk, "Sam already saw Maya Chen. Lio, could you see her? Thanks, Ada")
+    assert pairs(desk) == [(SAM[1], LIO[1], IntroState.ASKING)]
+    assert kinds(desk, ADA) == []

@@ -663,6 +663,9 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     kept = [c for c in found if not _ruled_out(note, c)]
     if kept or len(found) == 1:
         found = kept
+    asked = [c for c in found if not _only_told_of(note, c)]
+    if any(_asked_for(note, c) for c in asked):  # "She tried to connect with Maya Chen last year. Could Lio see her?"
+        found = asked
     if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
@@ -896,6 +899,32 @@ def _ruled_out_in_choosing(note: str, start: int, end: int, refused: Sequence[tu
     return _AWAY_AFTER.match(note, end) is not None or _NO_AFTER.match(note, end) is not None
 
 
+# A sentence telling of what happened before ("She tried to connect with Maya Chen last year", "Sam already saw
+# Maya Chen", "Sie war letztes Jahr bei Maya Chen", "Elle a déjà vu Maya Chen", "El año pasado vio a Maya Chen") ...
+_TELLS = re.compile(r"(?<!\w)(?:tried|wanted|hoped|already|previously|before|last[ \t]+(?:year|month|week|time)"
+                    r"|years?[ \t]+ago|used[ \t]+to|saw|seen|visited|was[ \t]+referred|went|letztes[ \t]+jahr"
+                    r"|letzten[ \t]+monat|bereits|schon|früher|war[ \t]+bei|l['’]an[ \t]+dernier"
+                    r"|l['’]année[ \t]+dernière|déjà|a[ \t]+vu|avait|auparavant|el[ \t]+año[ \t]+pasado|anteriormente"
+                    r"|ya[ \t]+(?:vio|estuvo|fue)|vio|intentó)(?!\w)", re.IGNORECASE)
+# ... unless it asks: "Maya Chen saw her before - could she see her again?"
+_ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+you|would[ \t]+you|bitte|könntest|kannst"
+                   r"|könnten|pourrais|pourriez|pouvez|peux|merci[ \t]+de|por[ \t]+favor|podrías|podría|puedes)(?!\w)",
+                   re.IGNORECASE)
+
+
+def _only_told_of(note: str, candidate: Candidate) -> bool:
+    """Every sentence naming the candidate tells of what happened before and asks nothing: the colleague the client
+    saw or tried before is no colleague asked for."""
+    sentences = [_sentence_around(note, m.start(), with_end=True) for m in _all_mentions(note, candidate)]
+    return bool(sentences) and all(_TELLS.search(s) and not _ASKS.search(s) for s in sentences)
+
+
+def _asked_for(note: str, candidate: Candidate) -> bool:
+    """A sentence naming the candidate asks ("Could Lio Park see her?", "Please introduce her to Lio Park.")."""
+    return any(_ASKS.search(_sentence_around(note, m.start(), with_end=True))
+               for m in _all_mentions(note, candidate))
+
+
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
     """Among people sharing a first name, those whose specialty or website the note also mentions."""
     folded = note.casefold()
@@ -1007,10 +1036,11 @@ def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
     return candidate
 
 
-def _sentence_around(text: str, position: int) -> str:
+def _sentence_around(text: str, position: int, with_end: bool = False) -> str:
+    """The sentence of `text` around `position`; `with_end`, with the mark that ends it (a question's "?")."""
     start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1
     ends = [end for end in (text.find(mark, position) for mark in ".!?\n") if end >= 0]
-    return text[start:min(ends, default=len(text))]
+    return text[start:min(ends, default=len(text)) + (1 if with_end else 0)]
 
 
 def takes_no_option(answer: str) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from introbot.config import Person
 from introbot.core.holding import holds_back, refusals
 from introbot.core.request import Directory, understand, without_options_refused
-from tests.conversation import new_message
+from tests.conversation import gmail_forward, new_message
 from tests.core.test_clarification_answers import DIRECTORY, MAYA, MAYA_OR_LIO, picked
 
 BOT = "intro@collective.example"
@@ -237,3 +237,39 @@ def test_a_clause_telling_of_an_earlier_connection_is_not_the_request(text, coll
 ])
 def test_a_request_beside_or_without_a_told_clause_is_read_as_before(text, expected):
     assert pair(text) == expected
+
+
+def forwarded(note: str):
+    """Ada forwards Sam's email to intro@ with `note` above it, as understood."""
+    directory = Directory([ADA, BEN, MAYA_C, LIO])
+    original = new_message(("Sam Rivera", "sam@client.example"), ("Dr. Ada Lee", ADA.email), "Back pain",
+                           "Hi Dr. Lee, who could help with my back?\n\nSam\n")
+    result = understand(gmail_forward(("Dr. Ada Lee", ADA.email), original, note), ADA, directory, BOT)
+    return result.colleague.email if result.colleague else None, sorted(c.email for c in result.options)
+
+
+@pytest.mark.parametrize("note", [
+    "She tried to connect with Maya Chen last year. Please introduce her to Lio Park.",
+    "I put her in touch with Maya Chen last year. Could Lio Park see her?",
+    "Sam already saw Maya Chen. Lio, could you see her?",
+    "Sie war letztes Jahr bei Maya Chen. Lio, könntest du sie sehen?",
+    "Elle a déjà vu Maya Chen l'an dernier. Lio, pourrais-tu la voir ?",
+    "El año pasado vio a Maya Chen. Lio, ¿podrías verla?",
+])
+def test_above_a_forward_a_colleague_only_told_of_is_not_asked_for(note):
+    """Before, a colleague the client saw or tried before, named in a sentence of its own, was offered beside the
+    one asked for, and Ada was asked which of the two she meant."""
+    assert forwarded(note) == (LIO.email, [])
+
+
+@pytest.mark.parametrize("note", [
+    "Maya Chen is away. Lio Park saw her before.",  # nobody asked for: which one is asked
+    "She saw Maya Chen last year. Maya or Lio, could one of you see her?",  # Maya asked for too
+    "She saw Maya Chen last year, could Maya see her again? If not, Lio Park, could you?",  # told, and asked
+])
+def test_above_a_forward_a_colleague_told_of_is_still_offered_when_no_other_is_asked_for(note):
+    assert forwarded(note) == (None, sorted([MAYA_C.email, LIO.email]))
+
+
+def test_a_colleague_told_of_and_asked_for_again_is_asked_for():
+    assert forwarded("Maya Chen saw her before. Could she see her again?") == (MAYA_C.email, [])
