@@ -906,10 +906,11 @@ _TELLS = re.compile(r"(?<!\w)(?:tried|wanted|hoped|already|previously|before|las
                     r"|letzten[ \t]+monat|bereits|schon|früher|war[ \t]+bei|l['’]an[ \t]+dernier"
                     r"|l['’]année[ \t]+dernière|déjà|a[ \t]+vu|avait|auparavant|el[ \t]+año[ \t]+pasado|anteriormente"
                     r"|ya[ \t]+(?:vio|estuvo|fue)|vio|intentó)(?!\w)", re.IGNORECASE)
-# ... unless it asks: "Maya Chen saw her before - could she see her again?"
-_ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+you|would[ \t]+you|bitte|könntest|kannst"
-                   r"|könnten|pourrais|pourriez|pouvez|peux|merci[ \t]+de|por[ \t]+favor|podrías|podría|puedes)(?!\w)",
-                   re.IGNORECASE)
+# ... unless it asks or proposes: "Maya Chen saw her before - could she see her again?", "Maya Chen would be great
+# too, she saw her before".
+_ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could|can|would|might|too|also|as[ \t]+well|bitte|könntest|kannst"
+                   r"|könnten|würde|wäre|auch|pourrais|pourriez|pouvez|peux|serait|aussi|merci[ \t]+de|por[ \t]+favor"
+                   r"|podrías|podría|puedes|sería|también)(?!\w)", re.IGNORECASE)
 
 
 def _only_told_of(note: str, candidate: Candidate) -> bool:

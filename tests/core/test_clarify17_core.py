@@ -252,6 +252,7 @@ def forwarded(note: str):
     "She tried to connect with Maya Chen last year. Please introduce her to Lio Park.",
     "I put her in touch with Maya Chen last year. Could Lio Park see her?",
     "Sam already saw Maya Chen. Lio, could you see her?",
+    "She tried to connect with Maya Chen last year. Is Lio Park free for her?",
     "Sie war letztes Jahr bei Maya Chen. Lio, könntest du sie sehen?",
     "Elle a déjà vu Maya Chen l'an dernier. Lio, pourrais-tu la voir ?",
     "El año pasado vio a Maya Chen. Lio, ¿podrías verla?",
@@ -266,6 +267,7 @@ def test_above_a_forward_a_colleague_only_told_of_is_not_asked_for(note):
     "Maya Chen is away. Lio Park saw her before.",  # nobody asked for: which one is asked
     "She saw Maya Chen last year. Maya or Lio, could one of you see her?",  # Maya asked for too
     "She saw Maya Chen last year, could Maya see her again? If not, Lio Park, could you?",  # told, and asked
+    "Lio, could you see her? Maya Chen would be great too, she saw her before.",  # told, and proposed
 ])
 def test_above_a_forward_a_colleague_told_of_is_still_offered_when_no_other_is_asked_for(note):
     assert forwarded(note) == (None, sorted([MAYA_C.email, LIO.email]))
