@@ -48,19 +48,76 @@ _NEGATED = re.compile(rf"(?<!\w)(?:{_NOT})(?:[ \t]+(?:{_BETWEEN}|{_OBJECT_WORD})
 # introducing", "before you introduce them"): not asked for now either.
 _DEFERRED = re.compile(rf"(?<!\w)(?:when[ \t]+to|until|till|before)(?:[ \t]+[\w'’]+){{0,3}}?[ \t]+(?:{_VERB})(?!\w)",
                        re.IGNORECASE)
-# Said to introbot without a verb: "Please hold off on Sam", "put it on hold", "Never mind.", "Not yet. I'll tell
-# you when.", "forget it". Only where a sentence starts or after "please": "her GP said to hold off on massage",
-# "please hold off on deep tissue" and "on hold with her insurer" say nothing to introbot.
-_ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|can[ \t]+you|could[ \t]+you))[ \t]*"
-                      r"(?:hold[ \t]+off(?=[ \t]*(?:[.,!;:\-–—)]|$)|[ \t]+for[ \t]+now|[ \t]+on[ \t]+(?:it|that|this|him"
-                      r"|her|them|the[ \t]+intro\w*|(?-i:[A-Z])))|put[ \t]+[\w'’]+[ \t]+on[ \t]+hold"
-                      r"|never[ \t]*mind(?=[ \t]*(?:[.,!;:\-–—]|$)|[ \t]+about)|not[ \t]+yet(?=[ \t]*(?:[.,!;:\-–—]|$))"
+# "Not yet" in the languages practitioners write in ("not just yet", "noch nicht", "pas encore", "todavía no"), and
+# "hold off" with how long ("hold off until Monday", "hold off for a few days"): said anywhere, they put off the
+# introduction, as "not yet" and "hold off" always did.
+_CLAUSE_ENDS = r"(?=[ \t]*(?:[.,!;:\-–—)]|$))"
+_POLITELY = r"(?:[ \t,]+(?:though|please|pls|thanks|bitte|danke|svp|merci|por[ \t]+favor|gracias))?"
+_NOT_YET = (r"(?:not[ \t]+(?:just[ \t]+)?yet|noch[ \t]+nicht|pas[ \t]+encore|todav[íi]a[ \t]+no|a[úu]n[ \t]+no"
+            rf"|no[ \t]+todav[íi]a){_POLITELY}{_CLAUSE_ENDS}")
+_FOR_A_WHILE = (r"for[ \t]+(?:now|another|some|a[ \t]+(?:bit|while|few|couple|week|day|month)"
+                r"|the[ \t]+(?:moment|time[ \t]+being)|(?:one|two|three|\d+)[ \t]+(?:days?|weeks?|months?))")
+_UNTIL = r"until|till|['’]?til"
+_HOLD_OFF = (rf"hold[ \t]+off(?=[ \t]*(?:[.,!;:\-–—)]|$)|[ \t]+(?:{_UNTIL}|{_FOR_A_WHILE})(?!\w)"
+             r"|[ \t]+on[ \t]+(?:it|that|this|him|her|them|the[ \t]+intro\w*|(?-i:[A-Z])))")
+_BUT = r"(?<!\w)(?:but|aber|doch|mais|pero)[ \t]+(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?"
+# Said to introbot without a verb of introducing: "Please hold off on Sam", "put it on hold", "Never mind.", "Not yet.
+# I'll tell you when.", "forget it", "Maya - hold off until Monday". Only where a sentence or clause starts or after
+# "please": "her GP said to hold off on massage", "please hold off on deep tissue" and "on hold with her insurer" say
+# nothing to introbot.
+_ON_HOLD = re.compile(r"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte|can[ \t]+you|could[ \t]+you))[ \t]*"
+                      rf"(?:{_HOLD_OFF}|put[ \t]+[\w'’]+[ \t]+on[ \t]+hold"
+                      rf"|never[ \t]*mind(?=[ \t]*(?:[.,!;:\-–—]|$)|[ \t]+about)|{_NOT_YET}"
                       r"|i['’]ll[ \t]+(?:tell|let)[ \t]+you[ \t]+(?:know[ \t]+)?when"
                       r"|(?:forget|cancel)[ \t]+(?:about[ \t]+)?(?:it|that|this|my[ \t]+(?:last[ \t]+)?request))(?!\w)",
                       re.IGNORECASE | re.MULTILINE)
-# ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off."
-_BUT_HOLD = re.compile(r"(?<!\w)but[ \t]+(?:not[ \t]+yet|hold[ \t]+off)(?=[ \t]*(?:[.,!;:\-–—)]|$))",
-                       re.IGNORECASE | re.MULTILINE)
+# ... and after a "but" that turns from what is asked to when: "Maya, but not yet", "Lio - but hold off.", "Maya, aber
+# noch nicht", "Maya, but hold off on it".
+_BUT_HOLD = re.compile(rf"{_BUT}(?:{_NOT_YET}|{_HOLD_OFF})", re.IGNORECASE | re.MULTILINE)
+# Said to introbot itself, and not above a forward (where the note tells the colleague of the client's days: "She's
+# free, but not until May", "Please wait until she contacts you"), waiting says more: a verb of waiting with how long
+# ("wait till I've spoken to Sam", "warte bis Montag", "attendez que j'aie parlé à Sam", "espera hasta el lunes",
+# "bitte noch warten"); and after a "but", waiting alone ("but wait."), when ("but not until Monday", "aber erst nach
+# Ostern", "mais pas avant lundi", "pero no antes del lunes", "but not now", "but later", "but in a few weeks", "aber in
+# zwei Wochen", "mais dans quinze jours") or what the writer will do first ("but let me talk to Sam first", "aber ich
+# muss erst mit Sam sprechen", "mais je dois d'abord en parler à Sam", "pero primero tengo que hablar con Sam"; only
+# talking to someone: "but I'll send you her notes first" puts nothing off). Not "wait" alone where a sentence
+# starts ("Wait, I meant Lio"), nor "espera que" (she hopes that), nor "but next week is difficult".
+_WAIT_HOW_LONG = (rf"(?:hold[ \t]+on|hang[ \t]+on|wait)[ \t]+(?:{_UNTIL}|{_FOR_A_WHILE})"
+                  r"|(?:warte|wartet|warten[ \t]+sie)[ \t]+(?:bis|noch)"
+                  r"|(?:attends|attendez)[ \t]+(?:que|qu['’]|jusqu['’])"
+                  r"|(?:espera|espere|esperad|esperen)[ \t]+(?:hasta|a[ \t]+que)")
+_WAITING = (rf"(?:{_WAIT_HOW_LONG})(?!\w)|(?:noch[ \t]+(?:kurz[ \t]+|etwas[ \t]+)?)?(?:warten|abwarten){_CLAUSE_ENDS}")
+_WAIT_VERB = (r"hold[ \t]+on|hang[ \t]+on|wait|warte|wartet|warten|attends|attendez|attendre|espera|espere|esperad"
+              r"|esperen|esperar")
+_NOT_UNTIL = (r"not[ \t]+(?:until|till|before)|only[ \t]+(?:after|once|when)|erst[ \t]+(?:nach|wenn|ab|am|im|in"
+              r"|nächste\w*|morgen|übermorgen|später)|pas[ \t]+avant|qu['’]après"
+              r"|(?:seulement|uniquement)[ \t]+(?:après|quand|lorsque)|no[ \t]+antes"
+              r"|s[óo]lo[ \t]+(?:después|despues|cuando)")
+_LATER = (r"not[ \t]+(?:right[ \t]+)?now|(?:jetzt|gerade)[ \t]+(?:noch[ \t]+)?nicht|nicht[ \t]+jetzt"
+          r"|pas[ \t]+(?:tout[ \t]+de[ \t]+suite|maintenant|pour[ \t]+l['’]instant)|ahora[ \t]+no"
+          r"|no[ \t]+por[ \t]+ahora"
+          r"|later|später|plus[ \t]+tard|m[áa]s[ \t]+tarde"
+          r"|(?:in|dans|en)[ \t]+(?:a|an|one|two|three|four|a[ \t]+few|a[ \t]+couple[ \t]+of|einer|einem|ein[ \t]+paar"
+          r"|zwei|drei|vier|un|une|deux|trois|quatre|quelques|quinze|una|unos|unas|dos|tres|cuatro|\d{1,2})[ \t]+"
+          r"(?:days?|weeks?|months?|tag(?:en)?|wochen?|monat(?:en)?|jours?|semaines?|mois|d[íi]as?|semanas?"
+          r"|mes(?:es)?)"
+          r"|next[ \t]+(?:week|month)|nächste[ \t]+woche|nächsten[ \t]+monat|la[ \t]+semaine[ \t]+prochaine"
+          r"|le[ \t]+mois[ \t]+prochain|la[ \t]+(?:semana[ \t]+que[ \t]+viene|próxima[ \t]+semana)"
+          r"|el[ \t]+(?:mes[ \t]+que[ \t]+viene|próximo[ \t]+mes)")
+_TALK = r"talk|speak|check|confirm|ask|discuss|run[ \t]+it[ \t]+by"
+_MINE_FIRST = (r"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)"
+               rf"[ \t]+to|i[ \t]+must|i[ \t]+should)[ \t]+(?:first[ \t]+(?:{_TALK})"
+               rf"|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first)"
+               r"|ich[ \t]+(?:muss|möchte|will|werde|sollte)[ \t]+(?:\w+[ \t]+){0,2}?(?:erst|zuerst|vorher)"
+               r"|je[ \t]+(?:dois|veux|voudrais|vais|préfère)[ \t]+(?:d['’]abord|avant)"
+               r"|(?:primero|antes)[ \t]+(?:tengo|quiero|debo|voy|necesito)"
+               r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero")
+_WAITING_SAID_TO_INTROBOT = re.compile(
+    rf"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte))[ \t]*(?:{_WAITING})"
+    rf"|{_BUT}(?:{_WAITING}|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
+    rf"|(?:{_NOT_UNTIL}|{_MINE_FIRST})(?!\w)"
+    rf"|(?:{_LATER}){_POLITELY}{_CLAUSE_ENDS})", re.IGNORECASE | re.MULTILINE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
 # nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
 # for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
@@ -99,7 +156,8 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
     keeps it a request: being asked is safer than asking, which a wrongly held request costs only one line.
     Written to others with intro@ copied (`to_introbot` false), only a negated request counts: "never mind
     the forms" and "ignore the previous email from reception" are said to them. Above a forward (`forwarding`),
-    the forward asks anew: "Please ignore my last email, wrong client!" there sets only the last one aside."""
+    the forward asks anew: "Please ignore my last email, wrong client!" there sets only the last one aside, and
+    words of when speak of the client's days ("She's free, but not until May")."""
     if asks(text, to_introbot):
         return False
     if _held(text):
@@ -108,6 +166,7 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
         return False
     set_aside = _SET_ASIDE.search(text) or _LAST_SET_ASIDE.search(text)
     return bool(_ON_HOLD.search(text) or _BUT_HOLD.search(text) or (
+        not forwarding and _WAITING_SAID_TO_INTROBOT.search(text)) or (
         set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
 
 
@@ -132,13 +191,23 @@ def _held(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_NEGATED, _DEFERRED) for m in pattern.finditer(text)]
 
 
+# A comma that starts a clause of its own: one asking anew ("..., introduce her to Maya", "..., please connect her
+# with Maya"), or a subject of one or two words and its verb ("..., Maya is the one", "..., Maya's the better fit",
+# "..., Maya passt besser", "..., Maya est mieux placée", "..., Maya es mejor", "..., she would like Maya").
+_CLAUSE_VERB = (r"is|was|would|will|should|could|can|might|may|must|suits?|fits?|works?|sounds?|seems?|knows?|does"
+                r"|has|needs?|wants?|prefers?|likes?|ist|wäre|passt|kann|soll|sollte|würde|hat|kennt|braucht|est"
+                r"|serait|sera|convient|conviendrait|peut|pourrait|va|connaît|es|sería|será|está|puede|podría"
+                r"|conviene|tiene|conoce")
+_NEW_CLAUSE = (rf",(?=[ \t]*(?:(?:please|pls|bitte|svp|por[ \t]+favor)[ \t]+)?(?:{_ASKING_VERB})(?!\w)"
+               rf"|[ \t]*(?:[\w-]+[ \t]+)?[\w-]+(?:['’](?:s|d|ll)[ \t]|[ \t]+(?:{_CLAUSE_VERB})(?!\w)))")
 # Where a refusal ("don't introduce her to Lio") ends: with its sentence or clause, or where a "but" turns to what is asked
 # instead ("Don't connect her with Lio; Maya is the one", "nicht mit Lio in Kontakt bringen, sondern mit Maya"), or an
-# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"). A comma alone
-# does not end it: "don't introduce her to Maya, Lio or anyone yet" refuses all three.
-_REFUSAL_END = re.compile(r"[.;:!?\n]|[ \t]-[ \t]|[–—]|(?<!\w)(?:but|instead|rather|sondern|aber|stattdessen|mais|plutôt"
-                          r"|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than|apart[ \t]+from)(?!\w)",
-                          re.IGNORECASE)
+# "only" or "other than" to whom it does not refuse ("Don't introduce her to anyone other than Maya"), or at a comma
+# that starts a clause of its own ("Don't connect her with Lio, Maya is the one"). A comma in a list does not end it:
+# "don't introduce her to Maya, Lio or anyone yet" refuses all three.
+_REFUSAL_END = re.compile(rf"[.;:!?\n]|[ \t]-[ \t]|[–—]|{_NEW_CLAUSE}|(?<!\w)(?:but|instead|rather|sondern|aber"
+                          r"|stattdessen|mais|plutôt|pero|sino|ma|invece|maar|mas|men|only|except|other[ \t]+than"
+                          r"|apart[ \t]+from)(?!\w)", re.IGNORECASE)
 
 
 def refusals(text: str) -> list[tuple[int, int]]:

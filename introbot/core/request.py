@@ -327,6 +327,35 @@ _DIRECT = re.compile(
 # The same, split at "to" or "with" only: "introduce Sam <...> and Kim <...> to Maya Chen" names two clients.
 _DIRECT_TO = re.compile(r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|in touch with)\s+"
                         r"(?P<second>[^\n]+)", re.IGNORECASE)
+# Words right before a verb of introducing that make its clause a thing told, not asked: "Sam tried to connect with
+# Maya Chen last year", "we had tried to connect her with Maya", "Sam doesn't want to connect with Maya", "I couldn't
+# connect Sam with Maya", "I already put Sam in touch with Maya"; and "put", its own past, after who did it: "I put
+# Sam in touch with Maya last year".
+_TOLD_BEFORE = re.compile(r"(?<!\w)(?:(?:tried|wanted|hoped|meant|attempted|managed|failed|planned|used|wished"
+                          r"|(?:was|were)[ \t]+(?:going|able)|(?:wasn['’]t|weren['’]t)[ \t]+able"
+                          r"|(?:didn['’]t|doesn['’]t|did[ \t]+not|does[ \t]+not)[ \t]+want)[ \t]+to|had|has|have"
+                          r"|['’]ve|already|did|didn['’]t|couldn['’]t|could[ \t]+not)[ \t]+$", re.IGNORECASE)
+_DOER_BEFORE = re.compile(r"(?<!\w)(?:i|we|she|he|they)[ \t]+$", re.IGNORECASE)
+_MAX_TOLD = 4  # told clauses looked past for the one that asks; a request tells of no more
+
+
+def _asked_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` (_DIRECT, _DIRECT_TO) whose verb asks rather than tells ("Sam tried to connect
+    with Maya Chen last year. Please introduce her to Ben Okafor." asks for Ben), else the first, as told."""
+    first = match = pattern.search(text)
+    for _ in range(_MAX_TOLD):
+        if match is None or not _told(text, match.start()):
+            break
+        match = pattern.search(text, match.start() + 1)
+    return match if match is not None and not _told(text, match.start()) else first
+
+
+def _told(text: str, start: int) -> bool:
+    before = max(0, start - 40)
+    return bool(_TOLD_BEFORE.search(text, before, start)
+                or text[start:start + 3].lower() == "put" and _DOER_BEFORE.search(text, before, start))
+
+
 _NAME_ONLY = re.compile(r"^[^\W\d_][\w'’.-]*(?:\s+[^\W\d_][\w'’.-]*){0,3}$")
 
 
@@ -514,14 +543,14 @@ def _names_anyone(understood: Understood) -> bool:
 
 
 def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_address: str) -> Understood:
-    match = _DIRECT.search(text)
+    match = _asked_match(_DIRECT, text)
     if match is None:
         # Not worded as we know ("Pls intro ...", another language): an address outside the directory
         # is the client, and the colleague is looked for among the rest.
         client = _only_outsider_in(text, referrer, directory, bot_address)
         colleague, options = _colleague_from_note(text, referrer, directory, bot_address, client)
         return Understood("direct", client, colleague, _own_note(referrer, text), options=options)
-    to_match = _DIRECT_TO.search(text)
+    to_match = _asked_match(_DIRECT_TO, text)
     if to_match is not None and len([a for a in addresses_in_text(to_match.group("first"))
                                      if directory.by_email(a.email) is None]) > 1:
         # "introduce Sam <...> and Kim <...> to Maya Chen": two clients, neither of them a colleague. An intro
@@ -634,6 +663,9 @@ def _colleague_from_note(note: str, referrer: Person, directory: Directory, bot_
     kept = [c for c in found if not _ruled_out(note, c)]
     if kept or len(found) == 1:
         found = kept
+    asked = [c for c in found if not _only_told_of(note, c)]
+    if any(_asked_for(note, c) for c in asked):  # "She tried to connect with Maya Chen last year. Could Lio see her?"
+        found = asked
     if len(found) > 1:
         found = _narrow(found, note)
     if len(found) == 1:
@@ -677,7 +709,7 @@ def _listed_as_requested(text: str, referrer: Person, directory: Directory, bot_
     names are not blanked here: the list stands where the request puts the colleagues, so a client
     called Lio does not hide Lio Park in it. Above a forward (`client_unsaid`), the client goes without saying:
     "Please introduce to Maya Chen and Lio Park"; written to the client, "please connect with" is said to them."""
-    matches = [m for m in (_DIRECT.search(text), _DIRECT_TO.search(text)) if m is not None]
+    matches = [m for m in (_asked_match(_DIRECT, text), _asked_match(_DIRECT_TO, text)) if m is not None]
     # Where the colleagues stand: after "to" or "meet", or (the other way round) right after "introduce",
     # where only people of the directory are colleagues ("introduce sam@... and kim@... to ..." lists clients).
     starts = [(m.start(group), group == "first") for m in matches for group in ("second", "meet_second", "first")
@@ -841,16 +873,57 @@ _AWAY_AFTER = re.compile(
     r"|de[ \t]+vacaciones|de[ \t]+baja|completa|in[ \t]+ferie|op[ \t]+vakantie|met[ \t]+verlof|på[ \t]+semester"
     r"|på[ \t]+ferie|na[ \t]+urlopie)(?!\w)", re.IGNORECASE)
 
+# ... or in a "no" said right after her name, that ends its clause ("Lio - no way", "lio nicht", "Lio? Nope.", "Lio
+# lieber nicht", "lio surtout pas", "Lio de ninguna manera", "Lio is a no", "Lio non plus", "Lio tampoco"); a "no"
+# before another name is that one's ("Maya, not Lio"), one with more words is about something else ("Maya - no
+# doubt"), and a question tag is no "no" ("Maya, no?", "Maya, non ?").
+_NO_AFTER = re.compile(
+    r"(?:[ \t]+is|['’]s)[ \t]+a[ \t]+no(?:[ \t-]+go)?"
+    r"|[ \t]*(?:[,:?\-–—][ \t]*)?(?:no[ \t]+way|not[ \t]+(?:her|him|them|at[ \t]+all|either)"
+    r"|(?:absolutely|definitely|certainly|rather|better)[ \t]+not|no|not|nope|nah|never|neither|nein|nicht"
+    r"|(?:lieber|bloß|bitte|besser|eher|auch)[ \t]+nicht|keinesfalls|auf[ \t]+keinen[ \t]+fall|non|pas|jamais"
+    r"|(?:surtout|certainement|plutôt)[ \t]+pas|pas[ \t]+question|non[ \t]+plus|hors[ \t]+de[ \t]+question|nunca"
+    r"|tampoco|mejor[ \t]+no|de[ \t]+ninguna[ \t]+manera|de[ \t]+ningún[ \t]+modo|ni[ \t]+hablar|para[ \t]+nada)"
+    r"(?:[ \t,]+(?:thanks|thank[ \t]+you|please|sorry|danke|bitte|merci|gracias|por[ \t]+favor))?"
+    r"(?=[ \t]*(?:[.,;:!)\n\-–—]|$))", re.IGNORECASE)
+
 
 def _ruled_out_in_choosing(note: str, start: int, end: int, refused: Sequence[tuple[int, int]]) -> bool:
     """The mention of a colleague at `start`..`end` of an answer choosing among those offered is ruled out by
     the words before it ("Anyone but Lio") unless they follow a refusal ("Don't introduce her to anyone but
-    Maya": refusing all but her), or by the words after it ("Lio is on leave")."""
+    Maya": refusing all but her), or by the words after it ("Lio is on leave", "Lio - no way")."""
     before = _RULED_OUT_BEFORE.search(note, max(0, start - 40), start)
     if before is not None and not any(s <= before.start() <= e + 2 and not note[e:before.start()].strip(" \t,")
                                       or s <= before.start() < e for s, e in refused):
         return True
-    return _AWAY_AFTER.match(note, end) is not None
+    return _AWAY_AFTER.match(note, end) is not None or _NO_AFTER.match(note, end) is not None
+
+
+# A sentence telling of what happened before ("She tried to connect with Maya Chen last year", "Sam already saw
+# Maya Chen", "Sie war letztes Jahr bei Maya Chen", "Elle a déjà vu Maya Chen", "El año pasado vio a Maya Chen") ...
+_TELLS = re.compile(r"(?<!\w)(?:tried|wanted|hoped|already|previously|before|last[ \t]+(?:year|month|week|time)"
+                    r"|years?[ \t]+ago|used[ \t]+to|saw|seen|visited|was[ \t]+referred|went|letztes[ \t]+jahr"
+                    r"|letzten[ \t]+monat|bereits|schon|früher|war[ \t]+bei|l['’]an[ \t]+dernier"
+                    r"|l['’]année[ \t]+dernière|déjà|a[ \t]+vu|avait|auparavant|el[ \t]+año[ \t]+pasado|anteriormente"
+                    r"|ya[ \t]+(?:vio|estuvo|fue)|vio|intentó)(?!\w)", re.IGNORECASE)
+# ... unless it asks or proposes: "Maya Chen saw her before - could she see her again?", "Maya Chen would be great
+# too, she saw her before".
+_ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could|can|would|might|too|also|as[ \t]+well|bitte|könntest|kannst"
+                   r"|könnten|würde|wäre|auch|pourrais|pourriez|pouvez|peux|serait|aussi|merci[ \t]+de|por[ \t]+favor"
+                   r"|podrías|podría|puedes|sería|también)(?!\w)", re.IGNORECASE)
+
+
+def _only_told_of(note: str, candidate: Candidate) -> bool:
+    """Every sentence naming the candidate tells of what happened before and asks nothing: the colleague the client
+    saw or tried before is no colleague asked for."""
+    sentences = [_sentence_around(note, m.start(), with_end=True) for m in _all_mentions(note, candidate)]
+    return bool(sentences) and all(_TELLS.search(s) and not _ASKS.search(s) for s in sentences)
+
+
+def _asked_for(note: str, candidate: Candidate) -> bool:
+    """A sentence naming the candidate asks ("Could Lio Park see her?", "Please introduce her to Lio Park.")."""
+    return any(_ASKS.search(_sentence_around(note, m.start(), with_end=True))
+               for m in _all_mentions(note, candidate))
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -964,10 +1037,11 @@ def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
     return candidate
 
 
-def _sentence_around(text: str, position: int) -> str:
+def _sentence_around(text: str, position: int, with_end: bool = False) -> str:
+    """The sentence of `text` around `position`; `with_end`, with the mark that ends it (a question's "?")."""
     start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1
     ends = [end for end in (text.find(mark, position) for mark in ".!?\n") if end >= 0]
-    return text[start:min(ends, default=len(text))]
+    return text[start:min(ends, default=len(text)) + (1 if with_end else 0)]
 
 
 def takes_no_option(answer: str) -> bool:
