@@ -950,6 +950,14 @@ _RECONSIDERING = frozenset({
     "ripensandoci", "a pensarci bene", "pensando bem", "pensando melhor", "bij nader inzien", "vid närmare eftertanke",
     "ved nærmere eftertanke", "ved nærmere ettertanke", "po namyśle", "po zastanowieniu"})
 
+# Retractions that take back an answer of an earlier message, not one said before them in this one: after a no they
+# explain it ("No, sorry, I've changed my mind"), after a yes they take it back.
+_EARLIER_ANSWER_TAKEN_BACK = frozenset({
+    "changed my mind", "change of plan", "ignore my last", "ignore my previous", "disregard my last",
+    "j'ai changé d'avis", "changé d'avis", "anders überlegt", "he cambiado de opinión", "cambié de opinión",
+    "ho cambiato idea", "cambiato idea", "mudei de ideia", "mudei de ideias", "van gedachten veranderd", "ändrat mig",
+    "skiftet mening", "ombestemt meg", "ombestemte meg", "zmieniłem zdanie", "zmieniłam zdanie"})
+
 # Without a "but", "No problem, I already have her number" may be news, not a decline.
 _ALREADY = frozenset({"already", "déjà", "schon", "bereits", "ya", "già", "já", "al", "redan", "allerede", "już"})
 
@@ -1105,11 +1113,11 @@ _EXACT, _FOLDED = _build_index()
 
 
 def _check_phrase_sets() -> None:
-    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE or _RECONSIDERING that is not the yes, no or retraction it
+    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE, _RECONSIDERING or _EARLIER_ANSWER_TAKEN_BACK that is not the yes, no or retraction it
     names would silently never match; say so at import."""
     kinds = {entry.phrase: entry.kind for entry in _EXACT.values()}
     wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO),
-                                          (_RECONSIDERING, _Kind.RETRACTION))
+                                          (_RECONSIDERING | _EARLIER_ANSWER_TAKEN_BACK, _Kind.RETRACTION))
              for phrase in sorted(phrases) if kinds.get(phrase) != kind]
     if wrong:
         raise ValueError(f"these phrases are not listed with that meaning in _LEXICON; fix their spelling: {wrong}")
@@ -1816,14 +1824,16 @@ def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Re
 def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -> Reading | None:
     """An answer taken back after it is said (rule 11): "I can take her on. Just kidding, I'm full" is a no; "Yes
     please. On second thought, let me think", "Yes! Actually no, sorry" and "No. Just kidding!" are unclear. None
-    when nothing is taken back."""
+    when nothing is taken back ("No, sorry, I've changed my mind" takes back a yes of an earlier message)."""
     answers = said.yes + said.no + said.negated
     if not answers:
         return None
     first = min(hit.start for hit in answers)
     sentences = [said, *after]
     taken = next((retraction for sentence in sentences for retraction in sentence.retractions
-                  if retraction.taken_from > first), None)
+                  if retraction.taken_from > first and not (
+                      retraction.hit.entry.phrase in _EARLIER_ANSWER_TAKEN_BACK
+                      and any(hit.start < retraction.taken_from for hit in said.no + said.negated))), None)
     if taken is None:
         return None
     what = _quoted(taken.hit)
