@@ -1832,8 +1832,8 @@ def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -
     sentences = [said, *after]
     taken = next((retraction for sentence in sentences for retraction in sentence.retractions
                   if retraction.taken_from > first and not (
-                      retraction.hit.entry.phrase in _EARLIER_ANSWER_TAKEN_BACK
-                      and any(hit.start < retraction.taken_from for hit in said.no + said.negated))), None)
+                      _confirms_a_no(retraction) and any(hit.start < retraction.taken_from for hit in said.no + said.negated))),
+                 None)
     if taken is None:
         return None
     what = _quoted(taken.hit)
@@ -1844,6 +1844,12 @@ def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -
     if says_no and not says_yes:
         return Reading(Answer.NO, language, f"yes, then taken back {what}")
     return Reading(Answer.UNCLEAR, language, f"yes, then taken back {what}")
+
+
+def _confirms_a_no(retraction: _Retraction) -> bool:
+    """Whether the retraction, after a no, bears it out rather than takes it back: a correction to no ("Nein, doch
+    lieber nicht", "No, actually not") or a change of mind about an earlier message ("No, I've changed my mind")."""
+    return retraction.hit.kind in (_Kind.NO, _Kind.NEGATOR) or retraction.hit.entry.phrase in _EARLIER_ANSWER_TAKEN_BACK
 
 
 def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
