@@ -288,7 +288,8 @@ class Service:
                     unhandled.append((fetched, folders[index]))
             for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in decided.values()).items():
                 together.transaction.count(name, count)
-            together.transaction.forget_attempts(list(decided) + waiting)
+            together.transaction.forget_attempts(list(decided))
+            together.transaction.uncount_attempts(waiting)
         crash_point("after-commit")
         screened = 0
         for decision in decided.values():
@@ -414,7 +415,7 @@ class Service:
             decision = self.decide(raw, now)
             if decision.kind == WAITING:
                 with self.store.transaction() as tx:
-                    tx.forget_attempts([key])  # waiting is not failing
+                    tx.uncount_attempts([key])  # waiting is not failing
                 return decision.folder
             self._commit(decision, mailbox_key, key, now)
         crash_point("after-commit")
