@@ -9,10 +9,12 @@ import pytest
 from introbot import faults
 from introbot.daemon import HEADER_FIRST
 from introbot.edges.imap import WHOLE
+from introbot.model import IntroState, Kind
 from introbot.service import message_key
-from tests.conversation import ADA
+from tests.conversation import ADA, BOT, MAYA, SAM, gmail_forward, new_message
 from tests.service_world import Desk
-from tests.test_followups_review2 import forward
+from tests.test_followups import kinds, signed
+from tests.test_followups_review2 import CLIENT_EMAIL, forward
 from tests.test_review16a import big_forward_for_kim, fetched, to_intro
 
 IGNORE = "Please ignore my last email."
@@ -39,3 +41,38 @@ def test_a_message_that_waits_keeps_the_tries_of_the_runs_that_died_on_it(desk):
     desk.store.note_attempts([message_key(ignore)])
     assert desk.service.handle_batch([fetched(kim, 1, HEADER_FIRST), fetched(ignore, 2)]) == [WHOLE, WHOLE]
     assert desk.store.attempts([message_key(ignore)]) == {message_key(ignore): 2}
+
+
+# Commands: written to introbot, whoever is copied; never the subject of a forwarded email
+
+ASSISTANT = ("Jo Banks", "jo@clinic.example")
+
+
+def test_cancel_with_the_assistant_copied_cancels(desk):
+    """Ada copies her assistant on everything. Today "cancel <id>" with Jo in Cc is no command: it is read as a
+    new request, which starts an intro waiting for Ada's answer to "who should I introduce?", and Sam's request
+    goes on."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    [intro] = desk.store.intros()
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), f"cancel {intro.id}", "\n", cc=[ASSISTANT])))
+    assert [i.state for i in desk.store.intros()] == [IntroState.CANCELLED]
+    assert kinds(desk, ADA) == [Kind.CANCELLED.value]
+
+
+def test_status_with_the_assistant_copied_gets_the_status(desk):
+    forward(desk, "Maya, could you see Sam? Ada")
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), "Intro", "status\n", cc=[ASSISTANT])))
+    assert kinds(desk, ADA) == [Kind.STATUS.value]
+    assert len(desk.store.intros()) == 1
+
+
+@pytest.mark.parametrize("subject", ["Cancel Thursday", "Status"])
+def test_a_forwarded_email_whose_subject_reads_as_a_command_is_the_request_it_carries(desk, subject):
+    """Sam writes "Cancel Thursday": her back is too sore, does Ada know a masseuse? Ada forwards it to intro@
+    alone, "Please introduce Sam to Maya Chen" above it. Today the subject, Sam's words, is taken for Ada's
+    command: Ada is told she has no open request "thursday" (or sent a status mail) and Sam is never asked."""
+    original = new_message(SAM, ADA, subject, CLIENT_EMAIL)
+    desk.receive(signed(gmail_forward(ADA, original, "Please introduce Sam to Maya Chen. Ada")))
+    assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
+    assert kinds(desk, ADA) == []
+    assert len(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)) == 1
