@@ -76,3 +76,20 @@ def test_a_forwarded_email_whose_subject_reads_as_a_command_is_the_request_it_ca
     assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
     assert kinds(desk, ADA) == []
     assert len(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)) == 1
+
+
+def test_a_forward_whose_subject_kept_no_prefix_is_the_request_it_carries(desk):
+    """Some mail clients forward under the original subject: the forward in the body tells it is Sam's "Status"."""
+    message = gmail_forward(ADA, new_message(SAM, ADA, "Status", CLIENT_EMAIL), "Please introduce Sam to Maya Chen.")
+    message.replace_header("Subject", "Status")
+    desk.receive(signed(message))
+    assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
+    assert kinds(desk, ADA) == []
+
+
+def test_a_forward_cut_down_to_its_note_keeps_its_subject_from_being_a_command(desk):
+    """Ada deleted the forwarded text and typed Sam's address: "Fwd: Cancel Thursday" is still Sam's subject."""
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), "Fwd: Cancel Thursday",
+                                    "Please introduce Sam Rivera <sam@client.example> to Maya Chen.\n")))
+    assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
+    assert kinds(desk, ADA) == []
