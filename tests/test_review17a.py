@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 
 from introbot import faults
+from introbot.core.render import Renderer
 from introbot.daemon import HEADER_FIRST
 from introbot.edges.imap import WHOLE
 from introbot.model import IntroState, Kind
 from introbot.service import message_key
 from tests.conversation import ADA, BOT, MAYA, SAM, gmail_forward, new_message
+from tests.core.template_samples import SHIPPED, sample_context
 from tests.service_world import Desk
-from tests.test_followups import kinds, signed
+from tests.test_followups import kinds, signed, write
 from tests.test_followups_review2 import CLIENT_EMAIL, forward
 from tests.test_review16a import big_forward_for_kim, fetched, to_intro
 
@@ -93,3 +95,35 @@ def test_a_forward_cut_down_to_its_note_keeps_its_subject_from_being_a_command(d
                                     "Please introduce Sam Rivera <sam@client.example> to Maya Chen.\n")))
     assert [(i.client.email, i.colleague.email) for i in desk.store.intros()] == [(SAM[1], MAYA[1])]
     assert kinds(desk, ADA) == []
+
+
+# The cancel note's subject for a request that never got its client
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("Could you introduce a client of mine to Maya Chen?", "Cancelled: Maya (no client named)"),
+    ("Maya or Lio - could one of them see my client?", "Cancelled: request {id}"),
+])
+def test_the_cancel_note_of_a_request_without_its_client_names_what_it_had(desk, text, subject):
+    """Today: "Cancelled: and Maya", and "Cancelled:" with nothing after it."""
+    write(desk, text)
+    [intro] = desk.store.intros()
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), f"cancel {intro.id}", "\n")))
+    [note] = desk.mail_to(ADA[1], Kind.CANCELLED.value)
+    assert note.message["Subject"] == subject.format(id=intro.id)
+
+
+@pytest.mark.parametrize("language, colleague_only, nobody", [
+    ("en", "Cancelled: Maya (no client named)", "Cancelled: request k3x9q2"),
+    ("de", "Abgebrochen: Maya (ohne Angabe, wen Sie empfehlen)", "Abgebrochen: Anfrage k3x9q2"),
+    ("es", "Solicitud cancelada: Maya (sin cliente indicado)", "Solicitud cancelada: k3x9q2"),
+    ("fr", "Demande annulée : Maya (client non indiqué)", "Demande annulée : k3x9q2"),
+])
+def test_in_every_language_the_cancel_subject_says_the_client_was_never_named(language, colleague_only, nobody):
+    unnamed = {"first_name": "", "name": "", "email": ""}
+
+    def subject(**changes) -> str:
+        return Renderer(SHIPPED).render(Kind.CANCELLED, language, sample_context(Kind.CANCELLED, **changes)).subject
+
+    assert subject(client=unnamed) == colleague_only
+    assert subject(client=unnamed, colleague=None) == nobody
