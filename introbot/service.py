@@ -1016,10 +1016,10 @@ class Service:
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
         where reading it as a request would ask who Sam is and should meet. Only a question written to
-        introbot alone is one for it, and only while it asks for no one new: beside a request for a client whose
+        introbot (whoever is copied) is one for it, and only while it asks for no one new: beside a request for a client whose
         address it gives, or above a forward of someone, its requests do not know ("Has Maya answered? Kim Novak
         <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it is a request."""
-        if not asks_how_it_stands(text) or not self._to_introbot_only(message, practitioner.email):
+        if not asks_how_it_stands(text) or not self._to_introbot(message, practitioner.email):
             return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
         in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
         forward = find_forward(message)

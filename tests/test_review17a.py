@@ -127,3 +127,12 @@ def test_in_every_language_the_cancel_subject_says_the_client_was_never_named(la
 
     assert subject(client=unnamed) == colleague_only
     assert subject(client=unnamed, colleague=None) == nobody
+
+
+def test_a_status_question_with_the_assistant_copied_gets_the_status(desk):
+    """ "Has Maya answered yet?" to intro@, Jo copied: today it is read as a request, and Ada is asked whom to
+    introduce to Maya (a second, empty request of hers waits for the answer)."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    desk.receive(signed(new_message(ADA, ("Intro", BOT), "Sam", "Has Maya answered yet?\n", cc=[ASSISTANT])))
+    assert kinds(desk, ADA) == [Kind.STATUS.value]
+    assert len(desk.store.intros()) == 1
