@@ -327,7 +327,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                         "i'm not kidding, i'm not joking, joking aside, kidding aside, "
                         # surprise, not a retraction: "Yes please! Are you kidding? Of course"
                         "are you kidding, are you joking, you're kidding, you're joking, you must be kidding, "
-                        "you must be joking",
+                        "you must be joking, "
+                        # typos set aside, not the answer: "Yes please / MC / Please ignore any typos"
+                        "please ignore typos, please ignore any typos, please ignore the typos, ignore typos, "
+                        "ignore any typos, please disregard typos, please disregard any typos, please ignore any errors",
         _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
                        "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
                        "best wishes, sincerely, yours",

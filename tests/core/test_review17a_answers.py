@@ -81,3 +81,11 @@ def test_the_same_words_before_a_yes_or_meaning_something_else_leave_it_a_yes(te
 def test_the_reasons_say_why():
     assert read_answer("No, sorry, I've changed my mind.").reason == "no-word 'no'"
     assert read_answer("Yes. Never mind, I'm full.").reason.startswith("yes, then taken back 'never mind'")
+
+
+@pytest.mark.parametrize("text", ["Yes please\n\nMC\nPlease ignore any typos - sent on the go.",
+                                  "Happy to! Please ignore typos, on my phone.",
+                                  "Yes please - please disregard any typos."])
+def test_asking_to_ignore_typos_takes_nothing_back(text):
+    """A mobile signature the name does not find ("MC", not "Maya Chen"): its typos are set aside, not the yes."""
+    assert both(text) == [Answer.YES] * 2
