@@ -122,7 +122,8 @@ from introbot.core.quotes import WRITING_VERB
 #        nothing: "Yes, Saturdays work best for me". A period is no slot: "Yes, just not before March" (not
 #        now) is UNCLEAR. "Not urgent" restricts nothing.
 #     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
-#        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Ja, så länge det är online".
+#        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Yes, when a space opens up", "Ja, så
+#        länge det är online".
 #     d. Taken back: after an answer, "just kidding", "never mind", "scratch that", "on second thought", "forget
 #        that", "wrong thread, please ignore", "I meant to say no", or a no ending its clause right after
 #        "actually", "wait", "doch", "toch", "jednak"... ("Actually, no", "Doch nicht") voids it. A no that
@@ -300,7 +301,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                          "when i have, once i have, as soon as i have, until i have, "  # "when I have space"
                          # from when something happens (rule 11): "Yes, once I've checked my diary"
                          "once i, once i've, once i'm, once she, once she's, once he, once he's, once they, once we, "
-                         "as soon as, after i, after i've",
+                         "as soon as, after i, after i've, "
+                         # from when room opens: "Yes, once my waiting list clears", "when a space opens up"
+                         "once my, once there's, once there is, when there's space, when there is space, "
+                         "when there's room, when there is room, when a space, when a slot, when space, when room",
         _Kind.CONTRAST: "but, however, though, although, except",
         _Kind.NEGATOR: "not, don't, do not, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",

@@ -89,3 +89,16 @@ def test_the_reasons_say_why():
 def test_asking_to_ignore_typos_takes_nothing_back(text):
     """A mobile signature the name does not find ("MC", not "Maya Chen"): its typos are set aside, not the yes."""
     assert both(text) == [Answer.YES] * 2
+
+
+@pytest.mark.parametrize("text", ["Yes, once my waiting list clears.", "Yes, once there's space.",
+                                  "Yes, when a space opens up.", "I can take her on when there's space.",
+                                  "Happy to see her when a slot frees up."])
+def test_a_yes_that_holds_from_when_room_opens_is_a_condition(text):
+    """Rule 11c: "Ja, sobald ich wieder Platz habe" is UNCLEAR; said with "once my", "when a space", so is this."""
+    assert both(text) == [Answer.UNCLEAR] * 2
+
+
+@pytest.mark.parametrize("text", ["Yes please, once more thank you!", "Yes please! I was wondering when you would write."])
+def test_once_and_when_that_hold_nothing_off_leave_the_yes(text):
+    assert both(text) == [Answer.YES] * 2
