@@ -1537,12 +1537,15 @@ def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
 _MEANING = frozenset(_fold(word) for word in (
     "meant", "mean", "voulais", "voulu", "quería", "quise", "wollte", "meinte", "volevo", "intendevo", "queria", "quis",
     "bedoelde", "wilde", "menade", "ville", "mente", "mendte", "chciałem", "chciałam"))
+_NOT_MEANT = _NEGATION_PARTICLES | _NEVER | {"didn't", "don't"}
 
 
 def _meant(words: list[_Word], start: int) -> bool:
-    """A no named after words of meaning ("I meant to say no"): one the writer gives instead of what they said."""
+    """A no named after words of meaning ("I meant to say no"): one the writer gives instead of what they said. Not
+    one they did not mean ("I never meant to say no", "ich wollte nicht nein sagen"): that one stays named."""
     sentence = words[start].sentence
-    return any(word.folded in _MEANING and word.sentence == sentence for word in words[max(0, start - 4):start])
+    before = [word.folded for word in words[max(0, start - 5):start] if word.sentence == sentence]
+    return bool(_MEANING.intersection(before)) and not _NOT_MEANT.intersection(before)
 
 
 def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:

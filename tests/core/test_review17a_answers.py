@@ -102,3 +102,10 @@ def test_a_yes_that_holds_from_when_room_opens_is_a_condition(text):
 @pytest.mark.parametrize("text", ["Yes please, once more thank you!", "Yes please! I was wondering when you would write."])
 def test_once_and_when_that_hold_nothing_off_leave_the_yes(text):
     assert both(text) == [Answer.YES] * 2
+
+
+@pytest.mark.parametrize("text, language", [("Yes please! I never meant to say no in the first place.", "en"),
+                                            ("Yes! I didn't mean to say no earlier.", "en"),
+                                            ("Ja, ich wollte nicht nein sagen.", "de")])
+def test_a_no_one_did_not_mean_to_say_is_still_only_named(text, language):
+    assert both(text, language) == [Answer.YES] * 2
