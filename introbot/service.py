@@ -916,9 +916,10 @@ class Service:
             return None
         new_text = (split_reply(body_text(message)).new_text if own_text is None else own_text).strip()
         subject = str(message.get("Subject", ""))
-        forwarded = subject_kind(subject) == "forward" or find_forward(message) is not None
-        lines = ([] if forwarded else [strip_subject_prefixes(subject).strip()]) + (
-            [new_text.splitlines()[0].strip()] if new_text else [])
+        lines = [strip_subject_prefixes(subject).strip(), new_text.splitlines()[0].strip() if new_text else ""]
+        if (_STATUS_COMMAND.fullmatch(lines[0]) or _CANCEL_COMMAND.fullmatch(lines[0])) and (
+                subject_kind(subject) == "forward" or find_forward(message) is not None):
+            lines = lines[1:]  # only a subject that reads as a command costs looking for a forward
         for line in lines:
             if _STATUS_COMMAND.fullmatch(line):
                 return self._status(message, practitioner, "status asked for")
@@ -1016,9 +1017,10 @@ class Service:
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
         where reading it as a request would ask who Sam is and should meet. Only a question written to
-        introbot (whoever is copied) is one for it, and only while it asks for no one new: beside a request for a client whose
-        address it gives, or above a forward of someone, its requests do not know ("Has Maya answered? Kim Novak
-        <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it is a request."""
+        introbot (whoever is copied) is one for it, and only while it asks for no one new: beside a request for a
+        client whose address it gives, or above a forward of someone, its requests do not know ("Has Maya
+        answered? Kim Novak <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it
+        is a request."""
         if not asks_how_it_stands(text) or not self._to_introbot(message, practitioner.email):
             return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
         in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
