@@ -24,7 +24,7 @@ from introbot.core.answers import Answer, Reading
 from introbot.core.authenticity import AuthVerdict, check_authentication_results, check_microsoft365_results, verify_dkim
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
-from introbot.core.forwards import find_forward, strip_subject_prefixes
+from introbot.core.forwards import find_forward, strip_subject_prefixes, subject_kind
 from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
                                    requests_meant)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
@@ -288,7 +288,8 @@ class Service:
                     unhandled.append((fetched, folders[index]))
             for name, count in Counter(FOLDER_COUNTERS[decision.folder] for decision in decided.values()).items():
                 together.transaction.count(name, count)
-            together.transaction.forget_attempts(list(decided) + waiting)
+            together.transaction.forget_attempts(list(decided))
+            together.transaction.uncount_attempts(waiting)
         crash_point("after-commit")
         screened = 0
         for decision in decided.values():
@@ -414,7 +415,7 @@ class Service:
             decision = self.decide(raw, now)
             if decision.kind == WAITING:
                 with self.store.transaction() as tx:
-                    tx.forget_attempts([key])  # waiting is not failing
+                    tx.uncount_attempts([key])  # waiting is not failing
                 return decision.folder
             self._commit(decision, mailbox_key, key, now)
         crash_point("after-commit")
@@ -550,6 +551,14 @@ class Service:
         held_back = isinstance(understood, Understood) and understood.held_back
         return held_back or self._another_request(message, understood, replied,
                                                   self._to_introbot_only(message, practitioner.email))
+
+    def _to_introbot(self, message: EmailMessage, sender: str) -> bool:
+        """Whether `message` is written to introbot: nobody but the sender and intro@ (with or without a token) in
+        its To, whoever is copied (an assistant); with no To, as `_to_introbot_only`."""
+        to = self._visible_recipients(message, ("To",)) - {sender}
+        if not to:
+            return self._to_introbot_only(message, sender)
+        return all(address == self.bot or tokens_in_addresses([address], self.bot) for address in to)
 
     def _to_introbot_only(self, message: EmailMessage, sender: str) -> bool:
         """Whether `message` is written to introbot alone: nobody but the sender and intro@ (with or without
@@ -886,9 +895,9 @@ class Service:
         """Our messages of this intro to one party (None: the referrer), while the outbox keeps them."""
         return [parse_message(raw) for raw in self.store.mail_to(intro.id, role)]
 
-    def _visible_recipients(self, message: EmailMessage) -> set[str]:
+    def _visible_recipients(self, message: EmailMessage, headers: tuple[str, ...] = ("To", "Cc")) -> set[str]:
         found = set()
-        for header in ("To", "Cc"):
+        for header in headers:
             for value in raw_header_values(message, header):
                 try:
                     found.update(a.email for a in parse_address_list(value))
@@ -899,14 +908,18 @@ class Service:
     def _command(self, message: EmailMessage, practitioner: Person, now: datetime,
                  own_text: str | None = None) -> Decision | None:
         """A practitioner's "status" or "cancel <id>", in the subject or as the first line of `own_text` (the
-        message's new text, found here when not given), in a message written to introbot alone: to the client
-        with intro@ copied, a reply to their "Status" email or to "Cancel Thursday?" is theirs, and its request
-        is read."""
-        if not self._to_introbot_only(message, practitioner.email):
+        message's new text, found here when not given), in a message written to introbot: to the client with
+        intro@ copied, a reply to their "Status" email or to "Cancel Thursday?" is theirs, and its request is
+        read; to intro@ with an assistant copied, it is introbot's. The subject of a forward is the forwarded
+        email's ("Fwd: Cancel Thursday", the client's words), never a command."""
+        if not self._to_introbot(message, practitioner.email):
             return None
         new_text = (split_reply(body_text(message)).new_text if own_text is None else own_text).strip()
-        lines = [strip_subject_prefixes(str(message.get("Subject", ""))).strip(),
-                 new_text.splitlines()[0].strip() if new_text else ""]
+        subject = str(message.get("Subject", ""))
+        lines = [strip_subject_prefixes(subject).strip(), new_text.splitlines()[0].strip() if new_text else ""]
+        if (_STATUS_COMMAND.fullmatch(lines[0]) or _CANCEL_COMMAND.fullmatch(lines[0])) and (
+                subject_kind(subject) == "forward" or find_forward(message) is not None):
+            lines = lines[1:]  # only a subject that reads as a command costs looking for a forward
         for line in lines:
             if _STATUS_COMMAND.fullmatch(line):
                 return self._status(message, practitioner, "status asked for")
@@ -1004,10 +1017,11 @@ class Service:
         Sam answered? Could Lio Park see her too?" asks for Lio). Written to introbot without a forward, it
         asks how things stand even when it names no request of theirs: the status mail says what there is,
         where reading it as a request would ask who Sam is and should meet. Only a question written to
-        introbot alone is one for it, and only while it asks for no one new: beside a request for a client whose
-        address it gives, or above a forward of someone, its requests do not know ("Has Maya answered? Kim Novak
-        <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it is a request."""
-        if not asks_how_it_stands(text) or not self._to_introbot_only(message, practitioner.email):
+        introbot (whoever is copied) is one for it, and only while it asks for no one new: beside a request for a
+        client whose address it gives, or above a forward of someone, its requests do not know ("Has Maya
+        answered? Kim Novak <kim@...> would like to see her too", "Any news about Sam? Meanwhile, here's Kim"), it
+        is a request."""
+        if not asks_how_it_stands(text) or not self._to_introbot(message, practitioner.email):
             return False  # "Has Maya got back to you yet?", asked of the client with intro@ copied, is theirs
         in_hand = self.store.in_hand(practitioner.email, now - self.rules.expire_after)
         forward = find_forward(message)

@@ -122,13 +122,18 @@ from introbot.core.quotes import WRITING_VERB
 #        nothing: "Yes, Saturdays work best for me". A period is no slot: "Yes, just not before March" (not
 #        now) is UNCLEAR. "Not urgent" restricts nothing.
 #     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
-#        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Ja, så länge det är online".
-#     d. Taken back: after an answer, "just kidding", "scratch that", "on second thought", "forget that",
-#        "wrong thread, please ignore", or a no ending its clause right after "actually", "doch", "toch",
-#        "jednak"... ("Actually, no", "Doch nicht") voids it. A no after that is the answer: "I can take her
-#        on. Just kidding, I'm full" is NO. Nothing, a hedge or a yes after it is UNCLEAR ("Yes! Actually no,
-#        sorry", "Yes please. Just kidding."), and so is a no taken back ("No. Just kidding!"). Before any
-#        answer it takes nothing back: "On second thought, yes please!" is a yes.
+#        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Yes, when a space opens up", "Ja, så
+#        länge det är online".
+#     d. Taken back: after an answer, "just kidding", "never mind", "scratch that", "on second thought", "forget
+#        that", "wrong thread, please ignore", "I meant to say no", or a no ending its clause right after
+#        "actually", "wait", "doch", "toch", "jednak"... ("Actually, no", "Doch nicht") voids it. A no that
+#        declines by itself after that is the answer: "I can take her on. Just kidding, I'm full" is NO.
+#        Nothing, a hedge, a yes or "no need to call me first" after it is UNCLEAR ("Yes! Actually no, sorry",
+#        "Yes please. Just kidding."), and so is a no taken back ("No. Just kidding!"). After a no, words of
+#        changing one's mind or a correction to no say it again: "No, sorry, I've changed my mind", "Nein, doch
+#        lieber nicht" are NO (how a yes is taken back). Before any answer it takes nothing back: "On second
+#        thought, yes please!" is a yes; nor does one that names an earlier email: "Yes please - please ignore
+#        my last email" is a yes.
 #     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received or whom the person knows
 #        answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí, recibido", "Yes, that's me"
 #        are UNCLEAR, unless a yes follows ("Yes, I know her work and would love to meet her"). "Yes please, I
@@ -296,7 +301,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                          "when i have, once i have, as soon as i have, until i have, "  # "when I have space"
                          # from when something happens (rule 11): "Yes, once I've checked my diary"
                          "once i, once i've, once i'm, once she, once she's, once he, once he's, once they, once we, "
-                         "as soon as, after i, after i've",
+                         "as soon as, after i, after i've, "
+                         # from when room opens: "Yes, once my waiting list clears", "when a space opens up"
+                         "once my, once there's, once there is, when there's space, when there is space, "
+                         "when there's room, when there is room, when a space, when a slot, when space, when room",
         _Kind.CONTRAST: "but, however, though, although, except",
         _Kind.NEGATOR: "not, don't, do not, won't, wouldn't, couldn't, shouldn't, never, "
                        "isn't, aren't, doesn't, didn't, wasn't, hardly, neither, nor",
@@ -306,7 +314,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                           "on further reflection, forget that, forget it, forget what i said, ignore that, "
                           "ignore my last, i take that back, i take it back, take that back, changed my mind, "
                           "change of plan, please ignore, please disregard, disregard that, disregard my last, "
-                          "ignore my previous, ignore this, wrong email, wrong thread, wrong person, wrong recipient",
+                          "ignore my previous, ignore this, wrong email, wrong thread, wrong person, wrong recipient, "
+                          "never mind, nevermind, nvm, kidding, joking, no wait",
         _Kind.ACK: "received, got it, got your email, got your message, got the email, got the message, got that, "
                    "noted, understood, know, knew, remember, recall, read it, read your email, read your message, "
                    "seen it, saw it, saw, seen, that's me, it's me, this is me, correct, that's correct, that's right, "
@@ -319,7 +328,13 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                         "license no, registration no, member no, patient no, "
                         # a "not" or an "only" that restricts nothing (rule 11): "Yes please, not urgent"
                         "only just, not urgent, not in a hurry, not in a rush, no kidding, not kidding, "
-                        "i'm not kidding, i'm not joking, joking aside, kidding aside",
+                        "i'm not kidding, i'm not joking, joking aside, kidding aside, "
+                        # surprise, not a retraction: "Yes please! Are you kidding? Of course"
+                        "are you kidding, are you joking, you're kidding, you're joking, you must be kidding, "
+                        "you must be joking, "
+                        # typos set aside, not the answer: "Yes please / MC / Please ignore any typos"
+                        "please ignore typos, please ignore any typos, please ignore the typos, ignore typos, "
+                        "ignore any typos, please disregard typos, please disregard any typos, please ignore any errors",
         _Kind.CLOSING: "thanks, thank you, many thanks, thanks a lot, thx, cheers, best, best regards, "
                        "kind regards, regards, warm regards, warmly, warm wishes, take care, all the best, "
                        "best wishes, sincerely, yours",
@@ -950,13 +965,20 @@ _RECONSIDERING = frozenset({
     "ripensandoci", "a pensarci bene", "pensando bem", "pensando melhor", "bij nader inzien", "vid närmare eftertanke",
     "ved nærmere eftertanke", "ved nærmere ettertanke", "po namyśle", "po zastanowieniu"})
 
-# Retractions that take back an answer of an earlier message, not one said before them in this one: after a no they
-# explain it ("No, sorry, I've changed my mind"), after a yes they take it back.
-_EARLIER_ANSWER_TAKEN_BACK = frozenset({
-    "changed my mind", "change of plan", "ignore my last", "ignore my previous", "disregard my last",
-    "j'ai changé d'avis", "changé d'avis", "anders überlegt", "he cambiado de opinión", "cambié de opinión",
-    "ho cambiato idea", "cambiato idea", "mudei de ideia", "mudei de ideias", "van gedachten veranderd", "ändrat mig",
-    "skiftet mening", "ombestemt meg", "ombestemte meg", "zmieniłem zdanie", "zmieniłam zdanie"})
+# Retractions that are words of changing one's mind: after a no they say it again, as a yes is taken back (rule 11d:
+# "No, sorry, I've changed my mind" is a no; core/withdrawal.py).
+_CHANGING_MIND = _RECONSIDERING | {
+    "changed my mind", "change of plan", "j'ai changé d'avis", "changé d'avis", "anders überlegt",
+    "he cambiado de opinión", "cambié de opinión", "ho cambiato idea", "cambiato idea", "mudei de ideia",
+    "mudei de ideias", "van gedachten veranderd", "ändrat mig", "skiftet mening", "ombestemt meg", "ombestemte meg",
+    "zmieniłem zdanie", "zmieniłam zdanie"}
+
+# Words naming an earlier email: a retraction beside them sets that email aside, not the words before it (rule 11d).
+_EARLIER = frozenset(_fold(word) for word in (
+    "earlier", "previous", "last", "prior", "former", "précédent", "précédente", "dernier", "dernière", "letzte",
+    "letzten", "vorherige", "vorherigen", "vorige", "vorigen", "anterior", "último", "última", "precedente", "ultimo",
+    "ultima", "eerdere", "laatste", "tidigare", "förra", "forrige", "sidste", "tidligere", "poprzedni", "poprzednią",
+    "poprzednie", "ostatni", "ostatnią", "ostatnie"))
 
 # Without a "but", "No problem, I already have her number" may be news, not a decline.
 _ALREADY = frozenset({"already", "déjà", "schon", "bereits", "ya", "già", "já", "al", "redan", "allerede", "już"})
@@ -1113,11 +1135,11 @@ _EXACT, _FOLDED = _build_index()
 
 
 def _check_phrase_sets() -> None:
-    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE, _RECONSIDERING or _EARLIER_ANSWER_TAKEN_BACK that is not the yes, no or retraction it
-    names would silently never match; say so at import."""
+    """A phrase in _APPRAISALS, _MINIMIZERS, _NOT_A_DECLINE, _RECONSIDERING or _CHANGING_MIND that is not the yes, no
+    or retraction it names would silently never match; say so at import."""
     kinds = {entry.phrase: entry.kind for entry in _EXACT.values()}
     wrong = [phrase for phrases, kind in ((_APPRAISALS | _MINIMIZERS, _Kind.YES), (_NOT_A_DECLINE, _Kind.NO),
-                                          (_RECONSIDERING | _EARLIER_ANSWER_TAKEN_BACK, _Kind.RETRACTION))
+                                          (_CHANGING_MIND, _Kind.RETRACTION))
              for phrase in sorted(phrases) if kinds.get(phrase) != kind]
     if wrong:
         raise ValueError(f"these phrases are not listed with that meaning in _LEXICON; fix their spelling: {wrong}")
@@ -1447,7 +1469,7 @@ def _read(new_text: str) -> _Text:
         clause = words[start].clause
         sentence = words[start].sentence
         opens = start == 0 or words[start - 1].clause != clause
-        mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end)
+        mentioned = entry.kind == _Kind.NO and _said_as_a_word(words, start, end) and not _meant(words, start)
         if sentence in waving_away and _names_a_refusal(entry, words, start, end):
             kind = _Kind.RHETORICAL
         elif entry.kind == _Kind.HEDGE and sentence in waving_away and entry.phrase == "possibly":
@@ -1509,6 +1531,21 @@ def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
         before.pop()
     after = words[end].folded if end < len(words) and words[end].sentence == sentence else ""
     return (bool(before) and before[-1] in _SAY) or after in _SAY
+
+
+# "I meant to say no", "je voulais dire non", "ich wollte nein sagen": the no is given, as a correction (rule 11d).
+_MEANING = frozenset(_fold(word) for word in (
+    "meant", "mean", "voulais", "voulu", "quería", "quise", "wollte", "meinte", "volevo", "intendevo", "queria", "quis",
+    "bedoelde", "wilde", "menade", "ville", "mente", "mendte", "chciałem", "chciałam"))
+_NOT_MEANT = _NEGATION_PARTICLES | _NEVER | {"didn't", "don't"}
+
+
+def _meant(words: list[_Word], start: int) -> bool:
+    """A no named after words of meaning ("I meant to say no"): one the writer gives instead of what they said. Not
+    one they did not mean ("I never meant to say no", "ich wollte nicht nein sagen"): that one stays named."""
+    sentence = words[start].sentence
+    before = [word.folded for word in words[max(0, start - 5):start] if word.sentence == sentence]
+    return bool(_MEANING.intersection(before)) and not _NOT_MEANT.intersection(before)
 
 
 def _asks(text: _Text, sentence: int, hits: list[_Hit]) -> bool:
@@ -1606,10 +1643,19 @@ class _Sentence:
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
                 self.acks.append(hit)
-            if hit.kind == _Kind.RETRACTION and hit.entry.phrase in _RECONSIDERING:
+            if hit.kind == _Kind.RETRACTION and self._about_an_earlier_email(hit):
+                pass  # "Yes please - please ignore my last email": that email is set aside, not these words
+            elif hit.kind == _Kind.RETRACTION and hit.entry.phrase in _RECONSIDERING:
                 self.retractions.append(_Retraction(hit, self._start, self._start))
             elif hit.kind == _Kind.RETRACTION or self._corrects_to_no(hit):
                 self.retractions.append(_Retraction(hit, hit.start, hit.end))
+
+    def _about_an_earlier_email(self, hit: _Hit) -> bool:
+        """ "Please ignore my last email", "disregard the earlier one", "oubliez mon message précédent": a retraction
+        that names an earlier email (in its words or the three after it, in its clause) takes back that email."""
+        clause = self._words[hit.start].clause
+        following = itertools.takewhile(lambda word: word.clause == clause, self._words[hit.end:hit.end + 3])
+        return any(word.folded in _EARLIER for word in [*self._words[hit.start:hit.end], *following])
 
     def _beside_a_negation(self, hit: _Hit) -> bool:
         """ "Not only", "nicht nur" widen, and "nur nicht", "alleen niet" are "just not": a limit, read as one."""
@@ -1628,6 +1674,10 @@ class _Sentence:
             return False
         before = tuple(word.folded for word in self._words[max(self._start, hit.start - 2):hit.start])
         return any(before[len(before) - len(words):] == words for words in _CORRECTING)
+
+    def declining(self) -> list[_Hit]:
+        """The noes that say no and decline by themselves: not "no need to call me first" (rule 3b)."""
+        return [hit for hit in self.saying_no() if self._declines(hit)]
 
     def saying_no(self) -> list[_Hit]:
         """The noes that say no: a bare "no" with more words in its clause is ordinary negation there ("No hurry",
@@ -1824,32 +1874,35 @@ def _decide(said: _Sentence, after: list[_Sentence], language: str | None) -> Re
 def _taken_back(said: _Sentence, after: list[_Sentence], language: str | None) -> Reading | None:
     """An answer taken back after it is said (rule 11): "I can take her on. Just kidding, I'm full" is a no; "Yes
     please. On second thought, let me think", "Yes! Actually no, sorry" and "No. Just kidding!" are unclear. None
-    when nothing is taken back ("No, sorry, I've changed my mind" takes back a yes of an earlier message)."""
+    when nothing is taken back."""
     answers = said.yes + said.no + said.negated
     if not answers:
         return None
     first = min(hit.start for hit in answers)
     sentences = [said, *after]
-    taken = next((retraction for sentence in sentences for retraction in sentence.retractions
-                  if retraction.taken_from > first and not (
-                      _confirms_a_no(retraction) and any(hit.start < retraction.taken_from for hit in said.no + said.negated))),
-                 None)
-    if taken is None:
+    retractions = [retraction for sentence in sentences for retraction in sentence.retractions
+                   if retraction.taken_from > first]
+    if not retractions:
         return None
+    taken = retractions[0]
     what = _quoted(taken.hit)
-    if any(hit.start < taken.taken_from for hit in said.no + said.negated):
-        return Reading(Answer.UNCLEAR, language, f"no, then taken back {what}")
-    says_no = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.saying_no())
     says_yes = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.yes)
+    if any(hit.start < taken.taken_from for hit in said.no + said.negated):
+        # "No, sorry, I've changed my mind", "Nein, doch lieber nicht": how a yes is taken back repeats a no.
+        if not says_yes and all(_repeats_a_no(retraction) for retraction in retractions):
+            return None
+        return Reading(Answer.UNCLEAR, language, f"no, then taken back {what}")
+    # The new answer is a no that declines: "Just kidding, I'm full", not "On second thought no need to call me".
+    says_no = any(hit.start >= taken.answer_from for sentence in sentences for hit in sentence.declining())
     if says_no and not says_yes:
         return Reading(Answer.NO, language, f"yes, then taken back {what}")
     return Reading(Answer.UNCLEAR, language, f"yes, then taken back {what}")
 
 
-def _confirms_a_no(retraction: _Retraction) -> bool:
-    """Whether the retraction, after a no, bears it out rather than takes it back: a correction to no ("Nein, doch
-    lieber nicht", "No, actually not") or a change of mind about an earlier message ("No, I've changed my mind")."""
-    return retraction.hit.kind in (_Kind.NO, _Kind.NEGATOR) or retraction.hit.entry.phrase in _EARLIER_ANSWER_TAKEN_BACK
+def _repeats_a_no(retraction: _Retraction) -> bool:
+    """After a no, a correction that is a no itself ("No. Actually no") or words of changing one's mind ("No, I've
+    changed my mind", "Non merci, j'ai changé d'avis") say the no again; a joke or "scratch that" takes it back."""
+    return retraction.hit.kind in (_Kind.NO, _Kind.NEGATOR) or retraction.hit.entry.phrase in _CHANGING_MIND
 
 
 def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:

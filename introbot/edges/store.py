@@ -193,6 +193,15 @@ class Transaction:
         self._db.execute("UPDATE attempts SET writer = ?, arrival = ?, failed_at = ? WHERE message_key = ?",
                          (_address_digest(writer) if writer else None, arrival, stamp(now), message_key))
 
+    def uncount_attempts(self, message_keys: list[str]) -> None:
+        """The messages wait for another one instead of being handled: the try just counted for each is taken back,
+        and only it (the tries of runs that died on one still count, so that it is quarantined in the end)."""
+        keys = json.dumps(list(dict.fromkeys(message_keys)))
+        self._db.execute("UPDATE attempts SET count = count - 1 WHERE message_key IN (SELECT value FROM json_each(?))",
+                         (keys,))
+        self._db.execute("DELETE FROM attempts WHERE count <= 0 AND message_key IN (SELECT value FROM json_each(?))",
+                         (keys,))
+
     def forget_attempts(self, message_keys: list[str]) -> None:
         """The messages are handled: their tries are no longer counted."""
         self._db.execute("DELETE FROM attempts WHERE message_key IN (SELECT value FROM json_each(?))",
