@@ -134,7 +134,8 @@ class MailWriter:
             context["client"] = {"first_name": context["client"]["first_name"]}
             context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
         if effect.kind is Kind.CLARIFY:
-            context["missing"] = effect.detail
+            context["missing"], _, again = effect.detail.partition(" ")
+            context["again"] = again == "again"  # the referrer's answer named no one: the question once more
             context["client_label"] = (client.name or client.email) if client else intro.client_hint  # "": unnamed
             context["options"] = [_person_context(directory_party(Role.COLLEAGUE, self.directory.candidate(e),
                                                                   self.config.bot.language))

@@ -818,7 +818,12 @@ class Service:
         if not found:
             if takes_no_option(answer):  # "Neither - she found someone herself", "No."
                 return self._stop([intro], message, now, "the referrer took none of the options")
-            return Decision("ignored", IGNORED, "could not find a person in the referrer's answer", intro)
+            if [kind for kind, _, _ in self.store.sent_mail(intro.id)].count(Kind.CLARIFY.value) > 1:
+                return Decision("ignored", IGNORED, "could not find a person in the referrer's answer, asked again", intro)
+            # Silence would leave the referrer waiting for an introduction that never starts: the question once more.
+            return Decision("clarification", PROCESSED, "could not find a person in the referrer's answer: asked again",
+                            intro, [Send(Kind.CLARIFY, detail=f"{intro.clarify_missing} again",
+                                         in_reply_to=safe_message_id(message.get("Message-ID")))], message)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
         name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
         completed = intro.with_party(self._party(role, replace(found[0], name=name)))

@@ -31,10 +31,10 @@ def test_a_refusal_of_lio_joined_to_maya_by_a_comma_asks_sam_about_maya(desk, an
 @pytest.mark.parametrize("answer", ["Lio - no way", "lio nicht", "Lio? No.", "Lio, non merci", "Lio de ninguna manera"])
 def test_a_no_after_lio_never_picks_lio_and_leaves_the_question_open(desk, answer):
     """Before, "Lio - no way" and "lio nicht" picked Lio and Sam was asked about her. Ruling one option out picks
-    no other, as "Anyone but Lio" picks no one: the question stays open for Ada's next line."""
+    no other, as "Anyone but Lio" picks no one: the question stays open, and is asked once more, saying why."""
     desk.answer(which_colleague(desk), ADA, answer)
     assert pairs(desk) == [(SAM[1], None, IntroState.CLARIFYING)]
-    assert kinds(desk, SAM) == [] and kinds(desk, ADA) == ["clarify"]
+    assert kinds(desk, SAM) == [] and kinds(desk, ADA) == ["clarify", "clarify"]
 
 
 @pytest.mark.parametrize("answer", ["Lio - no way, Maya", "lio nicht, maya", "Lio no, Maya sí"])

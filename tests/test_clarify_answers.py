@@ -84,7 +84,7 @@ def test_two_colleagues_named_positively_keep_the_question_open(desk, answer):
     question = which_colleague(desk)
     desk.answer(question, ADA, answer)
     assert pairs(desk) == [(SAM[1], None, IntroState.CLARIFYING)]
-    assert kinds(desk, ADA) == ["clarify"] and kinds(desk, SAM) == []
+    assert kinds(desk, ADA) == ["clarify", "clarify"] and kinds(desk, SAM) == []  # asked again, saying why
 
 
 def test_both_listed_asks_sam_about_each(desk):

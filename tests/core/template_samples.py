@@ -44,7 +44,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
         context["client"] = {"first_name": CLIENT["first_name"]}  # the colleague learns no more before consent
         context["note"] = NOTE
     if kind is Kind.CLARIFY:
-        context |= {"colleague": None, "missing": "colleague", "client_label": "Sam Rivera",
+        context |= {"colleague": None, "missing": "colleague", "client_label": "Sam Rivera", "again": False,
                     "options": [dict(COLLEAGUE), dict(OPTION)]}
     if kind is Kind.CONFIRM_REQUEST:
         context["further_colleagues"] = []
@@ -112,6 +112,8 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("clarify, client missing", Kind.CLARIFY, {"missing": "client", "options": []}),
         ("clarify, client missing and unnamed", Kind.CLARIFY, {"missing": "client", "options": [], "client_label": ""}),
         ("clarify, client unnamed", Kind.CLARIFY, {"client_label": ""}),
+        ("clarify again", Kind.CLARIFY, {"again": True}),
+        ("clarify again, client missing", Kind.CLARIFY, {"again": True, "missing": "client", "options": []}),
         ("refused, naming the bot", Kind.REFUSED, {"reason": "bot-address"}),
         ("refused, naming themself", Kind.REFUSED, {"reason": "self"}),
         ("refused, no such open request", Kind.REFUSED, {"reason": "no-open-request", "asked_id": "k3x9q2ab"}),

@@ -179,3 +179,13 @@ def test_every_refusal_reason_has_a_branch_checked_in_each_language():
     """A new Refused code must come with its wording in every template (the sample branches check them all)."""
     worded = {context.get("reason", "same-person") for _, kind, context in BRANCHES if kind is Kind.REFUSED}
     assert worded == {reason.value for reason in Refused}
+
+
+@pytest.mark.parametrize("language", ("en", "de", "es", "fr"))
+@pytest.mark.parametrize("missing", ("colleague", "client"))
+def test_the_question_asked_again_first_says_why_in_every_language(language, missing):
+    context = sample_context(Kind.CLARIFY) | {"missing": missing, "options": []}
+    once = RENDERER.render(Kind.CLARIFY, language, context).text
+    again = RENDERER.render(Kind.CLARIFY, language, context | {"again": True}).text
+    why = again.removesuffix(once)
+    assert why != again and why.endswith(". ") and "\n" not in why
