@@ -110,6 +110,7 @@ class Intro:
     request_message_id: str = ""
     referrer_token: str = ""  # carried by everything sent to the referrer; their reply to a question uses it
     clarify_missing: str = ""  # "client" or "colleague": what the referrer's answer to the question supplies
+    clarify_asked_again: bool = False  # that question was asked once more (an answer named no one): never a third time
     client_hint: str = ""  # how the referrer called the client when no address was given
     candidates: tuple[str, ...] = ()  # directory addresses offered in the clarification question
     thread_token: str = ""  # carried by the introduction's Message-ID, to recognise replies to it

@@ -25,8 +25,8 @@ from introbot.core.authenticity import AuthVerdict, check_authentication_results
 from introbot.core.compose import LOOP_HEADER
 from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes, subject_kind
-from introbot.core.holding import (asks, asks_how_it_stands, client_named, goes_on, holds_back, requests_asked_after,
-                                   requests_meant)
+from introbot.core.holding import (asks, asks_how_it_stands, client_named, defers, goes_on, holds_back,
+                                   requests_asked_after, requests_meant)
 from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
@@ -818,12 +818,15 @@ class Service:
         if not found:
             if takes_no_option(answer):  # "Neither - she found someone herself", "No."
                 return self._stop([intro], message, now, "the referrer took none of the options")
-            if [kind for kind, _, _ in self.store.sent_mail(intro.id)].count(Kind.CLARIFY.value) > 1:
+            if defers(answer):  # "Let me check with Sam and get back to you": the question stays open, unrepeated
+                return Decision("ignored", IGNORED, "the referrer will answer the question later", intro)
+            if intro.clarify_asked_again:
                 return Decision("ignored", IGNORED, "could not find a person in the referrer's answer, asked again", intro)
             # Silence would leave the referrer waiting for an introduction that never starts: the question once more.
             return Decision("clarification", PROCESSED, "could not find a person in the referrer's answer: asked again",
-                            intro, [Send(Kind.CLARIFY, detail=f"{intro.clarify_missing} again",
-                                         in_reply_to=safe_message_id(message.get("Message-ID")))], message)
+                            replace(intro, clarify_asked_again=True),
+                            [Send(Kind.CLARIFY, detail=f"{intro.clarify_missing} again",
+                                  in_reply_to=safe_message_id(message.get("Message-ID")))], message)
         role = Role.CLIENT if intro.clarify_missing == "client" else Role.COLLEAGUE
         name = found[0].name or (intro.client_hint if role is Role.CLIENT else "")
         completed = intro.with_party(self._party(role, replace(found[0], name=name)))

@@ -144,12 +144,13 @@ def test_none_of_the_options_closes_the_request_with_one_line(desk, answer):
 
 
 def test_an_answer_naming_nobody_that_is_no_no_leaves_the_question_open(desk):
-    """(And asks it once more, saying why: tests/test_clarify_again.py.)"""
+    """One that promises the answer later is not asked again (tests/test_review17b.py); one that does not is asked
+    once more, saying why (tests/test_clarify_again.py)."""
     forward(desk, note="fyi - for lio")
     [question] = desk.mail_to(ADA[1], "clarify")
     desk.answer(question, ADA, "Hmm, let me think about it.")
     [intro] = desk.store.intros()
-    assert intro.state is IntroState.CLARIFYING and kinds(desk, ADA) == ["clarify", "clarify"]
+    assert intro.state is IntroState.CLARIFYING and kinds(desk, ADA) == ["clarify"]
 
 
 def colleague_ask_forwarded(desk: Desk, note: str) -> None:

@@ -113,9 +113,22 @@ _MINE_FIRST = (r"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|[
                r"|je[ \t]+(?:dois|veux|voudrais|vais|préfère)[ \t]+(?:d['’]abord|avant)"
                r"|(?:primero|antes)[ \t]+(?:tengo|quiero|debo|voy|necesito)"
                r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero")
+# ... or when the writer has talked to someone ("Maya, after I've spoken to Sam", "once I talk to her", "nachdem ich mit
+# Sam gesprochen habe", "après avoir parlé à Sam", "después de hablar con Sam"): said in a clause of its own, and not
+# of a talk that happened ("Maya - when I spoke to Sam she liked massage") or of someone else's ("once Sam confirms").
+_AFTER_MY_TALK = (r"(?:after|once|when)[ \t]+(?:i|we)(?:['’]ve|[ \t]+have)[ \t]+(?:spoken|talked|checked|asked"
+                  r"|discussed|confirmed|heard[ \t]+back|had[ \t]+a[ \t]+(?:word|chat))"
+                  rf"|(?:after|once|when)[ \t]+(?:i|we)[ \t]+(?:{_TALK}|hear[ \t]+back|have[ \t]+a[ \t]+(?:word|chat))"
+                  r"|(?:nachdem|wenn|sobald)[ \t]+ich[ \t]+[^.!?;\n]{0,40}?(?:gesprochen|geredet|telefoniert|gefragt)"
+                  r"|après[ \t]+avoir[ \t]+(?:parlé|discuté|demandé)"
+                  r"|(?:quand|lorsque|une[ \t]+fois[ \t]+que|dès[ \t]+que)[ \t]+j['’]aurai[ \t]+"
+                  r"(?:parlé|discuté|demandé)"
+                  r"|(?:después|despues)[ \t]+de[ \t]+(?:hablar|consultar|preguntar)"
+                  r"|(?:cuando|una[ \t]+vez[ \t]+que|en[ \t]+cuanto)[ \t]+"
+                  r"(?:hable|haya[ \t]+hablado|consulte|pregunte)")
 _WAITING_SAID_TO_INTROBOT = re.compile(
-    rf"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte))[ \t]*(?:{_WAITING})"
-    rf"|{_BUT}(?:{_WAITING}|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
+    rf"(?:^|(?<=[.!?;:,\-–—])|(?<!\w)(?:please|pls|bitte))[ \t]*(?:{_WAITING}|(?:{_AFTER_MY_TALK})(?!\w))"
+    rf"|{_BUT}(?:{_WAITING}|(?:{_AFTER_MY_TALK})(?!\w)|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
     rf"|(?:{_NOT_UNTIL}|{_MINE_FIRST})(?!\w)"
     rf"|(?:{_LATER}){_POLITELY}{_CLAUSE_ENDS})", re.IGNORECASE | re.MULTILINE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
@@ -168,6 +181,32 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
     return bool(_ON_HOLD.search(text) or _BUT_HOLD.search(text) or (
         not forwarding and _WAITING_SAID_TO_INTROBOT.search(text)) or (
         set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
+
+
+# An answer to introbot's question that promises the answer later: "Let me check with Sam and get back to you", "Let me
+# think about it", "I'll ask Sam", "Ich melde mich", "Lass mich überlegen", "Je reviens vers vous", "Déjame pensarlo".
+_DEFERS = re.compile(
+    r"(?<!\w)(?:let[ \t]+me[ \t]+(?:think|check|ask|talk|speak|confirm|discuss|find[ \t]+out|get[ \t]+back"
+    r"|run[ \t]+it[ \t]+by|have[ \t]+a[ \t]+think)"
+    r"|(?:i['’]ll|i[ \t]+will|i['’]m[ \t]+going[ \t]+to|i[ \t]+need[ \t]+to|i[ \t]+have[ \t]+to|i[ \t]+must)[ \t]+"
+    r"(?:(?:first|just|quickly)[ \t]+)?(?:think|check|ask|talk|speak|confirm|discuss|find[ \t]+out|get[ \t]+back"
+    r"|come[ \t]+back|let[ \t]+you[ \t]+know|follow[ \t]+up)"
+    r"|(?:get|come)[ \t]+back[ \t]+to[ \t]+you"
+    r"|ich[ \t]+melde[ \t]+mich|(?:lass|lassen[ \t]+sie)[ \t]+mich[ \t]+(?:\w+[ \t]+)?(?:überlegen|nachdenken|fragen"
+    r"|nachfragen)|ich[ \t]+(?:muss|werde|möchte)[ \t]+(?:\w+[ \t]+){0,3}?(?:überlegen|nachdenken|fragen|nachfragen"
+    r"|klären|besprechen)"
+    r"|je[ \t]+(?:reviens|reviendrai)[ \t]+vers"
+    r"|je[ \t]+(?:vous|te)[ \t]+(?:redis|redirai|dirai|tiens[ \t]+au[ \t]+courant)"
+    r"|laisse[sz]?-moi[ \t]+(?:réfléchir|vérifier|demander)"
+    r"|je[ \t]+(?:dois|vais)[ \t]+(?:\w+[ \t]+){0,2}?(?:réfléchir|demander|vérifier|en[ \t]+parler)"
+    r"|d[ée]jame[ \t]+(?:pensarlo|pensar|consultarlo|preguntar)|(?:te|le|os|les)[ \t]+(?:digo[ \t]+algo|aviso|confirmo)"
+    r"|tengo[ \t]+que[ \t]+(?:pensarlo|preguntar|consultarlo|hablar))(?!\w)", re.IGNORECASE)
+
+
+def defers(text: str) -> bool:
+    """`text`, an answer to introbot's question that names no one, promises the answer later ("Let me check with
+    Sam and get back to you"): the question stays open, not asked again as if the answer were not understood."""
+    return _DEFERS.search(text) is not None
 
 
 def sets_aside_last(text: str) -> bool:

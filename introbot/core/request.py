@@ -900,8 +900,10 @@ def _ruled_out_in_choosing(note: str, start: int, end: int, refused: Sequence[tu
 
 
 # A sentence telling of what happened before ("She tried to connect with Maya Chen last year", "Sam already saw
-# Maya Chen", "Sie war letztes Jahr bei Maya Chen", "Elle a déjà vu Maya Chen", "El año pasado vio a Maya Chen") ...
-_TELLS = re.compile(r"(?<!\w)(?:tried|wanted|hoped|already|previously|before|last[ \t]+(?:year|month|week|time)"
+# Maya Chen", "Sie war letztes Jahr bei Maya Chen", "Elle a déjà vu Maya Chen", "El año pasado vio a Maya Chen"; a
+# "before" only where its clause ends: "She saw Maya Chen before", not "Maya Chen, before her surgery") ...
+_TELLS = re.compile(r"(?<!\w)(?:tried|wanted|hoped|already|previously|before(?=[ \t]*(?:[.,;:!?)\n\-–—]|$))"
+                    r"|last[ \t]+(?:year|month|week|time)"
                     r"|years?[ \t]+ago|used[ \t]+to|saw|seen|visited|was[ \t]+referred|went|letztes[ \t]+jahr"
                     r"|letzten[ \t]+monat|bereits|schon|früher|war[ \t]+bei|l['’]an[ \t]+dernier"
                     r"|l['’]année[ \t]+dernière|déjà|a[ \t]+vu|avait|auparavant|el[ \t]+año[ \t]+pasado|anteriormente"

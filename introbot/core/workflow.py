@@ -393,7 +393,7 @@ def _clarified(intro: Intro, event: Clarified, now: datetime, rules: Rules, rng:
     and the asks start only once both are known."""
     intro = intro.with_party(event.party)
     still_missing = "client" if intro.client is None else "colleague" if intro.colleague is None else ""
-    return start(replace(intro, clarify_missing=still_missing), now, rules, rng)
+    return start(replace(intro, clarify_missing=still_missing, clarify_asked_again=False), now, rules, rng)
 
 
 def _readdressed(intro: Intro, event: Readdressed, now: datetime, rules: Rules, rng: RandomBits) -> Step:
