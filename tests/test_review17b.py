@@ -76,3 +76,10 @@ def test_the_question_for_the_client_asked_again_leaves_the_colleague_question_i
     [*_, colleague_again] = desk.mail_to(ADA[1], Kind.CLARIFY.value)
     assert len(desk.mail_to(ADA[1], Kind.CLARIFY.value)) == 4
     assert text_of(colleague_again).startswith("I couldn't tell from your answer which colleague you meant.")
+
+
+def test_a_request_naming_the_client_by_her_address_before_her_pronoun_asks_sam(desk):
+    """Before, "her" named no one and Ada, who had given Sam's address, was asked for it."""
+    write(desk, f"{SAM[0]} <{SAM[1]}> has back pain; please connect her with Maya Chen.")
+    assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]
+    assert kinds(desk, ADA) == [] and kinds(desk, SAM) == [Kind.ASK_CLIENT.value]

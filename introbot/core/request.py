@@ -563,6 +563,9 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
     first = match.group("first") or match.group("meet_first")
     second = match.group("second") or match.group("meet_second")
     first_party, first_hint, first_sure = _resolve_phrase(first, directory)
+    if first_party is None and _PRONOUN.fullmatch(first.strip(" .,:;!?\"'")):
+        # "Sam Rivera <sam@...> has back pain; please connect her with Maya": "her" is the one outsider named
+        first_party, first_sure = _only_outsider_in(text, referrer, directory, bot_address), True
     second_party, _, _ = _resolve_phrase(_first_sentence(second), directory)
     options: tuple[Candidate, ...] = ()
     if second_party is None and first_party is not None and not first_party.in_directory:
@@ -583,6 +586,9 @@ def _from_direct_line(text: str, referrer: Person, directory: Directory, bot_add
         colleague, options = listed[0], ()
     return Understood("direct", client, colleague, _own_note(referrer, text), client_hint=first_hint,
                       options=options, further_colleagues=listed[1:])
+
+
+_PRONOUN = re.compile(r"her|him|them", re.IGNORECASE)
 
 
 def _first_sentence(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from introbot.core.holding import defers
-from tests.core.test_clarify17_core import LIO, MAYA_C, forwarded, holds
+from tests.core.test_clarify17_core import LIO, MAYA_C, SAM, forwarded, holds, pair
 
 
 @pytest.mark.parametrize("note", [
@@ -78,3 +78,20 @@ def test_an_answer_that_puts_the_choice_off_defers(answer):
 ])
 def test_an_answer_that_promises_no_later_answer_does_not_defer(answer):
     assert not defers(answer)
+
+
+@pytest.mark.parametrize("text", [
+    f"{SAM} has back pain; please connect her with Maya Chen",
+    f"I had a client, {SAM}, who needs massage - could you introduce her to Maya Chen?",
+    f"I have a client, {SAM}. Could you introduce her to Maya Chen?",
+    f"{SAM} already tried physio. Please introduce her to Maya Chen.",
+    f"{SAM} ist neu bei mir. Bitte stell sie Maya Chen vor.",
+])
+def test_a_pronoun_in_the_request_is_the_client_whose_address_came_before(text):
+    """Before, "her" named no one: Ada, who had given Sam's address, was asked for it."""
+    assert pair(text) == ("sam@client.example", MAYA_C.email)
+
+
+def test_a_pronoun_with_two_outsiders_before_it_is_still_asked_about():
+    text = f"{SAM} and her sister Kim <kim@client.example> both have back pain. Please connect her with Maya Chen."
+    assert pair(text) == (None, MAYA_C.email)
