@@ -64,6 +64,8 @@ _CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
 # answered or expires (consent.expire_after).
 MAX_PENDING_CONFIRMATIONS = 3
 MICROSOFT_AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
+# The requests a new one repeats: open ones, and of those that ended, only an introduction (see _unrepeated).
+_REPEATABLE = frozenset(state for state in IntroState if state.open) | {IntroState.INTRODUCED}
 # The DNS lookup DKIM verification needs: TXT record at a name, as bytes, or None when there is none.
 DnsTxt = Callable[[str], "bytes | None"]
 
@@ -940,9 +942,8 @@ class Service:
         since = now - self.rules.expire_after
         named = (request.colleague, *request.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
-        for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
-            # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
-            if intro.id not in stopping and (intro.state.open or intro.state is IntroState.INTRODUCED):
+        for intro in self.store.in_hand(referrer.email, since, client=request.client.email, states=_REPEATABLE):
+            if intro.id not in stopping:
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:
