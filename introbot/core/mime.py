@@ -10,7 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
-_POLICY = email.policy.default
+from introbot.core.memo import PARSED_ONCE
+
+# email.policy.default, each distinct header parsed once however often the readers of a message read it.
+_POLICY = email.policy.default.clone(header_factory=PARSED_ONCE)
 _MB = 1024 * 1024
 
 

@@ -1,0 +1,51 @@
+"""Readings that depend on their text alone, each made once: the same headers and addresses recur in every message.
+
+Under `email.policy.default` every read of a header parses it anew (tens to hundreds of microseconds), and a
+request is read by many readers; email-validator costs as much per address, and the bot's, the practitioners'
+and the colleagues' addresses come back in message after message. Both answers depend on nothing but the
+text, so each distinct text is read once and its answer kept (a bounded number of them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.headerregistry import BaseHeader, HeaderRegistry
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+
+_KEPT = 4096  # distinct headers, and distinct addresses: a few messages' worth; a bounded cache
+
+
+class HeadersParsedOnce(HeaderRegistry):
+    """The stdlib's header classes, each distinct (name, value) parsed once. A parsed header is a read-only
+    value (a str with its parse tree, defects and addresses as tuples), so every reader may share it; a value
+    the parser refuses raises every time, as it did."""
+
+    @lru_cache(maxsize=_KEPT)
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        return super().__call__(name, value)
+
+
+PARSED_ONCE = HeadersParsedOnce()
+
+
+@dataclass(frozen=True)
+class ValidAddress:
+    """What introbot reads of email-validator's verdict on an address."""
+
+    normalized: str
+    local_part: str
+    domain: str
+    ascii_domain: str
+    ascii_email: str | None  # None when the local part is not ASCII (it needs SMTPUTF8)
+
+
+@lru_cache(maxsize=_KEPT)
+def validated_address(text: str) -> ValidAddress | None:
+    """email-validator's reading of `text` (SMTPUTF8 allowed, no DNS lookup), or None when it refuses it."""
+    try:
+        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        return None
+    return ValidAddress(result.normalized, result.local_part, result.domain, result.ascii_domain, result.ascii_email)
