@@ -56,6 +56,7 @@ SCREENED = "screened"  # the ledger's kind for a message ignored from its header
 MESSAGE_ID_KEY = "mid:"  # the start of a claim key made from a Message-ID
 SCREENED_VERDICT = "not from a listed practitioner and no live token of ours"
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
+_MESSAGE_ID_FIELD = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", re.IGNORECASE | re.MULTILINE)
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 _STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
 _CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
@@ -118,8 +119,7 @@ def _claim_key(fetched: Fetched) -> str | None:
     header = header_bytes(fetched.raw)
     if len(header) + 4 > len(fetched.raw):  # the empty line that ends it may not be in hand in full
         return None
-    key = message_key(header)
-    return key if key.startswith(MESSAGE_ID_KEY) else None
+    return _message_id_claim_key(header)
 
 
 def _read_whole() -> Decision:
@@ -154,12 +154,17 @@ def message_key(raw: bytes) -> str:
 
     A digest, so that the ledger of handled mail holds nothing a reader could tie to a person.
     """
-    match = re.search(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", header_bytes(raw), re.IGNORECASE | re.MULTILINE)
+    return _message_id_claim_key(header_bytes(raw)) or "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _message_id_claim_key(header: bytes) -> str | None:
+    """The claim key of the clean Message-ID in a header block (mime.header_bytes); None when it has none."""
+    match = _MESSAGE_ID_FIELD.search(header)
     if match:
         cleaned = safe_message_id(match.group(1).decode("ascii", "replace"))
         if cleaned:
             return message_id_key(cleaned)
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    return None
 
 
 def message_id_key(message_id: str) -> str:

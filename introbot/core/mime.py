@@ -39,7 +39,6 @@ class UnreadableMessage(ValueError):
         self.reason = reason
 
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 # A boundary declaration, or a line that may be a boundary delimiter ("--b" or "--b--").
 _STRUCTURE = re.compile(
     rb'boundary[ \t]*=[ \t]*(?:"(?P<quoted>[^"\r\n]{1,200})"|(?P<token>[^\s";]{1,200}))'
@@ -70,8 +69,14 @@ def header_bytes(raw: bytes) -> bytes:
     """The raw header block (up to, not including, the first empty line): cheap, for header-first checks."""
     if raw.startswith((b"\n", b"\r\n")):
         return b""
-    end = _HEADER_END.search(raw)
-    return raw if end is None else raw[: end.start()]
+    # The first empty line: the first LF followed by LF or CR LF, and the CR before it if there is one. Two
+    # finds, where a pattern starting with an optional CR was tried at every byte (a fifth of a screen's time).
+    end = raw.find(b"\n\n")
+    crlf = raw.find(b"\n\r\n", 0, len(raw) if end < 0 else end + 2)  # one that starts before it
+    end = crlf if crlf >= 0 else end
+    if end < 0:
+        return raw
+    return raw[: end - 1] if end and raw[end - 1] == 0x0D else raw[:end]
 
 
 def parse_message(raw: bytes, limits: Limits = Limits()) -> EmailMessage:
