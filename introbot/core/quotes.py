@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from introbot.core.notices import notice_lines
 from introbot.core.text import normalize_newlines
@@ -749,6 +750,8 @@ def clean_lines(text: str) -> list[str]:
 _NEW, _QUOTED, _NOTICE = 0, 1, 2
 
 
+# A request's text is split by several readers (the service, the request's reader, the forward's): each split once.
+@lru_cache(maxsize=16)
 def split_reply(text: str) -> ReplyParts:
     """Separate what the writer wrote now from the text they quote and from their signature.
 
