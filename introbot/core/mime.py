@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import email
-import email.policy
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
-from introbot.core.memo import PARSED_ONCE
+from introbot.core.memo import DEFAULT_POLICY  # email.policy.default, each distinct header parsed once
 
-# email.policy.default, each distinct header parsed once however often the readers of a message read it.
-_POLICY = email.policy.default.clone(header_factory=PARSED_ONCE)
 _MB = 1024 * 1024
 
 
@@ -89,7 +86,7 @@ def parse_message(raw: bytes, limits: Limits = Limits()) -> EmailMessage:
     """
     _check_raw_shape(raw, limits)
     try:
-        msg = email.message_from_bytes(raw, policy=_POLICY)
+        msg = email.message_from_bytes(raw, policy=DEFAULT_POLICY)
     except Exception as error:  # RecursionError included: the stdlib parser recurses per nesting level
         raise UnreadableMessage(f"the mail parser failed ({type(error).__name__})") from None
     if not isinstance(msg, EmailMessage) or not msg.keys():
@@ -205,7 +202,7 @@ def _check_headers(raw_headers: list[tuple[str, str]], limits: Limits) -> None:
         canonical = _STRUCTURED_HEADERS.get(name.lower())
         if canonical:
             try:
-                _POLICY.header_fetch_parse(name, value)
+                DEFAULT_POLICY.header_fetch_parse(name, value)
             except Exception as error:  # the stdlib raises (even RecursionError) on some hostile headers
                 raise UnreadableMessage(f"unreadable {canonical} header ({type(error).__name__})") from None
 
