@@ -53,6 +53,14 @@ def test_a_header_parsed_once_is_what_the_stdlib_parses_each_time(name, value):
     assert PARSED_ONCE(name, value) is remembered
 
 
+def test_a_long_header_is_parsed_on_each_read_so_that_no_long_parse_tree_is_kept():
+    value = ", ".join(f"Person {i} <p{i}@clinic.example>" for i in range(40))  # a parse tree of hundreds of KB
+    first, second = PARSED_ONCE("To", value), PARSED_ONCE("To", value)
+    assert first is not second
+    assert [a.addr_spec for a in first.addresses] == [a.addr_spec for a in second.addresses] == [
+        a.addr_spec for a in policy.default.header_factory("To", value).addresses]
+
+
 def test_a_parsed_message_reads_its_headers_as_the_default_policy_does():
     raw = (b"From: Ada Lee <ada@clinic.example>\r\nTo: Intro <intro@collective.example>, sam@client.example\r\n"
            b"Subject: =?utf-8?q?Caf=C3=A9?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n")
