@@ -54,6 +54,8 @@ class TimeBudget:
         self._deadline = 0.0
         self._interrupted = False
         self._watchdog: threading.Thread | None = None
+        # When the watchdog next looks by itself: the deadline it waits for, or None while it waits for a block.
+        self._wakes_at: float | None = None
 
     @contextmanager
     def watch(self) -> Iterator[None]:
@@ -64,7 +66,10 @@ class TimeBudget:
             self._thread_id = threading.get_ident()
             self._deadline = time.monotonic() + self.seconds
             self._interrupted = False
-            self._changed.notify()
+            # The watchdog already wakes by an earlier block's deadline, and then waits for this one. Waking it
+            # for every block would have it take the interpreter at the block's first I/O, once per message.
+            if self._wakes_at is None or self._deadline < self._wakes_at:
+                self._changed.notify()
         try:
             yield
         finally:
@@ -77,8 +82,7 @@ class TimeBudget:
                 with self._changed:
                     if self._interrupted:
                         _raise_in(threading.get_ident(), None)
-                    self._thread_id = None
-                    self._changed.notify()
+                    self._thread_id = None  # seen when the watchdog next wakes: waking it now would cost a switch
                 return
             except OverBudget:
                 continue
@@ -87,10 +91,12 @@ class TimeBudget:
         with self._changed:
             while True:
                 if self._thread_id is None:
+                    self._wakes_at = None
                     self._changed.wait()
                     continue
                 remaining = self._deadline - time.monotonic()
                 if remaining > 0:
+                    self._wakes_at = self._deadline
                     self._changed.wait(remaining)
                     continue
                 if not self._interrupted:

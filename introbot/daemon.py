@@ -21,7 +21,6 @@ from introbot.config import Config
 from introbot.core.render import Renderer
 from introbot.edges.dns import TxtResolver
 from introbot.edges.imap import MailboxWatcher, SentFolder, backoff_delay
-from introbot.edges.scheduler import Metronome
 from introbot.edges.smtp import SmtpSender
 from introbot.edges.store import Store, StoreError
 from introbot.paths import shipped_templates
@@ -244,6 +243,7 @@ class Daemon:
         return 0
 
     async def _run(self, service: Service) -> None:
+        from introbot.edges.scheduler import Metronome  # APScheduler: `run` needs it, `once` does not (~30 ms at start)
         loop = asyncio.get_running_loop()
         stop = threading.Event()
         wake = asyncio.Event()

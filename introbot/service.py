@@ -61,6 +61,7 @@ WAITING = "waiting"  # the kind of a message that waits for its writer's earlier
 # than this (deleted from the folder meanwhile, say) no longer does.
 FAILED_MESSAGE_WAIT = timedelta(days=1)
 _MESSAGE_ID = re.compile(r"<[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,200}@[A-Za-z0-9.-]{1,200}>")
+_MESSAGE_ID_FIELD = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", re.IGNORECASE | re.MULTILINE)
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "To", "Cc")
 _STATUS_COMMAND = re.compile(r"status", re.IGNORECASE)
 _CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
@@ -69,6 +70,8 @@ _CANCEL_COMMAND = re.compile(r"cancel\s+([a-z2-7]{8})", re.IGNORECASE)
 # answered or expires (consent.expire_after).
 MAX_PENDING_CONFIRMATIONS = 3
 MICROSOFT_AUTH_AS = "X-MS-Exchange-Organization-AuthAs"
+# The requests a new one repeats: open ones, and of those that ended, only an introduction (see _unrepeated).
+_REPEATABLE = frozenset(state for state in IntroState if state.open) | {IntroState.INTRODUCED}
 # The DNS lookup DKIM verification needs: TXT record at a name, as bytes, or None when there is none.
 DnsTxt = Callable[[str], "bytes | None"]
 
@@ -147,8 +150,7 @@ def _claim_key(fetched: Fetched) -> str | None:
     header = header_bytes(fetched.raw)
     if len(header) + 4 > len(fetched.raw):  # the empty line that ends it may not be in hand in full
         return None
-    key = message_key(header)
-    return key if key.startswith(MESSAGE_ID_KEY) else None
+    return _message_id_claim_key(header)
 
 
 def _waits() -> Decision:
@@ -189,12 +191,17 @@ def message_key(raw: bytes) -> str:
 
     A digest, so that the ledger of handled mail holds nothing a reader could tie to a person.
     """
-    match = re.search(rb"^message-id:[ \t]*(<[^>\r\n]{1,400}>)", header_bytes(raw), re.IGNORECASE | re.MULTILINE)
+    return _message_id_claim_key(header_bytes(raw)) or "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _message_id_claim_key(header: bytes) -> str | None:
+    """The claim key of the clean Message-ID in a header block (mime.header_bytes); None when it has none."""
+    match = _MESSAGE_ID_FIELD.search(header)
     if match:
         cleaned = safe_message_id(match.group(1).decode("ascii", "replace"))
         if cleaned:
             return message_id_key(cleaned)
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
+    return None
 
 
 def message_id_key(message_id: str) -> str:
@@ -1075,9 +1082,8 @@ class Service:
         since = now - self.rules.expire_after
         named = (request.colleague, *request.further_colleagues)
         asked_about: dict[str, set[str]] = {}  # by the id of each request in hand it repeats, whom it repeats
-        for intro in self.store.in_hand(referrer.email, since, client=request.client.email):
-            # in_hand keeps the intros that ended since then too; of those, only an introduction is repeated.
-            if intro.id not in stopping and (intro.state.open or intro.state is IntroState.INTRODUCED):
+        for intro in self.store.in_hand(referrer.email, since, client=request.client.email, states=_REPEATABLE):
+            if intro.id not in stopping:
                 colleagues = {p.email for p in (intro.colleague, *intro.further_colleagues) if p} & {
                     c.email for c in named}
                 if colleagues:

@@ -15,11 +15,10 @@ import binascii
 import re
 import unicodedata
 from dataclasses import dataclass
-from email import errors, policy
-
-from email_validator import EmailNotValidError, validate_email
+from email import errors
 
 from introbot.core.headers import AT_SIGNS, clean_header_text, contains_at_sign
+from introbot.core.memo import PARSED_ONCE, validated_address
 
 # One mailbox with its display name: a 254-character address plus a long encoded name fit many times
 # over; the bound keeps the stdlib parser (quadratic in the length it reads) fast on hostile input.
@@ -307,7 +306,7 @@ def _checked(value: str, mailbox: _Mailbox) -> Address:
     name = _name_or_refuse(_decode_phrase(mailbox.phrase), email)
     text = value[mailbox.start:mailbox.end]
     try:
-        header = policy.default.header_factory("to", text)
+        header = PARSED_ONCE("to", text)
         stdlib_addresses, defects = header.addresses, header.defects
     except Exception:  # the stdlib parser has crashed on hostile input before (IndexError, RecursionError...)
         raise AddressError("the standard library parser cannot read this address; refused as ambiguous") from None
@@ -338,10 +337,9 @@ def _normalise(addr_spec: str) -> str:
     dot); introbot returns only addresses literally present, so such a rewrite is refused. The ASCII
     (xn--) spelling of an internationalised domain is the same name and is accepted.
     """
-    try:
-        result = validate_email(addr_spec, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
-        raise AddressError("an address is not valid (email-validator refused it)") from None
+    result = validated_address(addr_spec)
+    if result is None:
+        raise AddressError("an address is not valid (email-validator refused it)")
     local, _, domain = unicodedata.normalize("NFC", addr_spec).lower().rpartition("@")
     if local != result.local_part.lower() or domain not in (result.domain.lower(), result.ascii_domain.lower()):
         raise AddressError("an address is written with look-alike characters that validation would rewrite")

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 from typing import Sequence
 
 from introbot.core.headers import address_header, clean_header_text, text_header
+from introbot.core.memo import DEFAULT_POLICY
 from introbot.core.render import Rendered
 
 LOOP_HEADER = "X-Introbot-Loop"
@@ -36,7 +37,7 @@ class Headers:
 
 
 def compose(rendered: Rendered, headers: Headers) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=DEFAULT_POLICY)  # the same headers on every ask: each parsed once
     # set_raw: our own folding is already safe, and the stdlib's refolding can hide a recipient.
     message.set_raw("From", address_header("From", [(headers.from_name, headers.from_address)]))
     message.set_raw("To", address_header("To", [(m.name, m.email) for m in headers.to]))

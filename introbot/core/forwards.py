@@ -9,8 +9,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import default as default_policy
 
-from email_validator import EmailNotValidError, validate_email
-
+from introbot.core.memo import validated_address
 from introbot.core.quotes import (
     FieldReader,
     Marker,
@@ -121,10 +120,8 @@ def valid_address(candidate: str) -> str | None:
     candidate = candidate.strip().rstrip(".")
     if not candidate or len(candidate) > 254:
         return None
-    try:
-        return validate_email(candidate, check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        return None
+    validated = validated_address(candidate)
+    return validated.normalized.lower() if validated is not None else None
 
 
 def parse_mailbox(text: str) -> tuple[str | None, str | None]:

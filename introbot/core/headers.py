@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from email.errors import HeaderParseError
 from email.headerregistry import Address as StdlibAddress
 
-from email_validator import EmailNotValidError, validate_email
+from introbot.core.memo import validated_address
 
 # Unicode categories dropped from header text: controls (NUL, ESC, DEL, C1...), format characters
 # (bidi overrides that reorder what a reader sees, zero-width joiners, BOM) and lone surrogates
@@ -77,10 +77,9 @@ def envelope_address(email: str) -> str:
     Envelope and To must name the same mailbox in the same spelling, and without SMTPUTF8 a
     non-ASCII domain cannot go in RCPT TO at all.
     """
-    try:
-        validated = validate_email(email, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
-        raise ValueError("an outgoing address needs to be a valid address (validate it with introbot.core.addresses first)") from None
+    validated = validated_address(email)
+    if validated is None:
+        raise ValueError("an outgoing address needs to be a valid address (validate it with introbot.core.addresses first)")
     if validated.ascii_email is None:
         raise ValueError("an address with a non-ASCII local part needs SMTPUTF8, which introbot does not use")
     return validated.ascii_email

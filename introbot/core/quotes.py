@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from introbot.core.notices import notice_lines
 from introbot.core.text import normalize_newlines
@@ -749,6 +750,12 @@ def clean_lines(text: str) -> list[str]:
 _NEW, _QUOTED, _NOTICE = 0, 1, 2
 
 
+# A request's text is split by several readers (the service, the request's reader, the forward's): the last few
+# texts are kept with their parts, those short enough to keep (a request is a few lines; a long text is split again).
+_SPLITS_KEPT = 8
+_LONGEST_SPLIT_KEPT = 100_000  # characters
+
+
 def split_reply(text: str) -> ReplyParts:
     """Separate what the writer wrote now from the text they quote and from their signature.
 
@@ -757,6 +764,15 @@ def split_reply(text: str) -> ReplyParts:
     Answers written between or below ">" quotes stay new text. When the embedded mail is not
     ">"-quoted, everything after its header is quoted.
     """
+    return _split_kept(text) if len(text) <= _LONGEST_SPLIT_KEPT else _split(text)
+
+
+@lru_cache(maxsize=_SPLITS_KEPT)
+def _split_kept(text: str) -> ReplyParts:
+    return _split(text)
+
+
+def _split(text: str) -> ReplyParts:
     lines = clean_lines(text)
     quoted = [quote_depth(line) > 0 for line in lines]
     finder = MarkerFinder(lines, quoted)

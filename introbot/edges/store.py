@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 from introbot.core.tokens import token_digest
 from introbot.model import Intro, IntroState, Purpose, Role
@@ -512,13 +512,15 @@ class Store:
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         return [Intro.from_json(r[0]) for r in rows]
 
-    def in_hand(self, referrer: str, since: datetime, client: str | None = None) -> list[Intro]:
+    def in_hand(self, referrer: str, since: datetime, client: str | None = None,
+                states: Collection[IntroState] | None = None) -> list[Intro]:
         """The referrer's open intros, and those that ended (introduced, or closed) since `since`, oldest first:
         what a new request of theirs may repeat, and what they may ask how it stands; with `client`, only that
-        client's. Only their intros are read (by intros_referrer), and with a client only that client's (by
-        intros_client): a practitioner with thousands of requests open costs a new request no more. An intro cut
-        down to its consent record (bot.retention may be shorter than `since` goes back) is in nobody's hand: what
-        is kept of it is kept as a record, never named to anyone again."""
+        client's; with `states`, only those in one of them (the others are not even decoded). Only their intros are
+        read (by intros_referrer), and with a client only that client's (by intros_client): a practitioner with
+        thousands of requests open costs a new request no more. An intro cut down to its consent record
+        (bot.retention may be shorter than `since` goes back) is in nobody's hand: what is kept of it is kept as a
+        record, never named to anyone again."""
         open_states = [state.value for state in IntroState if state.open]
         # An intro's last change is never before its end: those changed since then hold every one that ended since.
         # Purged ones are left out by a key lookup per row: "NOT IN (SELECT ...)" would read all of purged each time.
@@ -528,6 +530,10 @@ class Store:
         if client is not None:
             query += " AND json_extract(data, '$.client.email') = ?"
             args.append(client)
+        if states is not None:
+            wanted = [state.value for state in states]
+            query += f" AND state IN ({','.join('?' * len(wanted))})"
+            args += wanted
         rows = self._connection().execute(query + " ORDER BY created_at", args).fetchall()
         intros = [Intro.from_json(r[0]) for r in rows]
         return [i for i in intros if i.ended_at is None or i.ended_at >= since]
