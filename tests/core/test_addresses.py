@@ -6,7 +6,7 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
-from conftest import corpus_index, corpus_manifest, corpus_or_skip
+from tests.conftest import corpus_index, corpus_manifest, corpus_or_skip
 from email_validator import validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st

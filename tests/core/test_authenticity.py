@@ -8,7 +8,7 @@ import dkim
 import nacl.encoding
 import nacl.signing
 import pytest
-from conftest import corpus_index, corpus_or_skip
+from tests.conftest import corpus_index, corpus_or_skip
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings

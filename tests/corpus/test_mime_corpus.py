@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import corpus_index, corpus_or_skip
+from tests.conftest import corpus_index, corpus_or_skip
 from introbot.core.mime import UnreadableMessage, parse_message
 
 # The files of the MIME sets that are refused, and why: none of them is mail introbot could act on.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import corpus_index, corpus_manifest, corpus_or_skip
+from tests.conftest import corpus_index, corpus_manifest, corpus_or_skip
 from introbot.core.mime import UnreadableMessage, parse_message
 from introbot.core.robots import AutoKind, Automatic, detect_automatic
 
