@@ -21,8 +21,13 @@ from introbot.core.render import Renderer
 from introbot.model import Kind
 from tests.core.template_samples import SHIPPED, sample_context
 
-ROWS = [json.loads(line) for line in
-        (Path(__file__).parent.parent / "data" / "consent_adversarial.jsonl").read_text().splitlines()]
+def labelled_rows(name: str) -> list[dict]:
+    """The rows of one labelled set in tests/data, one JSON object per line."""
+    path = Path(__file__).parent.parent / "data" / f"{name}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+ROWS = labelled_rows("consent_adversarial")
 # Read as YES by rule 4 of answers.py (a later question does not take a yes back); labelled unclear.
 YES_WITH_A_QUESTION = {"Sure... what's her availability like?"}
 ASKS = {language: Renderer(SHIPPED).render(Kind.ASK_CLIENT, language, sample_context(Kind.ASK_CLIENT)).text

@@ -8,18 +8,15 @@ every one must be read right: unlike the adversarial set, these wordings are wha
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from introbot.core.answers import Answer
 from introbot.core.robots import read_consent
-from tests.core.test_answers_adversarial import readings
+from tests.core.test_answers_adversarial import labelled_rows, readings
 
-ROWS = [json.loads(line) for line in
-        (Path(__file__).parent.parent / "data" / "consent_capacity.jsonl").read_text(encoding="utf-8").splitlines()]
+ROWS = labelled_rows("consent_capacity")
 
 
 def test_the_set_has_every_answer_in_every_language():

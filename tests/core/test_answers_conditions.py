@@ -10,17 +10,14 @@ of our ask, as the service reads it, and every one must be read right.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from introbot.core.answers import Answer, read_answer
-from tests.core.test_answers_adversarial import readings
+from tests.core.test_answers_adversarial import labelled_rows, readings
 
-ROWS = [json.loads(line) for line in
-        (Path(__file__).parent.parent / "data" / "consent_conditions.jsonl").read_text(encoding="utf-8").splitlines()]
+ROWS = labelled_rows("consent_conditions")
 
 
 def test_the_set_has_every_answer_in_every_language():
