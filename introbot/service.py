@@ -239,7 +239,8 @@ class Service:
 
     def handle_batch(self, batch: list[Fetched]) -> list[str | None]:
         """The IMAP watcher's handler: a folder for each message, None to leave it for another try, or
-        WHOLE for a message handed over as its first bytes only, when its header does not settle it.
+        WHOLE for a message handed over as its first bytes only, when its header does not settle it, or for one
+        that waits for its writer's earlier message (handed over again after it).
 
         Every message's effects are committed before this returns, and so before the watcher moves it.
         """
