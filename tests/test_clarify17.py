@@ -10,7 +10,8 @@ from introbot.model import IntroState, Kind
 from tests.conversation import ADA, LIO, MAYA, SAM
 from tests.core.test_clarify17_core import REFUSING_LIO_COMMA_MAYA
 from tests.service_world import Desk
-from tests.test_clarify_answers import forward, kinds, pairs, which_colleague, write
+from tests.test_clarify_answers import (assert_sam_asked_about_maya_alone, forward, kinds, pairs, which_colleague,
+                                         write)
 
 
 @pytest.fixture
@@ -23,9 +24,7 @@ def desk(tmp_path):
 def test_a_refusal_of_lio_joined_to_maya_by_a_comma_asks_sam_about_maya(desk, answer):
     """Before, a comma never ended what a refusal refused: Maya was refused too, and the request stopped."""
     desk.answer(which_colleague(desk), ADA, answer)
-    assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]
-    assert len(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)) == 1
-    assert kinds(desk, ADA) == ["clarify"] and kinds(desk, LIO) == []
+    assert_sam_asked_about_maya_alone(desk)
 
 
 @pytest.mark.parametrize("answer", ["Lio - no way", "lio nicht", "Lio? No.", "Lio, non merci", "Lio de ninguna manera"])

@@ -56,6 +56,14 @@ def pairs(desk: Desk) -> list[tuple[str | None, str | None, IntroState]]:
 # One colleague picked, another ruled out
 
 
+def assert_sam_asked_about_maya_alone(desk: Desk) -> None:
+    """Ada's answer picked Maya: Sam is asked about her once, and nobody else hears anything more."""
+    assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]
+    [ask] = desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)
+    assert "Maya" in ask.message["Subject"]
+    assert kinds(desk, ADA) == ["clarify"] and kinds(desk, LIO) == []
+
+
 @pytest.mark.parametrize("answer", MAYA_NOT_LIO)
 def test_an_answer_ruling_lio_out_and_naming_maya_asks_sam_about_maya(desk, answer):
     """Today "Don't connect her with Lio; Maya is the one" stops the request (holding.holds_back reads the refusal
@@ -63,10 +71,7 @@ def test_an_answer_ruling_lio_out_and_naming_maya_asks_sam_about_maya(desk, answ
     no one)."""
     question = which_colleague(desk)
     desk.answer(question, ADA, answer)
-    assert pairs(desk) == [(SAM[1], MAYA[1], IntroState.ASKING)]
-    [ask] = desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)
-    assert "Maya" in ask.message["Subject"]
-    assert kinds(desk, ADA) == ["clarify"] and kinds(desk, LIO) == []
+    assert_sam_asked_about_maya_alone(desk)
 
 
 @pytest.mark.parametrize("answer", ["Never mind, she found someone", "Neither", "hold off for now",

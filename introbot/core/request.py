@@ -1006,6 +1006,15 @@ _NONE = (r"neither|neither of them|none|none of them|none of those|keiner|keine|
 # A plain no ("No.", "nope, sorry") to "Did you mean Lio Park?" takes none too; "no, not lio - maya" names one.
 _NO_OPTION = re.compile(rf"\W*(?:(?:no[,.!]?\s+)?(?:{_NONE})(?:\W+(?:{_POLITE}|sorry|actually))*(?:\W*$|\s*[,;:\-–—(].*)"
                         rf"|(?:no|nope|nah|nein|non|nee|nej|nie|não)(?:\W+(?:{_POLITE}|sorry))*\W*)", re.IGNORECASE)
+# "The other one" where its clause ends ("not Lio, the other one please", "Lio ist im Urlaub, also die andere", "pas
+# Lio, l'autre", "Lio está de vacaciones, el otro"), not "the other week" nor "l'autre jour".
+_THE_OTHER = re.compile(
+    r"(?<!\w)(?:(?:the[ \t]+)?other[ \t]+one|the[ \t]+other(?:[ \t]+(?:colleague|person|therapist|practitioner))?"
+    r"|(?:die|der|den)[ \t]+anderen?(?:[ \t]+(?:kollegin|kollege|kollegen|person))?"
+    r"|l['’]autre(?:[ \t]+(?:collègue|personne|thérapeute))?"
+    r"|(?:el|la|al|a[ \t]+la)[ \t]+otr[oa](?:[ \t]+(?:colega|persona|terapeuta))?)"
+    rf"(?:[ \t,]+(?:{_POLITE}|s['’]il[ \t]+(?:vous|te)[ \t]+pla[iî]t|then|dann|alors|entonces))?"
+    r"(?=[ \t]*(?:[.,;:!)\n\-–—]|$))", re.IGNORECASE)
 _NUMBERS = re.compile(rf"\D{{0,12}}?\d{{1,2}}(?:[ \t]*(?:,|{_JOINERS})[ \t]*\d{{1,2}})*\D{{0,12}}", re.IGNORECASE)
 
 
@@ -1062,7 +1071,8 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
                           excluded: set[str]) -> tuple[Candidate, ...]:
     """The parties named in the referrer's one-line answer: the client, or one or more colleagues (each
     introduced on their own) by their numbers in the list ("2", "1 and 3"), "both" or "all", addresses
-    or names, or a yes to the one option offered. () when the answer names no one for sure."""
+    or names, a yes to the one option offered, or "the other one" of two when it rules one out ("Lio's away, so
+    the other one"). () when the answer names no one for sure."""
     first_line = answer.strip().splitlines()[0] if answer.strip() else ""
     if _NUMBERS.fullmatch(first_line) and options:
         numbers = _unique([int(n) for n in re.findall(r"\d{1,2}", first_line)], key=lambda n: n)
@@ -1084,14 +1094,17 @@ def resolve_clarification(answer: str, missing: str, options: tuple[Candidate, .
     refused = refusals(answer)
     named = [directory.candidate(p.email) for p in directory.named_in(answer, frozenset(excluded))]
     named = [c for c in named if not _ruled_out(answer, c, refused, choosing=True)]
-    among_options = [o for o in _options_named(answer, options, directory)
-                     if not _ruled_out(answer, o, refused, choosing=True)]
+    options_named = _options_named(answer, options, directory)
+    among_options = [o for o in options_named if not _ruled_out(answer, o, refused, choosing=True)]
     if len(among_options) == 1:
         return (among_options[0],)
     if among_options:  # "Maya Chen and Lio Park" takes both; "Maya or Lio" neither
         return _listed_alone(answer, among_options)
     if named:
         return (named[0],) if len(named) == 1 else _listed_alone(answer, named)
+    # "Lio's away, so the other one": of two offered, the one not ruled out. Of three, "the other" is no one.
+    if len(options) == 2 and len(options_named) == 1 and _THE_OTHER.search(answer):
+        return tuple(o for o in options if o != options_named[0])
     # "Did you mean Lio Park?" - "Yes"
     if len(options) == 1 and read_answer(first_line).answer is Answer.YES:
         return options
