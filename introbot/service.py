@@ -790,9 +790,10 @@ class Service:
         answer = self._own_words(message, self._mail_to(intro, None))
         found = self._answer_names(intro, answer)
         # Asked which colleague, "Don't connect her with Lio; Maya is the one" rules one out and picks another:
-        # no hold. "Never mind, she found someone" to a question or a note is one.
+        # no hold; "Maya, let me talk to Sam first" picks and holds, as "Maya, but hold off" does. "Never mind, she
+        # found someone" to a question or a note is one.
         if intro.state.open and holds_back(without_options_refused(answer, self._options(intro), self.directory)
-                                           if found else answer):
+                                           if found else answer, picking=bool(found)):
             return self._stop([intro] + [s for s in self.store.siblings(intro) if s.state.open], message, now)
         corrected = self._corrected_colleague(answer, intro)
         if corrected is not None:  # "Yes, but I meant Lio Park, not Maya", to the confirmation or any note

@@ -1,16 +1,26 @@
 """Conversations with introbot mended after stop 17, driven through a real Service over a real SQLite store: Ada's answer
-"Lio's away, so the other one" to "Which colleague: Maya Chen or Lio Park?"."""
+"Lio's away, so the other one" to "Which colleague: Maya Chen or Lio Park?", and a pick with her own talk with Sam to
+come first."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from introbot.model import IntroState, Kind
 from tests.conversation import ADA, SAM
 from tests.core.test_clarify18_core import LIO_OUT_THE_OTHER_ONE
+from tests.service_world import Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import assert_sam_asked_about_maya_alone, forward, kinds, pairs, which_colleague
 from tests.test_clarify_answers import desk  # noqa: F401 (a fixture)
+
+
+def fresh(folder: Path) -> Path:
+    """Another desk's folder beside the test's own, to compare what it does with another answer."""
+    folder.mkdir()
+    return folder
 
 
 @pytest.mark.parametrize("answer", LIO_OUT_THE_OTHER_ONE)
@@ -28,3 +38,30 @@ def test_the_other_one_of_three_gets_the_question_once_more(desk):
     [_, again] = desk.mail_to(ADA[1], Kind.CLARIFY.value)
     assert text_of(again).startswith("I couldn't tell from your answer which colleague you meant.")
     assert pairs(desk) == [(SAM[1], None, IntroState.CLARIFYING)] and kinds(desk, SAM) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Maya, but let me talk to Sam first",
+    "Maya - but let me check with Sam first",
+    "Maya, once I've talked to Sam",
+    "Maya, let me talk to Sam first",
+    "Maya - let me check with Sam first",
+    "Maya - but first let me check with Sam",
+    "Maya, aber lass mich erst mit Sam sprechen",
+    "Maya, mais laissez-moi d'abord parler à Sam",
+    "Maya, pero déjame hablar primero con Sam",
+])
+def test_a_pick_with_a_talk_to_come_first_holds_as_hold_off_until_i_have_spoken_does(desk, tmp_path, answer):
+    """Holding stops the request as `cancel` does, with the one note saying so, never silently: before, the same pick
+    without a "but" (or in other words) asked Sam about Maya at once, before Ada had spoken to her."""
+    desk.answer(which_colleague(desk), ADA, answer)
+    held = pairs(desk), kinds(desk, ADA), kinds(desk, SAM)
+    with Desk(fresh(tmp_path / "hold-off")) as other:
+        other.answer(which_colleague(other), ADA, "Maya, but hold off until I've spoken to Sam")
+        assert held == (pairs(other), kinds(other, ADA), kinds(other, SAM))
+    assert held == ([(SAM[1], None, IntroState.CANCELLED)], ["clarify", "cancelled"], [])
+
+
+def test_the_talk_first_without_a_pick_leaves_the_question_open(desk):
+    desk.answer(which_colleague(desk), ADA, "Let me talk to Sam first")
+    assert pairs(desk) == [(SAM[1], None, IntroState.CLARIFYING)] and kinds(desk, ADA) == ["clarify"]

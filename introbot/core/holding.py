@@ -79,10 +79,12 @@ _BUT_HOLD = re.compile(rf"{_BUT}(?:{_NOT_YET}|{_HOLD_OFF})", re.IGNORECASE | re.
 # ("wait till I've spoken to Sam", "warte bis Montag", "attendez que j'aie parlé à Sam", "espera hasta el lunes",
 # "bitte noch warten"); and after a "but", waiting alone ("but wait."), when ("but not until Monday", "aber erst nach
 # Ostern", "mais pas avant lundi", "pero no antes del lunes", "but not now", "but later", "but in a few weeks", "aber in
-# zwei Wochen", "mais dans quinze jours") or what the writer will do first ("but let me talk to Sam first", "aber ich
-# muss erst mit Sam sprechen", "mais je dois d'abord en parler à Sam", "pero primero tengo que hablar con Sam"; only
-# talking to someone: "but I'll send you her notes first" puts nothing off). Not "wait" alone where a sentence
-# starts ("Wait, I meant Lio"), nor "espera que" (she hopes that), nor "but next week is difficult".
+# zwei Wochen", "mais dans quinze jours") or what the writer will do first ("but let me talk to Sam first", "but first
+# let me check with Sam", "aber ich muss erst mit Sam sprechen", "aber lass mich erst mit Sam sprechen", "mais je dois
+# d'abord en parler à Sam", "mais laissez-moi d'abord parler à Sam", "pero primero tengo que hablar con Sam", "pero
+# déjame hablar primero con Sam"; only talking to someone: "but I'll send you her notes first" puts nothing off, nor
+# does "first thing tomorrow"). Not "wait" alone where a sentence starts ("Wait, I meant Lio"), nor "espera que" (she
+# hopes that), nor "but next week is difficult".
 _WAIT_HOW_LONG = (rf"(?:hold[ \t]+on|hang[ \t]+on|wait)[ \t]+(?:{_UNTIL}|{_FOR_A_WHILE})"
                   r"|(?:warte|wartet|warten[ \t]+sie)[ \t]+(?:bis|noch)"
                   r"|(?:attends|attendez)[ \t]+(?:que|qu['’]|jusqu['’])"
@@ -106,13 +108,18 @@ _LATER = (r"not[ \t]+(?:right[ \t]+)?now|(?:jetzt|gerade)[ \t]+(?:noch[ \t]+)?ni
           r"|le[ \t]+mois[ \t]+prochain|la[ \t]+(?:semana[ \t]+que[ \t]+viene|próxima[ \t]+semana)"
           r"|el[ \t]+(?:mes[ \t]+que[ \t]+viene|próximo[ \t]+mes)")
 _TALK = r"talk|speak|check|confirm|ask|discuss|run[ \t]+it[ \t]+by"
-_MINE_FIRST = (r"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)"
-               rf"[ \t]+to|i[ \t]+must|i[ \t]+should)[ \t]+(?:first[ \t]+(?:{_TALK})"
-               rf"|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first)"
+_I_WILL = (r"(?:let[ \t]+me|i['’]ll|i[ \t]+will|i[ \t]+(?:need|want|have|['’]d[ \t]+like|would[ \t]+like)[ \t]+to"
+           r"|i[ \t]+must|i[ \t]+should)")
+_MINE_FIRST = (rf"{_I_WILL}[ \t]+(?:first[ \t]+(?:{_TALK})"
+               rf"|(?:{_TALK})(?!\w)[^.!?;\n]{{0,60}}?(?<!\w)first(?![ \t]+thing))"
+               rf"|first,?[ \t]+{_I_WILL}[ \t]+(?:{_TALK})"
                r"|ich[ \t]+(?:muss|möchte|will|werde|sollte)[ \t]+(?:\w+[ \t]+){0,2}?(?:erst|zuerst|vorher)"
+               r"|(?:lass|lassen[ \t]+sie)[ \t]+mich[ \t]+(?:\w+[ \t]+){0,3}?(?:erst|zuerst|vorher|erstmal)"
                r"|je[ \t]+(?:dois|veux|voudrais|vais|préfère)[ \t]+(?:d['’]abord|avant)"
+               r"|laisse[sz]?-moi[ \t]+(?:[^.!?;\n]{0,40}?[ \t])?d['’]abord"
                r"|(?:primero|antes)[ \t]+(?:tengo|quiero|debo|voy|necesito)"
-               r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero")
+               r"|(?:tengo|quiero|debo|necesito)[ \t]+(?:que[ \t]+)?[^.!?;\n]{0,60}?(?<!\w)primero"
+               r"|d[ée]j(?:ame|eme)[ \t]+[^.!?;\n]{0,60}?(?<!\w)(?:primero|antes)")
 # ... or when the writer has talked to someone ("Maya, after I've spoken to Sam", "once I talk to her", "nachdem ich mit
 # Sam gesprochen habe", "après avoir parlé à Sam", "después de hablar con Sam"): said in a clause of its own, and not
 # of a talk that happened ("Maya - when I spoke to Sam she liked massage") or of someone else's ("once Sam confirms").
@@ -131,6 +138,9 @@ _WAITING_SAID_TO_INTROBOT = re.compile(
     rf"|{_BUT}(?:{_WAITING}|(?:{_AFTER_MY_TALK})(?!\w)|(?:{_WAIT_VERB})(?:{_CLAUSE_ENDS}|(?<=wait)[ \t]+for(?!\w))"
     rf"|(?:{_NOT_UNTIL}|{_MINE_FIRST})(?!\w)"
     rf"|(?:{_LATER}){_POLITELY}{_CLAUSE_ENDS})", re.IGNORECASE | re.MULTILINE)
+# In an answer that picks someone, what the writer will do first holds without a "but" too: "Maya, let me talk to Sam
+# first", "Maya - I need to check with her first". Without a pick, the same words put off the answer (see defers).
+_MY_TALK_FIRST = re.compile(rf"(?<!\w)(?:{_MINE_FIRST})(?!\w)", re.IGNORECASE)
 # Words setting the previous message aside ("Please ignore my last email", "Scratch that"): a hold only when
 # nothing follows that asks anew ("Ignore my last email - please go ahead with Sam", "Scratch that - Lio Park
 # for Sam please", "Please ignore my last email, wrong client! Maya, could you see Sam?").
@@ -162,7 +172,7 @@ _ASKING_LEAD = re.compile(r"(?<!\w)(?:please|pls|kindly|could[ \t]+you|can[ \t]+
                           r"(?:[ \t]+(?:also|too|now|then|please))*[ \t]+$", re.IGNORECASE)
 
 
-def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) -> bool:
+def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False, picking: bool = False) -> bool:
     """`text`, the referrer's own words, asks introbot not to introduce (yet): "Please don't introduce Sam
     to Maya yet", "hold off on Sam", "I'll let you know when to introduce them", "bitte noch nicht
     vorstellen". A request said anywhere beside it ("Don't introduce her to Maya; introduce her to Lio")
@@ -170,7 +180,8 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
     Written to others with intro@ copied (`to_introbot` false), only a negated request counts: "never mind
     the forms" and "ignore the previous email from reception" are said to them. Above a forward (`forwarding`),
     the forward asks anew: "Please ignore my last email, wrong client!" there sets only the last one aside, and
-    words of when speak of the client's days ("She's free, but not until May")."""
+    words of when speak of the client's days ("She's free, but not until May"). An answer to introbot's question
+    `picking` someone ("Maya, let me talk to Sam first") holds for the writer's talk as it holds for a wait."""
     if asks(text, to_introbot):
         return False
     if _held(text):
@@ -179,7 +190,7 @@ def holds_back(text: str, to_introbot: bool = True, forwarding: bool = False) ->
         return False
     set_aside = _SET_ASIDE.search(text) or _LAST_SET_ASIDE.search(text)
     return bool(_ON_HOLD.search(text) or _BUT_HOLD.search(text) or (
-        not forwarding and _WAITING_SAID_TO_INTROBOT.search(text)) or (
+        not forwarding and _WAITING_SAID_TO_INTROBOT.search(text)) or (picking and _MY_TALK_FIRST.search(text)) or (
         set_aside and not forwarding and not _ASKING_ANEW.search(text, set_aside.end())))
 
 
