@@ -25,11 +25,14 @@ _VERB = (rf"introduc\w*|intro(?![@+])|connect(?:ing)?|refer(?:ring)?|put(?:ting)
          rf"|present(?:ar|es|e|en|arla|arlo|arle|are|a|i|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
          rf"|mett(?:ere|i|a)(?:la|lo|li)?{_OBJECT}[ \t]+in[ \t]+contatto|voorstellen|introduceren|in[ \t]+contact[ \t]+brengen"
          r"|apresent(?:ar|e|es|á-la|á-lo)")
-# The same, as one asks for it (not "introduced", "introducing": "Sam was so happy to be introduced").
+# The same, as one asks for it (not "introduced", "introducing": "Sam was so happy to be introduced"), also as one tells
+# someone to ("Stell Sam Maya Chen vor", "Mets Sam en contact avec Maya", "Pon a Sam en contacto con Maya").
 _ASKING_VERB = (rf"introduce|intro(?![@+])|connect|refer|put{_OBJECT}[ \t]+in[ \t]+touch|go[ \t]+ahead"
                 r"|vor(?:zu)?stellen|bekannt[ \t]*(?:zu[ \t]*)?machen|vermitteln|in[ \t]+kontakt[ \t]+(?:zu[ \t]+)?bringen"
-                rf"|présent(?:er|e|ez)|mettre{_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
-                rf"|present(?:ar|es|e|arla|arlo|arle|are|a|ate)|pon(?:er|gas|ga)(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
+                rf"|stell(?:e|t|en[ \t]+sie)?{_OBJECT}[ \t]+vor"
+                rf"|présent(?:er|e|ez)|met(?:tre|tez|s){_OBJECT}[ \t]+en[ \t]+(?:contact|relation)"
+                rf"|present(?:ar|es|e|arla|arlo|arle|are|a|ate)"
+                rf"|pon(?:er|gas|ga)?(?:la|lo|le)?{_OBJECT}[ \t]+en[ \t]+contacto"
                 rf"|mett(?:ere|i|a)(?:la|lo|li)?{_OBJECT}[ \t]+in[ \t]+contatto|voorstellen|introduceren"
                 r"|in[ \t]+contact[ \t]+brengen|apresent(?:ar|e|es|á-la|á-lo)")
 # What, before those words, asks for the opposite ("please don't introduce", "hold off on introducing", "noch
@@ -230,11 +233,16 @@ def asks(text: str, to_introbot: bool = True) -> bool:
     """`text` asks for an introduction in so many words ("Could you also introduce Kim to Lio Park?"), not
     negated nor put off; "Thanks for the intro!" is no request. Written to others with intro@ copied
     (`to_introbot` false), only as a request ("could you also introduce ...", not "I can connect you")."""
+    return bool(asking_verbs(text, to_introbot))
+
+
+def asking_verbs(text: str, to_introbot: bool = True) -> list[int]:
+    """Where the verbs of introducing that make `text` ask for an introduction (see asks) start."""
     held = _held(text)
-    return any(not any(start <= m.start() < end for start, end in held)
-               and not _TALKED_ABOUT.search(text, max(0, m.start() - 8), m.start())
-               and (to_introbot or _ASKING_LEAD.search(text, max(0, m.start() - 40), m.start()))
-               for m in _ASKED.finditer(text))
+    return [m.start() for m in _ASKED.finditer(text)
+            if not any(start <= m.start() < end for start, end in held)
+            and not _TALKED_ABOUT.search(text, max(0, m.start() - 8), m.start())
+            and (to_introbot or _ASKING_LEAD.search(text, max(0, m.start() - 40), m.start()))]
 
 
 def _held(text: str) -> list[tuple[int, int]]:

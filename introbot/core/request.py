@@ -13,7 +13,7 @@ from introbot.config import Person
 from introbot.core.addresses import AddressError, addresses_in_text, parse_address_list
 from introbot.core.answers import Answer, read_answer
 from introbot.core.forwards import Forward, ForwardedMessage, find_forward, strip_subject_prefixes
-from introbot.core.holding import holds_back, refusals, sets_aside_last
+from introbot.core.holding import asking_verbs, holds_back, refusals, sets_aside_last
 from introbot.core.language import guess_language
 from introbot.core.mime import raw_header_values
 from introbot.core.quotes import name_without_title, split_reply, without_signature_of
@@ -517,13 +517,17 @@ def _from_direct(message: EmailMessage, own_text: str, referrer: Person, directo
     line with it ("Intro: Sam Rivera <sam@...> to Maya Chen", typed on a phone with nothing below). Returns
     what was understood, and the words it was read from (for words holding it back). The note is the
     body's own text either way: the subject is the referrer's words to introbot, not to the colleague."""
-    result = _from_direct_line(own_text, referrer, directory, bot_address)
-    result = _with_guesses(result, result.note, referrer, directory, bot_address)
+    told = _tells_only(own_text, referrer, directory, bot_address)
+    if told:  # "Sam tried to connect with Maya Chen last year.": as a message asking for nothing, it names no one
+        result = Understood("direct", None, None, _own_note(referrer, own_text))
+    else:
+        result = _from_direct_line(own_text, referrer, directory, bot_address)
+        result = _with_guesses(result, result.note, referrer, directory, bot_address)
     subject = strip_subject_prefixes(_words_within(str(message.get("Subject", "")), _MAX_SUBJECT_CHARS)).strip()
     if _names_anyone(result) or not subject:
         return result, own_text
     both = f"{subject}\n{own_text}"
-    from_subject = _from_direct_line(both, referrer, directory, bot_address)
+    from_subject = _from_direct_line(subject if told else both, referrer, directory, bot_address)
     from_subject = _with_guesses(from_subject, from_subject.note, referrer, directory, bot_address)
     if not _names_anyone(from_subject):
         # With nothing below it, the subject is all the referrer wrote: "Please ignore my last email".
@@ -535,6 +539,25 @@ def _words_within(text: str, limit: int) -> str:
     """The words of `text` that end within its first `limit` characters: a word cut in two at the limit (an
     address: "sam@gmail.co" of "sam@gmail.com") is left out, not read for another."""
     return text if len(text) <= limit else re.sub(r"\S*$", "", text[:limit + 1])
+
+
+def _tells_only(text: str, referrer: Person, directory: Directory, bot_address: str) -> bool:
+    """The referrer's `text` tells what happened and asks for nothing: each sentence naming someone (by address or
+    as the directory knows them) or with a verb of introducing tells (see _TELLS: "Sam tried to connect with Maya
+    Chen last year."), with no verb of introducing that asks, and no sentence asks ("Please introduce her to Ben
+    Okafor.", "Could Lio see her?")."""
+    note = _referrers_words(referrer, text)  # all of them: a request below the first lines still asks
+    if _ASKS.search(note):
+        return False
+    excluded = frozenset({referrer.email, bot_address})
+    sentences = [s for s in _SENTENCE_END.split(note)
+                 if asking_verbs(s) or directory.named_in(s, excluded)
+                 or any(a.email not in excluded for a in addresses_in_text(s))]
+    return bool(sentences) and all(_TELLS.search(s) and all(_told(s, at) for at in asking_verbs(s))
+                                   for s in sentences)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 def _names_anyone(understood: Understood) -> bool:
@@ -1163,12 +1186,17 @@ def corrected_address(answer: str, referrer: Person, excluded: set[str], bot_add
 
 
 def _own_note(referrer: Person, text: str) -> str:
-    """What the referrer wrote, for the colleague's eyes: above any mail embedded in a form introbot
-    does not know (a forward header in a language it lacks: "보낸 사람: 김민지 <minji@...>"), without
-    their signature, trimmed. The client's own words must never pass for the referrer's note."""
+    """What the referrer wrote, for the colleague's eyes (see _referrers_words), trimmed."""
+    return _trim(_referrers_words(referrer, text))
+
+
+def _referrers_words(referrer: Person, text: str) -> str:
+    """What the referrer wrote: above any mail embedded in a form introbot does not know (a forward header in a
+    language it lacks: "보낸 사람: 김민지 <minji@...>"), without their signature. The client's own words must never
+    pass for the referrer's note."""
     lines = text.split("\n")
     end = next((index for index in range(1, len(lines)) if _starts_embedded_mail(lines, index)), len(lines))
-    return _trim(without_signature_of(referrer.name, "\n".join(lines[:end])))
+    return without_signature_of(referrer.name, "\n".join(lines[:end]))
 
 
 def _starts_embedded_mail(lines: list[str], index: int) -> bool:
