@@ -318,15 +318,20 @@ def _domains_of(person: Person) -> set[str]:
     return {d for d in domains if "." in d}
 
 
-# "introduce Sam Rivera <sam@...> to Maya Chen", "connect Sam with Maya", "Sam, meet Maya".
+# "introduce Sam Rivera <sam@...> to Maya Chen", "connect Sam with Maya", "Sam, meet Maya". Both halves are bounded
+# so that a long line is read in linear time: who is introduced fits in _MAX_FIRST characters, and "meet" is looked
+# for only from a line's start or a comma (where the longest stretch before it starts anyway), not from every
+# character of a 20,000-character line in turn.
+_MAX_FIRST = 200
 _DIRECT = re.compile(
-    r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|and|&|in touch with)\s+(?P<second>[^\n]+)"
-    r"|(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
+    rf"(?:introduce|intro|connect|put|refer)\s+(?P<first>.{{1,{_MAX_FIRST}}}?)\s+(?:to|with|and|&|in touch with)\s+"
+    r"(?P<second>[^\n]+)"
+    r"|(?<![^\n,])(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
     re.IGNORECASE,
 )
 # The same, split at "to" or "with" only: "introduce Sam <...> and Kim <...> to Maya Chen" names two clients.
-_DIRECT_TO = re.compile(r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|in touch with)\s+"
-                        r"(?P<second>[^\n]+)", re.IGNORECASE)
+_DIRECT_TO = re.compile(rf"(?:introduce|intro|connect|put|refer)\s+(?P<first>.{{1,{_MAX_FIRST}}}?)\s+"
+                        r"(?:to|with|in touch with)\s+(?P<second>[^\n]+)", re.IGNORECASE)
 # Words right before a verb of introducing that make its clause a thing told, not asked: "Sam tried to connect with
 # Maya Chen last year", "we had tried to connect her with Maya", "Sam doesn't want to connect with Maya", "I couldn't
 # connect Sam with Maya", "I already put Sam in touch with Maya"; and "put", its own past, after who did it: "I put
