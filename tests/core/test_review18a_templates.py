@@ -52,3 +52,16 @@ def test_a_cancelled_request_whose_client_was_named_by_address_does_not_say_no_c
     assert NO_CLIENT_NAMED[language] not in rendered.subject and CLIENT["email"] in rendered.subject
     no_client = sample_context(Kind.CANCELLED, client={"first_name": "", "name": "", "email": ""})
     assert NO_CLIENT_NAMED[language] in RENDERER.render(Kind.CANCELLED, language, no_client).subject
+
+
+@pytest.mark.parametrize("website", ["", COLLEAGUE["website"]])
+def test_the_english_introduction_presents_a_colleague_without_a_specialty_in_a_sentence(website):
+    """Before, a colleague listed without a specialty (and without a website) was presented as "Sam, Maya Chen.", a
+    sentence without a verb; German, French and Spanish say "das ist", "voici" and "le presento a"."""
+    colleague = dict(COLLEAGUE, specialty="", website=website)
+    rendered = RENDERER.render(Kind.INTRODUCTION, "en", sample_context(Kind.INTRODUCTION, colleague=colleague))
+    presented = f"Sam, this is Maya Chen{': ' + website if website else ''}."
+    assert presented in rendered.text and presented in rendered.html.replace(f'<a href="{website}" style="color: '
+                                                                             f'#1a5fb4;">{website}</a>', website)
+    with_specialty = RENDERER.render(Kind.INTRODUCTION, "en", sample_context(Kind.INTRODUCTION))
+    assert "Sam, this is Maya Chen, who offers massage therapy: https://bodywork.example." in with_specialty.text
