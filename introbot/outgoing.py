@@ -222,7 +222,9 @@ def _ended_line(intro: Intro, zone: tzinfo) -> dict:
     assert intro.ended_at is not None
     parties = [p for p in (intro.client, intro.colleague) if p is not None]
     if intro.state is IntroState.DECLINED:
-        who = [p for p in parties if p.consent is Consent.NO]
+        # The no that ended it, which the note named: a yes taken back after it (workflow) is no news to the referrer.
+        said_no = sorted((p for p in parties if p.consent is Consent.NO), key=lambda p: p.answered_at or intro.ended_at)
+        who = said_no[:1]
     elif intro.state is IntroState.EXPIRED:
         who = [p for p in parties if p.pending]
     elif intro.state is IntroState.FAILED and intro.unreachable:

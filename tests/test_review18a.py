@@ -1,15 +1,19 @@
 """Review 18a, through a real Service over a real SQLite store: what people receive when a request names the client
-by address alone."""
+by address alone; asked in parallel, a yes after the other's no, and a yes taken back after it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from introbot.config import ConsentSettings
 from introbot.model import Kind
 from tests.conversation import ADA, MAYA, SAM
-from tests.service_world import Desk
+from tests.service_world import START, Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import write
+from tests.test_status_after_end import ended_lines, status_text
 
 
 @pytest.fixture
@@ -30,3 +34,43 @@ def test_a_client_named_by_address_alone_is_introduced_by_that_address(desk):
     assert f"\n\n{SAM[1]}, when you book" in text_of(introduction)
     [note] = desk.mail_to(ADA[1], Kind.REFERRER_SENT.value)
     assert note.message["Subject"] == f"Introduced: {SAM[1]} and Maya"
+
+
+def sweeps_until_day(desk: Desk, last_day: int) -> None:
+    for day in range(1, last_day + 1):
+        desk.now = START + timedelta(days=day)
+        desk.service.sweep()
+
+
+def test_asked_in_parallel_a_yes_after_the_colleagues_no_hears_at_the_week_like_after_her_silence(tmp_path):
+    """Before, Maya's no closed the request and Sam's yes, the next day, was dropped: Sam never heard another word.
+    Now she hears on day 7, when the request would have expired had Maya stayed silent; Ada's status still names
+    only Maya, as her note did."""
+    with Desk(tmp_path, consent=ConsentSettings(order="parallel")) as desk:
+        write(desk, f"Please introduce {SAM[0]} <{SAM[1]}> to Maya Chen")
+        desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "No, sorry, I'm full.")
+        desk.now = START + timedelta(days=1)
+        desk.answer(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)[0], SAM, "Yes please!")
+        assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value]
+        sweeps_until_day(desk, 6)
+        assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value]
+        write(desk, "Has Sam answered?")
+        assert ended_lines(status_text(desk)) == ["Sam Rivera and Maya Chen: Maya Chen preferred not to be introduced "
+                                                  "(2 March)"]
+        sweeps_until_day(desk, 9)
+        assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value, Kind.NOT_GOING_AHEAD.value]
+        assert [m.kind for m in desk.mail_to(MAYA[1])] == [Kind.ASK_COLLEAGUE.value]
+
+
+def test_a_yes_taken_back_after_the_colleagues_no_gets_no_closing_note_and_the_status_names_only_her(desk):
+    """Before, Sam, who wrote "No, sorry, I've changed my mind" after her yes, was thanked on day 7 for saying yes."""
+    write(desk, f"Please introduce {SAM[0]} <{SAM[1]}> to Maya Chen")
+    desk.answer(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)[0], SAM, "Yes please!")
+    desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "No, sorry, I'm full.")
+    desk.now = START + timedelta(days=1)
+    desk.answer(desk.mail_to(SAM[1], Kind.ASK_CLIENT.value)[0], SAM, "No, sorry, I've changed my mind.")
+    write(desk, "Has Sam answered?")
+    assert ended_lines(status_text(desk)) == ["Sam Rivera and Maya Chen: Maya Chen preferred not to be introduced "
+                                              "(2 March)"]
+    sweeps_until_day(desk, 9)
+    assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value]
