@@ -1,5 +1,6 @@
 """Review 18a, through a real Service over a real SQLite store: what people receive when a request names the client
-by address alone; asked in parallel, a yes after the other's no, and a yes taken back after it."""
+by address alone; asked in parallel, a yes after the other's no, and a yes taken back after it; a yes taken back
+in words of a change of mind alone ("Sorry, I've changed my mind")."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from datetime import timedelta
 import pytest
 
 from introbot.config import ConsentSettings
-from introbot.model import Kind
+from introbot.model import Consent, IntroState, Kind
 from tests.conversation import ADA, MAYA, SAM
 from tests.service_world import START, Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import write
+from tests.test_followup_answers import forwarded, kinds_to
 from tests.test_status_after_end import ended_lines, status_text
 
 
@@ -74,3 +76,28 @@ def test_a_yes_taken_back_after_the_colleagues_no_gets_no_closing_note_and_the_s
                                               "(2 March)"]
     sweeps_until_day(desk, 9)
     assert [m.kind for m in desk.mail_to(SAM[1])] == [Kind.ASK_CLIENT.value]
+
+
+@pytest.mark.parametrize("change_of_mind", ["Sorry, I've changed my mind.", "Ich habe es mir anders überlegt.",
+                                            "J'ai changé d'avis, désolée.", "He cambiado de opinión."])
+def test_a_yes_taken_back_by_a_change_of_mind_alone_is_not_introduced(desk, change_of_mind):
+    """Before, "Sorry, I've changed my mind" (README's own example of taking a yes back) was read as unclear, which
+    after a yes changes nothing: Sam was introduced to Maya as soon as Maya said yes."""
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    desk.answer(ask, SAM, change_of_mind)
+    [intro] = desk.store.intros()
+    assert intro.state is IntroState.DECLINED and intro.client.consent is Consent.NO
+    desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "Yes!")
+    assert desk.mail_to(SAM[1], Kind.INTRODUCTION.value) == [] and kinds_to(desk, SAM) == [Kind.ASK_CLIENT.value]
+    assert kinds_to(desk, ADA) == [Kind.REFERRER_DECLINED.value]
+
+
+@pytest.mark.parametrize("afterthought", ["Thanks! I'll cancel my appointment with the other clinic then.",
+                                          "Great - shall I bring my scans?"])
+def test_an_afterthought_after_a_yes_that_is_no_change_of_mind_still_changes_nothing(desk, afterthought):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    desk.answer(ask, SAM, afterthought)
+    desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "Yes!")
+    assert len(desk.mail_to(SAM[1], Kind.INTRODUCTION.value)) == 1
