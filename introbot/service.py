@@ -503,6 +503,11 @@ class Service:
         if doubt is not None:
             if correction is not None:  # changing a request takes an authenticated sender, as cancelling does
                 doubted = Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
+            elif self._command(message, practitioner, now) is not None or self._asks_how_it_stands(
+                    split_reply(body_text(message)).new_text, message, practitioner, now):
+                # No confirmation of a request nobody made ("Did you just ask me to introduce a client to a
+                # colleague?"); a status answered unauthenticated would let a forger write to them without end.
+                doubted = Decision("ignored", IGNORED, f"{doubt}; a status question or command, so nothing is sent")
             else:
                 doubted = self._confirm(message, practitioner, doubt, now)
             # Ignored, it changed nothing and may not be theirs (a forged From): it is not the practitioner's last

@@ -1,6 +1,7 @@
 """Review 18a, through a real Service over a real SQLite store: what people receive when a request names the client
 by address alone; asked in parallel, a yes after the other's no, and a yes taken back after it; a yes taken back
-in words of a change of mind alone ("Sorry, I've changed my mind")."""
+in words of a change of mind alone ("Sorry, I've changed my mind"); a status question or command that cannot be
+authenticated."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from introbot.config import ConsentSettings
 from introbot.model import Consent, IntroState, Kind
-from tests.conversation import ADA, MAYA, SAM
+from tests.conversation import ADA, BOT, KIM, MAYA, SAM, new_message
 from tests.service_world import START, Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import write
@@ -101,3 +102,20 @@ def test_an_afterthought_after_a_yes_that_is_no_change_of_mind_still_changes_not
     desk.answer(ask, SAM, afterthought)
     desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "Yes!")
     assert len(desk.mail_to(SAM[1], Kind.INTRODUCTION.value)) == 1
+
+
+@pytest.mark.parametrize("subject, line", [("status", "status"), ("Intro", "status"), ("Quick question", "Any news about "
+                                           "Sam? Has she answered?"), ("cancel", "cancel {id}")])
+def test_an_unauthenticated_status_question_or_command_gets_no_confirmation_of_a_request_nobody_made(desk, subject, line):
+    """Before, "status" written from a mail system whose messages cannot be authenticated got "Did you just ask me to
+    introduce a client to a colleague?", and a YES to that asked Ada for her client's address."""
+    write(desk, f"Please introduce {SAM[0]} <{SAM[1]}> to Maya Chen")
+    [intro] = desk.store.intros()
+    unauthenticated = new_message(ADA, ("Intro", BOT), subject, line.format(id=intro.id) + "\n\nAda\n")
+    assert desk.receive(unauthenticated) == "introbot/ignored"
+    assert desk.mail_to(ADA[1]) == [] and desk.store.intros() == [intro]
+    # A reply to any note of introbot's carries its token, and works: here, the one to the confirmation of a request.
+    desk.receive(new_message(ADA, ("Intro", BOT), "Intro", f"Please introduce {KIM[0]} <{KIM[1]}> to Maya Chen\n"))
+    [confirmation] = desk.mail_to(ADA[1], Kind.CONFIRM_REQUEST.value)
+    desk.answer(confirmation, ADA, "status")
+    assert [m.kind for m in desk.mail_to(ADA[1])] == [Kind.CONFIRM_REQUEST.value, Kind.STATUS.value]
