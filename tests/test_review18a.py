@@ -119,3 +119,29 @@ def test_an_unauthenticated_status_question_or_command_gets_no_confirmation_of_a
     [confirmation] = desk.mail_to(ADA[1], Kind.CONFIRM_REQUEST.value)
     desk.answer(confirmation, ADA, "status")
     assert [m.kind for m in desk.mail_to(ADA[1])] == [Kind.CONFIRM_REQUEST.value, Kind.STATUS.value]
+
+
+def test_the_closing_note_of_one_colleague_of_several_names_her_and_not_the_one_introduced(desk):
+    """Before, Sam, introduced to Lio, read a week later "The introduction Dr. Ada Lee suggested isn't going ahead this
+    time", with nothing to tell it from the one she had just had."""
+    write(desk, f"Please introduce {SAM[0]} <{SAM[1]}> to Maya Chen and Lio Park")
+    for ask in desk.mail_to(SAM[1], Kind.ASK_CLIENT.value):
+        desk.answer(ask, SAM, "Yes please")
+    desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "No, sorry, I'm full.")
+    sweeps_until_day(desk, 8)
+    [introduction] = desk.mail_to(SAM[1], Kind.INTRODUCTION.value)
+    assert "Lio" in introduction.message["Subject"]
+    [note] = desk.mail_to(SAM[1], Kind.NOT_GOING_AHEAD.value)
+    assert "The introduction to Maya Chen that Dr. Ada Lee suggested isn't going ahead" in text_of(note)
+    assert "Lio" not in text_of(note) and "Maya" not in note.message["Subject"]
+
+
+def test_the_closing_note_to_a_colleague_names_the_client_only_as_her_ask_did(desk):
+    ask = forwarded(desk)
+    desk.answer(ask, SAM, "Yes please")
+    desk.answer(ask, SAM, "No, sorry, I've changed my mind.")
+    desk.answer(desk.mail_to(MAYA[1], Kind.ASK_COLLEAGUE.value)[0], MAYA, "Yes!")
+    sweeps_until_day(desk, 8)
+    [note] = desk.mail_to(MAYA[1], Kind.NOT_GOING_AHEAD.value)
+    assert "The introduction to Sam that Dr. Ada Lee suggested" in text_of(note)
+    assert "Rivera" not in note.raw.decode() and SAM[1] not in note.raw.decode()

@@ -65,3 +65,13 @@ def test_the_english_introduction_presents_a_colleague_without_a_specialty_in_a_
                                                                              f'#1a5fb4;">{website}</a>', website)
     with_specialty = RENDERER.render(Kind.INTRODUCTION, "en", sample_context(Kind.INTRODUCTION))
     assert "Sam, this is Maya Chen, who offers massage therapy: https://bodywork.example." in with_specialty.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_closing_note_says_whom_the_introduction_was_to_in_its_body_not_its_subject(language):
+    """A client asked about two colleagues and introduced to one could not tell which introduction was not going
+    ahead. The name stays out of the subject, as the colleague's ask keeps the client's out of its own."""
+    rendered = RENDERER.render(Kind.NOT_GOING_AHEAD, language, sample_context(Kind.NOT_GOING_AHEAD))
+    assert COLLEAGUE["name"] in rendered.text and COLLEAGUE["name"] not in rendered.subject
+    unnamed = sample_context(Kind.NOT_GOING_AHEAD, party=dict(COLLEAGUE), other={"name": ""})
+    assert blank_name_marks(RENDERER.render(Kind.NOT_GOING_AHEAD, language, unnamed).text, language) == []
