@@ -23,7 +23,7 @@ from introbot.edges.store import Store
 from introbot.logs import setup_logging
 from introbot.model import IntroState, Kind
 from introbot.privacy import forget, mail_mentions, spellings
-from introbot.samples import render_sample
+from introbot.samples import render_sample, sample_configs
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # The systemd unit's watchdog waits six beats before calling the daemon stuck; so does `status --check`.
@@ -112,22 +112,35 @@ def _once(config: Config, args: argparse.Namespace) -> int:
     return Daemon(config).once()
 
 
-def _preview_service(config: Config):
-    """A service over a throw-away database: rendering needs no state, and must not touch the real one."""
+def _preview_store() -> tuple[Store, tempfile.TemporaryDirectory]:
+    """A throw-away database for the services that render samples: rendering needs no state, and must not touch the
+    real one."""
     folder = tempfile.TemporaryDirectory(prefix="introbot-preview-")
-    store = Store(Path(folder.name) / "preview.sqlite3")
-    return build_service(config, store), store, folder
+    return Store(Path(folder.name) / "preview.sqlite3"), folder
 
 
 def _check(config: Config, args: argparse.Namespace) -> int:
-    service, store, folder = _preview_service(config)
+    variants = sample_configs(config)
+    problems: list[str] = []
+    store, folder = _preview_store()
     with folder:
         try:
-            for kind in Kind:
-                render_sample(service, kind)
+            for variant in variants:
+                service = build_service(variant, store)
+                for kind in Kind:
+                    try:
+                        render_sample(service, kind)
+                    except TemplateError as error:  # a file that fails in several languages is listed once
+                        problems += [str(error)] if str(error) not in problems else []
         finally:
             store.close()
-    print(f"config OK: {config.path}; all {len(Kind)} templates render")
+    if problems:
+        print("introbot: template problems:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    languages = ", ".join(sorted({variant.bot.language for variant in variants}))
+    print(f"config OK: {config.path}; all {len(Kind)} templates render in {languages}")
     if args.connect:
         return connect_checks(config, sys.stdout, send_test_to=args.send_test_to)
     if args.send_test_to:
@@ -137,10 +150,10 @@ def _check(config: Config, args: argparse.Namespace) -> int:
 
 
 def _preview(config: Config, args: argparse.Namespace) -> int:
-    service, store, folder = _preview_service(config)
+    store, folder = _preview_store()
     with folder:
         try:
-            mail = render_sample(service, Kind(args.name))
+            mail = render_sample(build_service(config, store), Kind(args.name))
         finally:
             store.close()
     message = message_from_bytes(mail.raw, policy=policy.default)

@@ -165,6 +165,11 @@ class MailWriter:
         if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
             assert effect.to is not None
             context["party"] = _person_context(intro.party(effect.to))
+        if effect.kind is Kind.NOT_GOING_AHEAD:
+            # Whom it is not going ahead with, as the party's ask named them (the colleague: the client's first name
+            # alone): a client asked about several colleagues, and introduced to one, must tell which one this is.
+            asked_about = context["colleague"] if effect.to is Role.CLIENT else {"name": context["client"]["first_name"]}
+            context["other"] = {"name": asked_about["name"]}
         if effect.kind is Kind.PARTY_UNREACHABLE:
             context["unreachable"] = _person_context(intro.party(Role(effect.detail)))
         if effect.kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
@@ -222,7 +227,9 @@ def _ended_line(intro: Intro, zone: tzinfo) -> dict:
     assert intro.ended_at is not None
     parties = [p for p in (intro.client, intro.colleague) if p is not None]
     if intro.state is IntroState.DECLINED:
-        who = [p for p in parties if p.consent is Consent.NO]
+        # The no that ended it, which the note named: a yes taken back after it (workflow) is no news to the referrer.
+        said_no = sorted((p for p in parties if p.consent is Consent.NO), key=lambda p: p.answered_at or intro.ended_at)
+        who = said_no[:1]
     elif intro.state is IntroState.EXPIRED:
         who = [p for p in parties if p.pending]
     elif intro.state is IntroState.FAILED and intro.unreachable:

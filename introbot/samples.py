@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from email.message import EmailMessage
 
 from introbot.config import BotSettings, Config, ImapSettings, Person, SmtpSettings
+from introbot.core.render import FALLBACK_LANGUAGE, PRACTITIONERS, language_folders, practitioner_folder
 from introbot.edges.store import Outgoing
 from introbot.model import Consent, Intro, IntroState, Kind, Party, Refused, Role, Send
 from introbot.service import Decision, Service
@@ -23,6 +24,34 @@ def sample_config() -> Config:
     return Config(bot=BotSettings(address="intro@collective.example"), imap=ImapSettings(host="127.0.0.1"),
                   smtp=SmtpSettings(host="127.0.0.1"), practitioners=(SAMPLE_PRACTITIONER,),
                   colleagues=(SAMPLE_COLLEAGUE,))
+
+
+def sample_configs(config: Config) -> list[Config]:
+    """`config` once for every way `introbot check` renders every template introbot may use: in each language it may
+    write in (the bot's, each person's, English, which any other falls back to, and each language folder of the
+    operator's templates), with everybody written to in it; and then again for each practitioner with wording of
+    their own (a folder in the operator's `practitioners/`), who is the sample's referrer."""
+    languages = {config.bot.language, FALLBACK_LANGUAGE} | {p.language for p in (*config.practitioners, *config.colleagues)}
+    own = []
+    if config.bot.templates is not None:
+        languages |= language_folders(config.bot.templates)
+        folders = config.bot.templates / PRACTITIONERS
+        named = {entry.name.lower(): entry for entry in folders.iterdir() if entry.is_dir()} if folders.is_dir() else {}
+        for practitioner in config.practitioners:
+            folder = named.get(practitioner_folder(practitioner.email) or "")
+            if folder is not None:
+                own.append(practitioner)
+                languages |= language_folders(folder)
+    first = config.practitioners[:1]
+    referrers = [*first, *(p for p in own if p not in first)] or [None]
+    variants = []
+    for referrer in referrers:  # the sample's referrer is the first practitioner (sample_intro)
+        practitioners = [referrer, *(p for p in config.practitioners if p != referrer)] if referrer else []
+        for language in sorted(languages):
+            variants.append(replace(config, bot=replace(config.bot, language=language),
+                                    practitioners=tuple(replace(p, language=language) for p in practitioners),
+                                    colleagues=tuple(replace(p, language=language) for p in config.colleagues)))
+    return variants
 
 
 def sample_intro(config: Config) -> Intro:

@@ -37,7 +37,7 @@ from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detec
 from introbot.core.screening import HeaderScreen, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
-from introbot.core.withdrawal import takes_back
+from introbot.core.withdrawal import changes_mind, takes_back
 from introbot.edges.imap import IGNORED, PROCESSED, QUARANTINE, WHOLE, Fetched, ImapError, SentFolder
 from introbot.edges.smtp import Delivery, SendResult, SmtpConfigError, SmtpSender
 from introbot.edges.store import Batch, Outgoing, QueuedMail, Store, StoreError, TokenMatch, Transaction
@@ -503,6 +503,11 @@ class Service:
         if doubt is not None:
             if correction is not None:  # changing a request takes an authenticated sender, as cancelling does
                 doubted = Decision("ignored", IGNORED, f"{doubt}; a correction of a request, so nothing is changed")
+            elif self._command(message, practitioner, now) is not None or self._asks_how_it_stands(
+                    split_reply(body_text(message)).new_text, message, practitioner, now):
+                # No confirmation of a request nobody made ("Did you just ask me to introduce a client to a
+                # colleague?"); a status answered unauthenticated would let a forger write to them without end.
+                doubted = Decision("ignored", IGNORED, f"{doubt}; a status question or command, so nothing is sent")
             else:
                 doubted = self._confirm(message, practitioner, doubt, now)
             # Ignored, it changed nothing and may not be theirs (a forged From): it is not the practitioner's last
@@ -729,10 +734,14 @@ class Service:
         reading = self._read_answer(message, intro, role)
         agrees = {Answer.YES: True, Answer.NO: False}.get(reading.answer)
         said = f"{reading.answer.value} ({reading.reason})"
-        if agrees is False and intro.party(role).consent is Consent.YES and not takes_back(
-                self._own_words(message, self._mail_to(intro, role))):
-            agrees = None  # "No questions, thanks" after a yes is no change of mind
-            said = f"a no after their yes, without taking it back: left as it was ({reading.reason})"
+        if agrees is not True and intro.party(role).consent is Consent.YES:
+            own = self._own_words(message, self._mail_to(intro, role))
+            if agrees is False and not takes_back(own):
+                agrees = None  # "No questions, thanks" after a yes is no change of mind
+                said = f"a no after their yes, without taking it back: left as it was ({reading.reason})"
+            elif agrees is None and changes_mind(own):
+                agrees = False  # "Sorry, I've changed my mind", which alone could go either way, after a yes
+                said = f"a change of mind after their yes: taken as their no ({reading.reason})"
         if reading.language:  # answer people in the language they answered in
             intro = intro.with_party(replace(intro.party(role), language=reading.language))
         event = workflow.Answered(role, agrees, safe_message_id(message.get("Message-ID")))

@@ -11,7 +11,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-from introbot.config import BotSettings, Config, ImapSettings, Person, SmtpSettings, TrustSettings
+from introbot.config import BotSettings, Config, ConsentSettings, ImapSettings, Person, SmtpSettings, TrustSettings
 from introbot.core.render import Renderer
 from introbot.edges.store import Store
 from introbot.paths import shipped_templates
@@ -25,12 +25,13 @@ MAYA_PERSON = Person(MAYA[0], MAYA[1], website="https://bodywork.example", speci
 
 
 def make_config(folder: Path, trust: TrustSettings | None = None, maya: Person = MAYA_PERSON,
-                **bot: object) -> Config:
+                consent: ConsentSettings | None = None, **bot: object) -> Config:
     """The conversation tests' people, in a Config built in code; `maya` may be described otherwise."""
     return Config(
         bot=BotSettings(address=BOT, database=folder / "introbot.sqlite3",
                         heartbeat_file=folder / "introbot.heartbeat", **bot),
         imap=ImapSettings(host="127.0.0.1"), smtp=SmtpSettings(host="127.0.0.1"),
+        consent=consent or ConsentSettings(),
         trust=trust or TrustSettings(authserv_id=AUTHSERV_ID),
         practitioners=(Person(ADA[0], ADA[1], website="https://clinic.example", specialty="acupuncture"),
                        Person(BEN[0], BEN[1])),
@@ -67,9 +68,9 @@ class Desk:
     """A Service with its store in `folder`; `now` moves only when a test moves it."""
 
     def __init__(self, folder: Path, trust: TrustSettings | None = None, dns_txt: DnsTxt | None = None,
-                 maya: Person = MAYA_PERSON, **bot: object):
+                 maya: Person = MAYA_PERSON, consent: ConsentSettings | None = None, **bot: object):
         self.now = START
-        self.config = make_config(folder, trust, maya, **bot)
+        self.config = make_config(folder, trust, maya, consent, **bot)
         self.store = Store(self.config.bot.database)
         self.service = Service(self.config, self.store, Renderer(shipped_templates()), random.Random(7),
                                lambda: self.now, dns_txt)

@@ -170,6 +170,14 @@ class Renderer:
         return str(self._roots[prefix].joinpath(*parts))
 
 
+def language_folders(folder: Path) -> set[str]:
+    """The languages `folder` holds templates for: its subfolders named by a language tag (en, fr, pt-br)."""
+    if not folder.is_dir():
+        return set()
+    return {entry.name.lower() for entry in folder.iterdir()
+            if entry.is_dir() and _LANGUAGE_TAG.fullmatch(entry.name.lower())}
+
+
 def _language_rounds(language: str) -> list[tuple[str, ...]]:
     """The tags to try: the reader's language (a region first: fr-ca, then fr), then English. A tag
     that is not a language tag (it would name a folder) means English."""

@@ -283,8 +283,9 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
     # A yes holds only until the introduction goes out: a plain no after it is that party's no.
     withdrawn = party.consent is Consent.YES and event.agrees is False
     readdressable = readdress_until(intro, rules) is not None and intro.unreachable != event.role.value
-    if readdressable and (party.pending or withdrawn) and event.agrees is not None:
-        return _answered_while_readdressable(intro, event, now, rules), []
+    if (readdressable or _still_answerable_after_a_no(intro, event.role, now, rules)) and (
+            party.pending or withdrawn) and event.agrees is not None:
+        return _answered_after_the_other_side_ended(intro, event, now, rules), []
     # Single use: once a party has answered (or the intro has moved on), replays, a second yes or an
     # unclear afterthought change nothing.
     if intro.state is not IntroState.ASKING or not (party.pending or withdrawn):
@@ -304,11 +305,23 @@ def _answered(intro: Intro, event: Answered, now: datetime, rules: Rules, rng: R
     return _advance(intro, effects, now, rules, rng)
 
 
-def _answered_while_readdressable(intro: Intro, event: Answered, now: datetime, rules: Rules) -> Intro:
-    """The other party answers (order "parallel"), or takes back their yes, while the referrer may still give a
-    new address for the one who could not be reached: the answer is kept for when the intro is taken up again,
-    and nobody is told anything now. A yes waits like any yes: it hears at the natural end if the intro is not
-    taken up."""
+def _still_answerable_after_a_no(intro: Intro, role: Role, now: datetime, rules: Rules) -> bool:
+    """Whether `role`'s answer still counts after the other party's no ended the request: until it would have
+    expired anyway, had the other party stayed silent (asked in parallel, the no may come before this party's
+    answer), or, for a yes already given, until the note telling them it is not going ahead."""
+    if intro.state is not IntroState.DECLINED or intro.party(role.other).consent is not Consent.NO:
+        return False
+    if intro.closing_note_at is not None:
+        return now < intro.closing_note_at
+    return all(now < p.asked_at + rules.expire_after for p in _parties(intro) if p.asked_at)
+
+
+def _answered_after_the_other_side_ended(intro: Intro, event: Answered, now: datetime, rules: Rules) -> Intro:
+    """The other party answers, or takes back their yes, after this side ended the request: while the referrer
+    may still give a new address for the one who could not be reached (the answer is kept for when the intro is
+    taken up again), or after that one's no, until the request would have expired anyway. Nobody is told
+    anything now. A yes waits like any yes: it hears at the natural end, whatever ended the request, so that
+    neither the words nor the time tell a no from silence; a no takes back the note a yes was waiting for."""
     answered = replace(intro.party(event.role), consent=Consent.YES if event.agrees else Consent.NO,
                        answered_at=now, answer_message_id=event.message_id)
     intro = replace(intro.with_party(answered), updated_at=now)

@@ -58,6 +58,8 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
         context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example", "reached": ""}
     if kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
         context["party"] = dict(CLIENT)
+    if kind is Kind.NOT_GOING_AHEAD:
+        context["other"] = {"name": COLLEAGUE["name"]}
     if kind is Kind.PARTY_UNREACHABLE:
         context["unreachable"] = dict(COLLEAGUE)
     if kind in (Kind.PASS_ON, Kind.STEPPED_OUT):
@@ -169,6 +171,8 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("stepped_out, no first names", Kind.STEPPED_OUT,
          {"writer": _unnamed(CLIENT["email"]), "reader": dict(COLLEAGUE, first_name="")}),
         ("not_going_ahead, no name", Kind.NOT_GOING_AHEAD, {"party": _unnamed(CLIENT["email"])}),
+        ("not_going_ahead, to the colleague of a client without a first name", Kind.NOT_GOING_AHEAD,
+         {"party": dict(COLLEAGUE), "other": {"name": ""}}),
         ("party_unreachable, no names", Kind.PARTY_UNREACHABLE,
          {"party": _unnamed(CLIENT["email"]), "unreachable": dict(COLLEAGUE, first_name="")}),
         ("introduction, long names", Kind.INTRODUCTION, dict(LONG_NAMES)),

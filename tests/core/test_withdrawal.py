@@ -1,8 +1,8 @@
-"""Words that take back a yes, and afterthoughts that only look like a no."""
+"""Words that take back a yes (beside a no, or alone as a change of mind), and afterthoughts that only look like a no."""
 
 import pytest
 
-from introbot.core.withdrawal import takes_back
+from introbot.core.withdrawal import changes_mind, takes_back
 
 
 @pytest.mark.parametrize("text", [
@@ -22,3 +22,22 @@ def test_a_change_of_mind_takes_the_yes_back(text):
 ])
 def test_an_afterthought_that_only_looks_like_a_no_does_not(text):
     assert not takes_back(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry, I've changed my mind.", "Actually I changed my mind, sorry!", "Ich habe es mir anders überlegt.",
+    "J'ai changé d'avis, désolée.", "He cambiado de opinión.", "Ci ho ripensato.", "Mudei de ideia.",
+    "Hmm, I'm not sure now. I've changed my mind.",
+])
+def test_a_change_of_mind_alone_takes_the_yes_back(text):
+    """Read alone, these are neither yes nor no; after a yes they can only take it back."""
+    assert changes_mind(text) and takes_back(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I haven't changed my mind, still keen!", "I have not changed my mind.", "Ich habe es mir nicht anders überlegt.",
+    "Je n'ai pas changé d'avis !", "No he cambiado de opinión.", "Thanks! I'll cancel my other appointment then.",
+    "Actually I'd rather not wait too long - is next week possible?", "Second thoughts about the time: is Friday ok?",
+])
+def test_words_that_take_a_yes_back_only_beside_a_no_or_a_negated_change_of_mind_do_not_alone(text):
+    assert not changes_mind(text)
