@@ -54,8 +54,9 @@ from introbot.core.quotes import WRITING_VERB
 #     makes her help the decision itself ("Maybe she can help me decide whether I want this"). A
 #     clause without them ("Yes. Maybe, I'm not sure") or in the yes's own clause ("Yes maybe she
 #     can help") still doubts, and a "maybe" with no yes before it decides as a hedge.
-#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
-#     "nein sagen") is not given; "why not" (with or without "?") and "I don't see why not" are
+#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named in its clause ("say no",
+#     "nein sagen"; not "Sí, no atiendo a niños": "sí" is no Norwegian "si") is not given; "why not" (with or
+#     without "?") and "I don't see why not" are
 #     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
 #     are hedges, and so is "another time" ("Gerne ein andermal", "Happy to help another time": gladly,
 #     not now; "No thanks, another time" stays a no). A question opening with how/why/who and a would-be modal that names a refusal waves
@@ -485,7 +486,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
                    "interesado, interesada, venga, dale, buena idea, no hay inconveniente, "
                    "ningún inconveniente, sin inconveniente, no hay ningún problema, me vendría genial, "
-                   "me vendría muy bien, me vendría bien",
+                   "me vendría muy bien, me vendría bien, "
+                   # "I don't mind": its no is part of the yes ("Sí, no me importa")
+                   "no me importa, no me molesta, no tengo problema, no tengo ningún problema, no tengo inconveniente, "
+                   "no tengo ningún inconveniente",
         _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien, ok, okey",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
@@ -528,7 +532,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ACK: "recibido, recibida, recibí, recibimos, leído, entendido, anotado, conozco, recuerdo, me acuerdo, "
                    "soy yo, correcto, exacto",
         _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
-                        "oh, ah, muy, más, no hay prisa, sin prisa, sin bromas, bromas aparte, fuera de broma",
+                        "oh, ah, muy, más, no hay prisa, sin prisa, no tengo prisa, sin bromas, bromas aparte, "
+                        "fuera de broma",
         _Kind.CLOSING: "gracias, muchas gracias, mil gracias, saludos, un saludo, un abrazo, atentamente, "
                        "cordialmente, abrazos, besos",
     },
@@ -540,7 +545,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "mi farebbe piacere, mi farebbe molto piacere, mi piacerebbe, interessato, interessata, "
                    "mi interessa, ottima idea, ci sto, non vedo l'ora, ma sì, ma certo, ma certamente, "
                    "ma volentieri, si può fare, "
-                   "buona idea",
+                   "buona idea, non mi dispiace, non ho problemi, non ho nessun problema",
         _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene, okay, ok",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "perché no, perché non",
@@ -1522,14 +1527,15 @@ def _names_a_refusal(entry: _Entry, words: list[_Word], start: int, end: int) ->
 
 
 def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
-    """A one-word no that is the object of "say": "how could I say no", "decir que no", "nein sagen"."""
+    """A one-word no that is the object of "say", in its clause: "how could I say no", "decir que no", "nein sagen".
+    Not the Spanish yes before a comma: "Sí, no atiendo a niños" is no Norwegian "si nei"."""
     if end - start != 1:
         return False
-    sentence = words[start].sentence
-    before = [word.folded for word in words[max(0, start - 2):start] if word.sentence == sentence]
+    clause = words[start].clause
+    before = [word.folded for word in words[max(0, start - 2):start] if word.clause == clause]
     if before and before[-1] == "que":  # "decir que no", "dizer que não"
         before.pop()
-    after = words[end].folded if end < len(words) and words[end].sentence == sentence else ""
+    after = words[end].folded if end < len(words) and words[end].clause == clause else ""
     return (bool(before) and before[-1] in _SAY) or after in _SAY
 
 
