@@ -135,10 +135,11 @@ from introbot.core.quotes import WRITING_VERB
 #        lieber nicht" are NO (how a yes is taken back). Before any answer it takes nothing back: "On second
 #        thought, yes please!" is a yes; nor does one that names an earlier email: "Yes please - please ignore
 #        my last email" is a yes.
-#     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received or whom the person knows
-#        answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí, recibido", "Yes, that's me"
-#        are UNCLEAR, unless a yes follows ("Yes, I know her work and would love to meet her"). "Yes please, I
-#        got her name from a friend" can only answer us.
+#     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received, whom the person knows or
+#        whose details they have answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí,
+#        recibido", "Yes, that's me", "Yes, I have her details", "Sí, tengo sus datos" are UNCLEAR, unless a yes
+#        follows ("Yes, I know her work and would love to meet her"). "Yes please, I got her name from a friend"
+#        or "Yes please, I have her details" can only answer us.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -1038,6 +1039,22 @@ _SLOTS = frozenset(_fold(word) for word in (
 # ... or a clock time: "10am", "3 pm", "10h", "9 Uhr", "10u".
 _CLOCK = frozenset({"am", "pm", "h", "hr", "hrs", "uhr", "u", "uur"})
 
+# Having someone's details, after a bare yes, answers something else (rule 11e): "Yes, I have her details", "Sí,
+# tengo sus datos". Not "Yes please, I have her details": that can only answer us.
+_HAVING = frozenset(_fold(word) for word in (
+    "have has i've we've got j'ai ai avons habe hab haben tengo tenemos ho abbiamo tenho temos heb hebben "
+    "har mam mamy").split())
+_DETAILS = frozenset(_fold(word) for word in (
+    "details number email mail address contact contacts name info "
+    "coordonnées numéro adresse courriel nom "
+    "daten kontaktdaten nummer telefonnummer kontakt namen "
+    "datos número correo dirección contacto nombre "
+    "dati numero contatti contatto recapito recapiti indirizzo nome "
+    "dados contacto contato contactos contatos endereço "
+    "gegevens contactgegevens nummer adres naam "
+    "uppgifter kontaktuppgifter nummer adress namn oplysninger kontaktoplysninger navn kontaktinformasjon "
+    "dane numer adres").split())
+
 # The bare answer words that may answer something else than the introduction (rule 11): "Yes, received", "Sí,
 # conozco a Maya". Not "Yes please" nor "Happy to": they can only answer our question.
 _BARE_YES = frozenset(_fold(word) for word in (
@@ -1697,17 +1714,26 @@ class _Sentence:
         rest = itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end])
         return any(word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
 
-    def answers_something_else(self, after: list[_Sentence]) -> _Hit | None:
-        """A bare yes whose own or next clause says what was received or who is known, and no yes after it: "Yes, I
-        got your email", "Sí, conozco a Maya". Not "Yes please, I know her work" nor "Yes, I know her, go ahead"."""
+    def answers_something_else(self, after: list[_Sentence]) -> str | None:
+        """A bare yes whose own or next clause says what was received, who is known or whose details the writer has,
+        and no yes after it: "Yes, I got your email", "Sí, conozco a Maya", "Yes, I have her details". Not "Yes
+        please, I know her work" nor "Yes, I know her, go ahead". What says it, quoted, or None."""
         if not self.yes or any(later.yes for later in after):
             return None
         last = max(self.yes, key=lambda hit: hit.start)
         if _fold(last.entry.phrase) not in _BARE_YES:
             return None
-        clause = self._words[last.start].clause
-        return next((hit for hit in self.acks if hit.start >= last.end
-                     and self._words[hit.start].clause in (clause, clause + 1)), None)
+        clauses = (self._words[last.start].clause, self._words[last.start].clause + 1)
+        acknowledged = next((hit for hit in self.acks if hit.start >= last.end
+                             and self._words[hit.start].clause in clauses), None)
+        if acknowledged is not None:
+            return _quoted(acknowledged)
+        for clause in clauses:
+            said = {word.folded for word in self._words[last.end:self._end] if word.clause == clause}
+            details = sorted(said & _DETAILS)
+            if said & _HAVING and details:
+                return f"'{details[0]}'"
+        return None
 
     def takes_back_a_yes(self) -> _Hit | None:
         """A later sentence that says no (saying_no), hedges (not about what the colleague can do), or opens with
@@ -1949,10 +1975,10 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
         and not sentence.names_a_slot(hit)), None)
     if limit is not None:
         return f"yes, then a negation {_quoted(limit)}"
-    # "Yes, received", "Yes, I know Maya": the yes answers something else than the introduction.
+    # "Yes, received", "Yes, I know Maya", "Yes, I have her details": the yes answers something else.
     acknowledged = said.answers_something_else(after)
     if acknowledged is not None:
-        return f"yes about something else {_quoted(acknowledged)}"
+        return f"yes about something else {acknowledged}"
     for later in after:
         taken_back = later.takes_back_a_yes()
         if taken_back is not None:

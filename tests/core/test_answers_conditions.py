@@ -45,6 +45,8 @@ def test_each_answer_is_read_right_bare_and_under_our_ask(row: dict):
     ("No. Just kidding!", "no, then taken back 'just kidding'"),
     ("Ja. Doch nicht.", "yes, then taken back 'nicht'"),
     ("Yes, I got your email.", "yes about something else 'got your email'"),
+    ("Yes, I have her details.", "yes about something else 'details'"),
+    ("Sí, tengo su número.", "yes about something else 'numero'"),
 ])
 def test_the_reason_names_the_rule(text: str, reason: str):
     assert read_answer(text).reason == reason
