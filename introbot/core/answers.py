@@ -115,13 +115,19 @@ from introbot.core.quotes import WRITING_VERB
 #        space on Saturdays only", "Yes, only on Saturdays", "Yes please. I'm only free on weekends", "Sí, solo
 #        los sábados" are UNCLEAR, in the yes's sentence or after it. Not "not only"/"nicht nur" (it widens),
 #        "only too happy" or "only just"; "nur nicht"/"alleen niet" is "just not" (b). The Swedish, Danish and
-#        Norwegian "bara"/"bare" is as often "just" ("bare gør det") and is not read as "only".
-#     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is
-#        not for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. One that names a
-#        weekday, a part of the day or a clock time is a scheduling preference, and the yes stands: "Yes, happy
-#        to. Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr"; so does a preference that excludes
-#        nothing: "Yes, Saturdays work best for me". A period is no slot: "Yes, just not before March" (not
-#        now) is UNCLEAR. "Not urgent" restricts nothing.
+#        Norwegian "bara"/"bare" is as often "just" ("bare gør det") and is not read as "only". The French "ne
+#        ... que" restricts as "only" does: "Oui, je n'ai de la place que le samedi", "Je ne prends que des
+#        patients existants" (not "ne ... pas que", "je n'attends que ça"). So does a "for" naming some of a
+#        practitioner's clients, opening its clause or right after the yes: "Yes, for existing clients", "Happy
+#        to, for follow-ups", "Ja, für Bestandspatienten"; a newcomer is what the introduction brings: "I have
+#        space for new clients" limits nothing.
+#     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is not
+#        for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. So is any negation in
+#        a clause that names clients: "Yes, I don't take new clients". One that names a weekday, a part of the
+#        day or a clock time is a scheduling preference, and the yes stands: "Yes, happy to. Just not before
+#        10am", "Ja gerne, nur nicht vor 10 Uhr"; so does a preference that excludes nothing: "Yes, Saturdays
+#        work best for me". Naming clients, it is about whom: "Yes, just not new clients on Mondays". A period
+#        is no slot: "Yes, just not before March" (not now) is UNCLEAR. "Not urgent" restricts nothing.
 #     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
 #        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Yes, when a space opens up", "Ja, så
 #        länge det är online".
@@ -1039,6 +1045,42 @@ _SLOTS = frozenset(_fold(word) for word in (
 # ... or a clock time: "10am", "3 pm", "10h", "9 Uhr", "10u".
 _CLOCK = frozenset({"am", "pm", "h", "hr", "hrs", "uhr", "u", "uur"})
 
+# Whom a practitioner takes: a "for" naming some of them limits a yes to them, and whether the other party is one of
+# them is not ours to know (rule 11a): "Yes, for existing clients", "Happy to, for follow-ups", "Ja, für
+# Bestandspatienten", "Sí, para pacientes actuales". A newcomer is what the introduction brings: "I have space for new
+# clients" limits nothing.
+_SOME_CLIENTS = frozenset(_fold(word) for word in (
+    "existing current returning established regular ongoing former follow followup followups adult adults insured "
+    "private teens teenagers adolescents "
+    "existants existantes actuels actuelles habituels habituelles réguliers régulières anciens anciennes suivi suivis "
+    "adultes assurés privés "
+    "bestandspatienten bestandspatientinnen bestandsklienten bestandsklientinnen bestandskunden bestehende bestehenden "
+    "bisherige bisherigen aktuelle aktuellen langjährige langjährigen stammpatienten stammklienten stammkunden "
+    "folgetermine folgetermin nachsorge erwachsene erwachsenen privatpatienten privatversicherte "
+    "existentes actuales habituales antiguos antiguas seguimiento seguimientos revisiones adultos adultas asegurados "
+    "privados "
+    "esistenti attuali abituali controlli controllo adulti adulte assicurati privati seguiti "
+    "atuais actuais habituais antigos antigas acompanhamento acompanhamentos retornos retorno segurados particulares "
+    "bestaande huidige vaste vervolgafspraken vervolgafspraak vervolgconsulten controles volwassenen verzekerde "
+    "particuliere "
+    "befintliga nuvarande återkommande vuxna eksisterende nuværende nåværende faste voksne "
+    "obecnych stałych dotychczasowych dorosłych").split())
+# A practitioner's clients by name: a negation beside them after a yes says whom it is not for, whatever stands before
+# it in its clause ("Yes, I don't take new clients").
+_CLIENTS = frozenset(_fold(word) for word in (
+    "client clients patient patients customers patiente patientes klient klienten klientin klientinnen patientin "
+    "patientinnen kunden cliente clientes paciente pacientes clienti pazienti cliënt cliënten clienten patiënt "
+    "patiënten klienter patienter pasienter pacjent pacjenci pacjentów klienci klientów").split())
+# The people a yes may be limited to: beside them a limit is about whom, even one naming a slot ("Yes, just not new
+# clients on Mondays", "Yes, except Mondays and new clients").
+_CLIENTELE = _SOME_CLIENTS | _CLIENTS | frozenset(_fold(word) for word in (
+    "children kids new enfants nouveaux nouvelles nouveau nouvelle kinder neue neuen niños nuevos nuevas nuevo nueva "
+    "bambini nuovi nuove nuovo nuova crianças novos novas novo nova kinderen nieuwe barn nya nye dzieci "
+    "nowych").split())
+# "For" in the languages we read, opening what a yes is for.
+_FOR = frozenset(_fold(word) for word in ("for", "pour", "für", "para", "per", "voor", "för", "dla"))
+# The words that close a French "ne" other than "que": "ne ... pas que" is "not only".
+_NE_PARTNERS = frozenset({"pas", "plus", "jamais", "rien", "personne", "aucun", "aucune", "guere", "point", "ni"})
 # Having someone's details, after a bare yes, answers something else (rule 11e): "Yes, I have her details", "Sí,
 # tengo sus datos". Not "Yes please, I have her details": that can only answer us.
 _HAVING = frozenset(_fold(word) for word in (
@@ -1647,8 +1689,8 @@ class _Sentence:
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
-                if hit.end not in widening and all(
-                        word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause):
+                if hit.end not in widening and (self.names_clients(hit) or all(
+                        word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause)):
                     self.limits.append(hit)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
                 denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
@@ -1709,10 +1751,54 @@ class _Sentence:
 
     def names_a_slot(self, limit: _Hit) -> bool:
         """The rest of the limit's clause names a weekday, a part of the day or a clock time ("just not before 10am",
-        "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what."""
+        "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what. Not
+        when it names people too ("just not new clients on Mondays")."""
         clause = self._words[limit.start].clause
-        rest = itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end])
-        return any(word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+        rest = list(itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end]))
+        return not any(word.folded in _CLIENTELE for word in rest) and any(
+            word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+
+    def names_clients(self, hit: _Hit) -> bool:
+        """The hit's clause names a practitioner's clients or some of them: "Yes, I don't take new clients"."""
+        return bool(self._clause_words.get(self._words[hit.start].clause, set()) & (_CLIENTS | _SOME_CLIENTS))
+
+    def for_some_clients(self) -> str | None:
+        """A "for" that opens its clause, or follows nothing there but answer words, a subject or a "just", with some
+        of a practitioner's clients named after it in its clause: "Yes, for existing clients", "Happy to, for
+        follow-ups", "I have space for existing clients" (rule 11a). The word that names them, or None."""
+        words = self._words
+        answering = {index for hit in self._hits if hit.kind in (_Kind.YES, _Kind.FRAME)
+                     for index in range(hit.start, hit.end)}
+        for index in range(self._start, self._end):
+            if words[index].folded not in _FOR:
+                continue
+            clause = words[index].clause
+            before = (at for at in range(self._start, index) if words[at].clause == clause)
+            if not all(at in answering or words[at].folded in _JUST for at in before):
+                continue
+            rest = itertools.takewhile(lambda word: word.clause == clause, words[index + 1:self._end])
+            named = next((word.folded for word in rest if word.folded in _SOME_CLIENTS), None)
+            if named is not None:
+                return named
+        return None
+
+    def only_what_follows_que(self) -> bool:
+        """The French "ne ... que" (only), in one clause: "je n'ai de la place que le samedi", "Je ne prends que des
+        patients existants" (rule 11a). Not "ne ... pas que" (not only), nor "je n'attends que ça" (eager) or "vous
+        n'avez qu'à" (you need only)."""
+        negating: dict[int, bool] = {}  # clause -> a "ne" seen, not yet closed by another negation
+        for index in range(self._start, self._end):
+            word = self._words[index]
+            if word.folded == "ne" or word.folded.startswith("n'"):
+                negating[word.clause] = True
+            elif word.folded in _NE_PARTNERS:
+                negating[word.clause] = False
+            elif negating.get(word.clause) and (word.folded == "que" or (
+                    word.folded.startswith("qu'") and word.folded != "qu'a")):
+                eager = index + 1 < self._end and self._words[index + 1].folded in ("ca", "cela")
+                if not eager:
+                    return True
+        return False
 
     def answers_something_else(self, after: list[_Sentence]) -> str | None:
         """A bare yes whose own or next clause says what was received, who is known or whose details the writer has,
@@ -1966,13 +2052,20 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
     only = next(iter(said.only + [hit for later in after for hit in later.only]), None)
     if only is not None:
         return f"yes with a restriction {_quoted(only)}"
+    if any(sentence.only_what_follows_que() for sentence in [said, *after]):
+        return "yes with a restriction 'ne ... que'"
+    # "Yes, for existing clients", "Ja, für Bestandspatienten": a yes for some of a practitioner's clients only.
+    some = next(filter(None, (sentence.for_some_clients() for sentence in [said, *after])), None)
+    if some is not None:
+        return f"yes for some clients only '{some}'"
     # "Yes, just not for new clients", "I have space. Not for her though": a yes, then whom or what it is not for;
-    # after room any negation opening a clause limits it. "Just not before 10am" is a scheduling preference.
+    # after room any negation opening a clause limits it, and anywhere one in a clause naming clients ("Yes, I don't
+    # take new clients"). "Just not before 10am" is a scheduling preference.
     first = min(hit.start for hit in said.yes)
     room = next((hit.start for hit in said.yes if hit.entry.kind == _Kind.ROOM), None)
     limit = next((hit for sentence in [said, *after] for hit in sentence.limits if hit.start > first and (
-        hit.entry.phrase in _NEGATION_PARTICLES or (room is not None and hit.start > room))
-        and not sentence.names_a_slot(hit)), None)
+        hit.entry.phrase in _NEGATION_PARTICLES or (room is not None and hit.start > room)
+        or sentence.names_clients(hit)) and not sentence.names_a_slot(hit)), None)
     if limit is not None:
         return f"yes, then a negation {_quoted(limit)}"
     # "Yes, received", "Yes, I know Maya", "Yes, I have her details": the yes answers something else.

@@ -45,6 +45,9 @@ def test_each_answer_is_read_right_bare_and_under_our_ask(row: dict):
     ("No. Just kidding!", "no, then taken back 'just kidding'"),
     ("Ja. Doch nicht.", "yes, then taken back 'nicht'"),
     ("Yes, I got your email.", "yes about something else 'got your email'"),
+    ("Yes, for existing clients.", "yes for some clients only 'existing'"),
+    ("Oui, je ne prends que des patients existants.", "yes with a restriction 'ne ... que'"),
+    ("Yes, I don't take new clients.", "yes, then a negation 'don't'"),
     ("Yes, I have her details.", "yes about something else 'details'"),
     ("Sí, tengo su número.", "yes about something else 'numero'"),
 ])
