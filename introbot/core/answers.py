@@ -120,14 +120,19 @@ from introbot.core.quotes import WRITING_VERB
 #        patients existants" (not "ne ... pas que", "je n'attends que ça"). So does a "for" naming some of a
 #        practitioner's clients, opening its clause or right after the yes: "Yes, for existing clients", "Happy
 #        to, for follow-ups", "Ja, für Bestandspatienten"; a newcomer is what the introduction brings: "I have
-#        space for new clients" limits nothing.
+#        space for new clients" limits nothing. Nor is an "only" within two words of asking to be told: "Sí,
+#        solo dime cuándo", "Sì, dimmi solo quando", "Ja, sag mir nur Bescheid" (not "Sag ihr nur samstags").
 #     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is not
 #        for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. So is any negation in
 #        a clause that names clients: "Yes, I don't take new clients". One that names a weekday, a part of the
-#        day or a clock time is a scheduling preference, and the yes stands: "Yes, happy to. Just not before
-#        10am", "Ja gerne, nur nicht vor 10 Uhr"; so does a preference that excludes nothing: "Yes, Saturdays
-#        work best for me". Naming clients, it is about whom: "Yes, just not new clients on Mondays". A period
-#        is no slot: "Yes, just not before March" (not now) is UNCLEAR. "Not urgent" restricts nothing.
+#        day, a clock time or a channel is a scheduling preference, and the yes stands: "Yes, happy to. Just not
+#        before 10am", "Ja gerne, nur nicht vor 10 Uhr", "Yes, just not by phone"; so does a preference that
+#        excludes nothing: "Yes, Saturdays work best for me". After an answer (not after praise: "Sounds good,
+#        but not on Mondays" is rule 3), an "except" or a "but not" that leaves out only such a slot does not
+#        doubt it either: "Yes, except Mondays", "Yes please, but not before 10am", "Sí, excepto los lunes"
+#        ("Sí, pero no los lunes" says "no": rule 3). Naming clients, it is about whom: "Yes, except for new
+#        clients", "Yes, just not new clients on Mondays". A period is no slot: "Yes, just not before March"
+#        (not now) is UNCLEAR. "Not urgent" restricts nothing.
 #     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
 #        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Yes, when a space opens up", "Ja, så
 #        länge det är online".
@@ -1022,8 +1027,9 @@ _CORRECTING = frozenset(tuple(_fold(word) for word in phrase.split()) for phrase
     "w sumie"))
 
 # A limit naming a weekday, a part of the day or a clock time is a scheduling preference (rule 11): "Yes, happy to.
-# Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr". Only where the limit is a "not" of its own (the Romance
-# languages and Polish say "no", a no-word that doubts any yes by rule 3).
+# Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr", "Yes, except Mondays", "Sí, excepto los lunes". (A "not"
+# limit is one of its own only in the languages listed first: the Romance languages and Polish say "no", a no-word
+# that doubts any yes by rule 3; they name a slot after "except".)
 _SLOTS = frozenset(_fold(word) for word in (
     "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays saturday saturdays sunday "
     "sundays weekday weekdays weekend weekends morning mornings afternoon afternoons evening evenings night nights "
@@ -1041,9 +1047,28 @@ _SLOTS = frozenset(_fold(word) for word in (
     "mandag mandage mandagen tirsdag tirsdage tirsdagen onsdage onsdagen torsdage torsdagen fredage fredagen "
     "lørdag lørdage lørdagen søndag søndage søndagen formiddag formiddage eftermiddage aften aftener aftenen "
     "tidligt mandager tirsdager onsdager torsdager fredager lørdager søndager ettermiddag ettermiddager kveld "
-    "kvelder kvelden tidlig").split())
+    "kvelder kvelden tidlig "
+    "lunes martes miércoles jueves viernes sábado sábados domingo domingos mañana mañanas tarde tardes noche noches "
+    "lunedì martedì mercoledì giovedì venerdì sabato sabati domenica domeniche mattina mattine mattino pomeriggio "
+    "pomeriggi "  # not "sera": folded, it is the Spanish "será" too
+    "segunda segundas terça terças quarta quartas quinta quintas sexta sextas manhã manhãs noite noites "
+    "poniedziałek poniedziałki poniedziałków wtorek wtorki wtorków środa środy czwartek czwartki czwartków piątek "
+    "piątki piątków sobota soboty sobót niedziela niedziele niedziel rano wieczorem popołudniu").split())
 # ... or a clock time: "10am", "3 pm", "10h", "9 Uhr", "10u".
 _CLOCK = frozenset({"am", "pm", "h", "hr", "hrs", "uhr", "u", "uur"})
+# ... or a channel: "Yes, just not by phone", "Ja gerne, nur nicht telefonisch" is a preference about how to be
+# reached, and the yes stands.
+_CHANNELS = frozenset(_fold(word) for word in (
+    "phone phones telephone call calls text texts sms whatsapp email emails mail voicemail video zoom skype facetime "
+    "online "
+    "téléphone tél appel appels texto courriel visio visioconférence vidéo "
+    "telefon telefonisch anruf anrufe videoanruf "
+    "teléfono llamada llamadas correo videollamada "
+    "telefono telefonata telefonate chiamata chiamate videochiamata "
+    "telefone ligação ligações chamada chamadas videochamada "
+    "telefoon telefonisch bellen videobellen "
+    "samtal mejl opkald telefonen oppringning epost "
+    "telefonicznie").split())
 
 # Whom a practitioner takes: a "for" naming some of them limits a yes to them, and whether the other party is one of
 # them is not ours to know (rule 11a): "Yes, for existing clients", "Happy to, for follow-ups", "Ja, für
@@ -1081,6 +1106,17 @@ _CLIENTELE = _SOME_CLIENTS | _CLIENTS | frozenset(_fold(word) for word in (
 _FOR = frozenset(_fold(word) for word in ("for", "pour", "für", "para", "per", "voor", "för", "dla"))
 # The words that close a French "ne" other than "que": "ne ... pas que" is "not only".
 _NE_PARTNERS = frozenset({"pas", "plus", "jamais", "rien", "personne", "aucun", "aucune", "guere", "point", "ni"})
+# "Except" (a contrast) that may name a slot or a channel the yes leaves out: "Yes, except Mondays".
+_EXCEPT = frozenset(_fold(word) for word in (
+    "except", "sauf", "außer", "excepto", "salvo", "tranne", "eccetto", "exceto", "behalve", "förutom", "undtagen",
+    "unntatt", "oprócz"))
+# Asking to be told, beside which "only" is "just" (rule 11a): "Sí, solo dime cuándo", "Sì, dimmi solo quando",
+# "Sim, só me avisa", "Ja, sag mir nur Bescheid", "Ja, laat me alleen even weten wanneer".
+_TELL_ME = frozenset(_fold(word) for word in (
+    "tell let dime dígame avísame avíseme avisa avise escríbeme escríbame confírmame confirma confirme indícame "
+    "indíqueme hazme hágame cuéntame cuénteme comunícame dimmi dica fammi faccia avvisami avvisa avvisi scrivimi "
+    "scriva confermami conferma confermi ditemi fatemi diz diga avisa avise escreve escreva confirma confirme sag "
+    "sagen sagt gib geben bescheid melde melden schreib laat zeg weten daj dajcie powiedz napisz znać").split())
 # Having someone's details, after a bare yes, answers something else (rule 11e): "Yes, I have her details", "Sí,
 # tengo sus datos". Not "Yes please, I have her details": that can only answer us.
 _HAVING = frozenset(_fold(word) for word in (
@@ -1703,7 +1739,7 @@ class _Sentence:
                 self.conditions.append(hit)
             elif hit.kind == _Kind.CONTRAST and counts:
                 self.contrasts.append(hit)
-            elif hit.kind == _Kind.ONLY and counts and not self._beside_a_negation(hit):
+            elif hit.kind == _Kind.ONLY and counts and not (self._beside_a_negation(hit) or self._asks_to_be_told(hit)):
                 self.only.append(hit)
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
@@ -1731,6 +1767,15 @@ class _Sentence:
             words[hit.end].folded in _NEGATION_PARTICLES)
         return before or after
 
+    def _asks_to_be_told(self, hit: _Hit) -> bool:
+        """An "only" within two words of asking to be told, in a clause that names no slot or clients, is "just": "Sí,
+        solo dime cuándo", "Sì, dimmi solo quando", "Ja, sag mir nur Bescheid". Not "Sí, solo mándame adultos" (only
+        send me adults) nor "Sag ihr nur samstags" (tell her: only on Saturdays)."""
+        clause = self._words[hit.start].clause
+        near = self._words[max(self._start, hit.start - 2):min(self._end, hit.end + 2)]
+        return any(word.clause == clause and word.folded in _TELL_ME for word in near) and not (
+            (self._clause_words.get(clause, set()) - _TELL_ME) & (_SLOTS | _CLIENTELE))  # "laat": let, and late
+
     def _corrects_to_no(self, hit: _Hit) -> bool:
         """A no or a "not" that ends its clause right after a word that corrects: "Actually, no", "Doch nicht",
         "Toch niet", "Jednak nie". Not "Actually, no need to call" (the no goes on) nor a bare "No" (rule 4)."""
@@ -1750,13 +1795,29 @@ class _Sentence:
         return [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
 
     def names_a_slot(self, limit: _Hit) -> bool:
-        """The rest of the limit's clause names a weekday, a part of the day or a clock time ("just not before 10am",
-        "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what. Not
-        when it names people too ("just not new clients on Mondays")."""
-        clause = self._words[limit.start].clause
-        rest = list(itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end]))
+        """The rest of the limit's clause names a weekday, a part of the day, a clock time or a channel ("just not
+        before 10am", "nur nicht vor 10 Uhr", "bara inte på måndagar", "just not by phone", "except Mondays"): a
+        scheduling preference, not a limit on whom or what. Not when it names people too ("just not new clients on
+        Mondays")."""
+        return self._slot_from(limit.end, self._words[limit.start].clause)
+
+    def _slot_from(self, index: int, clause: int) -> bool:
+        rest = list(itertools.takewhile(lambda word: word.clause == clause, self._words[index:self._end]))
         return not any(word.folded in _CLIENTELE for word in rest) and any(
-            word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+            word.folded in _SLOTS | _CHANNELS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+
+    def _leaves_out_a_slot(self, contrast: _Hit) -> bool:
+        """ "Except Mondays", "but not before 10am", "aber nicht telefonisch": a contrast that leaves out only a slot or
+        a channel is a scheduling preference (rule 11b), not a doubt. Not "except for new clients", "but not now"."""
+        clause = self._words[contrast.start].clause
+        if _fold(contrast.entry.phrase) in _EXCEPT:
+            return self._slot_from(contrast.end, clause)
+        index = contrast.end
+        while index < self._end and self._words[index].clause == clause and self._words[index].folded in _JUST:
+            index += 1
+        negated = index < self._end and self._words[index].clause == clause and (
+            self._words[index].folded in _NEGATION_PARTICLES)
+        return negated and self._slot_from(index + 1, clause)
 
     def names_clients(self, hit: _Hit) -> bool:
         """The hit's clause names a practitioner's clients or some of them: "Yes, I don't take new clients"."""
@@ -1866,7 +1927,8 @@ class _Sentence:
     def qualifying_contrasts(self) -> list[_Hit]:
         """The "but"s that qualify a yes. One that concedes only what the person has never done, right
         before a yes that ends the sentence, lands on the yes: "Never been to one, but yes please!" (a
-        no or hedge before it still doubts, by its own rule)."""
+        no or hedge before it still doubts, by its own rule). After an answer (not praise), one that leaves
+        out only a slot or a channel qualifies nothing: "Yes, except Mondays", "Yes please, but not before 10am"."""
         answered = self._covered({_Kind.YES, _Kind.WHY_NOT, _Kind.COURTESY, _Kind.CLOSING})
         tail = self._end  # from here to the end of the sentence, every word is a yes or thanks
         while tail > self._start and tail - 1 in answered:
@@ -1874,7 +1936,10 @@ class _Sentence:
         yes_starts = {hit.start for hit in self.yes}
         conceding = {hit.start for hit in self.contrasts
                      if hit.end == tail and tail in yes_starts and self._never_done(hit.start)}
-        return [hit for hit in self.contrasts if hit.start not in conceding]
+        # Praise is no answer (rule 3b): "Sounds good, but not on Mondays" argues for what follows the "but".
+        answered = any(hit.entry.phrase not in _APPRAISALS | _MINIMIZERS for hit in self.yes)
+        return [hit for hit in self.contrasts if hit.start not in conceding
+                and not (answered and self._leaves_out_a_slot(hit))]
 
     def _never_done(self, end: int) -> bool:
         """ "Never been to one", "Nunca he probado": a "never", then a verb of experience, before the "but".
