@@ -120,8 +120,11 @@ from introbot.core.quotes import WRITING_VERB
 #        patients existants" (not "ne ... pas que", "je n'attends que ça"). So does a "for" naming some of a
 #        practitioner's clients, opening its clause or right after the yes: "Yes, for existing clients", "Happy
 #        to, for follow-ups", "Ja, für Bestandspatienten"; a newcomer is what the introduction brings: "I have
-#        space for new clients" limits nothing. Nor is an "only" within two words of asking to be told: "Sí,
+#        space for new clients" limits nothing. An "only" within two words of asking to be told is "just": "Sí,
 #        solo dime cuándo", "Sì, dimmi solo quando", "Ja, sag mir nur Bescheid" (not "Sag ihr nur samstags").
+#        Under a name line, in a signature not set aside as one (rule 1), an "only" naming no slot, channel or
+#        clients describes a practice: "Yes please! / Ana Smith / Sessions by appointment only" is a yes; "P.S.
+#        only on Saturdays" and "Online sessions only" still restrict.
 #     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is not
 #        for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. So is any negation in
 #        a clause that names clients: "Yes, I don't take new clients". One that names a weekday, a part of the
@@ -1269,6 +1272,7 @@ class _Word:
     line: int
     block: int  # changes where a quote was skipped: a yes is never taken back from across a quote
     after_digit: bool = False  # "10am", "10 h": the word marks a clock time
+    titled: bool = False       # written with a capital first letter, as names are
 
 
 @dataclass(frozen=True)
@@ -1345,7 +1349,7 @@ def _tokenize(own: list[tuple[int, str]]) -> tuple[list[_Word], dict[int, list[i
                 word = _STRETCHED.sub(r"\1", match.group())
                 before = normalized[max(0, match.start() - 2):match.start()].rstrip(" ")
                 words.append(_Word(_spelling(word), _fold(word), clause, sentence, line_number, block,
-                                   before[-1:].isdigit()))
+                                   before[-1:].isdigit(), word[:1].isupper()))
             elif kind == "question":
                 questions.setdefault(sentence, []).append(len(words))
                 clause, sentence = clause + 1, sentence + 1
@@ -1688,7 +1692,8 @@ def _single(langs: frozenset[str]) -> str | None:
 class _Sentence:
     """What one sentence says: its yes and no words (negated or not), hedges and qualifiers."""
 
-    def __init__(self, text: _Text, sentence: int, langs: frozenset[str]) -> None:
+    def __init__(self, text: _Text, sentence: int, langs: frozenset[str], signed: bool = False) -> None:
+        """`signed`: the sentence stands under a name line (_signed), where an "only" describes a practice."""
         hits = text.sentences[sentence]
         self.yes: list[_Hit] = []
         self.no: list[_Hit] = []
@@ -1739,7 +1744,8 @@ class _Sentence:
                 self.conditions.append(hit)
             elif hit.kind == _Kind.CONTRAST and counts:
                 self.contrasts.append(hit)
-            elif hit.kind == _Kind.ONLY and counts and not (self._beside_a_negation(hit) or self._asks_to_be_told(hit)):
+            elif hit.kind == _Kind.ONLY and counts and not (self._beside_a_negation(hit) or self._asks_to_be_told(hit)
+                                                            or (signed and self._describes_a_practice())):
                 self.only.append(hit)
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
@@ -1766,6 +1772,13 @@ class _Sentence:
         after = hit.end < len(words) and words[hit.end].clause == words[hit.start].clause and (
             words[hit.end].folded in _NEGATION_PARTICLES)
         return before or after
+
+    def _describes_a_practice(self) -> bool:
+        """The sentence's line, in a signature, names no slot, channel or clients and is no postscript: "Sessions by
+        appointment only", "Termine nur nach Vereinbarung"; not "P.S. only on Saturdays" nor "Online sessions only"."""
+        line = [word for word in self._words if word.line == self._words[self._start].line]
+        return line[0].folded not in _POSTSCRIPT and not any(
+            word.folded in _SLOTS | _CHANNELS | _CLIENTELE for word in line)
 
     def _asks_to_be_told(self, hit: _Hit) -> bool:
         """An "only" within two words of asking to be told, in a clause that names no slot or clients, is "just": "Sí,
@@ -1989,7 +2002,9 @@ def read_answer(new_text: str) -> Reading:
         start = text.sentence_start[sentence]
         if len(text.words) > _LONG_TEXT_WORDS and start > _ANSWER_WITHIN_WORDS:
             return Reading(Answer.UNCLEAR, _single(langs), "long text without an answer at the start")
-        after = [_Sentence(text, later, langs) for later in _read_after(text, order[position + 1:], start)]
+        later = _read_after(text, order[position + 1:], start)
+        signed = _signed(text, later)
+        after = [_Sentence(text, sentence, langs, sentence in signed) for sentence in later]
         return _decide(_Sentence(text, sentence, langs), after, _single(langs))
     if _content_as_things_are(text):
         return Reading(Answer.NO, _single(_language(text, [])), "content as things are, with thanks")
@@ -2028,6 +2043,34 @@ def _read_after(text: _Text, later: list[int], start: int) -> list[int]:
             break
         read.append(sentence)
     return read
+
+
+_NAME_LINE_WORDS = 5  # "Dr Ana María Smith, Physiotherapist"
+_POSTSCRIPT = frozenset({"p", "ps", "pps", "nb"})  # "P.S.", "PS:", "NB": written under the name, and still meant
+
+
+def _signed(text: _Text, later: list[int]) -> set[int]:
+    """The sentences after a name line under the answer: a signature that was not found as one ("Yes please! / Ana
+    Smith / Sessions by appointment only"), whose "only" describes a practice and limits no yes."""
+    lines: dict[int, list[int]] = {}
+    for sentence in later:
+        lines.setdefault(text.words[text.sentence_start[sentence]].line, []).append(sentence)
+    signed: set[int] = set()
+    named = False
+    for sentences in lines.values():
+        if named:
+            signed.update(sentences)
+        named = named or _is_name_line(text, sentences)
+    return signed
+
+
+def _is_name_line(text: _Text, sentences: list[int]) -> bool:
+    """A short line (or the rest of one) of capitalised words that name no slot, channel or clients: a name or a
+    title ("Ana Smith", "Dr Jo Park, Physiotherapist"; not "Neue Patienten")."""
+    words = text.words[text.sentence_start[sentences[0]]:text.sentence_start[sentences[-1]] + text.sentence_length[
+        sentences[-1]]]
+    return len(words) <= _NAME_LINE_WORDS and all(
+        word.titled and word.folded not in _SLOTS | _CHANNELS | _CLIENTELE for word in words)
 
 
 def _is_sign_off(text: _Text, sentence: int) -> bool:

@@ -1,11 +1,13 @@
 """A yes that does not stand (rule 11 of answers.py): a labelled set in 11 languages.
 
-tests/data/consent_conditions.jsonl holds yeses restricted by "only" ("I have space on Saturdays only"), limited to
-someone else ("Yes, just not for new clients"), held off until something happens ("Sí, en cuanto tenga hueco"),
-taken back ("I can take her on. Just kidding, I'm full") or about something else ("Yes, I got your email"), beside
-yeses that must stay yeses: a scheduling preference ("Yes, happy to. Just not before 10am", "Yes, Saturdays work
-best for me"), "only too happy", a retraction word before any answer. Each is read bare and under an unmarked copy
-of our ask, as the service reads it, and every one must be read right.
+tests/data/consent_conditions.jsonl holds yeses restricted by "only" or "ne ... que" ("I have space on Saturdays
+only", "Je ne prends que des patients existants"), limited to someone else ("Yes, just not for new clients", "Yes, for
+existing clients"), held off until something happens ("Sí, en cuanto tenga hueco"), taken back ("I can take her on.
+Just kidding, I'm full") or about something else ("Yes, I got your email", "Yes, I have her details"), beside yeses
+that must stay yeses: a scheduling or channel preference ("Yes, happy to. Just not before 10am", "Yes, except
+Mondays", "Yes, just not by phone", "Yes, Saturdays work best for me"), "only too happy", an "only" that means "just"
+("Sí, solo dime cuándo"), a signature's "by appointment only" under a name, a retraction word before any answer. Each
+is read bare and under an unmarked copy of our ask, as the service reads it, and every one must be read right.
 """
 
 from __future__ import annotations
