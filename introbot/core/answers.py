@@ -1105,6 +1105,12 @@ _CLIENTELE = _SOME_CLIENTS | _CLIENTS | frozenset(_fold(word) for word in (
     "children kids new enfants nouveaux nouvelles nouveau nouvelle kinder neue neuen niños nuevos nuevas nuevo nueva "
     "bambini nuovi nuove nuovo nuova crianças novos novas novo nova kinderen nieuwe barn nya nye dzieci "
     "nowych").split())
+# What a preference names: a slot or a channel.
+_PREFERENCES = _SLOTS | _CHANNELS
+# Words beside which an "only" that asks to be told still restricts: "Sag ihr nur samstags".
+_WHEN_OR_WHOM = _SLOTS | _CLIENTELE
+# Words no name line holds ("Neue Patienten", "Saturdays"), nor a signature's line whose "only" limits nothing.
+_NOT_A_NAME = _PREFERENCES | _CLIENTELE
 # "For" in the languages we read, opening what a yes is for.
 _FOR = frozenset(_fold(word) for word in ("for", "pour", "für", "para", "per", "voor", "för", "dla"))
 # The words that close a French "ne" other than "que": "ne ... pas que" is "not only".
@@ -1719,7 +1725,9 @@ class _Sentence:
             for clause in self._clauses(hit):
                 self._clause_hits.setdefault(clause, []).append(hit)
         self._help_read: dict[frozenset[int], bool] = {}  # a clause with many "maybe"s is judged once
+        self._clause_rests: dict[int, tuple[bool, bool]] = {}  # _slot_from: a slot, clients from here in the clause
         widening = {hit.start for hit in hits if hit.kind == _Kind.ONLY}  # "not only" limits nothing
+        practice = signed and self._describes_a_practice()
         negated_clauses: set[int] = set()
         # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
         # a no is negated only by a negator before it (a double negative), never by its own echo.
@@ -1744,8 +1752,8 @@ class _Sentence:
                 self.conditions.append(hit)
             elif hit.kind == _Kind.CONTRAST and counts:
                 self.contrasts.append(hit)
-            elif hit.kind == _Kind.ONLY and counts and not (self._beside_a_negation(hit) or self._asks_to_be_told(hit)
-                                                            or (signed and self._describes_a_practice())):
+            elif hit.kind == _Kind.ONLY and counts and not (
+                    practice or self._beside_a_negation(hit) or self._asks_to_be_told(hit)):
                 self.only.append(hit)
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
@@ -1778,7 +1786,7 @@ class _Sentence:
         appointment only", "Termine nur nach Vereinbarung"; not "P.S. only on Saturdays" nor "Online sessions only"."""
         line = [word for word in self._words if word.line == self._words[self._start].line]
         return line[0].folded not in _POSTSCRIPT and not any(
-            word.folded in _SLOTS | _CHANNELS | _CLIENTELE for word in line)
+            word.folded in _NOT_A_NAME for word in line)
 
     def _asks_to_be_told(self, hit: _Hit) -> bool:
         """An "only" within two words of asking to be told, in a clause that names no slot or clients, is "just": "Sí,
@@ -1787,7 +1795,7 @@ class _Sentence:
         clause = self._words[hit.start].clause
         near = self._words[max(self._start, hit.start - 2):min(self._end, hit.end + 2)]
         return any(word.clause == clause and word.folded in _TELL_ME for word in near) and not (
-            (self._clause_words.get(clause, set()) - _TELL_ME) & (_SLOTS | _CLIENTELE))  # "laat": let, and late
+            (self._clause_words.get(clause, set()) - _TELL_ME) & _WHEN_OR_WHOM)  # "laat": let, and late
 
     def _corrects_to_no(self, hit: _Hit) -> bool:
         """A no or a "not" that ends its clause right after a word that corrects: "Actually, no", "Doch nicht",
@@ -1815,9 +1823,20 @@ class _Sentence:
         return self._slot_from(limit.end, self._words[limit.start].clause)
 
     def _slot_from(self, index: int, clause: int) -> bool:
-        rest = list(itertools.takewhile(lambda word: word.clause == clause, self._words[index:self._end]))
-        return not any(word.folded in _CLIENTELE for word in rest) and any(
-            word.folded in _SLOTS | _CHANNELS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+        """From `index` to the end of its clause (`clause`), a slot or a channel is named and no clients are."""
+        if index >= self._end or self._words[index].clause != clause:
+            return False
+        if not self._clause_rests:  # one pass from the end: a sentence with many "except"s is read once
+            slot = clients = False
+            for at in range(self._end - 1, self._start - 1, -1):
+                word = self._words[at]
+                if at + 1 == self._end or self._words[at + 1].clause != word.clause:
+                    slot = clients = False
+                slot = slot or word.folded in _PREFERENCES or (word.after_digit and word.folded in _CLOCK)
+                clients = clients or word.folded in _CLIENTELE
+                self._clause_rests[at] = (slot, clients)
+        slot, clients = self._clause_rests[index]
+        return slot and not clients
 
     def _leaves_out_a_slot(self, contrast: _Hit) -> bool:
         """ "Except Mondays", "but not before 10am", "aber nicht telefonisch": a contrast that leaves out only a slot or
@@ -2070,7 +2089,7 @@ def _is_name_line(text: _Text, sentences: list[int]) -> bool:
     words = text.words[text.sentence_start[sentences[0]]:text.sentence_start[sentences[-1]] + text.sentence_length[
         sentences[-1]]]
     return len(words) <= _NAME_LINE_WORDS and all(
-        word.titled and word.folded not in _SLOTS | _CHANNELS | _CLIENTELE for word in words)
+        word.titled and word.folded not in _NOT_A_NAME for word in words)
 
 
 def _is_sign_off(text: _Text, sentence: int) -> bool:
