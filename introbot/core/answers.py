@@ -1820,11 +1820,12 @@ class _Sentence:
         before 10am", "nur nicht vor 10 Uhr", "bara inte på måndagar", "just not by phone", "except Mondays"): a
         scheduling preference, not a limit on whom or what. Not when it names people too ("just not new clients on
         Mondays")."""
-        return self._slot_from(limit.end, self._words[limit.start].clause)
+        return self._slot_from(limit.end)
 
-    def _slot_from(self, index: int, clause: int) -> bool:
-        """From `index` to the end of its clause (`clause`), a slot or a channel is named and no clients are."""
-        if index >= self._end or self._words[index].clause != clause:
+    def _slot_from(self, index: int) -> bool:
+        """From `index` to the end of its clause, a slot or a channel is named and no clients are: "not before 10am",
+        "except (Mondays)"."""
+        if index >= self._end:
             return False
         if not self._clause_rests:  # one pass from the end: a sentence with many "except"s is read once
             slot = clients = False
@@ -1843,13 +1844,13 @@ class _Sentence:
         a channel is a scheduling preference (rule 11b), not a doubt. Not "except for new clients", "but not now"."""
         clause = self._words[contrast.start].clause
         if _fold(contrast.entry.phrase) in _EXCEPT:
-            return self._slot_from(contrast.end, clause)
+            return self._slot_from(contrast.end)
         index = contrast.end
         while index < self._end and self._words[index].clause == clause and self._words[index].folded in _JUST:
             index += 1
         negated = index < self._end and self._words[index].clause == clause and (
             self._words[index].folded in _NEGATION_PARTICLES)
-        return negated and self._slot_from(index + 1, clause)
+        return negated and self._slot_from(index + 1)
 
     def names_clients(self, hit: _Hit) -> bool:
         """The hit's clause names a practitioner's clients or some of them: "Yes, I don't take new clients"."""
