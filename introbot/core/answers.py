@@ -1093,15 +1093,15 @@ _SOME_CLIENTS = frozenset(_fold(word) for word in (
     "particuliere "
     "befintliga nuvarande återkommande vuxna eksisterende nuværende nåværende faste voksne "
     "obecnych stałych dotychczasowych dorosłych").split())
-# A practitioner's clients by name: a negation beside them after a yes says whom it is not for, whatever stands before
-# it in its clause ("Yes, I don't take new clients").
-_CLIENTS = frozenset(_fold(word) for word in (
+# A practitioner's clients, or some of them, by name: a negation beside them after a yes says whom it is not for,
+# whatever stands before it in its clause ("Yes, I don't take new clients").
+_CLIENTS = _SOME_CLIENTS | frozenset(_fold(word) for word in (
     "client clients patient patients customers patiente patientes klient klienten klientin klientinnen patientin "
     "patientinnen kunden cliente clientes paciente pacientes clienti pazienti cliënt cliënten clienten patiënt "
     "patiënten klienter patienter pasienter pacjent pacjenci pacjentów klienci klientów").split())
 # The people a yes may be limited to: beside them a limit is about whom, even one naming a slot ("Yes, just not new
 # clients on Mondays", "Yes, except Mondays and new clients").
-_CLIENTELE = _SOME_CLIENTS | _CLIENTS | frozenset(_fold(word) for word in (
+_CLIENTELE = _CLIENTS | frozenset(_fold(word) for word in (
     "children kids new enfants nouveaux nouvelles nouveau nouvelle kinder neue neuen niños nuevos nuevas nuevo nueva "
     "bambini nuovi nuove nuovo nuova crianças novos novas novo nova kinderen nieuwe barn nya nye dzieci "
     "nowych").split())
@@ -1854,7 +1854,7 @@ class _Sentence:
 
     def names_clients(self, hit: _Hit) -> bool:
         """The hit's clause names a practitioner's clients or some of them: "Yes, I don't take new clients"."""
-        return bool(self._clause_words.get(self._words[hit.start].clause, set()) & (_CLIENTS | _SOME_CLIENTS))
+        return bool(self._clause_words.get(self._words[hit.start].clause, set()) & _CLIENTS)
 
     def for_some_clients(self) -> str | None:
         """A "for" that opens its clause, or follows nothing there but answer words, a subject or a "just", with some
@@ -1867,8 +1867,11 @@ class _Sentence:
             if words[index].folded not in _FOR:
                 continue
             clause = words[index].clause
-            before = (at for at in range(self._start, index) if words[at].clause == clause)
-            if not all(at in answering or words[at].folded in _JUST for at in before):
+            before = index - 1  # back over the answer words, a subject or a "just" before it in its clause
+            while before >= self._start and words[before].clause == clause and (
+                    before in answering or words[before].folded in _JUST):
+                before -= 1
+            if before >= self._start and words[before].clause == clause:
                 continue
             rest = itertools.takewhile(lambda word: word.clause == clause, words[index + 1:self._end])
             named = next((word.folded for word in rest if word.folded in _SOME_CLIENTS), None)
@@ -1970,9 +1973,9 @@ class _Sentence:
         conceding = {hit.start for hit in self.contrasts
                      if hit.end == tail and tail in yes_starts and self._never_done(hit.start)}
         # Praise is no answer (rule 3b): "Sounds good, but not on Mondays" argues for what follows the "but".
-        answered = any(hit.entry.phrase not in _APPRAISALS | _MINIMIZERS for hit in self.yes)
+        an_answer = any(hit.entry.phrase not in _APPRAISALS | _MINIMIZERS for hit in self.yes)
         return [hit for hit in self.contrasts if hit.start not in conceding
-                and not (answered and self._leaves_out_a_slot(hit))]
+                and not (an_answer and self._leaves_out_a_slot(hit))]
 
     def _never_done(self, end: int) -> bool:
         """ "Never been to one", "Nunca he probado": a "never", then a verb of experience, before the "but".
