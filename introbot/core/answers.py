@@ -54,8 +54,9 @@ from introbot.core.quotes import WRITING_VERB
 #     makes her help the decision itself ("Maybe she can help me decide whether I want this"). A
 #     clause without them ("Yes. Maybe, I'm not sure") or in the yes's own clause ("Yes maybe she
 #     can help") still doubts, and a "maybe" with no yes before it decides as a hedge.
-#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named ("say no",
-#     "nein sagen") is not given; "why not" (with or without "?") and "I don't see why not" are
+#  5. Idioms: "no problem", "no worries", "no objection" are yes; a no that is named in its clause ("say no",
+#     "nein sagen"; not "Sí, no atiendo a niños": "sí" is no Norwegian "si") is not given; "why not" (with or
+#     without "?") and "I don't see why not" are
 #     yes; "maybe later" is a no (not now); "not at all" is a no; "pode ser"/"puede ser" (could be)
 #     are hedges, and so is "another time" ("Gerne ein andermal", "Happy to help another time": gladly,
 #     not now; "No thanks, another time" stays a no). A question opening with how/why/who and a would-be modal that names a refusal waves
@@ -114,13 +115,27 @@ from introbot.core.quotes import WRITING_VERB
 #        space on Saturdays only", "Yes, only on Saturdays", "Yes please. I'm only free on weekends", "Sí, solo
 #        los sábados" are UNCLEAR, in the yes's sentence or after it. Not "not only"/"nicht nur" (it widens),
 #        "only too happy" or "only just"; "nur nicht"/"alleen niet" is "just not" (b). The Swedish, Danish and
-#        Norwegian "bara"/"bare" is as often "just" ("bare gør det") and is not read as "only".
-#     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is
-#        not for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. One that names a
-#        weekday, a part of the day or a clock time is a scheduling preference, and the yes stands: "Yes, happy
-#        to. Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr"; so does a preference that excludes
-#        nothing: "Yes, Saturdays work best for me". A period is no slot: "Yes, just not before March" (not
-#        now) is UNCLEAR. "Not urgent" restricts nothing.
+#        Norwegian "bara"/"bare" is as often "just" ("bare gør det") and is not read as "only". The French "ne
+#        ... que" restricts as "only" does: "Oui, je n'ai de la place que le samedi", "Je ne prends que des
+#        patients existants" (not "ne ... pas que", "je n'attends que ça"). So does a "for" naming some of a
+#        practitioner's clients, opening its clause or right after the yes: "Yes, for existing clients", "Happy
+#        to, for follow-ups", "Ja, für Bestandspatienten"; a newcomer is what the introduction brings: "I have
+#        space for new clients" limits nothing. An "only" within two words of asking to be told is "just": "Sí,
+#        solo dime cuándo", "Sì, dimmi solo quando", "Ja, sag mir nur Bescheid" (not "Sag ihr nur samstags").
+#        Under a name line, in a signature not set aside as one (rule 1), an "only" naming no slot, channel or
+#        clients describes a practice: "Yes please! / Ana Smith / Sessions by appointment only" is a yes; "P.S.
+#        only on Saturdays" and "Online sessions only" still restrict.
+#     b. A clause opening with "not" (a "just" may stand before it) after a yes says whom or what the yes is not
+#        for: "Yes, just not for new clients", "Ja, nicht für neue Klienten" are UNCLEAR. So is any negation in
+#        a clause that names clients: "Yes, I don't take new clients". One that names a weekday, a part of the
+#        day, a clock time or a channel is a scheduling preference, and the yes stands: "Yes, happy to. Just not
+#        before 10am", "Ja gerne, nur nicht vor 10 Uhr", "Yes, just not by phone"; so does a preference that
+#        excludes nothing: "Yes, Saturdays work best for me". After an answer (not after praise: "Sounds good,
+#        but not on Mondays" is rule 3), an "except" or a "but not" that leaves out only such a slot does not
+#        doubt it either: "Yes, except Mondays", "Yes please, but not before 10am", "Sí, excepto los lunes"
+#        ("Sí, pero no los lunes" says "no": rule 3). Naming clients, it is about whom: "Yes, except for new
+#        clients", "Yes, just not new clients on Mondays". A period is no slot: "Yes, just not before March"
+#        (not now) is UNCLEAR. "Not urgent" restricts nothing.
 #     c. A yes that holds from when something happens is a condition: "Yes, once I've checked my diary", "Sí,
 #        en cuanto tenga hueco", "Ja, sobald ich wieder Platz habe", "Yes, when a space opens up", "Ja, så
 #        länge det är online".
@@ -134,10 +149,11 @@ from introbot.core.quotes import WRITING_VERB
 #        lieber nicht" are NO (how a yes is taken back). Before any answer it takes nothing back: "On second
 #        thought, yes please!" is a yes; nor does one that names an earlier email: "Yes please - please ignore
 #        my last email" is a yes.
-#     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received or whom the person knows
-#        answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí, recibido", "Yes, that's me"
-#        are UNCLEAR, unless a yes follows ("Yes, I know her work and would love to meet her"). "Yes please, I
-#        got her name from a friend" can only answer us.
+#     e. A bare "yes", "sure", "ja"... whose own or next clause says what was received, whom the person knows or
+#        whose details they have answers something else: "Yes, I got your email", "Yes, I know Maya", "Sí,
+#        recibido", "Yes, that's me", "Yes, I have her details", "Sí, tengo sus datos" are UNCLEAR, unless a yes
+#        follows ("Yes, I know her work and would love to meet her"). "Yes please, I got her name from a friend"
+#        or "Yes please, I have her details" can only answer us.
 
 _MAX_CHARS = 20_000          # the answer is at the top; reading further only costs time
 _LONG_TEXT_WORDS = 300
@@ -485,7 +501,10 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "sin problema, ningún problema, no hay problema, me encantaría, me gustaría, me interesa, "
                    "interesado, interesada, venga, dale, buena idea, no hay inconveniente, "
                    "ningún inconveniente, sin inconveniente, no hay ningún problema, me vendría genial, "
-                   "me vendría muy bien, me vendría bien",
+                   "me vendría muy bien, me vendría bien, "
+                   # "I don't mind": its no is part of the yes ("Sí, no me importa")
+                   "no me importa, no me molesta, no tengo problema, no tengo ningún problema, no tengo inconveniente, "
+                   "no tengo ningún inconveniente",
         _Kind.SOFT_YES: "perfecto, genial, estupendo, excelente, por favor, muy bien, ok, okey",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "por qué no, porqué no, cómo no",
@@ -528,7 +547,8 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
         _Kind.ACK: "recibido, recibida, recibí, recibimos, leído, entendido, anotado, conozco, recuerdo, me acuerdo, "
                    "soy yo, correcto, exacto",
         _Kind.COURTESY: "hola, buenas, buenos días, buenas tardes, estimado, estimada, querido, querida, "
-                        "oh, ah, muy, más, no hay prisa, sin prisa, sin bromas, bromas aparte, fuera de broma",
+                        "oh, ah, muy, más, no hay prisa, sin prisa, no tengo prisa, sin bromas, bromas aparte, "
+                        "fuera de broma",
         _Kind.CLOSING: "gracias, muchas gracias, mil gracias, saludos, un saludo, un abrazo, atentamente, "
                        "cordialmente, abrazos, besos",
     },
@@ -540,7 +560,7 @@ _LEXICON: dict[str, dict[_Kind, str]] = {
                    "mi farebbe piacere, mi farebbe molto piacere, mi piacerebbe, interessato, interessata, "
                    "mi interessa, ottima idea, ci sto, non vedo l'ora, ma sì, ma certo, ma certamente, "
                    "ma volentieri, si può fare, "
-                   "buona idea",
+                   "buona idea, non mi dispiace, non ho problemi, non ho nessun problema",
         _Kind.SOFT_YES: "perfetto, ottimo, benissimo, per favore, molto bene, okay, ok",
         _Kind.YES_OR_IF: "si",
         _Kind.WHY_NOT: "perché no, perché non",
@@ -1010,8 +1030,9 @@ _CORRECTING = frozenset(tuple(_fold(word) for word in phrase.split()) for phrase
     "w sumie"))
 
 # A limit naming a weekday, a part of the day or a clock time is a scheduling preference (rule 11): "Yes, happy to.
-# Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr". Only where the limit is a "not" of its own (the Romance
-# languages and Polish say "no", a no-word that doubts any yes by rule 3).
+# Just not before 10am", "Ja gerne, nur nicht vor 10 Uhr", "Yes, except Mondays", "Sí, excepto los lunes". (A "not"
+# limit is one of its own only in the languages listed first: the Romance languages and Polish say "no", a no-word
+# that doubts any yes by rule 3; they name a slot after "except".)
 _SLOTS = frozenset(_fold(word) for word in (
     "monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays saturday saturdays sunday "
     "sundays weekday weekdays weekend weekends morning mornings afternoon afternoons evening evenings night nights "
@@ -1029,9 +1050,97 @@ _SLOTS = frozenset(_fold(word) for word in (
     "mandag mandage mandagen tirsdag tirsdage tirsdagen onsdage onsdagen torsdage torsdagen fredage fredagen "
     "lørdag lørdage lørdagen søndag søndage søndagen formiddag formiddage eftermiddage aften aftener aftenen "
     "tidligt mandager tirsdager onsdager torsdager fredager lørdager søndager ettermiddag ettermiddager kveld "
-    "kvelder kvelden tidlig").split())
+    "kvelder kvelden tidlig "
+    "lunes martes miércoles jueves viernes sábado sábados domingo domingos mañana mañanas tarde tardes noche noches "
+    "lunedì martedì mercoledì giovedì venerdì sabato sabati domenica domeniche mattina mattine mattino pomeriggio "
+    "pomeriggi "  # not "sera": folded, it is the Spanish "será" too
+    "segunda segundas terça terças quarta quartas quinta quintas sexta sextas manhã manhãs noite noites "
+    "poniedziałek poniedziałki poniedziałków wtorek wtorki wtorków środa środy czwartek czwartki czwartków piątek "
+    "piątki piątków sobota soboty sobót niedziela niedziele niedziel rano wieczorem popołudniu").split())
 # ... or a clock time: "10am", "3 pm", "10h", "9 Uhr", "10u".
 _CLOCK = frozenset({"am", "pm", "h", "hr", "hrs", "uhr", "u", "uur"})
+# ... or a channel: "Yes, just not by phone", "Ja gerne, nur nicht telefonisch" is a preference about how to be
+# reached, and the yes stands.
+_CHANNELS = frozenset(_fold(word) for word in (
+    "phone phones telephone call calls text texts sms whatsapp email emails mail voicemail video zoom skype facetime "
+    "online "
+    "téléphone tél appel appels texto courriel visio visioconférence vidéo "
+    "telefon telefonisch anruf anrufe videoanruf "
+    "teléfono llamada llamadas correo videollamada "
+    "telefono telefonata telefonate chiamata chiamate videochiamata "
+    "telefone ligação ligações chamada chamadas videochamada "
+    "telefoon telefonisch bellen videobellen "
+    "samtal mejl opkald telefonen oppringning epost "
+    "telefonicznie").split())
+
+# Whom a practitioner takes: a "for" naming some of them limits a yes to them, and whether the other party is one of
+# them is not ours to know (rule 11a): "Yes, for existing clients", "Happy to, for follow-ups", "Ja, für
+# Bestandspatienten", "Sí, para pacientes actuales". A newcomer is what the introduction brings: "I have space for new
+# clients" limits nothing.
+_SOME_CLIENTS = frozenset(_fold(word) for word in (
+    "existing current returning established regular ongoing former follow followup followups adult adults insured "
+    "private teens teenagers adolescents "
+    "existants existantes actuels actuelles habituels habituelles réguliers régulières anciens anciennes suivi suivis "
+    "adultes assurés privés "
+    "bestandspatienten bestandspatientinnen bestandsklienten bestandsklientinnen bestandskunden bestehende bestehenden "
+    "bisherige bisherigen aktuelle aktuellen langjährige langjährigen stammpatienten stammklienten stammkunden "
+    "folgetermine folgetermin nachsorge erwachsene erwachsenen privatpatienten privatversicherte "
+    "existentes actuales habituales antiguos antiguas seguimiento seguimientos revisiones adultos adultas asegurados "
+    "privados "
+    "esistenti attuali abituali controlli controllo adulti adulte assicurati privati seguiti "
+    "atuais actuais habituais antigos antigas acompanhamento acompanhamentos retornos retorno segurados particulares "
+    "bestaande huidige vaste vervolgafspraken vervolgafspraak vervolgconsulten controles volwassenen verzekerde "
+    "particuliere "
+    "befintliga nuvarande återkommande vuxna eksisterende nuværende nåværende faste voksne "
+    "obecnych stałych dotychczasowych dorosłych").split())
+# A practitioner's clients, or some of them, by name: a negation beside them after a yes says whom it is not for,
+# whatever stands before it in its clause ("Yes, I don't take new clients").
+_CLIENTS = _SOME_CLIENTS | frozenset(_fold(word) for word in (
+    "client clients patient patients customers patiente patientes klient klienten klientin klientinnen patientin "
+    "patientinnen kunden cliente clientes paciente pacientes clienti pazienti cliënt cliënten clienten patiënt "
+    "patiënten klienter patienter pasienter pacjent pacjenci pacjentów klienci klientów").split())
+# The people a yes may be limited to: beside them a limit is about whom, even one naming a slot ("Yes, just not new
+# clients on Mondays", "Yes, except Mondays and new clients").
+_CLIENTELE = _CLIENTS | frozenset(_fold(word) for word in (
+    "children kids new enfants nouveaux nouvelles nouveau nouvelle kinder neue neuen niños nuevos nuevas nuevo nueva "
+    "bambini nuovi nuove nuovo nuova crianças novos novas novo nova kinderen nieuwe barn nya nye dzieci "
+    "nowych").split())
+# What a preference names: a slot or a channel.
+_PREFERENCES = _SLOTS | _CHANNELS
+# Words beside which an "only" that asks to be told still restricts: "Sag ihr nur samstags".
+_WHEN_OR_WHOM = _SLOTS | _CLIENTELE
+# Words no name line holds ("Neue Patienten", "Saturdays"), nor a signature's line whose "only" limits nothing.
+_NOT_A_NAME = _PREFERENCES | _CLIENTELE
+# "For" in the languages we read, opening what a yes is for.
+_FOR = frozenset(_fold(word) for word in ("for", "pour", "für", "para", "per", "voor", "för", "dla"))
+# The words that close a French "ne" other than "que": "ne ... pas que" is "not only".
+_NE_PARTNERS = frozenset({"pas", "plus", "jamais", "rien", "personne", "aucun", "aucune", "guere", "point", "ni"})
+# "Except" (a contrast) that may name a slot or a channel the yes leaves out: "Yes, except Mondays".
+_EXCEPT = frozenset(_fold(word) for word in (
+    "except", "sauf", "außer", "excepto", "salvo", "tranne", "eccetto", "exceto", "behalve", "förutom", "undtagen",
+    "unntatt", "oprócz"))
+# Asking to be told, beside which "only" is "just" (rule 11a): "Sí, solo dime cuándo", "Sì, dimmi solo quando",
+# "Sim, só me avisa", "Ja, sag mir nur Bescheid", "Ja, laat me alleen even weten wanneer".
+_TELL_ME = frozenset(_fold(word) for word in (
+    "tell let dime dígame avísame avíseme avisa avise escríbeme escríbame confírmame confirma confirme indícame "
+    "indíqueme hazme hágame cuéntame cuénteme comunícame dimmi dica fammi faccia avvisami avvisa avvisi scrivimi "
+    "scriva confermami conferma confermi ditemi fatemi diz diga avisa avise escreve escreva confirma confirme sag "
+    "sagen sagt gib geben bescheid melde melden schreib laat zeg weten daj dajcie powiedz napisz znać").split())
+# Having someone's details, after a bare yes, answers something else (rule 11e): "Yes, I have her details", "Sí,
+# tengo sus datos". Not "Yes please, I have her details": that can only answer us.
+_HAVING = frozenset(_fold(word) for word in (
+    "have has i've we've got j'ai ai avons habe hab haben tengo tenemos ho abbiamo tenho temos heb hebben "
+    "har mam mamy").split())
+_DETAILS = frozenset(_fold(word) for word in (
+    "details number email mail address contact contacts name info "
+    "coordonnées numéro adresse courriel nom "
+    "daten kontaktdaten nummer telefonnummer kontakt namen "
+    "datos número correo dirección contacto nombre "
+    "dati numero contatti contatto recapito recapiti indirizzo nome "
+    "dados contacto contato contactos contatos endereço "
+    "gegevens contactgegevens nummer adres naam "
+    "uppgifter kontaktuppgifter nummer adress namn oplysninger kontaktoplysninger navn kontaktinformasjon "
+    "dane numer adres").split())
 
 # The bare answer words that may answer something else than the introduction (rule 11): "Yes, received", "Sí,
 # conozco a Maya". Not "Yes please" nor "Happy to": they can only answer our question.
@@ -1169,6 +1278,7 @@ class _Word:
     line: int
     block: int  # changes where a quote was skipped: a yes is never taken back from across a quote
     after_digit: bool = False  # "10am", "10 h": the word marks a clock time
+    titled: bool = False       # written with a capital first letter, as names are
 
 
 @dataclass(frozen=True)
@@ -1245,7 +1355,7 @@ def _tokenize(own: list[tuple[int, str]]) -> tuple[list[_Word], dict[int, list[i
                 word = _STRETCHED.sub(r"\1", match.group())
                 before = normalized[max(0, match.start() - 2):match.start()].rstrip(" ")
                 words.append(_Word(_spelling(word), _fold(word), clause, sentence, line_number, block,
-                                   before[-1:].isdigit()))
+                                   before[-1:].isdigit(), word[:1].isupper()))
             elif kind == "question":
                 questions.setdefault(sentence, []).append(len(words))
                 clause, sentence = clause + 1, sentence + 1
@@ -1522,14 +1632,15 @@ def _names_a_refusal(entry: _Entry, words: list[_Word], start: int, end: int) ->
 
 
 def _said_as_a_word(words: list[_Word], start: int, end: int) -> bool:
-    """A one-word no that is the object of "say": "how could I say no", "decir que no", "nein sagen"."""
+    """A one-word no that is the object of "say", in its clause: "how could I say no", "decir que no", "nein sagen".
+    Not the Spanish yes before a comma: "Sí, no atiendo a niños" is no Norwegian "si nei"."""
     if end - start != 1:
         return False
-    sentence = words[start].sentence
-    before = [word.folded for word in words[max(0, start - 2):start] if word.sentence == sentence]
+    clause = words[start].clause
+    before = [word.folded for word in words[max(0, start - 2):start] if word.clause == clause]
     if before and before[-1] == "que":  # "decir que no", "dizer que não"
         before.pop()
-    after = words[end].folded if end < len(words) and words[end].sentence == sentence else ""
+    after = words[end].folded if end < len(words) and words[end].clause == clause else ""
     return (bool(before) and before[-1] in _SAY) or after in _SAY
 
 
@@ -1587,7 +1698,8 @@ def _single(langs: frozenset[str]) -> str | None:
 class _Sentence:
     """What one sentence says: its yes and no words (negated or not), hedges and qualifiers."""
 
-    def __init__(self, text: _Text, sentence: int, langs: frozenset[str]) -> None:
+    def __init__(self, text: _Text, sentence: int, langs: frozenset[str], signed: bool = False) -> None:
+        """`signed`: the sentence stands under a name line (_signed), where an "only" describes a practice."""
         hits = text.sentences[sentence]
         self.yes: list[_Hit] = []
         self.no: list[_Hit] = []
@@ -1613,7 +1725,9 @@ class _Sentence:
             for clause in self._clauses(hit):
                 self._clause_hits.setdefault(clause, []).append(hit)
         self._help_read: dict[frozenset[int], bool] = {}  # a clause with many "maybe"s is judged once
+        self._clause_rests: dict[int, tuple[bool, bool]] = {}  # _slot_from: a slot, clients from here in the clause
         widening = {hit.start for hit in hits if hit.kind == _Kind.ONLY}  # "not only" limits nothing
+        practice = signed and self._describes_a_practice()
         negated_clauses: set[int] = set()
         # A negator anywhere in a yes's clause takes it ("Sicher nicht", "Graag niet", "Yes I can't");
         # a no is negated only by a negator before it (a double negative), never by its own echo.
@@ -1624,8 +1738,8 @@ class _Sentence:
             counts = hit.entry.phrase not in _FALSE_FRIENDS or bool(hit.entry.langs & langs)
             if hit.kind == _Kind.NEGATOR and counts:
                 negated_clauses.add(clause)
-                if hit.end not in widening and all(
-                        word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause):
+                if hit.end not in widening and (self.names_clients(hit) or all(
+                        word.folded in _JUST for word in text.words[self._start:hit.start] if word.clause == clause)):
                     self.limits.append(hit)
             elif hit.kind in (_Kind.YES, _Kind.WHY_NOT, _Kind.RHETORICAL, _Kind.NO):
                 denied_room = hit.entry.kind == _Kind.ROOM and hit.kind == _Kind.NO  # its negator made it a no
@@ -1638,7 +1752,8 @@ class _Sentence:
                 self.conditions.append(hit)
             elif hit.kind == _Kind.CONTRAST and counts:
                 self.contrasts.append(hit)
-            elif hit.kind == _Kind.ONLY and counts and not self._beside_a_negation(hit):
+            elif hit.kind == _Kind.ONLY and counts and not (
+                    practice or self._beside_a_negation(hit) or self._asks_to_be_told(hit)):
                 self.only.append(hit)
             elif hit.kind == _Kind.ACK and hit.entry.langs & langs and (
                     hit.start == 0 or text.words[hit.start - 1].folded not in _ACK_NOT_AFTER):
@@ -1666,6 +1781,22 @@ class _Sentence:
             words[hit.end].folded in _NEGATION_PARTICLES)
         return before or after
 
+    def _describes_a_practice(self) -> bool:
+        """The sentence's line, in a signature, names no slot, channel or clients and is no postscript: "Sessions by
+        appointment only", "Termine nur nach Vereinbarung"; not "P.S. only on Saturdays" nor "Online sessions only"."""
+        line = [word for word in self._words if word.line == self._words[self._start].line]
+        return line[0].folded not in _POSTSCRIPT and not any(
+            word.folded in _NOT_A_NAME for word in line)
+
+    def _asks_to_be_told(self, hit: _Hit) -> bool:
+        """An "only" within two words of asking to be told, in a clause that names no slot or clients, is "just": "Sí,
+        solo dime cuándo", "Sì, dimmi solo quando", "Ja, sag mir nur Bescheid". Not "Sí, solo mándame adultos" (only
+        send me adults) nor "Sag ihr nur samstags" (tell her: only on Saturdays)."""
+        clause = self._words[hit.start].clause
+        near = self._words[max(self._start, hit.start - 2):min(self._end, hit.end + 2)]
+        return any(word.clause == clause and word.folded in _TELL_ME for word in near) and not (
+            (self._clause_words.get(clause, set()) - _TELL_ME) & _WHEN_OR_WHOM)  # "laat": let, and late
+
     def _corrects_to_no(self, hit: _Hit) -> bool:
         """A no or a "not" that ends its clause right after a word that corrects: "Actually, no", "Doch nicht",
         "Toch niet", "Jednak nie". Not "Actually, no need to call" (the no goes on) nor a bare "No" (rule 4)."""
@@ -1685,23 +1816,107 @@ class _Sentence:
         return [hit for hit in self.no if not (hit.entry.phrase in _BARE_NO and not self._alone(hit))]
 
     def names_a_slot(self, limit: _Hit) -> bool:
-        """The rest of the limit's clause names a weekday, a part of the day or a clock time ("just not before 10am",
-        "nur nicht vor 10 Uhr", "bara inte på måndagar"): a scheduling preference, not a limit on whom or what."""
-        clause = self._words[limit.start].clause
-        rest = itertools.takewhile(lambda word: word.clause == clause, self._words[limit.end:self._end])
-        return any(word.folded in _SLOTS or (word.after_digit and word.folded in _CLOCK) for word in rest)
+        """The rest of the limit's clause names a weekday, a part of the day, a clock time or a channel ("just not
+        before 10am", "nur nicht vor 10 Uhr", "bara inte på måndagar", "just not by phone", "except Mondays"): a
+        scheduling preference, not a limit on whom or what. Not when it names people too ("just not new clients on
+        Mondays")."""
+        return self._slot_from(limit.end)
 
-    def answers_something_else(self, after: list[_Sentence]) -> _Hit | None:
-        """A bare yes whose own or next clause says what was received or who is known, and no yes after it: "Yes, I
-        got your email", "Sí, conozco a Maya". Not "Yes please, I know her work" nor "Yes, I know her, go ahead"."""
+    def _slot_from(self, index: int) -> bool:
+        """From `index` to the end of its clause, a slot or a channel is named and no clients are: "not before 10am",
+        "except (Mondays)"."""
+        if index >= self._end:
+            return False
+        if not self._clause_rests:  # one pass from the end: a sentence with many "except"s is read once
+            slot = clients = False
+            for at in range(self._end - 1, self._start - 1, -1):
+                word = self._words[at]
+                if at + 1 == self._end or self._words[at + 1].clause != word.clause:
+                    slot = clients = False
+                slot = slot or word.folded in _PREFERENCES or (word.after_digit and word.folded in _CLOCK)
+                clients = clients or word.folded in _CLIENTELE
+                self._clause_rests[at] = (slot, clients)
+        slot, clients = self._clause_rests[index]
+        return slot and not clients
+
+    def _leaves_out_a_slot(self, contrast: _Hit) -> bool:
+        """ "Except Mondays", "but not before 10am", "aber nicht telefonisch": a contrast that leaves out only a slot or
+        a channel is a scheduling preference (rule 11b), not a doubt. Not "except for new clients", "but not now"."""
+        clause = self._words[contrast.start].clause
+        if _fold(contrast.entry.phrase) in _EXCEPT:
+            return self._slot_from(contrast.end)
+        index = contrast.end
+        while index < self._end and self._words[index].clause == clause and self._words[index].folded in _JUST:
+            index += 1
+        negated = index < self._end and self._words[index].clause == clause and (
+            self._words[index].folded in _NEGATION_PARTICLES)
+        return negated and self._slot_from(index + 1)
+
+    def names_clients(self, hit: _Hit) -> bool:
+        """The hit's clause names a practitioner's clients or some of them: "Yes, I don't take new clients"."""
+        return bool(self._clause_words.get(self._words[hit.start].clause, set()) & _CLIENTS)
+
+    def for_some_clients(self) -> str | None:
+        """A "for" that opens its clause, or follows nothing there but answer words, a subject or a "just", with some
+        of a practitioner's clients named after it in its clause: "Yes, for existing clients", "Happy to, for
+        follow-ups", "I have space for existing clients" (rule 11a). The word that names them, or None."""
+        words = self._words
+        answering = {index for hit in self._hits if hit.kind in (_Kind.YES, _Kind.FRAME)
+                     for index in range(hit.start, hit.end)}
+        for index in range(self._start, self._end):
+            if words[index].folded not in _FOR:
+                continue
+            clause = words[index].clause
+            before = index - 1  # back over the answer words, a subject or a "just" before it in its clause
+            while before >= self._start and words[before].clause == clause and (
+                    before in answering or words[before].folded in _JUST):
+                before -= 1
+            if before >= self._start and words[before].clause == clause:
+                continue
+            rest = itertools.takewhile(lambda word: word.clause == clause, words[index + 1:self._end])
+            named = next((word.folded for word in rest if word.folded in _SOME_CLIENTS), None)
+            if named is not None:
+                return named
+        return None
+
+    def only_what_follows_que(self) -> bool:
+        """The French "ne ... que" (only), in one clause: "je n'ai de la place que le samedi", "Je ne prends que des
+        patients existants" (rule 11a). Not "ne ... pas que" (not only), nor "je n'attends que ça" (eager) or "vous
+        n'avez qu'à" (you need only)."""
+        negating: dict[int, bool] = {}  # clause -> a "ne" seen, not yet closed by another negation
+        for index in range(self._start, self._end):
+            word = self._words[index]
+            if word.folded == "ne" or word.folded.startswith("n'"):
+                negating[word.clause] = True
+            elif word.folded in _NE_PARTNERS:
+                negating[word.clause] = False
+            elif negating.get(word.clause) and (word.folded == "que" or (
+                    word.folded.startswith("qu'") and word.folded != "qu'a")):
+                eager = index + 1 < self._end and self._words[index + 1].folded in ("ca", "cela")
+                if not eager:
+                    return True
+        return False
+
+    def answers_something_else(self, after: list[_Sentence]) -> str | None:
+        """A bare yes whose own or next clause says what was received, who is known or whose details the writer has,
+        and no yes after it: "Yes, I got your email", "Sí, conozco a Maya", "Yes, I have her details". Not "Yes
+        please, I know her work" nor "Yes, I know her, go ahead". What says it, quoted, or None."""
         if not self.yes or any(later.yes for later in after):
             return None
         last = max(self.yes, key=lambda hit: hit.start)
         if _fold(last.entry.phrase) not in _BARE_YES:
             return None
-        clause = self._words[last.start].clause
-        return next((hit for hit in self.acks if hit.start >= last.end
-                     and self._words[hit.start].clause in (clause, clause + 1)), None)
+        clauses = (self._words[last.start].clause, self._words[last.start].clause + 1)
+        acknowledged = next((hit for hit in self.acks if hit.start >= last.end
+                             and self._words[hit.start].clause in clauses), None)
+        if acknowledged is not None:
+            return _quoted(acknowledged)
+        for clause in clauses:
+            said = {word.folded for word in self._words[last.end:self._end] if word.clause == clause}
+            details = sorted(said & _DETAILS)
+            if said & _HAVING and details:
+                return f"'{details[0]}'"
+        return None
 
     def takes_back_a_yes(self) -> _Hit | None:
         """A later sentence that says no (saying_no), hedges (not about what the colleague can do), or opens with
@@ -1748,7 +1963,8 @@ class _Sentence:
     def qualifying_contrasts(self) -> list[_Hit]:
         """The "but"s that qualify a yes. One that concedes only what the person has never done, right
         before a yes that ends the sentence, lands on the yes: "Never been to one, but yes please!" (a
-        no or hedge before it still doubts, by its own rule)."""
+        no or hedge before it still doubts, by its own rule). After an answer (not praise), one that leaves
+        out only a slot or a channel qualifies nothing: "Yes, except Mondays", "Yes please, but not before 10am"."""
         answered = self._covered({_Kind.YES, _Kind.WHY_NOT, _Kind.COURTESY, _Kind.CLOSING})
         tail = self._end  # from here to the end of the sentence, every word is a yes or thanks
         while tail > self._start and tail - 1 in answered:
@@ -1756,7 +1972,10 @@ class _Sentence:
         yes_starts = {hit.start for hit in self.yes}
         conceding = {hit.start for hit in self.contrasts
                      if hit.end == tail and tail in yes_starts and self._never_done(hit.start)}
-        return [hit for hit in self.contrasts if hit.start not in conceding]
+        # Praise is no answer (rule 3b): "Sounds good, but not on Mondays" argues for what follows the "but".
+        an_answer = any(hit.entry.phrase not in _APPRAISALS | _MINIMIZERS for hit in self.yes)
+        return [hit for hit in self.contrasts if hit.start not in conceding
+                and not (an_answer and self._leaves_out_a_slot(hit))]
 
     def _never_done(self, end: int) -> bool:
         """ "Never been to one", "Nunca he probado": a "never", then a verb of experience, before the "but".
@@ -1806,7 +2025,9 @@ def read_answer(new_text: str) -> Reading:
         start = text.sentence_start[sentence]
         if len(text.words) > _LONG_TEXT_WORDS and start > _ANSWER_WITHIN_WORDS:
             return Reading(Answer.UNCLEAR, _single(langs), "long text without an answer at the start")
-        after = [_Sentence(text, later, langs) for later in _read_after(text, order[position + 1:], start)]
+        later = _read_after(text, order[position + 1:], start)
+        signed = _signed(text, later)
+        after = [_Sentence(text, sentence, langs, sentence in signed) for sentence in later]
         return _decide(_Sentence(text, sentence, langs), after, _single(langs))
     if _content_as_things_are(text):
         return Reading(Answer.NO, _single(_language(text, [])), "content as things are, with thanks")
@@ -1845,6 +2066,34 @@ def _read_after(text: _Text, later: list[int], start: int) -> list[int]:
             break
         read.append(sentence)
     return read
+
+
+_NAME_LINE_WORDS = 5  # "Dr Ana María Smith, Physiotherapist"
+_POSTSCRIPT = frozenset({"p", "ps", "pps", "nb"})  # "P.S.", "PS:", "NB": written under the name, and still meant
+
+
+def _signed(text: _Text, later: list[int]) -> set[int]:
+    """The sentences after a name line under the answer: a signature that was not found as one ("Yes please! / Ana
+    Smith / Sessions by appointment only"), whose "only" describes a practice and limits no yes."""
+    lines: dict[int, list[int]] = {}
+    for sentence in later:
+        lines.setdefault(text.words[text.sentence_start[sentence]].line, []).append(sentence)
+    signed: set[int] = set()
+    named = False
+    for sentences in lines.values():
+        if named:
+            signed.update(sentences)
+        named = named or _is_name_line(text, sentences)
+    return signed
+
+
+def _is_name_line(text: _Text, sentences: list[int]) -> bool:
+    """A short line (or the rest of one) of capitalised words that name no slot, channel or clients: a name or a
+    title ("Ana Smith", "Dr Jo Park, Physiotherapist"; not "Neue Patienten")."""
+    words = text.words[text.sentence_start[sentences[0]]:text.sentence_start[sentences[-1]] + text.sentence_length[
+        sentences[-1]]]
+    return len(words) <= _NAME_LINE_WORDS and all(
+        word.titled and word.folded not in _NOT_A_NAME for word in words)
 
 
 def _is_sign_off(text: _Text, sentence: int) -> bool:
@@ -1934,19 +2183,26 @@ def _doubt(said: _Sentence, after: list[_Sentence]) -> str | None:
     only = next(iter(said.only + [hit for later in after for hit in later.only]), None)
     if only is not None:
         return f"yes with a restriction {_quoted(only)}"
+    if any(sentence.only_what_follows_que() for sentence in [said, *after]):
+        return "yes with a restriction 'ne ... que'"
+    # "Yes, for existing clients", "Ja, für Bestandspatienten": a yes for some of a practitioner's clients only.
+    some = next(filter(None, (sentence.for_some_clients() for sentence in [said, *after])), None)
+    if some is not None:
+        return f"yes for some clients only '{some}'"
     # "Yes, just not for new clients", "I have space. Not for her though": a yes, then whom or what it is not for;
-    # after room any negation opening a clause limits it. "Just not before 10am" is a scheduling preference.
+    # after room any negation opening a clause limits it, and anywhere one in a clause naming clients ("Yes, I don't
+    # take new clients"). "Just not before 10am" is a scheduling preference.
     first = min(hit.start for hit in said.yes)
     room = next((hit.start for hit in said.yes if hit.entry.kind == _Kind.ROOM), None)
     limit = next((hit for sentence in [said, *after] for hit in sentence.limits if hit.start > first and (
-        hit.entry.phrase in _NEGATION_PARTICLES or (room is not None and hit.start > room))
-        and not sentence.names_a_slot(hit)), None)
+        hit.entry.phrase in _NEGATION_PARTICLES or (room is not None and hit.start > room)
+        or sentence.names_clients(hit)) and not sentence.names_a_slot(hit)), None)
     if limit is not None:
         return f"yes, then a negation {_quoted(limit)}"
-    # "Yes, received", "Yes, I know Maya": the yes answers something else than the introduction.
+    # "Yes, received", "Yes, I know Maya", "Yes, I have her details": the yes answers something else.
     acknowledged = said.answers_something_else(after)
     if acknowledged is not None:
-        return f"yes about something else {_quoted(acknowledged)}"
+        return f"yes about something else {acknowledged}"
     for later in after:
         taken_back = later.takes_back_a_yes()
         if taken_back is not None:

@@ -502,6 +502,8 @@ def test_a_long_text_must_answer_at_its_start():
     ("Hi,\n" + "lorem ipsum dolor " * 60_000, UNCLEAR),
     ("e\u0301" * 500_000, UNCLEAR),
     ("On Mon, " * 130_000 + "wrote:", UNCLEAR),
+    ("Yes please\nAna\n" + "only " * 250_000, YES),  # a signature's line, each "only" in it judged once
+    ("Yes " + "except " * 150_000, UNCLEAR),
 ])
 def test_a_megabyte_of_input_returns(huge: str, answer: Answer):
     assert read_answer(huge).answer == answer

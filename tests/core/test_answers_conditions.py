@@ -1,11 +1,13 @@
 """A yes that does not stand (rule 11 of answers.py): a labelled set in 11 languages.
 
-tests/data/consent_conditions.jsonl holds yeses restricted by "only" ("I have space on Saturdays only"), limited to
-someone else ("Yes, just not for new clients"), held off until something happens ("Sí, en cuanto tenga hueco"),
-taken back ("I can take her on. Just kidding, I'm full") or about something else ("Yes, I got your email"), beside
-yeses that must stay yeses: a scheduling preference ("Yes, happy to. Just not before 10am", "Yes, Saturdays work
-best for me"), "only too happy", a retraction word before any answer. Each is read bare and under an unmarked copy
-of our ask, as the service reads it, and every one must be read right.
+tests/data/consent_conditions.jsonl holds yeses restricted by "only" or "ne ... que" ("I have space on Saturdays
+only", "Je ne prends que des patients existants"), limited to someone else ("Yes, just not for new clients", "Yes, for
+existing clients"), held off until something happens ("Sí, en cuanto tenga hueco"), taken back ("I can take her on.
+Just kidding, I'm full") or about something else ("Yes, I got your email", "Yes, I have her details"), beside yeses
+that must stay yeses: a scheduling or channel preference ("Yes, happy to. Just not before 10am", "Yes, except
+Mondays", "Yes, just not by phone", "Yes, Saturdays work best for me"), "only too happy", an "only" that means "just"
+("Sí, solo dime cuándo"), a signature's "by appointment only" under a name, a retraction word before any answer. Each
+is read bare and under an unmarked copy of our ask, as the service reads it, and every one must be read right.
 """
 
 from __future__ import annotations
@@ -39,12 +41,21 @@ def test_each_answer_is_read_right_bare_and_under_our_ask(row: dict):
     ("Yes please. I'm only free on weekends.", "yes with a restriction 'only'"),
     ("Yes, just not for new clients.", "yes, then a negation 'not'"),
     ("Yes, happy to. Just not before 10am.", "yes-word 'yes'"),
+    ("Yes, just not by phone.", "yes-word 'yes'"),
+    ("Yes, except Mondays.", "yes-word 'yes'"),
+    ("Yes, except for new clients.", "yes with 'except'"),
+    ("Sí, solo dime cuándo.", "yes-word 'sí'"),
     ("Yes, once I've checked my diary.", "yes with condition 'once i've'"),
     ("I can take her on. Just kidding, I'm full.", "yes, then taken back 'just kidding'"),
     ("Yes please. Just kidding.", "yes, then taken back 'just kidding'"),
     ("No. Just kidding!", "no, then taken back 'just kidding'"),
     ("Ja. Doch nicht.", "yes, then taken back 'nicht'"),
     ("Yes, I got your email.", "yes about something else 'got your email'"),
+    ("Yes, for existing clients.", "yes for some clients only 'existing'"),
+    ("Oui, je ne prends que des patients existants.", "yes with a restriction 'ne ... que'"),
+    ("Yes, I don't take new clients.", "yes, then a negation 'don't'"),
+    ("Yes, I have her details.", "yes about something else 'details'"),
+    ("Sí, tengo su número.", "yes about something else 'numero'"),
 ])
 def test_the_reason_names_the_rule(text: str, reason: str):
     assert read_answer(text).reason == reason
