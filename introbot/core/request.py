@@ -318,10 +318,13 @@ def _domains_of(person: Person) -> set[str]:
     return {d for d in domains if "." in d}
 
 
-# "introduce Sam Rivera <sam@...> to Maya Chen", "connect Sam with Maya", "Sam, meet Maya".
+# "introduce Sam Rivera <sam@...> to Maya Chen", "connect Sam with Maya", "Sam, meet Maya". The name before ", meet"
+# is only tried where a run of text without a comma starts (the look-behind), where the first match of it always
+# starts: tried from every character, a long line without a comma took quadratic time (20,000 characters, which
+# anyone writing as a practitioner may send, took seconds per reading, and a reading makes several).
 _DIRECT = re.compile(
     r"(?:introduce|intro|connect|put|refer)\s+(?P<first>.+?)\s+(?:to|with|and|&|in touch with)\s+(?P<second>[^\n]+)"
-    r"|(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
+    r"|(?<![^\n,])(?P<meet_first>[^\n,]+),\s*meet\s+(?P<meet_second>[^\n]+)",
     re.IGNORECASE,
 )
 # The same, split at "to" or "with" only: "introduce Sam <...> and Kim <...> to Maya Chen" names two clients.
