@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import functools
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import signal
@@ -270,6 +272,18 @@ class Daemon:
         metronome.start()
         sender = self._sender()
         outbox = _Trouble("sending")
+        last_beat = -math.inf
+
+        def beat(at_most_every: float = 0.0) -> None:
+            nonlocal last_beat
+            # A dead watcher stops the beat, and the supervisor restarts us.
+            if imap_thread.is_alive() and loop.time() - last_beat >= at_most_every:
+                self.heartbeat.beat("running")
+                last_beat = loop.time()
+
+        # A drain may outlast the watchdog (hundreds of messages due after an outage, a provider taking a second
+        # each): every message it gets through beats too, at most once per BEAT_EVERY.
+        progress = functools.partial(beat, BEAT_EVERY.total_seconds())
         log.info("running")
         if problem := notify_systemd("READY=1"):
             log.warning("%s", problem)
@@ -279,12 +293,11 @@ class Daemon:
                     try:
                         service.sweep()
                         service.purge()
-                        await service.drain_outbox(sender, SentFolder(self.config.imap))
+                        await service.drain_outbox(sender, SentFolder(self.config.imap), progress=progress)
                         outbox.cleared()
                     except (OSError, StoreError, sqlite3.Error) as error:  # a full disk, a refused SMTP login
                         outbox.failed(error, loop.time(), self.rng)
-                if imap_thread.is_alive():  # a dead watcher stops the beat, and the supervisor restarts us
-                    self.heartbeat.beat("running")
+                beat()
                 await wake.wait()
                 wake.clear()
         finally:

@@ -1279,8 +1279,10 @@ class Service:
 
     # Outbox
 
-    async def drain_outbox(self, sender: SmtpSender, sent_folder: SentFolder | None = None, batch: int = 50) -> int:
-        """Send what is due over one reused connection; return how many messages the server took.
+    async def drain_outbox(self, sender: SmtpSender, sent_folder: SentFolder | None = None, batch: int = 50,
+                           progress: Callable[[], None] = lambda: None) -> int:
+        """Send what is due over one reused connection; return how many messages the server took. `progress` is
+        called after each message's attempt: a long drain is no sign of a stuck daemon while it gets through.
 
         Each batch is claimed ("sending") in one transaction before its first byte goes out, and its
         outcomes are recorded in one transaction after its last, so nothing is sent unless its state
@@ -1299,7 +1301,7 @@ class Service:
                     # Every due row is claimed or held each round, and what a failure queues (the note
                     # to the referrer) is due at once: rounds go on until nothing is due.
                     while mails := self._claim(batch):
-                        outcomes = await self._send(sender, mails, copies)
+                        outcomes = await self._send(sender, mails, copies, progress)
                         sent += sum(1 for _, result in outcomes if result.delivery is Delivery.SENT)
                 finally:
                     await copies.settle()  # after a failure mid-batch, copies may still be on their way
@@ -1344,8 +1346,8 @@ class Service:
             if admitted or not due:
                 return admitted
 
-    async def _send(self, sender: SmtpSender, mails: list[QueuedMail],
-                    copies: _SentCopies) -> list[tuple[QueuedMail, SendResult]]:
+    async def _send(self, sender: SmtpSender, mails: list[QueuedMail], copies: _SentCopies,
+                    progress: Callable[[], None]) -> list[tuple[QueuedMail, SendResult]]:
         """Send a claimed batch, keeping a copy of each accepted message; record the outcomes in one transaction."""
         outcomes: list[tuple[QueuedMail, SendResult]] = []
         undecided: QueuedMail | None = None
@@ -1367,6 +1369,7 @@ class Service:
                     await copies.keep(mail.raw)
                 outcomes.append((queued, result))
                 undecided = None
+                progress()
             await copies.settle()  # copied, then recorded: a crash in between finds them in Sent
         finally:
             # A row interrupted mid-send (cancelled, or a crash) stays "sending" for the next drain to settle.

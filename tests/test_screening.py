@@ -285,6 +285,16 @@ def test_practitioners_are_known_by_their_normalised_local_part():
     assert not screen.screen(b"From: adam@clinic.example\r\n\r\nx").read_in_full
 
 
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: a From of 200,000 letters once took a quarter of an hour
+@pytest.mark.parametrize("run", ["a", "ada.", "x-ada+"])
+def test_a_from_field_of_one_long_word_without_an_at_sign_is_screened_in_linear_time(run):
+    """Anyone can send it, and every message is screened: the local-part reader must not try every byte."""
+    screen = HeaderScreen(["ada@clinic.example"])
+    word = (run * (200_000 // len(run))).encode()
+    assert screen.screen(b"From: " + word + b"\r\nSubject: x\r\n\r\nx").read_in_full == ""
+    assert screen.screen(b"From: " + word + b" ada@elsewhere.example\r\n\r\nx").read_in_full
+
+
 # ------------------------------------------------------------------ from the first bytes only
 
 def settled_by_first_bytes(desk: Desk, messages: list[bytes], length: int) -> int:

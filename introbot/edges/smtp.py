@@ -79,7 +79,8 @@ class SmtpSender:
     """Sends raw messages over one connection, reused for many sends and reopened when the server closed it.
 
     Every network step has settings.timeout; send() never raises for delivery problems (it returns a
-    SendResult) and raises SmtpConfigError only for misconfiguration that retrying cannot fix.
+    SendResult) and raises SmtpConfigError only for misconfiguration that retrying cannot fix. Once the
+    server could not be reached, every send is TEMPORARY until close() ends the session.
     Use it from one task at a time; concurrent sends are serialised.
     """
 
@@ -95,6 +96,10 @@ class SmtpSender:
                                   settings.timeout.total_seconds(), tls_port=465, starttls_port=587)
         self._client: aiosmtplib.SMTP | None = None
         self._lock = asyncio.Lock()
+        # Why the server could not be reached in this session ("" while it could): the other sends of the
+        # session are then TEMPORARY at once. A server that never answers costs one timeout per drain, not one
+        # per message due, which at 30 s each would starve the daemon's heartbeat and get it killed.
+        self._unreachable = ""
 
     async def __aenter__(self) -> SmtpSender:
         return self  # the connection opens with the first send, so an idle daemon holds none
@@ -104,7 +109,8 @@ class SmtpSender:
         await self.close()
 
     async def close(self) -> None:
-        """Say QUIT (briefly) and close the connection, if one is open."""
+        """Say QUIT (briefly) and close the connection, if one is open; the next send tries the server again."""
+        self._unreachable = ""
         client, self._client = self._client, None
         if client is None or not client.is_connected:
             return
@@ -117,10 +123,13 @@ class SmtpSender:
         """Send `raw` as is to `recipients`, with `envelope_from` as the return path ("" for none)."""
         _check_envelope(envelope_from, recipients)
         async with self._lock:
+            if self._unreachable:
+                return SendResult(Delivery.TEMPORARY, self._unreachable)
             try:
                 client = await self._ready_client()
             except _Unreachable as error:
-                return SendResult(Delivery.TEMPORARY, str(error))
+                self._unreachable = str(error)
+                return SendResult(Delivery.TEMPORARY, self._unreachable)
             try:
                 return await self._transact(client, envelope_from, recipients, raw)
             except BaseException:

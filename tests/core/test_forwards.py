@@ -367,6 +367,14 @@ def test_subject_hints(subject, kind, stripped):
         assert strip_subject_prefixes(subject) == stripped
 
 
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: a subject of 20,000 spaces once took two minutes
+@pytest.mark.parametrize("subject", [" " * 200_000 + "x", "Fwd" + " \t" * 100_000 + "x", "Re" + " " * 200_000 + "x"],
+                         ids=["blanks", "Fwd and blanks", "Re and blanks"])
+def test_a_subject_of_long_runs_of_blanks_is_read_in_linear_time(subject):
+    assert subject_kind(subject) == "plain"
+    assert strip_subject_prefixes(subject) == subject.strip()
+
+
 def test_valid_address_never_checks_dns_and_rejects_special_use_domains():
     assert valid_address("Ada@Clinic.Example") == "ada@clinic.example"
     assert valid_address("ada@clinic.test") is None

@@ -7,8 +7,8 @@ from email.message import EmailMessage
 import pytest
 
 from introbot.config import Person
-from introbot.core.request import (Candidate, Directory, Refusal, Understood, redact_for_colleague, without_people,
-                                   resolve_clarification, understand)
+from introbot.core.request import (_DIRECT, Candidate, Directory, Refusal, Understood, redact_for_colleague,
+                                   resolve_clarification, understand, without_people)
 
 BOT = "intro@collective.example"
 ADA = Person("Dr. Ada Lee", "ada@clinic.example", website="https://clinic.example", specialty="acupuncture")
@@ -96,6 +96,15 @@ def test_a_direct_line_names_both_people_either_way_round(line, client, colleagu
     assert (result.client.email if result.client else None) == client
     assert result.colleague.email == colleague
     assert result.client_hint == hint
+
+
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: tried from every character, this took minutes
+@pytest.mark.parametrize("run", ["a", "?", "Sam "])
+def test_the_name_before_meet_is_looked_for_in_linear_time_on_a_long_line_without_a_comma(run):
+    line = run * (200_000 // len(run))
+    assert _DIRECT.search(line) is None
+    assert _DIRECT.search(f"{line}\nSam Rivera, meet Lio Park").group("meet_first") == "Sam Rivera"
+    assert _DIRECT.search(f"{line}, meet Lio Park").group("meet_first") == line
 
 
 def test_a_cc_makes_the_other_recipient_the_client():

@@ -200,6 +200,19 @@ def test_a_server_that_never_greets_gives_temporary_within_the_timeout(fault_smt
     assert "did not answer within 1 s before its greeting" in result.detail
 
 
+def test_a_server_that_cannot_be_reached_costs_one_timeout_per_session_not_one_per_message(fault_smtp):
+    fault_smtp.stall_greeting()
+    waiting = send_all(plain(fault_smtp, timeout=timedelta(seconds=1)),
+                       *(([MAYA], message(f"waiting {number}")) for number in range(3)))
+    assert [result.delivery for result in waiting] == [Delivery.TEMPORARY] * 3
+    assert len({result.detail for result in waiting}) == 1 and "before its greeting" in waiting[0].detail
+    assert fault_smtp.connections == 1
+
+    fault_smtp.stall_greeting(False)
+    [after] = send_all(plain(fault_smtp), ([MAYA], message("after")))  # a new session tries the server again
+    assert after.delivery is Delivery.SENT and fault_smtp.connections == 2
+
+
 def test_after_a_421_the_next_send_opens_a_new_connection(fault_smtp):
     fault_smtp.on("MAIL", SHUTTING_DOWN, times=1)
     closed, after = send_all(plain(fault_smtp), ([MAYA], message("closed")), ([MAYA], message("after")))

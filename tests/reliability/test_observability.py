@@ -16,6 +16,7 @@ from introbot.cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main
 from introbot.config import load_config
 from introbot.daemon import BEAT_EVERY, LOCK_DIRECTORY, status
 from tests.conversation import ADA, KIM, SAM, new_message
+from tests.faultsmtp import TEMPORARY, FaultSMTP
 from tests.reliability.test_intake import poison
 from tests.reliability.world import REPO, authenticated, direct_request, drop_into_inbox, new_world
 
@@ -41,6 +42,36 @@ def test_under_systemd_the_daemon_says_ready_beats_the_watchdog_works_and_stops_
     assert said[:2] == [b"READY=1", b"WATCHDOG=1"] and set(said[2:-1]) <= {b"WATCHDOG=1"}
     assert beat["pid"] == daemon.process.pid and beat["state"] == "running"
     assert json.loads((world.folder / "introbot.heartbeat").read_text())["state"] == "stopped"
+
+
+def test_a_drain_longer_than_the_watchdog_allows_beats_as_it_makes_progress(world, tmp_path):
+    """A drain may outlast WatchdogSec (600 asks due after an outage, a provider taking a second each): each
+    message it gets through is a sign of life. The server holds the second ask until the watchdog hears one."""
+    address = str(tmp_path / "notify")
+    heard: list[bytes] = []
+    recipients: list[str] = []
+
+    def wait_for_a_beat_before_the_second(transaction) -> bool:
+        recipients.append(transaction.address)
+        if len(recipients) == 2:  # the first ask went through: the daemon is not stuck
+            while b"WATCHDOG=1" not in heard:
+                try:
+                    heard.append(notify.recv(100))
+                except TimeoutError:
+                    break
+        return False  # accept it, after the wait
+
+    with FaultSMTP() as server, socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+        notify.bind(address)
+        notify.settimeout(30)
+        world.configure("smtp", host="127.0.0.1", port=server.port, security="none", username=None,
+                        password_file=None, ca_file=None, timeout="60s")
+        server.on("RCPT", TEMPORARY, when=wait_for_a_beat_before_the_second)
+        for client in (SAM, KIM):
+            drop_into_inbox(world.mail, direct_request(client, "Maya Chen"))
+        with world.daemon(environment={"NOTIFY_SOCKET": address}):
+            server.wait_for_messages(2, timeout=90)
+    assert sorted(recipients) == [KIM[1], SAM[1]] and heard[-1:] == [b"WATCHDOG=1"], heard
 
 
 def test_the_counters_and_the_heartbeat_show_what_happened_without_personal_data(world):

@@ -136,6 +136,23 @@ def test_a_server_that_accepts_and_never_answers_is_timed_out_and_the_mail_sent_
     assert ask_row(world)[2] == "sent"
 
 
+def test_a_server_that_cannot_be_reached_costs_a_drain_one_timeout_and_every_message_due_waits_its_retry(world, smtp):
+    """Five asks due and a server that never greets: one wait for it, not five (at the default 30 s each, the
+    daemon would miss its watchdog's 60 s and be killed mid-batch, its outcomes unrecorded, again and again)."""
+    smtp.stall_greeting()
+    for number in range(5):
+        drop_into_inbox(world.mail, direct_request((f"Client {number}", f"client{number}@client.example"), "Maya Chen"))
+
+    run_at(world, START)
+
+    assert smtp.connections == 1
+    assert world.database_rows("SELECT status, attempts, next_attempt_at FROM outbox") == [
+        ("queued", 1, (START + timedelta(minutes=1)).isoformat(timespec="microseconds"))] * 5
+    smtp.stall_greeting(False)
+    run_at(world, START + timedelta(minutes=1))
+    assert len(smtp.messages) == 5 and smtp.connections == 2
+
+
 def test_draining_many_messages_uses_one_smtp_and_one_imap_connection(world, smtp):
     clients = [(f"Client {n}", f"client{n}@client.example") for n in range(30)]
     for client in clients:
