@@ -165,9 +165,10 @@ class MailWriter:
         if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
             assert effect.to is not None
             context["party"] = _person_context(intro.party(effect.to))
-        if effect.kind is Kind.NOT_GOING_AHEAD:
-            # Whom it is not going ahead with, as the party's ask named them (the colleague: the client's first name
-            # alone): a client asked about several colleagues, and introduced to one, must tell which one this is.
+        if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.ANSWER_FROM_HERE):
+            # Which introduction the note is about, with the other person named as the party's ask named them (the
+            # colleague: the client's first name alone): a client asked about several colleagues must tell which
+            # one this is, whether it is not going ahead or its answer came from another address.
             asked_about = context["colleague"] if effect.to is Role.CLIENT else {"name": context["client"]["first_name"]}
             context["other"] = {"name": asked_about["name"]}
         if effect.kind is Kind.PARTY_UNREACHABLE:

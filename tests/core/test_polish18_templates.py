@@ -1,0 +1,23 @@
+"""Polish 18, the shipped templates: the note asking a party to answer from the address that was asked names the
+introduction it is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from introbot.core.render import Renderer
+from introbot.model import Kind
+from tests.core.template_samples import COLLEAGUE, LANGUAGES, SHIPPED, sample_context
+from tests.core.test_review18a_templates import blank_name_marks
+
+RENDERER = Renderer(SHIPPED)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_answer_from_here_note_names_the_other_person_in_its_body_not_its_subject(language):
+    """A client asked about two colleagues could not tell which ask the note was about; the name stays out of the
+    subject, as the asks keep the client's out of the colleague's."""
+    rendered = RENDERER.render(Kind.ANSWER_FROM_HERE, language, sample_context(Kind.ANSWER_FROM_HERE))
+    assert COLLEAGUE["name"] in rendered.text and COLLEAGUE["name"] not in rendered.subject
+    unnamed = sample_context(Kind.ANSWER_FROM_HERE, other={"name": ""})
+    assert blank_name_marks(RENDERER.render(Kind.ANSWER_FROM_HERE, language, unnamed).text, language) == []
