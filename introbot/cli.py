@@ -23,7 +23,7 @@ from introbot.edges.store import Store
 from introbot.logs import setup_logging
 from introbot.model import IntroState, Kind
 from introbot.privacy import forget, mail_mentions, spellings
-from introbot.samples import render_sample, sample_configs
+from introbot.samples import render_sample, sample_configs, sample_recipients
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # The systemd unit's watchdog waits six beats before calling the daemon stuck; so does `status --check`.
@@ -128,10 +128,11 @@ def _check(config: Config, args: argparse.Namespace) -> int:
             for variant in variants:
                 service = build_service(variant, store)
                 for kind in Kind:
-                    try:
-                        render_sample(service, kind)
-                    except TemplateError as error:  # a file that fails in several languages is listed once
-                        problems += [str(error)] if str(error) not in problems else []
+                    for to in sample_recipients(kind):
+                        try:
+                            render_sample(service, kind, to)
+                        except TemplateError as error:  # a file that fails in several languages is listed once
+                            problems += [str(error)] if str(error) not in problems else []
         finally:
             store.close()
     if problems:

@@ -129,9 +129,12 @@ class MailWriter:
         context["client"] = _person_context(client) if client else {"first_name": _first_name(intro.client_hint),
                                                                      "name": intro.client_hint, "email": ""}
         context["colleague"] = _person_context(colleague) if colleague else None
-        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
-            # Before the client agreed to be introduced, the colleague learns only their first name.
+        if effect.to is Role.COLLEAGUE and intro.state is not IntroState.INTRODUCED:
+            # Until the introduction both agreed to, the colleague learns only the client's first name: in every note
+            # (the ask, the reminder, an unclear answer, an answer from elsewhere, a closing note), so that no
+            # template, an operator's or a practitioner's own, can show them more.
             context["client"] = {"first_name": context["client"]["first_name"]}
+        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
             context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
         if effect.kind is Kind.CLARIFY:
             context["missing"], _, again = effect.detail.partition(" ")

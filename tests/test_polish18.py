@@ -1,15 +1,32 @@
 """Polish 18, through a real Service over a real SQLite store: the note asking a party to answer from the address
-that was asked says which introduction it is about."""
+that was asked says which introduction it is about; whatever a template prints, a colleague reads no more of the client
+than the first name before the introduction, and `introbot check` fails a template that would need more."""
 
 from __future__ import annotations
 
+from email import message_from_bytes, policy
+from pathlib import Path
+
 import pytest
 
-from introbot.model import Kind
+from introbot.config import load_config
+from introbot.daemon import build_service
+from introbot.edges.store import Store
+from introbot.model import Kind, Role
+from introbot.samples import render_sample
 from tests.conversation import KIM, MAYA, SAM
 from tests.service_world import Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import write
+from tests.test_review18a_check import check, configured
+
+# Every message a colleague may get before the introduction, when the client has not yet been introduced to them.
+TO_THE_COLLEAGUE_BEFORE_THE_INTRODUCTION = (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE, Kind.UNCLEAR_ANSWER,
+                                            Kind.ANSWER_FROM_HERE, Kind.NOT_GOING_AHEAD)
+# An operator's template trying every way to show the colleague more of the client than the first name.
+PRYING = ('{% block subject %}About {{ client.first_name }}{% endblock %}\n{% block body %}'
+          '{{ client }} {{ client.name | default("") }} {{ client.email | default("") }} {{ other | default("") }}'
+          '{% endblock %}\n')
 
 
 @pytest.fixture
@@ -36,3 +53,28 @@ def test_the_note_to_a_colleague_names_the_client_only_as_her_ask_did(desk):
     [note] = desk.mail_to(MAYA[1], Kind.ANSWER_FROM_HERE.value)
     assert "A reply to my question about the introduction to Sam reached me" in text_of(note)
     assert "Rivera" not in note.raw.decode() and SAM[1] not in note.raw.decode()
+
+
+@pytest.mark.parametrize("kind", TO_THE_COLLEAGUE_BEFORE_THE_INTRODUCTION, ids=lambda kind: kind.value)
+def test_a_colleague_reads_only_the_clients_first_name_whatever_the_template_prints(tmp_path, kind):
+    """Before, only the ask and the reminder were given the client's first name alone: an operator's unclear-answer,
+    answer-from-here or closing note could show the colleague the client's full name and address."""
+    config = load_config(configured(tmp_path, {f"{language}/{kind.value}.txt": PRYING
+                                               for language in ("en", "fr", "de", "es")}))
+    store = Store(config.bot.database)
+    try:
+        mail = render_sample(build_service(config, store), kind, Role.COLLEAGUE)
+    finally:
+        store.close()
+    message = message_from_bytes(mail.raw, policy=policy.default)
+    assert message["Subject"] == "About Sam" and "Sam" in message.get_body(("plain",)).get_content()
+    assert "Rivera" not in mail.raw.decode() and "sam@client.example" not in mail.raw.decode()
+
+
+def test_the_check_fails_a_note_that_would_show_a_colleague_more_of_the_client(tmp_path, capsys):
+    """The unclear-answer note goes to either party: rendered for the client alone, a template naming the client in
+    full passed the check, and would have failed on the first unclear answer of a colleague."""
+    naming = "{% block subject %}x{% endblock %}{% block body %}Dear {{ client.name }}{% endblock %}\n"
+    status, out, err = check(capsys, configured(tmp_path, {"en/unclear_answer.txt": naming}))
+    assert status == 2 and "config OK" not in out
+    assert str(Path("mine") / "en" / "unclear_answer.txt") + " line 1" in err and "client.name" in err
