@@ -1,6 +1,7 @@
 """Polish 18, through a real Service over a real SQLite store: the note asking a party to answer from the address
 that was asked says which introduction it is about; whatever a template prints, a colleague reads no more of the client
-than the first name before the introduction, and `introbot check` fails a template that would need more."""
+than the first name before the introduction, and `introbot check` fails a template that would need more; the commands
+that read or steer the database say so when there is none, rather than create an empty one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from introbot.cli import main
 from introbot.config import load_config
 from introbot.daemon import build_service
 from introbot.edges.store import Store
@@ -18,7 +20,7 @@ from tests.conversation import KIM, MAYA, SAM
 from tests.service_world import Desk
 from tests.test_clarify_again import text_of
 from tests.test_clarify_answers import write
-from tests.test_review18a_check import check, configured
+from tests.test_review18a_check import EXAMPLE, check, configured
 
 # Every message a colleague may get before the introduction, when the client has not yet been introduced to them.
 TO_THE_COLLEAGUE_BEFORE_THE_INTRODUCTION = (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE, Kind.UNCLEAR_ANSWER,
@@ -78,3 +80,21 @@ def test_the_check_fails_a_note_that_would_show_a_colleague_more_of_the_client(t
     status, out, err = check(capsys, configured(tmp_path, {"en/unclear_answer.txt": naming}))
     assert status == 2 and "config OK" not in out
     assert str(Path("mine") / "en" / "unclear_answer.txt") + " line 1" in err and "client.name" in err
+
+
+@pytest.mark.parametrize("command", [["intros"], ["show", "k3x9q2ab"], ["cancel", "k3x9q2ab"],
+                                     ["forget", "sam@client.example"], ["status"]], ids=lambda command: command[0])
+def test_a_command_pointed_at_a_missing_database_says_so_and_creates_none(tmp_path, capsys, command):
+    """Before, `intros` and `forget` pointed at a mistaken bot.database created an empty one there and answered "no
+    introductions yet" and "forgot 0 introduction(s)"; `show` and `cancel` said there was no such introduction."""
+    config = tmp_path / "config.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8").replace('database = "introbot.sqlite3"',
+                                                                  'database = "state/introbot.sqlite3"', 1),
+                      encoding="utf-8")
+    assert main([*command, "--config", str(config)]) == 1
+    captured = capsys.readouterr()
+    database = tmp_path / "state" / "introbot.sqlite3"
+    assert captured.out == "" and captured.err == (
+        f"introbot: no database at {database}: is bot.database in {config} right? introbot creates it on its first "
+        f"run (`introbot run` or `introbot once`)\n")
+    assert not (tmp_path / "state").exists()
