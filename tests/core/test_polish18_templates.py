@@ -21,3 +21,12 @@ def test_the_answer_from_here_note_names_the_other_person_in_its_body_not_its_su
     assert COLLEAGUE["name"] in rendered.text and COLLEAGUE["name"] not in rendered.subject
     unnamed = sample_context(Kind.ANSWER_FROM_HERE, other={"name": ""})
     assert blank_name_marks(RENDERER.render(Kind.ANSWER_FROM_HERE, language, unnamed).text, language) == []
+
+
+def test_the_german_note_about_a_bounce_says_whom_it_told():
+    """Before: "meine Vorstellungs-E-Mail hat also nur Sam Rivera erreicht, und ich habe Bescheid gegeben", with
+    nobody to have been told."""
+    context = sample_context(Kind.REFERRER_FAILED, reached="Sam Rivera")
+    text = RENDERER.render(Kind.REFERRER_FAILED, "de", context).text
+    assert "hat also nur Sam Rivera erreicht, und ich habe dieser Person Bescheid gegeben." in text
+
