@@ -23,7 +23,7 @@ from introbot.edges.store import Store
 from introbot.logs import setup_logging
 from introbot.model import IntroState, Kind
 from introbot.privacy import forget, mail_mentions, spellings
-from introbot.samples import render_sample, sample_configs
+from introbot.samples import render_sample, sample_configs, sample_recipients
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 # The systemd unit's watchdog waits six beats before calling the daemon stuck; so does `status --check`.
@@ -128,10 +128,11 @@ def _check(config: Config, args: argparse.Namespace) -> int:
             for variant in variants:
                 service = build_service(variant, store)
                 for kind in Kind:
-                    try:
-                        render_sample(service, kind)
-                    except TemplateError as error:  # a file that fails in several languages is listed once
-                        problems += [str(error)] if str(error) not in problems else []
+                    for to in sample_recipients(kind):
+                        try:
+                            render_sample(service, kind, to)
+                        except TemplateError as error:  # a file that fails in several languages is listed once
+                            problems += [str(error)] if str(error) not in problems else []
         finally:
             store.close()
     if problems:
@@ -165,6 +166,16 @@ def _preview(config: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _existing_database(config: Config) -> Path:
+    """The database the daemon keeps, for the commands that read or steer it. They never create it: an empty one
+    where a mistaken bot.database points would hide the mistake behind "no introductions yet" or "forgot 0"."""
+    database = config.bot.database
+    if not database.exists():
+        raise RuntimeError(f"no database at {database}: is bot.database in {config.path} right? introbot creates it "
+                           f"on its first run (`introbot run` or `introbot once`)")
+    return database
+
+
 def _age(since: datetime) -> str:
     return _seconds((datetime.now(timezone.utc) - since).total_seconds())
 
@@ -178,7 +189,7 @@ def _seconds(seconds: float) -> str:
 
 
 def _intros(config: Config, args: argparse.Namespace) -> int:
-    store = Store(config.bot.database)
+    store = Store(_existing_database(config))
     try:
         intros = store.intros(IntroState(args.state) if args.state else None)
     finally:
@@ -200,7 +211,7 @@ def _intros(config: Config, args: argparse.Namespace) -> int:
 
 
 def _show(config: Config, args: argparse.Namespace) -> int:
-    store = Store(config.bot.database)
+    store = Store(_existing_database(config))
     try:
         intro = store.intro(args.id)
         if intro is None:
@@ -229,7 +240,7 @@ def _show(config: Config, args: argparse.Namespace) -> int:
 
 
 def _cancel(config: Config, args: argparse.Namespace) -> int:
-    store = Store(config.bot.database)
+    store = Store(_existing_database(config))
     try:
         intro = build_service(config, store).cancel(args.id)
     finally:
@@ -247,9 +258,10 @@ def _forget(config: Config, args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"introbot: forget needs one plain email address: {error}", file=sys.stderr)
         return EXIT_USAGE
+    database = _existing_database(config)
     # With the daemon stopped, no message being handled at this moment can write the person back.
     with database_lock(config):
-        store = Store(config.bot.database)
+        store = Store(database)
         try:
             result = forget(store, args.address)
         finally:
@@ -270,10 +282,7 @@ def _forget(config: Config, args: argparse.Namespace) -> int:
 
 
 def _status(config: Config, args: argparse.Namespace) -> int:
-    if not config.bot.database.exists():
-        print(f"introbot: no database at {config.bot.database} yet: introbot has not run with this config",
-              file=sys.stderr)
-        return EXIT_FAILURE
+    _existing_database(config)
     shown = status(config)
     if args.json:
         print(json.dumps(shown, indent=2, sort_keys=True))

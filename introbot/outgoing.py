@@ -129,9 +129,12 @@ class MailWriter:
         context["client"] = _person_context(client) if client else {"first_name": _first_name(intro.client_hint),
                                                                      "name": intro.client_hint, "email": ""}
         context["colleague"] = _person_context(colleague) if colleague else None
-        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
-            # Before the client agreed to be introduced, the colleague learns only their first name.
+        if effect.to is Role.COLLEAGUE and intro.state is not IntroState.INTRODUCED:
+            # Until the introduction both agreed to, the colleague learns only the client's first name: in every note
+            # (the ask, the reminder, an unclear answer, an answer from elsewhere, a closing note), so that no
+            # template, an operator's or a practitioner's own, can show them more.
             context["client"] = {"first_name": context["client"]["first_name"]}
+        if effect.kind in (Kind.ASK_COLLEAGUE, Kind.REMIND_COLLEAGUE):
             context["note"] = redact_for_colleague(intro.note, _candidate(client), intro.client_hint)
         if effect.kind is Kind.CLARIFY:
             context["missing"], _, again = effect.detail.partition(" ")
@@ -165,9 +168,10 @@ class MailWriter:
         if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
             assert effect.to is not None
             context["party"] = _person_context(intro.party(effect.to))
-        if effect.kind is Kind.NOT_GOING_AHEAD:
-            # Whom it is not going ahead with, as the party's ask named them (the colleague: the client's first name
-            # alone): a client asked about several colleagues, and introduced to one, must tell which one this is.
+        if effect.kind in (Kind.NOT_GOING_AHEAD, Kind.ANSWER_FROM_HERE):
+            # Which introduction the note is about, with the other person named as the party's ask named them (the
+            # colleague: the client's first name alone): a client asked about several colleagues must tell which
+            # one this is, whether it is not going ahead or its answer came from another address.
             asked_about = context["colleague"] if effect.to is Role.CLIENT else {"name": context["client"]["first_name"]}
             context["other"] = {"name": asked_about["name"]}
         if effect.kind is Kind.PARTY_UNREACHABLE:

@@ -69,13 +69,25 @@ def sample_intro(config: Config) -> Intro:
                  candidates=(colleague.email,))
 
 
-def sample_effect(kind: Kind) -> Send:
-    """The effect that writes `kind`, addressed as it would be in a real intro."""
-    to = {Kind.ASK_CLIENT: Role.CLIENT, Kind.REMIND_CLIENT: Role.CLIENT, Kind.UNCLEAR_ANSWER: Role.CLIENT,
-          Kind.ANSWER_FROM_HERE: Role.CLIENT,
-          Kind.ASK_COLLEAGUE: Role.COLLEAGUE, Kind.REMIND_COLLEAGUE: Role.COLLEAGUE,
-          Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
-          Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)
+# The notes either party may get before the introduction: a colleague reads less of the client in them (MailWriter).
+TO_EITHER_BEFORE_INTRODUCTION = (Kind.UNCLEAR_ANSWER, Kind.ANSWER_FROM_HERE, Kind.NOT_GOING_AHEAD)
+
+
+def sample_recipients(kind: Kind) -> tuple[Role | None, ...]:
+    """Whom `introbot check` renders `kind` for: the party `preview` shows it to, and then the colleague where the note
+    may go to them before the introduction, so that a template naming more of the client than a colleague may read
+    fails the check and not when the note is sent."""
+    shown = sample_effect(kind).to
+    return (shown, Role.COLLEAGUE) if kind in TO_EITHER_BEFORE_INTRODUCTION else (shown,)
+
+
+def sample_effect(kind: Kind, to: Role | None = None) -> Send:
+    """The effect that writes `kind`, addressed as it would be in a real intro (to `to`, when given)."""
+    to = to or {Kind.ASK_CLIENT: Role.CLIENT, Kind.REMIND_CLIENT: Role.CLIENT, Kind.UNCLEAR_ANSWER: Role.CLIENT,
+                Kind.ANSWER_FROM_HERE: Role.CLIENT,
+                Kind.ASK_COLLEAGUE: Role.COLLEAGUE, Kind.REMIND_COLLEAGUE: Role.COLLEAGUE,
+                Kind.PASS_ON: Role.COLLEAGUE, Kind.STEPPED_OUT: Role.CLIENT, Kind.NOT_GOING_AHEAD: Role.CLIENT,
+                Kind.PARTY_UNREACHABLE: Role.CLIENT}.get(kind)
     detail = {Kind.CLARIFY: "colleague",
               Kind.REFUSED: Refused.SAME_PERSON.code(),
               Kind.REFERRER_FAILED: "colleague", Kind.PARTY_UNREACHABLE: "colleague"}.get(kind, "")
@@ -94,12 +106,12 @@ def sample_state(intro: Intro, kind: Kind) -> Intro:
     return intro
 
 
-def render_sample(service: Service, kind: Kind) -> Outgoing:
-    """One message of `kind` exactly as introbot would send it in the sample intro."""
+def render_sample(service: Service, kind: Kind, to: Role | None = None) -> Outgoing:
+    """One message of `kind` exactly as introbot would send it in the sample intro (to `to`, when given)."""
     intro = sample_state(sample_intro(service.config), kind)
     reply = EmailMessage()
     reply.set_content("Hi Maya, thank you! Would Thursday afternoon work for a first session?")
     referrer = service.config.practitioners[0] if service.config.practitioners else SAMPLE_PRACTITIONER
     decision = Decision("preview", "", "", None if kind in (Kind.REFUSED, Kind.STATUS) else intro, [], reply,
                         referrer=referrer)
-    return service.outgoing(sample_effect(kind), decision, SAMPLE_TIME)
+    return service.outgoing(sample_effect(kind, to), decision, SAMPLE_TIME)

@@ -58,7 +58,7 @@ def sample_context(kind: Kind, **changes: Any) -> dict[str, Any]:
         context |= {"unreachable": "Maya Chen", "address": "maya@bodywork.example", "reached": ""}
     if kind in (Kind.NOT_GOING_AHEAD, Kind.PARTY_UNREACHABLE):
         context["party"] = dict(CLIENT)
-    if kind is Kind.NOT_GOING_AHEAD:
+    if kind in (Kind.NOT_GOING_AHEAD, Kind.ANSWER_FROM_HERE):
         context["other"] = {"name": COLLEAGUE["name"]}
     if kind is Kind.PARTY_UNREACHABLE:
         context["unreachable"] = dict(COLLEAGUE)
@@ -173,6 +173,8 @@ def every_branch() -> list[tuple[str, Kind, dict[str, Any]]]:
         ("not_going_ahead, no name", Kind.NOT_GOING_AHEAD, {"party": _unnamed(CLIENT["email"])}),
         ("not_going_ahead, to the colleague of a client without a first name", Kind.NOT_GOING_AHEAD,
          {"party": dict(COLLEAGUE), "other": {"name": ""}}),
+        ("answer_from_here, to the colleague of a client without a first name", Kind.ANSWER_FROM_HERE,
+         {"other": {"name": ""}}),
         ("party_unreachable, no names", Kind.PARTY_UNREACHABLE,
          {"party": _unnamed(CLIENT["email"]), "unreachable": dict(COLLEAGUE, first_name="")}),
         ("introduction, long names", Kind.INTRODUCTION, dict(LONG_NAMES)),
