@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -819,9 +820,10 @@ def _all_mentions(note: str, candidate: Candidate) -> list[re.Match[str]]:
     if candidate.person is not None:
         first = candidate.person.first_name
         full = list(_mention_matches(note, name_without_title(candidate.person.name)))
+        in_full = {position for f in full for position in range(f.start(), f.end())}  # a set: a line of names
         found += full + [m for m in _mention_matches(note, first, case_blind=False,
                                                      regex=re.escape(first) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])")
-                         if not any(f.start() <= m.start() < f.end() for f in full)]
+                         if m.start() not in in_full]
     return found
 
 
@@ -952,14 +954,14 @@ _ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could|can|would|might|too|al
 def _only_told_of(note: str, candidate: Candidate) -> bool:
     """Every sentence naming the candidate tells of what happened before and asks nothing: the colleague the client
     saw or tried before is no colleague asked for."""
-    sentences = [_sentence_around(note, m.start(), with_end=True) for m in _all_mentions(note, candidate)]
+    sentences = _sentences_around(note, [m.start() for m in _all_mentions(note, candidate)], with_end=True)
     return bool(sentences) and all(_TELLS.search(s) and not _ASKS.search(s) for s in sentences)
 
 
 def _asked_for(note: str, candidate: Candidate) -> bool:
     """A sentence naming the candidate asks ("Could Lio Park see her?", "Please introduce her to Lio Park.")."""
-    return any(_ASKS.search(_sentence_around(note, m.start(), with_end=True))
-               for m in _all_mentions(note, candidate))
+    return any(_ASKS.search(sentence) for sentence in
+               _sentences_around(note, [m.start() for m in _all_mentions(note, candidate)], with_end=True))
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -1075,18 +1077,27 @@ def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
     if len(named) != 1:
         return None
     candidate = directory.candidate(named[0])
-    sentences = {_sentence_around(text, m.start()) for m in _all_mentions(text, candidate)}
+    sentences = _sentences_around(text, [m.start() for m in _all_mentions(text, candidate)])
     if not any((_CORRECTING.search(sentence) or _ruled_out(sentence, colleague))
                and not _NOT_CORRECTING.search(sentence) for sentence in sentences):
         return None
     return candidate
 
 
-def _sentence_around(text: str, position: int, with_end: bool = False) -> str:
-    """The sentence of `text` around `position`; `with_end`, with the mark that ends it (a question's "?")."""
-    start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1
-    ends = [end for end in (text.find(mark, position) for mark in ".!?\n") if end >= 0]
-    return text[start:min(ends, default=len(text)) + (1 if with_end else 0)]
+def _sentences_around(text: str, positions: Iterable[int], with_end: bool = False) -> list[str]:
+    """The sentences of `text` around `positions`, each once; `with_end`, with the mark that ends it (a question's
+    "?"). The marks are found once: a line of a thousand names is one sentence, not a thousand to search."""
+    marks = [match.start() for match in _SENTENCE_MARK.finditer(text)]
+    spans: dict[tuple[int, int], None] = {}  # in order, each once
+    for position in positions:
+        following = bisect_left(marks, position)  # the first mark at or after the position ends its sentence
+        start = marks[following - 1] + 1 if following else 0
+        end = marks[following] if following < len(marks) else len(text)
+        spans[start, end + (1 if with_end else 0)] = None
+    return [text[start:end] for start, end in spans]
+
+
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
 
 
 def takes_no_option(answer: str) -> bool:
