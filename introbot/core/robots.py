@@ -387,10 +387,13 @@ _AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "
     r"|begrenset tilgang|i mitt fravær|når jeg er tilbake|hastesaker|ograniczony dostęp"
     r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych|po (?:moim )?powrocie",
 )
-# Where the new text of a reply ends and the quoted message begins.
+# Where the new text of a reply ends and the quoted message begins: a line starting with ">", a separator
+# ("-----Original Message-----"), a "From: " or an attribution ending in a colon. Only the first "original" or
+# "wrote" of a line is tried (atomic groups): when a later one would do, so does the first, and trying each one
+# in turn against the rest of a line of dashes or "wrote"s took seconds.
 _QUOTE_START = re.compile(
-    r"^(?:>|-{2,}[^\n]*original[^\n]*-{2,}|_{10,}|(?:from|von|de|da|van|från|fra|od):\s"
-    r"|[^\n]*\b(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef|skrev|napisał)\b[^\n]*:\s*$)",
+    r"^(?:>|--(?>[^\n]*?original)[^\n]*--|_{10,}|(?:from|von|de|da|van|från|fra|od):\s"
+    r"|(?>[^\n]*?\b(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef|skrev|napisał)\b)[^\n]*:\s*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
