@@ -226,8 +226,16 @@ def at_cap(timings: Sequence[Timing], reader: Reader) -> list[Timing]:
 
 
 def superlinear(timings: Sequence[Timing]) -> list[Timing]:
-    """The timings that grew like a quadratic reader's when the size doubled, and took long enough to tell."""
-    return [t for t in timings if t.growth is not None and t.seconds >= NOISE_FLOOR and t.growth >= SUPERLINEAR]
+    """The timings at a cap that grew like a quadratic reader's at both doublings, and took long enough to tell.
+    A reader that does more past a threshold grows once: the robot rules read a report's status only when it
+    lies within the characters they scan, so at that cap they scan the whole text for failure words instead."""
+    found = []
+    for reader in dict.fromkeys(t.reader for t in timings):
+        for shape in dict.fromkeys(t.shape for t in timings if t.reader == reader):
+            *_, half, cap = [t for t in timings if t.reader == reader and t.shape == shape]
+            if cap.seconds >= NOISE_FLOOR and all(t.growth is not None and t.growth >= SUPERLINEAR for t in (half, cap)):
+                found.append(cap)
+    return found
 
 
 def slowest(timings: Sequence[Timing], count: int = 15) -> str:

@@ -250,8 +250,8 @@ class Bench:
                                  worst.seconds, reading.ordinary(reader), "s", "an ordinary request",
                                  f"< {reading.TARGET:g} s", lambda v, r: v < reading.TARGET))
         grown = reading.superlinear(timings)
-        self.rows.append(row("reading.superlinear", f"Readings that took ≥ {reading.SUPERLINEAR:g} × as long at twice "
-                             f"the size (of those over {reading.NOISE_FLOOR * 1000:g} ms)", float(len(grown)), None,
+        self.rows.append(row("reading.superlinear", f"Readings that grew ≥ {reading.SUPERLINEAR:g} × at both doublings "
+                             f"to the cap (of those over {reading.NOISE_FLOOR * 1000:g} ms)", float(len(grown)), None,
                              "", "", "none", lambda v, r: v == 0))
         self.notes.append(f"Slowest readings (bench/reading.py; `python3 -m bench.reading` prints them all):\n\n"
                           f"{reading.slowest(timings)}")
