@@ -81,6 +81,7 @@ class Directory:
     def __init__(self, people: Iterable[Person]):
         self.people = tuple(people)
         self._by_email = {p.email: p for p in self.people}
+        self._may_name = tuple(_may_name(p) for p in self.people)
 
     def by_email(self, email: str) -> Person | None:
         return self._by_email.get(email.lower())
@@ -100,17 +101,20 @@ class Directory:
         does not also name Maya Alvarez, and an excluded person's name (the referrer signing the note)
         names nobody else."""
         folded = text.casefold()
-        full = [p for p in self.people if _mentions(folded, name_without_title(p.name).casefold())]
+        # Only those whose name or domain the text holds at all are looked for one by one: a long text read
+        # sentence by sentence costs one search per person and sentence, not a dozen.
+        people = [p for p, may_name in zip(self.people, self._may_name) if may_name.search(folded)]
+        full = [p for p in people if _mentions(folded, name_without_title(p.name).casefold())]
         declined = _declined_mentions(text, self.people)
         rest = _blanked(text, [match for _, match in declined])
         for person in full:
             rest = _blank_mentions(rest, name_without_title(person.name))
         named = _unique(full + [person for person, _ in declined])
-        first = [p for p in self.people if p not in named and _mentions_first_name(rest, p.first_name)]
+        first = [p for p in people if p not in named and _mentions_first_name(rest, p.first_name)]
         found = [p for p in named + first if p.email not in excluded]
         if found:
             return found
-        return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
+        return [p for p in people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
 
     def guessed_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
         """People a text names or may mean: by name as named_in finds them, else by a first name in
@@ -132,6 +136,15 @@ class Directory:
         rarest = min((holders[stem] for stems in said.values() for stem in stems), default=0)
         by_specialty = [p for p in people if any(holders[stem] == rarest for stem in said[p.email])]
         return by_name + [p for p in by_specialty if p not in by_name]
+
+
+def _may_name(person: Person) -> re.Pattern[str]:
+    """What a casefolded text holds, case-blind, wherever named_in finds `person` in it by full name, first name
+    (as written or in capitals) or domain: each of those, casefolded, with no edges checked. A name with a case
+    ending is looked for among everyone."""
+    first = person.first_name
+    forms = {name_without_title(person.name).casefold(), first.casefold(), first.upper().casefold(), *_domains_of(person)}
+    return re.compile("|".join(map(re.escape, sorted(forms))), re.IGNORECASE)
 
 
 def _inflected_mention(text: str, person: Person) -> bool:

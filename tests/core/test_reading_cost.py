@@ -27,6 +27,19 @@ class CountedPattern:
         return self.pattern.search(text, *bounds)
 
 
+def test_a_sentence_that_holds_no_name_is_not_searched_for_anyone_in_it(monkeypatch):
+    looked_for = []
+    mention_matches = request._mention_matches
+    monkeypatch.setattr(request, "_mention_matches", lambda text, phrase, *args, **kwargs: (
+        looked_for.append(phrase), mention_matches(text, phrase, *args, **kwargs))[1])
+
+    assert DIRECTORY.named_in("Sam is well.") == []
+    assert looked_for == []
+    assert DIRECTORY.named_in("Devs can wait.") == []  # "Dev" is in it, not as a name: only Dev is looked for
+    assert set(looked_for) <= {"Dev Sharma", "dev sharma", "Dev", "DEV"}
+    assert DIRECTORY.named_in("Could Dev see her?") == [DEV]
+
+
 def test_the_sentences_around_a_thousand_mentions_are_searched_once(monkeypatch):
     asks, tells = CountedPattern(request._ASKS), CountedPattern(request._TELLS)
     monkeypatch.setattr(request, "_ASKS", asks)
