@@ -89,8 +89,8 @@ def _headers(**extra: str) -> str:
     fields = {"From": f"{REFERRER.name} <{REFERRER.email}>", "To": f"Intro <{BOT}>", "Subject": "Intro",
               "Message-ID": "<reading@clinic.example>", "Date": "Mon, 02 Mar 2026 09:00:00 +0000",
               "MIME-Version": "1.0", "Content-Type": "text/plain; charset=utf-8",
-              "Content-Transfer-Encoding": "8bit", **extra}
-    return "".join(f"{name.replace('_', '-')}: {value}\n" for name, value in fields.items())
+              "Content-Transfer-Encoding": "8bit", **{name.replace("_", "-"): value for name, value in extra.items()}}
+    return "".join(f"{name}: {value}\n" for name, value in fields.items())
 
 
 def raw(text: str, **headers: str) -> bytes:
@@ -111,13 +111,10 @@ def forward(text: str) -> EmailMessage:
 
 
 def bounce(text: str) -> EmailMessage:
-    """`text` as the human-readable part of a delivery report."""
-    boundary = "reading-report"
-    return message(f"--{boundary}\nContent-Type: text/plain; charset=utf-8\n\n{text}\n\n--{boundary}\n"
-                   f"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.client.example\n\n"
-                   f"Final-Recipient: rfc822; sam@client.example\nAction: failed\nStatus: 5.1.1\n\n--{boundary}--\n",
-                   From="Mail Delivery System <MAILER-DAEMON@mx.client.example>", Subject="Undelivered Mail",
-                   Content_Type=f'multipart/report; report-type=delivery-status; boundary="{boundary}"')
+    """`text` as a bounce in an MTA's own words, above the status it gives. (A report with a delivery-status part
+    is read from its fields, whatever its text says: a millisecond.)"""
+    return message(f"{text}\n\nFinal-Recipient: rfc822; sam@client.example\nAction: failed\nStatus: 5.1.1\n",
+                   From="Mail Delivery System <MAILER-DAEMON@mx.client.example>", Subject="Undelivered Mail")
 
 
 def _which_colleague(text: str) -> None:
@@ -159,7 +156,7 @@ READERS = (
     Reader("robots.reply", "robots, a reply", SCAN_CAP,
            lambda text: message(text, Subject="Re: Would you like an introduction?"),
            lambda msg: detect_automatic(msg, own_loop_header=(LOOP_HEADER, BOT))),
-    Reader("robots.bounce", "robots, a delivery report", SCAN_CAP, bounce,
+    Reader("robots.bounce", "robots, a bounce", SCAN_CAP, bounce,
            lambda msg: detect_automatic(msg, own_loop_header=(LOOP_HEADER, BOT))),
     Reader("body_text", "body_text()", SCAN_CAP, message, body_text),
     Reader("html_to_text", "html_to_text()", SCAN_CAP, str, html_to_text),
@@ -227,7 +224,7 @@ def at_cap(timings: Sequence[Timing], reader: Reader) -> list[Timing]:
 
 def superlinear(timings: Sequence[Timing]) -> list[Timing]:
     """The timings at a cap that grew like a quadratic reader's at both doublings, and took long enough to tell.
-    A reader that does more past a threshold grows once: the robot rules read a report's status only when it
+    A reader that does more past a threshold grows once: the robot rules read a bounce's status only when it
     lies within the characters they scan, so at that cap they scan the whole text for failure words instead."""
     found = []
     for reader in dict.fromkeys(t.reader for t in timings):
