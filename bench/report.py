@@ -51,7 +51,7 @@ def number(value: float | None, unit: str) -> str:
         return "—"
     if math.isnan(value):
         return "n/a"
-    if value.is_integer() and abs(value) >= 1:
+    if value.is_integer() and (abs(value) >= 1 or value == 0):
         return f"{value:,.0f} {unit}".rstrip()
     digits = 3 if abs(value) < 1 else 2 if abs(value) < 10 else 1 if abs(value) < 1000 else 0
     return f"{value:,.{digits}f} {unit}".rstrip()

@@ -2,7 +2,8 @@
 
 Starts its own Dovecot and Postfix on 127.0.0.1, runs introbot's real daemon against them, and prints
 each figure beside its reference measured in the same run: Dovecot's delivery-to-IDLE latency,
-mbsync's download of the same mailbox, Postfix's intake rate, a bare IDLE client's cost.
+mbsync's download of the same mailbox, Postfix's intake rate, a bare IDLE client's cost; and how long
+the pure core's readers take on hostile texts at their caps, beside an ordinary request.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
+from bench import reading
 from bench.accepted import AcceptanceLog, BenchMailHost
 from bench.bot import Bot
 from bench.corpus import BOT, Generator, Loaded, load_mailboxes
@@ -29,7 +31,7 @@ from bench.references import (MIRROR, MIRROR_AFTER, WAIT, IdleProbe, ask_like, b
                               postfix_intake, rate)
 from bench.report import Row, percentile, row, table
 
-SCENARIOS = ("latency", "backlog", "memory", "drain", "idle", "profile")
+SCENARIOS = ("latency", "backlog", "memory", "drain", "idle", "reading", "profile")
 DEFAULT_SCENARIOS = SCENARIOS[:-1]  # the profile reruns the backlog under cProfile: only on request
 PEAK_RSS_LIMIT = 150  # MB
 FLAT_RSS_GROWTH = 10  # MB allowed between 20 % and 100 % of the big backlog
@@ -44,12 +46,13 @@ class Settings:
     big_backlog: int = 100_000
     drain: int = 1_000
     idle_seconds: float = 60.0
+    reading_scale: float = 1.0  # the reading scenario's sizes, as a share of each reader's cap
     only: tuple[str, ...] = DEFAULT_SCENARIOS
     references_only: bool = False
     seed: int = 2026
 
 
-QUICK = dict(requests=20, backlog=1_000, big_backlog=5_000, drain=200, idle_seconds=10.0)
+QUICK = dict(requests=20, backlog=1_000, big_backlog=5_000, drain=200, idle_seconds=10.0, reading_scale=0.25)
 
 
 class Bench:
@@ -231,7 +234,31 @@ class Bench:
             self._peak("idle.rss_peak", "Peak RSS, idle daemon", usage, idler_usage, "bare IDLE client"),
         ]
 
-    # ------------------------------------------------------------------ 6. where the backlog's time goes
+    # ------------------------------------------------------------------ 6. reading hostile mail
+    def reading(self) -> None:
+        """Each reader of the pure core on long and hostile texts up to its cap (bench/reading.py): its worst
+        time beside its time on an ordinary request, and the readings that grew like a quadratic's."""
+        if self.settings.references_only:
+            return
+        scale = self.settings.reading_scale
+        self.say(f"reading: {len(reading.READERS)} readers × {len(reading.SHAPES)} shapes, up to {scale:g} × each cap")
+        timings = reading.measure(scale, say=self.say)
+        for reader in reading.READERS:
+            worst = max(reading.at_cap(timings, reader), key=lambda t: t.seconds)
+            self.rows.append(row(f"reading.{reader.key}", f"Reading {reader.name}: slowest shape at {worst.size:,} "
+                                 f"characters ({worst.shape})",
+                                 worst.seconds, reading.ordinary(reader), "s", "an ordinary request",
+                                 f"< {reading.TARGET:g} s", lambda v, r: v < reading.TARGET))
+        grown = reading.superlinear(timings)
+        self.rows.append(row("reading.superlinear", f"Readings that grew ≥ {reading.SUPERLINEAR:g} × at both doublings "
+                             f"to the cap (of those over {reading.NOISE_FLOOR * 1000:g} ms)", float(len(grown)), None,
+                             "", "", "none", lambda v, r: v == 0))
+        self.notes.append(f"Slowest readings (bench/reading.py; `python3 -m bench.reading` prints them all):\n\n"
+                          f"{reading.slowest(timings)}")
+        if grown:
+            self.notes.append("Readings that grew like a quadratic's:\n\n" + reading.slowest(grown, len(grown)))
+
+    # ------------------------------------------------------------------ 7. where the backlog's time goes
     def profile(self) -> None:
         count = self.settings.backlog
         bot = self.bot("profile")
@@ -290,7 +317,7 @@ def measure(settings: Settings, say: Callable[[str], None] = lambda line: None,
     try:
         steps = {"latency": bench.latency, "backlog": lambda: bench.backlog(settings.backlog, "backlog"),
                  "memory": lambda: bench.backlog(settings.big_backlog, "memory"), "drain": bench.drain,
-                 "idle": bench.idle, "profile": bench.profile}
+                 "idle": bench.idle, "reading": bench.reading, "profile": bench.profile}
         for name in SCENARIOS:
             if name in settings.only:
                 started = time.monotonic()
@@ -333,6 +360,8 @@ def parse(argv: Sequence[str]) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--big-backlog", type=int, help="messages in the memory backlog (100,000)")
     parser.add_argument("--drain", type=int, help="messages in the outbox drain (1,000)")
     parser.add_argument("--idle", type=float, dest="idle_seconds", help="seconds of idle measurement (60)")
+    parser.add_argument("--reading-scale", type=float, dest="reading_scale",
+                        help="sizes of the reading scenario as a share of each reader's cap (1)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile introbot once over the backlog (cProfile) and show where the time goes")
     parser.add_argument("--references-only", action="store_true",
@@ -341,7 +370,8 @@ def parse(argv: Sequence[str]) -> tuple[Settings, argparse.Namespace]:
     parser.add_argument("--keep", type=Path, help="keep configs, databases and logs in this folder")
     args = parser.parse_args(argv)
     settings = replace(Settings(), **(QUICK if args.quick else {}))
-    chosen = {name: getattr(args, name) for name in ("requests", "backlog", "big_backlog", "drain", "idle_seconds")
+    chosen = {name: getattr(args, name) for name in ("requests", "backlog", "big_backlog", "drain", "idle_seconds",
+                                                     "reading_scale")
               if getattr(args, name) is not None}
     only = tuple(dict.fromkeys([*(args.only or DEFAULT_SCENARIOS), *(["profile"] if args.profile else [])]))
     settings = replace(settings, **chosen, references_only=args.references_only, only=only)

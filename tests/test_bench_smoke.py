@@ -8,20 +8,22 @@ import json
 import math
 
 from bench.corpus import BOT, MIX, Generator
+from bench.reading import READERS
 from bench.report import FAIL, INFO, PASS, percentile, row, table
 from bench.run import main
 
 EXPECTED_ROWS = {"latency.p50", "latency.p99", "latency.rss", "backlog.time", "backlog.time_vs_bare", "backlog.rate",
                  "backlog.rss", "memory.rss", "memory.growth", "memory.time", "memory.files", "drain.rate",
-                 "drain.rss", "idle.cpu", "idle.rss", "idle.files", "idle.rss_peak"}
-NO_REFERENCE = {"latency.rss", "memory.growth", "memory.files", "drain.rss"}
+                 "drain.rss", "idle.cpu", "idle.rss", "idle.files", "idle.rss_peak", "reading.superlinear",
+                 *(f"reading.{reader.key}" for reader in READERS)}
+NO_REFERENCE = {"latency.rss", "memory.growth", "memory.files", "drain.rss", "reading.superlinear"}
 
 
 def test_a_tiny_run_prints_every_figure_beside_its_reference_and_the_profile(tmp_path, capsys):
     results = tmp_path / "rows.json"
 
     status = main(["--requests", "3", "--backlog", "30", "--big-backlog", "40", "--drain", "5", "--idle", "2",
-                   "--profile", "--json", str(results)])
+                   "--reading-scale", "0.01", "--profile", "--json", str(results)])
 
     rows = {r["key"]: r for r in json.loads(results.read_text())}
     assert set(rows) == EXPECTED_ROWS
@@ -36,6 +38,7 @@ def test_a_tiny_run_prints_every_figure_beside_its_reference_and_the_profile(tmp
     # Every step of the profile still names a function introbot has.
     assert "Where the time goes" in printed and "parse the message" in printed
     assert "not in this profile" not in printed
+    assert "Slowest readings" in printed
     assert status == (1 if any(r["verdict"] == FAIL for r in rows.values()) else 0)
 
 

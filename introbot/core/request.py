@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -80,6 +81,7 @@ class Directory:
     def __init__(self, people: Iterable[Person]):
         self.people = tuple(people)
         self._by_email = {p.email: p for p in self.people}
+        self._may_name = tuple(_may_name(p) for p in self.people)
 
     def by_email(self, email: str) -> Person | None:
         return self._by_email.get(email.lower())
@@ -99,17 +101,20 @@ class Directory:
         does not also name Maya Alvarez, and an excluded person's name (the referrer signing the note)
         names nobody else."""
         folded = text.casefold()
-        full = [p for p in self.people if _mentions(folded, name_without_title(p.name).casefold())]
+        # Only those whose name or domain the text holds at all are looked for one by one: a long text read
+        # sentence by sentence costs one search per person and sentence, not a dozen.
+        people = [p for p, may_name in zip(self.people, self._may_name) if may_name.search(folded)]
+        full = [p for p in people if _mentions(folded, name_without_title(p.name).casefold())]
         declined = _declined_mentions(text, self.people)
         rest = _blanked(text, [match for _, match in declined])
         for person in full:
             rest = _blank_mentions(rest, name_without_title(person.name))
         named = _unique(full + [person for person, _ in declined])
-        first = [p for p in self.people if p not in named and _mentions_first_name(rest, p.first_name)]
+        first = [p for p in people if p not in named and _mentions_first_name(rest, p.first_name)]
         found = [p for p in named + first if p.email not in excluded]
         if found:
             return found
-        return [p for p in self.people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
+        return [p for p in people if p.email not in excluded and any(_mentions(folded, d) for d in _domains_of(p))]
 
     def guessed_in(self, text: str, excluded: frozenset[str] = frozenset()) -> list[Person]:
         """People a text names or may mean: by name as named_in finds them, else by a first name in
@@ -131,6 +136,15 @@ class Directory:
         rarest = min((holders[stem] for stems in said.values() for stem in stems), default=0)
         by_specialty = [p for p in people if any(holders[stem] == rarest for stem in said[p.email])]
         return by_name + [p for p in by_specialty if p not in by_name]
+
+
+def _may_name(person: Person) -> re.Pattern[str]:
+    """What a casefolded text holds, case-blind, wherever named_in finds `person` in it by full name, first name
+    (as written or in capitals) or domain: each of those, casefolded, with no edges checked. A name with a case
+    ending is looked for among everyone."""
+    first = person.first_name
+    forms = {name_without_title(person.name).casefold(), first.casefold(), first.upper().casefold(), *_domains_of(person)}
+    return re.compile("|".join(map(re.escape, sorted(forms))), re.IGNORECASE)
 
 
 def _inflected_mention(text: str, person: Person) -> bool:
@@ -819,9 +833,10 @@ def _all_mentions(note: str, candidate: Candidate) -> list[re.Match[str]]:
     if candidate.person is not None:
         first = candidate.person.first_name
         full = list(_mention_matches(note, name_without_title(candidate.person.name)))
+        in_full = {position for f in full for position in range(f.start(), f.end())}  # a set: a line of names
         found += full + [m for m in _mention_matches(note, first, case_blind=False,
                                                      regex=re.escape(first) + r"(?![ \t]+[A-Z][\w'’-]*[a-z])")
-                         if not any(f.start() <= m.start() < f.end() for f in full)]
+                         if m.start() not in in_full]
     return found
 
 
@@ -952,14 +967,14 @@ _ASKS = re.compile(r"\?|(?<!\w)(?:please|pls|kindly|could|can|would|might|too|al
 def _only_told_of(note: str, candidate: Candidate) -> bool:
     """Every sentence naming the candidate tells of what happened before and asks nothing: the colleague the client
     saw or tried before is no colleague asked for."""
-    sentences = [_sentence_around(note, m.start(), with_end=True) for m in _all_mentions(note, candidate)]
+    sentences = _sentences_around(note, [m.start() for m in _all_mentions(note, candidate)], with_end=True)
     return bool(sentences) and all(_TELLS.search(s) and not _ASKS.search(s) for s in sentences)
 
 
 def _asked_for(note: str, candidate: Candidate) -> bool:
     """A sentence naming the candidate asks ("Could Lio Park see her?", "Please introduce her to Lio Park.")."""
-    return any(_ASKS.search(_sentence_around(note, m.start(), with_end=True))
-               for m in _all_mentions(note, candidate))
+    return any(_ASKS.search(sentence) for sentence in
+               _sentences_around(note, [m.start() for m in _all_mentions(note, candidate)], with_end=True))
 
 
 def _narrow(candidates: list[Candidate], note: str) -> list[Candidate]:
@@ -1075,18 +1090,27 @@ def corrected_colleague(text: str, colleague: Candidate, directory: Directory,
     if len(named) != 1:
         return None
     candidate = directory.candidate(named[0])
-    sentences = {_sentence_around(text, m.start()) for m in _all_mentions(text, candidate)}
+    sentences = _sentences_around(text, [m.start() for m in _all_mentions(text, candidate)])
     if not any((_CORRECTING.search(sentence) or _ruled_out(sentence, colleague))
                and not _NOT_CORRECTING.search(sentence) for sentence in sentences):
         return None
     return candidate
 
 
-def _sentence_around(text: str, position: int, with_end: bool = False) -> str:
-    """The sentence of `text` around `position`; `with_end`, with the mark that ends it (a question's "?")."""
-    start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1
-    ends = [end for end in (text.find(mark, position) for mark in ".!?\n") if end >= 0]
-    return text[start:min(ends, default=len(text)) + (1 if with_end else 0)]
+def _sentences_around(text: str, positions: Iterable[int], with_end: bool = False) -> list[str]:
+    """The sentences of `text` around `positions`, each once; `with_end`, with the mark that ends it (a question's
+    "?"). The marks are found once: a line of a thousand names is one sentence, not a thousand to search."""
+    marks = [match.start() for match in _SENTENCE_MARK.finditer(text)]
+    spans: dict[tuple[int, int], None] = {}  # in order, each once
+    for position in positions:
+        following = bisect_left(marks, position)  # the first mark at or after the position ends its sentence
+        start = marks[following - 1] + 1 if following else 0
+        end = marks[following] if following < len(marks) else len(text)
+        spans[start, end + (1 if with_end else 0)] = None
+    return [text[start:end] for start, end in spans]
+
+
+_SENTENCE_MARK = re.compile(r"[.!?\n]")
 
 
 def takes_no_option(answer: str) -> bool:

@@ -95,6 +95,7 @@ _MESSAGE_ID_LINE = re.compile(
 )
 _SCAN_LIMIT = 200_000  # characters of one part that any pattern looks at
 _FLUFL_SIZE_LIMIT, _FLUFL_LINE_LIMIT = 300_000, 5_000  # characters and lines flufl.bounce may read
+_FLUFL_LONGEST_LINE = 998  # characters before CRLF: RFC 5322's limit, which every MTA's own notice keeps to
 _REPORT_TYPE = re.compile(r"""report-type\s*=\s*["']?([\w.-]{1,40})""", re.IGNORECASE)
 _CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]{1,40})""", re.IGNORECASE)
 
@@ -387,10 +388,13 @@ _AUTORESPONDER_STOCK_PHRASE = _phrases(  # formal phrases; "please contact" or "
     r"|begrenset tilgang|i mitt fravær|når jeg er tilbake|hastesaker|ograniczony dostęp"
     r"|podczas mojej nieobecności|w pilnych sprawach|w sprawach pilnych|po (?:moim )?powrocie",
 )
-# Where the new text of a reply ends and the quoted message begins.
+# Where the new text of a reply ends and the quoted message begins: a line starting with ">", a separator
+# ("-----Original Message-----"), a "From: " or an attribution ending in a colon. Only the first "original" or
+# "wrote" of a line is tried (atomic groups): when a later one would do, so does the first, and trying each one
+# in turn against the rest of a line of dashes or "wrote"s took seconds.
 _QUOTE_START = re.compile(
-    r"^(?:>|-{2,}[^\n]*original[^\n]*-{2,}|_{10,}|(?:from|von|de|da|van|från|fra|od):\s"
-    r"|[^\n]*\b(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef|skrev|napisał)\b[^\n]*:\s*$)",
+    r"^(?:>|--(?>[^\n]*?original)[^\n]*--|_{10,}|(?:from|von|de|da|van|från|fra|od):\s"
+    r"|(?>[^\n]*?\b(?:wrote|schrieb|a écrit|escribió|ha scritto|escreveu|schreef|skrev|napisał)\b)[^\n]*:\s*$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _NEW_TEXT_LIMIT = 4000
@@ -864,11 +868,14 @@ def _flufl_failures(facts: _Facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(temporary, permanent) failed addresses found by flufl.bounce's detectors, checked and lower-cased.
 
     Its detectors try some 25 patterns on every line of every part, returned attachments included, so a
-    longer message is left to our own patterns (legacy bounces are short; big ones come as DSNs).
+    longer message is left to our own patterns (legacy bounces are short; big ones come as DSNs). So is one
+    with a line longer than any MTA writes: some patterns take time as the square of a line's length (a line
+    of 200,000 commas and dots took 24 s).
     """
     payloads = [part.message.get_payload() for part in facts.parts]
     texts = [payload for payload in payloads if isinstance(payload, str)]
-    if sum(map(len, texts)) > _FLUFL_SIZE_LIMIT or sum(text.count("\n") for text in texts) > _FLUFL_LINE_LIMIT:
+    if sum(map(len, texts)) > _FLUFL_SIZE_LIMIT or sum(text.count("\n") for text in texts) > _FLUFL_LINE_LIMIT or any(
+            len(line.removesuffix("\r")) > _FLUFL_LONGEST_LINE for text in texts for line in text.split("\n")):
         return (), ()
     try:
         temporary, permanent = all_failures(facts.msg)

@@ -700,6 +700,18 @@ def test_pathological_bounce_texts_are_read_in_linear_time(body):
     assert detect_automatic(parse_message(text.encode()), LOOP).kind is AutoKind.BOUNCE
 
 
+def test_a_report_with_a_line_longer_than_any_mta_writes_is_left_to_our_own_patterns():
+    # flufl.bounce reads ", sam@client.example," as the failed address of LLNL's Sendmail; that pattern takes
+    # time as the square of a line's length (a line of 200,000 commas and dots took 24 s), and no MTA writes a
+    # line longer than RFC 5322's 998 characters.
+    text = ("From: MAILER-DAEMON@mx.example\nTo: intro@collective.example\nSubject: Returned mail\n\n"
+            "The message could not be sent, sam@client.example, as that host is down.\n")
+
+    assert detect(text).failed_recipients == ("sam@client.example",)
+    assert detect(text + "x" * 998 + "\n").failed_recipients == ("sam@client.example",)
+    assert detect(text + "x" * 999 + "\n").failed_recipients == ()
+
+
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("subject", ["Re: Undeliverable: Introduction", "Fwd: Delivery Status Notification (Failure)"])
 @pytest.mark.parametrize("body", PATHOLOGICAL_BODIES)
