@@ -181,7 +181,7 @@ class MailWriter:
             writer_role = effect.to.other if effect.kind is Kind.PASS_ON else effect.to
             context["writer"] = _person_context(intro.party(writer_role))
             context["reader"] = _person_context(intro.party(writer_role.other))
-            context["text"] = body_text(message).strip() if message is not None else ""
+            context["text"] = body_text(message, limit=None).strip() if message is not None else ""
         return context
 
 

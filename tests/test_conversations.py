@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from introbot.config import load_config
+from introbot.core.text import READ_LIMIT
 from introbot.daemon import Daemon
 from tests.conversation import (ADA, BEN, BOT, KIM, LIO, MAYA, SAM, World, gmail_forward, new_message,
                                 recipients_of, reply)
@@ -201,6 +202,16 @@ def test_a_reply_that_still_reaches_intro_goes_to_the_other_party_and_the_writer
     world.once()
     world.wait_inbox(MAYA, 4)
     assert len(world.inbox(SAM)) == 3 and len(world.inbox(ADA)) == 1  # no second note; referrer never copied
+
+
+def test_a_long_reply_that_reaches_intro_is_passed_on_whole(world):
+    """Readers look at a body's first READ_LIMIT characters; a reply handed on to the other party is not cut."""
+    intro = introduced(world)
+    long_text = "Here is everything about my back, week by week.\n" * (READ_LIMIT // 40) + "See you Thursday, Sam."
+    world.send(reply(intro, SAM, long_text, to_from=True), sender=SAM)
+    world.once()
+    passed = world.wait_inbox(MAYA, 3)[2]
+    assert "See you Thursday, Sam." in plain(passed)
 
 
 def test_a_reply_all_that_copies_intro_and_reached_the_other_sends_nothing_more(world):

@@ -70,29 +70,36 @@ def filename(part: Message) -> str:
     return ""
 
 
-def body_text(msg: Message) -> str:
-    """The plain text of `msg`'s own body: text/plain preferred, else its HTML turned into text.
+# Characters of a body that introbot reads (about fifty pages): a request, an answer or a forward's header block
+# stands far above it, and each reader's time grows with what it is given, so that a 10 MB body of text (which
+# anyone may send) would outlast the time budget. Text handed on whole (a reply passed on) is not cut.
+READ_LIMIT = 200_000
+
+
+def body_text(msg: Message, limit: int | None = READ_LIMIT) -> str:
+    """The plain text of `msg`'s own body, its first `limit` characters (None: all): text/plain preferred, else
+    its HTML turned into text.
 
     Inline parts of a multipart/mixed body are joined; attachments and attached messages are left out.
     Undeclared, unknown or lying charsets decode with replacement characters: this never raises.
     """
-    return normalize_newlines(_render(msg, 0) or "")
+    return normalize_newlines(_render(msg, 0, limit) or "")[:limit]
 
 
-def _render(part: Message, depth: int) -> str | None:
+def _render(part: Message, depth: int, limit: int | None) -> str | None:
     mime_type = content_type(part)
     if depth > _MAX_DEPTH or mime_type.startswith("message/"):
         return None
     if part.is_multipart():
         inline = [child for child in children(part) if not is_attachment(child)]
         if mime_type == "multipart/alternative":
-            return _render_alternative(inline, depth + 1)
-        texts = [text for text in (_render(child, depth + 1) for child in inline) if text and text.strip()]
+            return _render_alternative(inline, depth + 1, limit)
+        texts = [text for text in (_render(child, depth + 1, limit) for child in inline) if text and text.strip()]
         return "\n\n".join(texts) if texts else None
     if mime_type == "text/plain":
-        return _decoded(part)
-    if mime_type == "text/html":
-        return html_to_text(_decoded(part))
+        return _decoded(part)[:limit]
+    if mime_type == "text/html":  # markup takes room: the text of `limit` characters lies in at most 4 times as many
+        return html_to_text(_decoded(part)[:limit * 4 if limit is not None else None])[:limit]
     return None
 
 
@@ -102,11 +109,11 @@ def children(part: Message) -> list[Message]:
     return [child for child in payload if isinstance(child, Message)] if isinstance(payload, list) else []
 
 
-def _render_alternative(alternatives: list[Message], depth: int) -> str | None:
+def _render_alternative(alternatives: list[Message], depth: int, limit: int | None) -> str | None:
     """Plain text when the sender offered a non-empty one; otherwise the richest rendering that yields text."""
     plain = [child for child in alternatives if content_type(child) == "text/plain"]
     for child in plain + list(reversed(alternatives)):
-        text = _render(child, depth)
+        text = _render(child, depth, limit)
         if text and text.strip():
             return text
     return None

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from introbot.core.text import body_text, content_type, header_text, html_to_text
+from introbot.core.text import READ_LIMIT, body_text, content_type, header_text, html_to_text
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -20,6 +20,19 @@ def parse(raw: bytes) -> EmailMessage:
 def test_a_plain_text_message_gives_its_body_with_lf_line_ends():
     msg = parse(b"From: a@clinic.example\r\nSubject: hi\r\n\r\nYes, happy to.\r\n\r\nSam\r\n")
     assert body_text(msg) == "Yes, happy to.\n\nSam\n"
+
+
+@pytest.mark.parametrize("subtype, line", [("plain", "Yes, happy to. " * 4 + "\n"),
+                                           ("html", "<p>Yes, <b>happy</b> to. Yes, happy to.</p>\n")])
+def test_a_reader_gets_the_first_read_limit_characters_of_a_huge_body_and_a_relay_all_of_it(subtype, line):
+    """A 10 MB body of text (anyone may send one) would keep each reader past the time budget: readers get the
+    first READ_LIMIT characters; a reply passed on to the other party (limit=None) is passed on whole."""
+    msg = EmailMessage()
+    msg.set_content(line * (3 * READ_LIMIT // len(line)) + "The last line.\n", subtype=subtype)
+    read = body_text(msg)
+    assert len(read) == READ_LIMIT and read.startswith("Yes, happy to.")
+    whole = body_text(msg, limit=None)
+    assert len(whole) > 2 * READ_LIMIT and whole.rstrip().endswith("The last line.")
 
 
 def test_the_plain_alternative_wins_over_html():
@@ -70,7 +83,8 @@ def test_inline_text_parts_of_a_mixed_body_are_joined():
     (b"text/plain; charset=us-ascii", b"Gr\xc3\xbc\xc3\x9fe", "Grüße"),                # lying ASCII label
 ])
 def test_missing_or_wrong_charsets_decode_without_raising(content_type, body, expected):
-    assert body_text(parse(b"Content-Type: " + content_type + b"\r\n\r\n" + body + b"\r\n")) == expected + "\n"
+    raw = b"Content-Type: " + content_type + b"\r\n\r\n" + body + b"\r\n"
+    assert body_text(parse(raw), limit=None) == expected + "\n"  # all of it: the punycode case is longer than READ_LIMIT
 
 
 def test_a_message_without_any_text_part_has_an_empty_body():
