@@ -104,8 +104,12 @@ def raw_header_values(message: Message, name: str) -> list[str]:
     `ada@clinic.example)<eve@mail.example>` comes back as a plain `ada@clinic.example` (CVE-2023-27043).
     """
     wanted = name.lower()
-    return [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            for key, value in message.raw_items() if key.lower() == wanted]
+    return [as_read(value) for key, value in message.raw_items() if key.lower() == wanted]
+
+
+def as_read(value: str) -> str:
+    """A raw header value (8-bit bytes as surrogate escapes) as introbot's readers see it: its bytes read as UTF-8."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _check_raw_shape(raw: bytes, limits: Limits) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 
-from introbot.core.mime import Limits, header_bytes
+from introbot.core.mime import Limits, as_read, header_bytes
 from introbot.core.robots import robot_roles
 
 # The stdlib's own header splitter (the feedparser), with the policy that leaves values as they came:
@@ -66,7 +66,7 @@ class HeaderScreen:
         senders = [value for name, value in fields if name.lower() == "from"]
         if len(senders) != 1:  # none or several: the full reading refuses it, or reads a delivery report
             return Screening(f"{len(senders)} From fields")
-        if self._names_practitioner(_as_read(senders[0])):
+        if self._names_practitioner(as_read(senders[0])):
             return Screening("from a listed practitioner, perhaps")
         try:
             tokens = _tokens(header, fields)
@@ -102,11 +102,6 @@ def header_fields(header: bytes) -> list[tuple[str, str]]:
 def may_carry_token(text: str) -> bool:
     """False when the text (a header value, say) holds no reply token that any reader could find."""
     return _TOKEN.search(text) is not None
-
-
-def _as_read(value: str) -> str:
-    """A raw header value as introbot's readers see it: its bytes read as UTF-8 (mime.raw_header_values)."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _tokens(header: bytes, fields: list[tuple[str, str]]) -> tuple[str, ...]:
