@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 
-from introbot.core.mime import Limits, as_read, header_bytes
+from introbot.core.mime import Limits, as_read, fields_too_long, header_bytes
 from introbot.core.robots import robot_roles
 
 # The stdlib's own header splitter (the feedparser), with the policy that leaves values as they came:
@@ -53,16 +53,19 @@ class HeaderScreen:
 
     def __init__(self, practitioners: Iterable[str], limits: Limits = Limits()):
         self._local_parts = frozenset(address.rpartition("@")[0] for address in practitioners)
-        self._max_header_bytes = limits.max_header_bytes
+        self._limits = limits
 
     def screen(self, raw: bytes) -> Screening:
         header = header_bytes(raw)
-        if not raw.strip() or len(header) > self._max_header_bytes:
+        if not raw.strip() or len(header) > self._limits.max_header_bytes:
             return Screening("the full reading refuses it")  # and says why, in its own words
         try:
             fields = header_fields(header)
         except Exception:  # the feedparser never raised on anything tried, but it is the stdlib's
             return Screening("the header block could not be split into fields")
+        if fields_too_long(fields, self._limits):
+            # Refused too, before the stdlib decodes a thread header below (seconds for 100 KB of "=? ").
+            return Screening("the full reading refuses it")
         senders = [value for name, value in fields if name.lower() == "from"]
         if len(senders) != 1:  # none or several: the full reading refuses it, or reads a delivery report
             return Screening(f"{len(senders)} From fields")
