@@ -56,8 +56,10 @@ _STRUCTURE = re.compile(
     rb"|^--(?P<delimiter>[^\r\n]{1,202})\r?$",  # \r?: mail fetched over IMAP ends its lines with CRLF
     re.IGNORECASE | re.MULTILINE,
 )
+# A line ends with LF, CR LF or a lone CR, as the parser reads it.
 _MIME_PARAMETER_FIELD = re.compile(
-    rb"^(?P<name>content-(?:type|disposition))[ \t]*:(?P<value>[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)",
+    rb"(?:^|(?<=\r))(?P<name>content-(?:type|disposition))[ \t]*:"
+    rb"(?P<value>[^\r\n]*(?:(?:\r\n?|\n)[ \t][^\r\n]*)*)",
     re.IGNORECASE | re.MULTILINE
 )
 _PARAMETER = re.compile(rb";\s*[\w*.-]+\s*=")

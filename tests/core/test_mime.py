@@ -128,6 +128,15 @@ def test_a_mime_parameter_bomb_is_refused_before_the_quadratic_parser_sees_it():
     assert unreadable(b"From: ada@clinic.example\n" + bomb + b"\n\nhi\n") == "a MIME header with 5000 parameters > 50"
 
 
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: the parser read this Content-Type for minutes
+def test_lines_ended_by_a_bare_cr_hide_no_content_type_from_the_checks_before_the_parse():
+    """The parser takes a lone CR for a line end, as it takes LF and CR LF: so must the checks that run before it."""
+    bomb = b"From: ada@clinic.example\rContent-Type: text/plain; " + b"a=b; " * 5000 + b"\r\rhi\r"
+    assert unreadable(bomb) == "a MIME header with 5000 parameters > 50"
+    quotes = b"From: ada@clinic.example\rContent-Type: text/plain;\r x=" + b'"' * 200_000 + b"\r\rhi\r"
+    assert unreadable(quotes) == "Content-Type header too long: 195.4 KB > 4 KB"
+
+
 def test_a_recursion_bomb_in_a_structured_header_is_refused_not_raised_later():
     assert unreadable(b"From: ada@clinic.example\nMIME-Version: " + b"(" * 4000 + SECRET.encode() + b"\n\nhi\n") \
         == "unreadable MIME-Version header (RecursionError)"
