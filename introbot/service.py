@@ -1297,8 +1297,8 @@ class Service:
         `sent_folder` is closed at the end, like the SMTP connection.
         """
         try:
-            await self._settle(sent_folder)
-            copies = _SentCopies(sent_folder if self.config.smtp.copy_to_sent else None)
+            reachable = await self._settle(sent_folder)
+            copies = _SentCopies(sent_folder if reachable and self.config.smtp.copy_to_sent else None)
             sent = 0
             async with sender:
                 try:
@@ -1314,17 +1314,24 @@ class Service:
             if sent_folder is not None:
                 await asyncio.to_thread(sent_folder.close)
 
-    async def _settle(self, sent_folder: SentFolder | None) -> None:
-        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again."""
+    async def _settle(self, sent_folder: SentFolder | None) -> bool:
+        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again.
+
+        False when the Sent folder could not be used: the drain then keeps no copies rather than try it again,
+        since a mailbox that does not answer costs a timeout (30 s by default) at each try, and two of them
+        before the first beat after a start reach systemd's watchdog (60 s)."""
         stranded = self.store.in_flight()
         if not stranded:
-            return
+            return True
         found: set[str] = set()
+        reachable = True
         if sent_folder is not None:
             try:
                 found = await asyncio.to_thread(sent_folder.find, [q.mail.message_id for q in stranded])
             except ImapError as error:
-                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again", error)
+                reachable = False
+                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again, and this "
+                            "drain keeps no copies there", error)
         now = self.clock()
         with self.store.transaction() as tx:
             for queued in stranded:
@@ -1336,6 +1343,7 @@ class Service:
                     tx.count("resent")
         log.warning("a stopped run left %d message(s) undecided: %d found in the Sent folder, %d to be sent again "
                     "with the same Message-ID", len(stranded), len(found), len(stranded) - len(found))
+        return reachable
 
     def _claim(self, limit: int) -> list[QueuedMail]:
         """Due messages the caps let go now, marked "sending" in one transaction (the others held back)."""
