@@ -258,13 +258,12 @@ class Daemon:
 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, request_stop)
-        # Catch up alone before sending anything: a message that was in hand when a previous run died is
-        # handled again with nothing else running, so that dying again is its own doing, which counts
-        # towards its quarantine, and not a send that happened to fail alongside it.
-        try:
-            await asyncio.to_thread(self._watcher(service, stop).run_once)
-        except Exception as error:  # the watcher thread below keeps trying, with backoff
-            log.warning("cannot catch up with the mailbox yet: %s", _describe(_cause(error)))
+        # Ready before the catch-up: systemd waits TimeoutStartSec for READY=1 (90 s by default), and a backlog of
+        # 100,000 messages takes longer than that to get through; the catch-up beats the watchdog as it goes.
+        log.info("running")
+        if problem := notify_systemd("READY=1"):
+            log.warning("%s", problem)
+        await self._catch_up(service, stop)
         watcher = self._watcher(service, stop, on_new_mail=lambda: loop.call_soon_threadsafe(wake.set))
         imap_thread = threading.Thread(target=watcher.run, name="introbot-imap", daemon=True)
         imap_thread.start()
@@ -284,9 +283,6 @@ class Daemon:
         # A drain may outlast the watchdog (hundreds of messages due after an outage, a provider taking a second
         # each): every message it gets through beats too, at most once per BEAT_EVERY.
         progress = functools.partial(beat, BEAT_EVERY.total_seconds())
-        log.info("running")
-        if problem := notify_systemd("READY=1"):
-            log.warning("%s", problem)
         try:
             while not stop.is_set():
                 if outbox.may_try(loop.time()):
@@ -310,6 +306,24 @@ class Daemon:
             log.warning("stopped with mail still queued (%s); it goes out at the next start", error)
         self.heartbeat.beat("stopped")
         log.info("stopped")
+
+
+    async def _catch_up(self, service: Service, stop: threading.Event) -> None:
+        """Handle what waits in the mailbox, alone, beating every BEAT_EVERY while it lasts (as the run beats while
+        its watcher thread lives).
+
+        Alone, before anything is sent: a message that was in hand when a previous run died is handled again with
+        nothing else running, so that dying again is its own doing, which counts towards its quarantine, and not
+        a send that happened to fail alongside it.
+        """
+        catching_up = asyncio.ensure_future(asyncio.to_thread(self._watcher(service, stop).run_once))
+        while not catching_up.done():
+            self.heartbeat.beat("running")
+            await asyncio.wait({catching_up}, timeout=BEAT_EVERY.total_seconds())
+        try:
+            catching_up.result()
+        except Exception as error:  # the watcher thread keeps trying, with backoff
+            log.warning("cannot catch up with the mailbox yet: %s", _describe(_cause(error)))
 
 
 class _Trouble:

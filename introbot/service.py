@@ -27,14 +27,14 @@ from introbot.core.echo import added_to_subject, own_words
 from introbot.core.forwards import find_forward, strip_subject_prefixes, subject_kind
 from introbot.core.holding import (asks, asks_how_it_stands, client_named, defers, goes_on, holds_back,
                                    requests_asked_after, requests_meant)
-from introbot.core.mime import Limits, UnreadableMessage, header_bytes, parse_message, raw_header_values
+from introbot.core.mime import Limits, UnreadableMessage, as_read, header_bytes, parse_message, raw_header_values
 from introbot.core.quotes import split_reply
 from introbot.core.render import Renderer
 from introbot.core.request import (Candidate, Directory, Refusal, Understood, corrected_address, corrected_colleague,
                                    resolve_clarification, takes_no_option, understand, without_options_refused,
                                    without_people)
 from introbot.core.robots import AutoKind, Automatic, addresses_in_notice, detect_automatic, read_consent
-from introbot.core.screening import HeaderScreen, may_carry_token
+from introbot.core.screening import HeaderScreen, header_fields, may_carry_token
 from introbot.core.text import body_text
 from introbot.core.tokens import RandomBits, new_intro_id, new_token, tokens_in_addresses, tokens_in_message_ids
 from introbot.core.withdrawal import changes_mind, takes_back
@@ -403,9 +403,13 @@ class Service:
     def _listed_writer(self, raw: bytes) -> str | None:
         """The listed practitioner a message parked unread (too large, or failing) is from, by its header alone:
         it is still their last email, one that started no request ("Please ignore my last email" right after
-        it must not stop the one before). None for anyone else, or for a header that cannot be read."""
+        it must not stop the one before). None for anyone else, or for a header that cannot be read.
+
+        It runs outside the time budget (for a message that overran it, too), so it reads only what it needs: the
+        screen's split of the header block into fields, and the one From with introbot's strict address parser.
+        The full parse, which reads every structured header with the stdlib, took minutes on hostile headers."""
         try:
-            senders = raw_header_values(parse_message(header_bytes(raw)), "From")
+            senders = [as_read(value) for name, value in header_fields(header_bytes(raw)) if name.lower() == "from"]
             sender = parse_address(senders[0]) if len(senders) == 1 else None
         except Exception:  # a message parked for failing may fail here too: parking it must not
             return None
@@ -1293,8 +1297,8 @@ class Service:
         `sent_folder` is closed at the end, like the SMTP connection.
         """
         try:
-            await self._settle(sent_folder)
-            copies = _SentCopies(sent_folder if self.config.smtp.copy_to_sent else None)
+            reachable = await self._settle(sent_folder)
+            copies = _SentCopies(sent_folder if reachable and self.config.smtp.copy_to_sent else None)
             sent = 0
             async with sender:
                 try:
@@ -1310,17 +1314,24 @@ class Service:
             if sent_folder is not None:
                 await asyncio.to_thread(sent_folder.close)
 
-    async def _settle(self, sent_folder: SentFolder | None) -> None:
-        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again."""
+    async def _settle(self, sent_folder: SentFolder | None) -> bool:
+        """Decide the rows a stopped run left "sending": found in the Sent folder, they were sent; else send again.
+
+        False when the Sent folder could not be used: the drain then keeps no copies rather than try it again,
+        since a mailbox that does not answer costs a timeout (30 s by default) at each try, and two of them
+        before the first beat after a start reach systemd's watchdog (60 s)."""
         stranded = self.store.in_flight()
         if not stranded:
-            return
+            return True
         found: set[str] = set()
+        reachable = True
         if sent_folder is not None:
             try:
                 found = await asyncio.to_thread(sent_folder.find, [q.mail.message_id for q in stranded])
             except ImapError as error:
-                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again", error)
+                reachable = False
+                log.warning("cannot look in the Sent folder (%s); the undecided messages go out again, and this "
+                            "drain keeps no copies there", error)
         now = self.clock()
         with self.store.transaction() as tx:
             for queued in stranded:
@@ -1332,6 +1343,7 @@ class Service:
                     tx.count("resent")
         log.warning("a stopped run left %d message(s) undecided: %d found in the Sent folder, %d to be sent again "
                     "with the same Message-ID", len(stranded), len(found), len(stranded) - len(found))
+        return reachable
 
     def _claim(self, limit: int) -> list[QueuedMail]:
         """Due messages the caps let go now, marked "sending" in one transaction (the others held back)."""

@@ -81,6 +81,18 @@ def test_a_failed_message_from_another_practitioner_does_not_hold_it(desk):
     assert pairs(desk) == {(SAM_ASKING[0], SAM_ASKING[1], IntroState.CANCELLED)}
 
 
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: the stdlib's parse of this Cc took minutes
+def test_a_failed_message_whose_header_the_stdlib_reads_slowly_still_holds_back_the_ignore(desk):
+    """Who wrote a failed message is read from its header outside any time budget: it was the full header parse,
+    minutes of the daemon's one thread for a Cc of 200 KB of backslashes, which anyone can put under Ada's From."""
+    forward(desk, "Maya, could you see Sam? Ada")
+    kim = big_forward_for_kim()
+    hostile = kim.replace(b"\r\nSubject:", b"\r\nCc: " + b"\\" * 200_000 + b"\r\nSubject:", 1)
+    failing(desk, hostile, 1)
+    assert desk.service.handle_batch([fetched(to_intro("Intro", IGNORE), 2)]) == [WHOLE]
+    assert pairs(desk) == {SAM_ASKING}
+
+
 def test_a_failure_older_than_the_wait_no_longer_holds_it(desk):
     """A failed message deleted from the folder is never handled: it holds its writer back for a day at most."""
     forward(desk, "Maya, could you see Sam? Ada")

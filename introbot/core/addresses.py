@@ -302,6 +302,8 @@ class _Reader:
 
 def _checked(value: str, mailbox: _Mailbox) -> Address:
     """The mailbox as an Address once email-validator and the stdlib parser agree with the tokenizer."""
+    if mailbox.end - mailbox.start > MAX_MAILBOX_CHARS:
+        raise AddressError(f"an address with its display name is longer than {MAX_MAILBOX_CHARS} characters")
     email = _normalise(mailbox.addr_spec)
     name = _name_or_refuse(_decode_phrase(mailbox.phrase), email)
     text = value[mailbox.start:mailbox.end]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
@@ -26,6 +26,20 @@ class Limits:
     # The stdlib parses MIME parameters in super-linear time (a Content-Type with 12,000 parameters
     # takes seconds, 200,000 take minutes); honest mail needs a handful, RFC 2231 continuations a few dozen.
     max_parameters: int = 50  # in any one Content-Type or Content-Disposition field
+    # The stdlib also parses some single headers in super-linear time: 40 KB of backslashes in To took 31 s, 40 KB
+    # of quotes in Content-Disposition 11-16 s, 100 KB of "=? " in a Subject seconds on every read. At these
+    # lengths the worst shapes known take a tenth of a second a read at most, and honest mail stays well below.
+    # Subject, Message-ID, dates, MIME-Version, Content-* and Authentication-Results: a subject of 255 CJK
+    # characters is 1.3 KB encoded, a Content-Type naming a 255-character CJK file (RFC 2231) 2.8 KB.
+    max_field_bytes: int = 4 * 1024
+    # In-Reply-To and References: a References chain of a long thread is several KB (250 Message-IDs fit).
+    max_thread_field_bytes: int = 16 * 1024
+    # To, Cc and the other address headers, read by introbot's own parser only: 300 recipients are about
+    # 12 KB, and max_addresses of them about 30 KB.
+    max_address_field_bytes: int = 32 * 1024
+    # The fields of the two caps before them, of all parts together: spread over 60 parts, 4 KB of quotes in each
+    # Content-Type took 15 s (the parser reads each three times). The corpus's 1,174 files hold 1.4 KB at most.
+    max_parsed_fields_bytes: int = 32 * 1024
 
 
 class UnreadableMessage(ValueError):
@@ -42,22 +56,33 @@ _STRUCTURE = re.compile(
     rb"|^--(?P<delimiter>[^\r\n]{1,202})\r?$",  # \r?: mail fetched over IMAP ends its lines with CRLF
     re.IGNORECASE | re.MULTILINE,
 )
+# A line ends with LF, CR LF or a lone CR, as the parser reads it.
 _MIME_PARAMETER_FIELD = re.compile(
-    rb"^content-(?:type|disposition)[ \t]*:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", re.IGNORECASE | re.MULTILINE
+    rb"(?:^|(?<=\r))(?P<name>content-(?:type|disposition))[ \t]*:"
+    rb"(?P<value>[^\r\n]*(?:(?:\r\n?|\n)[ \t][^\r\n]*)*)",
+    re.IGNORECASE | re.MULTILINE
 )
 _PARAMETER = re.compile(rb";\s*[\w*.-]+\s*=")
 _QUOTED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_ADDRESS_HEADERS = {name.lower(): name for name in (
+# Read with core/addresses.py from raw_header_values only, never through the stdlib's parser.
+ADDRESS_HEADERS = {name.lower(): name for name in (
     "From", "Sender", "Reply-To", "To", "Cc", "Bcc",
     "Resent-From", "Resent-Sender", "Resent-To", "Resent-Cc", "Resent-Bcc",
 )}
-# Headers the stdlib parses into structured objects on every access (the others stay plain text).
+# Headers the stdlib parses into structured objects on every access (the others stay plain text), less the
+# address headers, which introbot reads with its own parser only.
 # Content-Type is missing because the parser itself reads it in every part, so it already failed or passed.
 _STRUCTURED_HEADERS = {name.lower(): name for name in (
-    "From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Resent-From", "Resent-Sender", "Resent-To",
-    "Resent-Cc", "Resent-Bcc", "Date", "Resent-Date", "Orig-Date", "Subject", "Message-ID",
-    "MIME-Version", "Content-Disposition", "Content-Transfer-Encoding",
+    "Date", "Resent-Date", "Orig-Date", "Subject", "Message-ID", "MIME-Version", "Content-Disposition",
+    "Content-Transfer-Encoding",
 )}
+# Headers that introbot reads through the stdlib's parser: held to max_field_bytes, or (these two) to
+# max_thread_field_bytes, and all of them to max_parsed_fields_bytes together.
+_SINGLE_FIELDS = {name.lower(): name for name in (
+    *_STRUCTURED_HEADERS.values(), "Content-Type", "Authentication-Results", "X-MS-Exchange-Organization-AuthAs",
+)}
+_THREAD_FIELDS = {name.lower(): name for name in ("In-Reply-To", "References")}
+_PARSED_FIELDS = frozenset(_SINGLE_FIELDS) | frozenset(_THREAD_FIELDS)
 # Some MTAs send delivery reports without a From header; a bounce we cannot read leaves an intro hanging.
 _REPORT_TYPES = ("multipart/report", "message/delivery-status")
 
@@ -79,10 +104,12 @@ def header_bytes(raw: bytes) -> bytes:
 def parse_message(raw: bytes, limits: Limits = Limits()) -> EmailMessage:
     """Parse raw RFC 5322 bytes with `email.policy.default`, or raise UnreadableMessage.
 
-    Cheap checks on the raw bytes run first (size, header size, boundary count and nesting), then the
-    parse, then checks on the result (parts, depth, addresses, From). Every structured header of every
-    part is parsed once here, so reading one later cannot raise. A bad charset or transfer encoding does
-    not make a message unreadable: its body may simply come out garbled.
+    Cheap checks on the raw bytes run first (size, header size, boundary count and nesting, the length of
+    each Content-Type), then the parse, then checks on the result (parts, depth, addresses, the length of
+    each header introbot reads, From). Every structured header of every part but the address headers is
+    parsed once here, so reading one later cannot raise; address headers are read from raw_header_values
+    with core/addresses.py, whose parse is linear, never with the stdlib's, which is not. A bad charset or
+    transfer encoding does not make a message unreadable: its body may simply come out garbled.
     """
     _check_raw_shape(raw, limits)
     try:
@@ -104,8 +131,33 @@ def raw_header_values(message: Message, name: str) -> list[str]:
     `ada@clinic.example)<eve@mail.example>` comes back as a plain `ada@clinic.example` (CVE-2023-27043).
     """
     wanted = name.lower()
-    return [value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            for key, value in message.raw_items() if key.lower() == wanted]
+    return [as_read(value) for key, value in message.raw_items() if key.lower() == wanted]
+
+
+def as_read(value: str) -> str:
+    """A raw header value (8-bit bytes as surrogate escapes) as introbot's readers see it: its bytes read as UTF-8."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def fields_too_long(fields: Iterable[tuple[str, str]], limits: Limits = Limits(), parsed_before: int = 0) -> str | None:
+    """Why these header fields (name, raw value) are too long to be read safely, or None: one of them over its
+    cap, or those read through the stdlib over max_parsed_fields_bytes with `parsed_before` bytes of earlier parts."""
+    parsed = parsed_before
+    for name, value in fields:
+        lowered = name.lower()
+        for capped, limit in ((_SINGLE_FIELDS, limits.max_field_bytes), (_THREAD_FIELDS, limits.max_thread_field_bytes),
+                              (ADDRESS_HEADERS, limits.max_address_field_bytes)):
+            if lowered in capped and len(value) > limit:
+                return f"{capped[lowered]} header too long: {_size(len(value))} > {_size(limit)}"
+        parsed += _parsed_bytes(name, value)
+    if parsed > limits.max_parsed_fields_bytes:
+        return f"the headers read with the stdlib too long together: more than {_size(limits.max_parsed_fields_bytes)}"
+    return None
+
+
+def _parsed_bytes(name: str, value: str) -> int:
+    """The bytes of a field that the stdlib's parser reads (0 for one it does not)."""
+    return len(value) if name.lower() in _PARSED_FIELDS else 0
 
 
 def _check_raw_shape(raw: bytes, limits: Limits) -> None:
@@ -121,10 +173,19 @@ def _check_raw_shape(raw: bytes, limits: Limits) -> None:
         raise UnreadableMessage(f"nested {depth} levels deep")
     if parts > limits.max_parts:
         raise UnreadableMessage(f"too many parts: {parts} > {limits.max_parts}")
+    mime_bytes = 0  # before the parse, which reads every part's Content-Type itself
     for field in _MIME_PARAMETER_FIELD.finditer(raw):
         parameters = len(_PARAMETER.findall(field.group()))
         if parameters > limits.max_parameters:
             raise UnreadableMessage(f"a MIME header with {parameters} parameters > {limits.max_parameters}")
+        value = field.group("value").lstrip(b" \t").decode("ascii", "replace")  # as the parser's raw value
+        too_long = fields_too_long([(field.group("name").decode("ascii"), value)], limits)
+        if too_long:
+            raise UnreadableMessage(too_long)
+        mime_bytes += len(value)
+        if mime_bytes > limits.max_parsed_fields_bytes:
+            raise UnreadableMessage("the Content-Type and Content-Disposition fields too long together: more than "
+                                    f"{_size(limits.max_parsed_fields_bytes)}")
 
 
 def _count_parts_and_depth(raw: bytes) -> tuple[int, int]:
@@ -165,7 +226,7 @@ def _count_parts_and_depth(raw: bytes) -> tuple[int, int]:
 
 
 def _check_tree(msg: EmailMessage, limits: Limits) -> None:
-    parts = header_size = 0
+    parts = header_size = parsed = 0
     for part, depth in _walk(msg):
         parts += 1
         if parts > limits.max_parts:
@@ -178,7 +239,8 @@ def _check_tree(msg: EmailMessage, limits: Limits) -> None:
         if header_size > limits.max_header_bytes:
             raise UnreadableMessage(
                 f"the parts' header blocks too large: more than {_size(limits.max_header_bytes)}")
-        _check_headers(raw_headers, limits)
+        _check_headers(raw_headers, limits, parsed)
+        parsed += sum(_parsed_bytes(name, value) for name, value in raw_headers)
 
 
 def _walk(msg: Message) -> Iterator[tuple[Message, int]]:
@@ -191,13 +253,18 @@ def _walk(msg: Message) -> Iterator[tuple[Message, int]]:
             pending.extend((child, depth + 1) for child in reversed(part.get_payload()))
 
 
-def _check_headers(raw_headers: list[tuple[str, str]], limits: Limits) -> None:
+def _check_headers(raw_headers: list[tuple[str, str]], limits: Limits, parsed_before: int) -> None:
+    """The limits on one part's header fields, then the stdlib's parse of each structured one: `parsed_before`, the
+    bytes of the fields it reads in the parts before."""
     for name, value in raw_headers:
-        canonical = _ADDRESS_HEADERS.get(name.lower())
+        canonical = ADDRESS_HEADERS.get(name.lower())
         if canonical:
             count = _estimate_addresses(value)
             if count > limits.max_addresses:
                 raise UnreadableMessage(f"too many addresses in {canonical}: {count} > {limits.max_addresses}")
+    too_long = fields_too_long(raw_headers, limits, parsed_before)
+    if too_long:
+        raise UnreadableMessage(too_long)
     for name, value in raw_headers:
         canonical = _STRUCTURED_HEADERS.get(name.lower())
         if canonical:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from email import policy
 from email.parser import BytesHeaderParser
 
-from introbot.core.mime import Limits, header_bytes
+from introbot.core.mime import Limits, as_read, fields_too_long, header_bytes
 from introbot.core.robots import robot_roles
 
 # The stdlib's own header splitter (the feedparser), with the policy that leaves values as they came:
@@ -53,20 +53,23 @@ class HeaderScreen:
 
     def __init__(self, practitioners: Iterable[str], limits: Limits = Limits()):
         self._local_parts = frozenset(address.rpartition("@")[0] for address in practitioners)
-        self._max_header_bytes = limits.max_header_bytes
+        self._limits = limits
 
     def screen(self, raw: bytes) -> Screening:
         header = header_bytes(raw)
-        if not raw.strip() or len(header) > self._max_header_bytes:
+        if not raw.strip() or len(header) > self._limits.max_header_bytes:
             return Screening("the full reading refuses it")  # and says why, in its own words
         try:
             fields = header_fields(header)
         except Exception:  # the feedparser never raised on anything tried, but it is the stdlib's
             return Screening("the header block could not be split into fields")
+        if fields_too_long(fields, self._limits):
+            # Refused too, before the stdlib decodes a thread header below (seconds for 100 KB of "=? ").
+            return Screening("the full reading refuses it")
         senders = [value for name, value in fields if name.lower() == "from"]
         if len(senders) != 1:  # none or several: the full reading refuses it, or reads a delivery report
             return Screening(f"{len(senders)} From fields")
-        if self._names_practitioner(_as_read(senders[0])):
+        if self._names_practitioner(as_read(senders[0])):
             return Screening("from a listed practitioner, perhaps")
         try:
             tokens = _tokens(header, fields)
@@ -102,11 +105,6 @@ def header_fields(header: bytes) -> list[tuple[str, str]]:
 def may_carry_token(text: str) -> bool:
     """False when the text (a header value, say) holds no reply token that any reader could find."""
     return _TOKEN.search(text) is not None
-
-
-def _as_read(value: str) -> str:
-    """A raw header value as introbot's readers see it: its bytes read as UTF-8 (mime.raw_header_values)."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _tokens(header: bytes, fields: list[tuple[str, str]]) -> tuple[str, ...]:

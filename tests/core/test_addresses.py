@@ -119,6 +119,15 @@ def test_parse_address_list_enforces_its_limit():
     assert len(parse_address_list(", ".join(f"Person {i} <p{i}@client.example>" for i in range(500)))) == 500
 
 
+@pytest.mark.timeout(60)  # a hang guard, not a speed claim: the stdlib took minutes over this one display name
+@pytest.mark.parametrize("name", ["a." * 100_000, "a " * 100_000, '"' + "=? " * 60_000 + '"'])
+def test_one_mailbox_longer_than_any_honest_one_is_refused_before_the_stdlib_reads_it(name):
+    """Each mailbox goes through the stdlib's parser too, to compare readings; a list may be long (a To of 500
+    people), but no one mailbox of it is: a name of 100,000 dots held the daemon for minutes."""
+    with pytest.raises(AddressError, match="longer than"):
+        parse_address_list(f"maya@bodywork.example, {name} <sam@client.example>")
+
+
 def test_address_domain_is_the_part_after_the_at_sign():
     assert parse_address("Sam <sam@Client.Example>").domain == "client.example"
 

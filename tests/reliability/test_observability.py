@@ -74,6 +74,33 @@ def test_a_drain_longer_than_the_watchdog_allows_beats_as_it_makes_progress(worl
     assert sorted(recipients) == [KIM[1], SAM[1]] and heard[-1:] == [b"WATCHDOG=1"], heard
 
 
+def test_ready_comes_before_the_catch_up_and_the_watchdog_beats_while_it_lasts(world, tmp_path):
+    """`introbot run` first catches up with what waits in INBOX: a backlog of 100,000 messages takes 67-120 s, past
+    systemd's default TimeoutStartSec of 90 s, and READY=1 waited for it, so systemd killed the start, again and
+    again. Here the catch-up is held by a message whose handling hangs (until its 10 minute budget): introbot is
+    ready before it, and beats every 10 s while it lasts. (The socket's 30 s timeout is a hang guard.)"""
+    world.configure("limits", message_time_budget="10m")
+    hanging = direct_request(SAM, "Maya Chen")
+    drop_into_inbox(world.mail, hanging)
+    address = str(tmp_path / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify:
+        notify.bind(address)
+        notify.settimeout(30)
+        process = subprocess.Popen(world.command("run"), cwd=REPO, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL,
+                                   env={**world.environment(stall_on=hanging["Message-ID"]), "NOTIFY_SOCKET": address})
+        try:
+            said = [notify.recv(100) for _ in range(3)]
+            beat = json.loads((world.folder / "introbot.heartbeat").read_text())
+            waiting = world.folder_sizes()
+        finally:
+            process.kill()
+            process.wait()
+    assert said == [b"READY=1", b"WATCHDOG=1", b"WATCHDOG=1"]
+    assert beat["pid"] == process.pid and beat["state"] == "running"
+    assert waiting == {"INBOX": 1}  # still in hand: the catch-up has not ended
+
+
 def test_the_counters_and_the_heartbeat_show_what_happened_without_personal_data(world):
     drop_into_inbox(world.mail, direct_request(SAM, "Maya Chen"))
     drop_into_inbox(world.mail, authenticated(new_message(KIM, ("Intro", "intro@collective.example"), "Hi",

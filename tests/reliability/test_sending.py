@@ -165,3 +165,19 @@ def test_draining_many_messages_uses_one_smtp_and_one_imap_connection(world, smt
     assert smtp.messages_per_connection() == [30]
     assert connections == 2  # the watcher's, and one for all 30 copies in Sent
     assert world.folder_sizes()["Sent"] == 30
+
+
+def test_after_a_crash_with_the_mailbox_black_holed_the_sent_folder_costs_one_timeout_not_two(world):
+    """A run killed right after the server's 250 leaves its ask undecided, and the next start finds the mailbox
+    black-holed (no answer, no FIN). The drain looked for the ask in Sent and timed out, then tried to open Sent
+    for its copies and timed out again: at the default 30 s each, 60 s before the first beat, systemd's watchdog."""
+    world.send(direct_request(SAM, "Maya Chen"), sender=ADA)
+    assert world.process(crash_at="after-smtp-accept").killed
+    with FaultProxy(world.mail.imaps_port) as imap:
+        imap.black_hole()
+        world.configure("imap", port=imap.port, timeout="1s")
+        restarted = world.process()
+        connections = imap.connections_made
+    assert connections == 2  # the catch-up's, and one try of the Sent folder for the drain
+    assert "cannot look in the Sent folder" in restarted.log
+    assert world.database_rows("SELECT status FROM outbox") == [("sent",)]  # sent again, with the same Message-ID
