@@ -902,6 +902,9 @@ _TOKEN = re.compile(
 _CLEAN = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "\ufe0f": None,
                         "\U0001f3fb": None, "\U0001f3fc": None, "\U0001f3fd": None,
                         "\U0001f3fe": None, "\U0001f3ff": None})
+# "E-Mail", "e-mails": one word, as "email" is (the hyphen would end a clause between "e" and "mail"), so that "Yes,
+# I got your e-mail" answers something else and "Ja, aber nicht per E-Mail" leaves out a channel, as with "email".
+_E_MAIL = re.compile(r"(?<![^\W\d_])(e)[-‐‑](mails?)(?![^\W\d_])", re.IGNORECASE)
 _UNDECOMPOSABLE = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"})
 _STRETCHED = re.compile(r"(.)\1{2,}")
 
@@ -1348,7 +1351,7 @@ def _tokenize(own: list[tuple[int, str]]) -> tuple[list[_Word], dict[int, list[i
     questions: dict[int, list[int]] = {}
     clause = sentence = 0
     for line_number, (block, line) in enumerate(own):
-        normalized = unicodedata.normalize("NFC", line).translate(_CLEAN)
+        normalized = _E_MAIL.sub(r"\1\2", unicodedata.normalize("NFC", line).translate(_CLEAN))
         for match in _TOKEN.finditer(normalized):
             kind = match.lastgroup
             if kind in ("word", "emoji"):
